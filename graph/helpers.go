@@ -1,0 +1,220 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/treatygraph/treatygraph/graph/model"
+	"github.com/treatygraph/treatygraph/internal/kg"
+	"github.com/treatygraph/treatygraph/internal/sqlite"
+)
+
+// Paging limits, as in the Relay connections of the public API.
+const (
+	DefaultFirst = 20
+	MaxFirst     = 100
+	DefaultHops  = 4
+	MaxHops      = 6
+)
+
+// pageArgs checks first and after and returns the page size and the decoded cursor.
+func pageArgs(first *int, after *string) (int, *sqlite.Cursor, error) {
+	n := DefaultFirst
+	if first != nil {
+		n = *first
+		if n < 0 {
+			return 0, nil, kg.Errorf(kg.BadUserInput, "first must not be negative, got %d", n)
+		}
+		if n > MaxFirst {
+			return 0, nil, kg.Errorf(kg.BadUserInput, "first must be at most %d, got %d", MaxFirst, n)
+		}
+	}
+	if after == nil {
+		return n, nil, nil
+	}
+	c, err := sqlite.DecodeCursor(*after)
+	return n, c, err
+}
+
+// exactlyOne checks that exactly one of the named natural keys was given.
+func exactlyOne(field string, keys map[string]*string, order ...string) (string, string, error) {
+	var given []string
+	for _, k := range order {
+		if keys[k] != nil {
+			given = append(given, k)
+		}
+	}
+	if len(given) != 1 {
+		what := "none"
+		if len(given) > 1 {
+			what = strings.Join(given, " and ")
+		}
+		return "", "", kg.Errorf(kg.BadUserInput, "%s: give exactly one of %s (got %s)", field, strings.Join(order, ", "), what)
+	}
+	return given[0], *keys[given[0]], nil
+}
+
+// coveringStints keeps the stints that cover at (when given) in one of roles (when given).
+func coveringStints(ms []*kg.Membership, at *kg.Date, roles []kg.MembershipRole) []*kg.Membership {
+	out := []*kg.Membership{}
+	for _, m := range ms {
+		if at != nil && !m.Period().Covers(at.PartialDate) {
+			continue
+		}
+		if len(roles) > 0 && !slices.Contains(roles, m.Role) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// nodeKinds maps the NodeKind enum of search to the kinds inside refs.
+var nodeKinds = map[model.NodeKind]string{
+	model.NodeKindState: kg.KindState, model.NodeKindOrganization: kg.KindOrganization,
+	model.NodeKindEvent: kg.KindEvent, model.NodeKindPlace: kg.KindPlace, model.NodeKindPerson: kg.KindPerson,
+	model.NodeKindQuote: kg.KindQuote, model.NodeKindProvision: kg.KindProvision,
+	model.NodeKindDocument: kg.KindDocument, model.NodeKindCitation: kg.KindCitation,
+}
+
+// loadNodes fetches nodes of any kind by ref, in order; nil where a ref names no node. It runs
+// at most one statement per kind present.
+func loadNodes(ctx context.Context, refs []kg.Ref) ([]kg.Node, error) {
+	l := loadersFrom(ctx)
+	byKind := map[string][]string{}
+	for _, r := range refs {
+		byKind[r.Kind] = append(byKind[r.Kind], r.Key)
+	}
+	found := map[kg.Ref]kg.Node{}
+	for kind, keys := range byKind {
+		var err error
+		switch kind {
+		case kg.KindState, kg.KindOrganization:
+			err = collect(ctx, l.actors, keys, found, func(a kg.Actor) (kg.Node, bool) {
+				return a, a != nil && a.NodeRef().Kind == kind
+			})
+		case kg.KindPlace:
+			err = collect(ctx, l.places, keys, found, isNode[*kg.Place])
+		case kg.KindPerson:
+			err = collect(ctx, l.people, keys, found, isNode[*kg.Person])
+		case kg.KindEvent:
+			err = collect(ctx, l.events, keys, found, isNode[*kg.Event])
+		case kg.KindQuote:
+			err = collect(ctx, l.quotes, keys, found, isNode[*kg.Quote])
+		case kg.KindPosition:
+			err = collect(ctx, l.positions, keys, found, isNode[*kg.Position])
+		case kg.KindMembership:
+			err = collect(ctx, l.memberships, keys, found, isNode[*kg.Membership])
+		case kg.KindMilitaryStrength:
+			err = collect(ctx, l.figures, keys, found, isNode[*kg.MilitaryStrength])
+		case kg.KindProvision:
+			err = collect(ctx, l.provisions, keys, found, isNode[*kg.Provision])
+		case kg.KindDocument:
+			err = collect(ctx, l.documents, keys, found, isNode[*kg.Document])
+		case kg.KindCitation:
+			err = collect(ctx, l.citations, keys, found, isNode[*kg.Citation])
+		default:
+			err = fmt.Errorf("load nodes: unknown kind %q", kind)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([]kg.Node, len(refs))
+	for i, r := range refs {
+		out[i] = found[r]
+	}
+	return out, nil
+}
+
+func isNode[T interface {
+	kg.Node
+	comparable
+}](v T) (kg.Node, bool) {
+	var zero T
+	return v, v != zero
+}
+
+func collect[V any](ctx context.Context, b *batch[V], keys []string, found map[kg.Ref]kg.Node, node func(V) (kg.Node, bool)) error {
+	vs, err := b.loadMany(ctx, keys...)
+	if err != nil {
+		return err
+	}
+	l := loadersFrom(ctx)
+	for _, v := range vs {
+		if n, ok := node(v); ok {
+			l.see(n)
+			found[n.NodeRef()] = n
+		}
+	}
+	return nil
+}
+
+// eventsOf pages through the events that involve a node, batched across siblings.
+func eventsOf(ctx context.Context, ref kg.Ref, first *int, after *string) (*model.EventConnection, error) {
+	n, cur, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	l := loadersFrom(ctx)
+	key := ref.String()
+	page, err := l.eventsOf.load(ctx, key, n, cur)
+	if err != nil {
+		return nil, err
+	}
+	seen(ctx, page.Items)
+	return model.NewEventConnection(page, cur != nil, func(ctx context.Context) (int, error) {
+		return l.eventCounts.load(ctx, key)
+	}), nil
+}
+
+// citationsOf loads the footnotes supporting a fact, batched across siblings.
+func citationsOf(ctx context.Context, n kg.Node) ([]*kg.Citation, error) {
+	cs, err := loadersFrom(ctx).citationsOf.load(ctx, n.NodeRef().String())
+	if err != nil {
+		return nil, err
+	}
+	if cs == nil {
+		cs = []*kg.Citation{}
+	}
+	return seen(ctx, cs), nil
+}
+
+// list returns a loaded child list, never nil, with its children declared.
+func list[T any](ctx context.Context, b *batch[[]T], key string) ([]T, error) {
+	vs, err := b.load(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if vs == nil {
+		vs = []T{}
+	}
+	return seen(ctx, vs), nil
+}
+
+// single returns a loaded child, nil when key is empty or names nothing.
+func single[T any](ctx context.Context, b *batch[T], key string) (T, error) {
+	var zero T
+	if key == "" {
+		return zero, nil
+	}
+	v, err := b.load(ctx, key)
+	if err != nil {
+		return zero, err
+	}
+	return seenOne(ctx, v), nil
+}
+
+// asState returns the actor as a State, or nil when it is not one.
+func asState(a kg.Actor) *kg.State {
+	s, _ := a.(*kg.State)
+	return s
+}
+
+// asOrganization returns the actor as an Organization, or nil when it is not one.
+func asOrganization(a kg.Actor) *kg.Organization {
+	o, _ := a.(*kg.Organization)
+	return o
+}

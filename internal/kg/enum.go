@@ -1,0 +1,155 @@
+package kg
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+)
+
+// unmarshalEnum reads a GraphQL enum value into dst, accepting only the listed values.
+func unmarshalEnum[T ~string](v any, dst *T, valid []T) error {
+	s, ok := v.(string)
+	if !ok {
+		return Errorf(BadUserInput, "enum value must be a string, got %v", v)
+	}
+	if !slices.Contains(valid, T(s)) {
+		return Errorf(BadUserInput, "%q is not a valid %T value", s, *dst)
+	}
+	*dst = T(s)
+	return nil
+}
+
+func marshalEnum(w io.Writer, s string) { _, _ = io.WriteString(w, strconv.Quote(s)) }
+
+// ParseEnum checks s against the values of an enum, for the seed loader.
+func ParseEnum[T ~string](s string, valid []T) (T, error) {
+	if !slices.Contains(valid, T(s)) {
+		return "", fmt.Errorf("unknown value %q (want one of %v)", s, valid)
+	}
+	return T(s), nil
+}
+
+// Recognition is how widely a state is recognised.
+type Recognition string
+
+// The recognition statuses.
+const (
+	UNMember            Recognition = "UN_MEMBER"
+	PartiallyRecognized Recognition = "PARTIALLY_RECOGNIZED"
+	Unrecognized        Recognition = "UNRECOGNIZED"
+)
+
+// Recognitions lists every Recognition value.
+var Recognitions = []Recognition{UNMember, PartiallyRecognized, Unrecognized}
+
+// UnmarshalGQL reads an enum value.
+func (e *Recognition) UnmarshalGQL(v any) error { return unmarshalEnum(v, e, Recognitions) }
+
+// MarshalGQL writes an enum value.
+func (e Recognition) MarshalGQL(w io.Writer) { marshalEnum(w, string(e)) }
+
+// MembershipRole is the standing of a member in an organization.
+type MembershipRole string
+
+// The membership roles.
+const (
+	RoleMember      MembershipRole = "MEMBER"
+	RoleObserver    MembershipRole = "OBSERVER"
+	RoleAssociate   MembershipRole = "ASSOCIATE"
+	RolePartner     MembershipRole = "PARTNER"
+	RoleProspective MembershipRole = "PROSPECTIVE"
+)
+
+// MembershipRoles lists every MembershipRole value.
+var MembershipRoles = []MembershipRole{RoleMember, RoleObserver, RoleAssociate, RolePartner, RoleProspective}
+
+// UnmarshalGQL reads an enum value.
+func (e *MembershipRole) UnmarshalGQL(v any) error { return unmarshalEnum(v, e, MembershipRoles) }
+
+// MarshalGQL writes an enum value.
+func (e MembershipRole) MarshalGQL(w io.Writer) { marshalEnum(w, string(e)) }
+
+// MembershipEnd is why a stint ended.
+type MembershipEnd string
+
+// The ways a stint can end.
+const (
+	EndWithdrawn  MembershipEnd = "WITHDRAWN"
+	EndSuspended  MembershipEnd = "SUSPENDED"
+	EndNotRenewed MembershipEnd = "NOT_RENEWED"
+	EndExpelled   MembershipEnd = "EXPELLED"
+	EndDissolved  MembershipEnd = "DISSOLVED"
+)
+
+// MembershipEnds lists every MembershipEnd value.
+var MembershipEnds = []MembershipEnd{EndWithdrawn, EndSuspended, EndNotRenewed, EndExpelled, EndDissolved}
+
+// UnmarshalGQL reads an enum value.
+func (e *MembershipEnd) UnmarshalGQL(v any) error { return unmarshalEnum(v, e, MembershipEnds) }
+
+// MarshalGQL writes an enum value.
+func (e MembershipEnd) MarshalGQL(w io.Writer) { marshalEnum(w, string(e)) }
+
+// EventKind classifies an event.
+type EventKind string
+
+// EventKinds lists every EventKind value.
+var EventKinds = []EventKind{
+	"TREATY_SIGNING", "TREATY_IN_FORCE", "TREATY_RENEWAL", "FOUNDING", "ACCESSION",
+	"RATIFICATION", "WITHDRAWAL", "SUSPENSION", "OBSERVER_STATUS", "EXERCISE", "SUMMIT",
+	"MEETING", "AGREEMENT", "DECLARATION", "PRESIDENCY", "APPOINTMENT", "RECOGNITION",
+	"STATEMENT", "BOYCOTT", "SANCTION", "CONFLICT", "OTHER",
+}
+
+// UnmarshalGQL reads an enum value.
+func (e *EventKind) UnmarshalGQL(v any) error { return unmarshalEnum(v, e, EventKinds) }
+
+// MarshalGQL writes an enum value.
+func (e EventKind) MarshalGQL(w io.Writer) { marshalEnum(w, string(e)) }
+
+// QuantityQualifier says how exact a figure is.
+type QuantityQualifier string
+
+// The quantity qualifiers.
+const (
+	Exact       QuantityQualifier = "EXACT"
+	Approximate QuantityQualifier = "APPROXIMATE"
+	AtLeast     QuantityQualifier = "AT_LEAST"
+	AtMost      QuantityQualifier = "AT_MOST"
+)
+
+// QuantityQualifiers lists every QuantityQualifier value.
+var QuantityQualifiers = []QuantityQualifier{Exact, Approximate, AtLeast, AtMost}
+
+// UnmarshalGQL reads an enum value.
+func (e *QuantityQualifier) UnmarshalGQL(v any) error {
+	return unmarshalEnum(v, e, QuantityQualifiers)
+}
+
+// MarshalGQL writes an enum value.
+func (e QuantityQualifier) MarshalGQL(w io.Writer) { marshalEnum(w, string(e)) }
+
+// SectionKind says what part of a document a section is.
+type SectionKind string
+
+// SectionKinds lists every SectionKind value.
+var SectionKinds = []SectionKind{"TEXT", "TABLE", "FIGURE", "INFOBOX", "NOTES"}
+
+// UnmarshalGQL reads an enum value.
+func (e *SectionKind) UnmarshalGQL(v any) error { return unmarshalEnum(v, e, SectionKinds) }
+
+// MarshalGQL writes an enum value.
+func (e SectionKind) MarshalGQL(w io.Writer) { marshalEnum(w, string(e)) }
+
+// ProvisionKind classifies a provision of an organization.
+type ProvisionKind string
+
+// ProvisionKinds lists every ProvisionKind value.
+var ProvisionKinds = []ProvisionKind{"CHARTER", "POLICY", "PRACTICE", "PROPOSAL"}
+
+// UnmarshalGQL reads an enum value.
+func (e *ProvisionKind) UnmarshalGQL(v any) error { return unmarshalEnum(v, e, ProvisionKinds) }
+
+// MarshalGQL writes an enum value.
+func (e ProvisionKind) MarshalGQL(w io.Writer) { marshalEnum(w, string(e)) }

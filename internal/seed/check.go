@@ -1,0 +1,510 @@
+package seed
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/treatygraph/treatygraph/internal/kg"
+)
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// checker gathers problems while turning raw records into domain values.
+type checker struct {
+	problems Problems
+	raw      *rawSet
+
+	documents map[string]*kg.Document
+	citations map[string]bool // document/number
+	states    map[string]bool
+	orgs      map[string]bool
+	places    map[string]bool
+	people    map[string]bool
+	events    map[string]bool
+}
+
+func (c *checker) add(p pos, field string, format string, args ...any) {
+	c.problems = append(c.problems, Problem{p.file, p.at(field), fmt.Sprintf(format, args...)})
+}
+
+// slugs checks the format and uniqueness of one namespace of slugs and returns it as a set.
+func (c *checker) slugs(kind string, n int, get func(i int) (string, pos), seen map[string]pos) map[string]bool {
+	set := map[string]bool{}
+	for i := 0; i < n; i++ {
+		slug, p := get(i)
+		switch {
+		case slug == "":
+			c.add(p, "slug", "%s has no slug", kind)
+			continue
+		case !slugPattern.MatchString(slug):
+			c.add(p, "slug", "%s slug %q must be lower-case letters, digits and single hyphens", kind, slug)
+		}
+		if first, dup := seen[slug]; dup {
+			c.add(p, "slug", "duplicate slug %q (first used at %s:%d)", slug, first.file, first.line)
+			continue
+		}
+		seen[slug] = p
+		set[slug] = true
+	}
+	return set
+}
+
+func slugsOf[T any](items []item[T], slug func(*T) string) func(int) (string, pos) {
+	return func(i int) (string, pos) { return slug(&items[i].rec), items[i].pos }
+}
+
+func (c *checker) date(p pos, field string, s scalar) *kg.PartialDate {
+	if !s.set {
+		return nil
+	}
+	d, err := kg.ParseDate(s.text)
+	if err != nil {
+		c.add(p, field, "%s: %v (want \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\")", field, err)
+		return nil
+	}
+	return &d
+}
+
+func (c *checker) required(p pos, field, value, what string) {
+	if strings.TrimSpace(value) == "" {
+		c.add(p, field, "%s has no %s", what, field)
+	}
+}
+
+func (c *checker) ref(p pos, field, slug string, set map[string]bool, what string) {
+	if slug != "" && !set[slug] {
+		c.add(p, field, "%s: unknown %s %q", field, what, slug)
+	}
+}
+
+func checkEnum[T ~string](c *checker, p pos, field, value string, valid []T) T {
+	if value == "" {
+		c.add(p, field, "%s is required (one of %v)", field, valid)
+		return ""
+	}
+	v, err := kg.ParseEnum(value, valid)
+	if err != nil {
+		c.add(p, field, "%s: %v", field, err)
+	}
+	return v
+}
+
+// source checks a fact's source. Facts must have one; other records may.
+func (c *checker) source(p pos, s *sourceRec, fact string) *kg.Source {
+	if s == nil {
+		if fact != "" {
+			c.add(p, "slug", "%s has no source: give source.document and source.section (and source.notes where the document has footnotes for it)", fact)
+		}
+		return nil
+	}
+	ok := true
+	doc, known := c.documents[s.Document]
+	switch {
+	case s.Document == "":
+		c.add(p, "source", "source has no document")
+		ok = false
+	case !known:
+		c.add(p, "source", "source.document: unknown document %q", s.Document)
+		ok = false
+	}
+	if s.Section == "" {
+		c.add(p, "source", "source has no section: name the part of the document that states this")
+		ok = false
+	} else if known && doc.Section(s.Section) == nil {
+		c.add(p, "source", "source.section: document %q has no section %q", s.Document, s.Section)
+		ok = false
+	}
+	for _, n := range s.Notes {
+		if known && !c.citations[kg.CitationKey(s.Document, n)] {
+			c.add(p, "source", "source.notes: document %q has no footnote %d", s.Document, n)
+			ok = false
+		}
+	}
+	if !ok {
+		return nil
+	}
+	return &kg.Source{DocumentSlug: s.Document, SectionKey: s.Section, Notes: s.Notes}
+}
+
+func opt(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func optScalar(s scalar) *string {
+	if !s.set {
+		return nil
+	}
+	return &s.text
+}
+
+func names(ns []nameRec) []kg.LocalizedName {
+	out := make([]kg.LocalizedName, 0, len(ns))
+	for _, n := range ns {
+		out = append(out, kg.LocalizedName{Language: n.Language, Text: n.Text, Transliteration: opt(n.Transliteration)})
+	}
+	return out
+}
+
+func (c *checker) names(p pos, ns []nameRec) {
+	for _, n := range ns {
+		if n.Language == "" || n.Text == "" {
+			c.add(p, "names", "names: each name needs a language and a text")
+		}
+	}
+}
+
+// check validates a whole raw set and builds the graph.
+func check(raw *rawSet) (*kg.Graph, Problems) {
+	c := &checker{raw: raw, documents: map[string]*kg.Document{}, citations: map[string]bool{}}
+	g := &kg.Graph{}
+
+	c.slugs("document", len(raw.documents), slugsOf(raw.documents, func(r *documentRec) string { return r.Slug }), map[string]pos{})
+	actorSeen := map[string]pos{}
+	c.states = c.slugs("state", len(raw.states), slugsOf(raw.states, func(r *stateRec) string { return r.Slug }), actorSeen)
+	c.orgs = c.slugs("organization", len(raw.organizations), slugsOf(raw.organizations, func(r *organizationRec) string { return r.Slug }), actorSeen)
+	c.places = c.slugs("place", len(raw.places), slugsOf(raw.places, func(r *placeRec) string { return r.Slug }), map[string]pos{})
+	c.people = c.slugs("person", len(raw.people), slugsOf(raw.people, func(r *personRec) string { return r.Slug }), map[string]pos{})
+	c.events = c.slugs("event", len(raw.events), slugsOf(raw.events, func(r *eventRec) string { return r.Slug }), map[string]pos{})
+	c.slugs("membership", len(raw.memberships), slugsOf(raw.memberships, func(r *membershipRec) string { return r.Slug }), map[string]pos{})
+	c.slugs("quote", len(raw.quotes), slugsOf(raw.quotes, func(r *quoteRec) string { return r.Slug }), map[string]pos{})
+	c.slugs("figure", len(raw.figures), slugsOf(raw.figures, func(r *figureRec) string { return r.Slug }), map[string]pos{})
+	c.slugs("provision", len(raw.provisions), slugsOf(raw.provisions, func(r *provisionRec) string { return r.Slug }), map[string]pos{})
+	positionSeen := map[string]pos{}
+	for _, it := range raw.people {
+		for _, ps := range it.rec.Positions {
+			c.slugs("position", 1, func(int) (string, pos) { return ps.Slug, it.pos }, positionSeen)
+		}
+	}
+
+	c.checkDocuments(g)
+	c.checkCitations(g)
+	c.checkActors(g)
+	c.checkPlacesAndPeople(g)
+	c.checkMemberships(g)
+	c.checkEvents(g)
+	c.checkQuotesFiguresProvisions(g)
+	return g, c.problems
+}
+
+func (c *checker) checkDocuments(g *kg.Graph) {
+	for _, it := range c.raw.documents {
+		r, p := it.rec, it.pos
+		c.required(p, "title", r.Title, "document")
+		d := &kg.Document{Slug: r.Slug, Title: r.Title, Publisher: opt(r.Publisher), Language: opt(r.Language),
+			Licence: opt(r.Licence), AccessedVia: opt(r.AccessedVia), Note: opt(r.Note)}
+		keys := map[string]bool{}
+		for _, s := range r.Sections {
+			if s.Key == "" || s.Title == "" {
+				c.add(p, "sections", "sections: each section needs a key and a title")
+				continue
+			}
+			if keys[s.Key] {
+				c.add(p, "sections", "sections: duplicate section key %q", s.Key)
+				continue
+			}
+			keys[s.Key] = true
+			kind := kg.SectionKind("TEXT")
+			if s.Kind != "" {
+				kind = checkEnum(c, p, "sections", s.Kind, kg.SectionKinds)
+			}
+			d.Sections = append(d.Sections, kg.Section{Key: s.Key, Title: s.Title, Kind: kind})
+		}
+		c.documents[r.Slug] = d
+		g.Documents = append(g.Documents, d)
+	}
+}
+
+func (c *checker) checkCitations(g *kg.Graph) {
+	seen := map[string]pos{}
+	for _, it := range c.raw.citations {
+		r, p := it.rec, it.pos
+		if _, ok := c.documents[r.Document]; !ok {
+			c.add(p, "document", "document: unknown document %q", r.Document)
+			continue
+		}
+		if r.Number < 1 {
+			c.add(p, "number", "number: a footnote number must be 1 or more, got %d", r.Number)
+			continue
+		}
+		key := kg.CitationKey(r.Document, r.Number)
+		if first, dup := seen[key]; dup {
+			c.add(p, "number", "duplicate footnote %d of %q (first at %s:%d)", r.Number, r.Document, first.file, first.line)
+			continue
+		}
+		seen[key] = p
+		c.citations[key] = true
+		g.Citations = append(g.Citations, &kg.Citation{
+			DocumentSlug: r.Document, Number: r.Number, Title: opt(r.Title), TitleIsPlaceholder: r.TitleIsPlaceholder,
+			Work: opt(r.Work), Publisher: opt(r.Publisher), Location: opt(r.Location),
+			Authors: nonNil(r.Authors), Editors: nonNil(r.Editors),
+			Published: c.date(p, "published", r.Published), Accessed: c.date(p, "accessed", r.Accessed),
+			Archived: c.date(p, "archived", r.Archived), Isbn: optScalar(r.Isbn), Doi: opt(r.Doi),
+			Volume: optScalar(r.Volume), Issue: optScalar(r.Issue), Pages: optScalar(r.Pages),
+			Language: opt(r.Language), DeadLink: r.DeadLink, Note: opt(r.Note),
+		})
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (c *checker) checkActors(g *kg.Graph) {
+	iso := map[string]pos{}
+	uniqueCode := func(p pos, field, code string) {
+		if code == "" {
+			return
+		}
+		key := field + ":" + strings.ToUpper(code)
+		if first, dup := iso[key]; dup {
+			c.add(p, field, "%s: %q is already used at %s:%d", field, code, first.file, first.line)
+		}
+		iso[key] = p
+	}
+	for _, it := range c.raw.states {
+		r, p := it.rec, it.pos
+		c.required(p, "name", r.Name, "state")
+		c.names(p, r.Names)
+		if r.Iso2 != "" && !regexp.MustCompile(`^[A-Z]{2}$`).MatchString(r.Iso2) {
+			c.add(p, "iso2", "iso2: %q is not two upper-case letters", r.Iso2)
+		}
+		if r.Iso3 != "" && !regexp.MustCompile(`^[A-Z]{3}$`).MatchString(r.Iso3) {
+			c.add(p, "iso3", "iso3: %q is not three upper-case letters", r.Iso3)
+		}
+		uniqueCode(p, "iso2", r.Iso2)
+		uniqueCode(p, "iso3", r.Iso3)
+		g.States = append(g.States, &kg.State{
+			Slug: r.Slug, Name: r.Name, Names: names(r.Names), Aliases: nonNil(r.Aliases),
+			Iso2: opt(r.Iso2), Iso3: opt(r.Iso3),
+			Recognition: checkEnum(c, p, "recognition", r.Recognition, kg.Recognitions),
+			Source:      c.source(p, r.Source, ""),
+		})
+	}
+	for _, it := range c.raw.organizations {
+		r, p := it.rec, it.pos
+		c.required(p, "name", r.Name, "organization")
+		c.names(p, r.Names)
+		uniqueCode(p, "acronym", r.Acronym)
+		c.ref(p, "headquarters", r.Headquarters, c.places, "place")
+		c.ref(p, "parent", r.Parent, c.orgs, "organization")
+		if r.Parent != "" && r.Parent == r.Slug {
+			c.add(p, "parent", "parent: an organization cannot be a body of itself")
+		}
+		g.Organizations = append(g.Organizations, &kg.Organization{
+			Slug: r.Slug, Name: r.Name, Names: names(r.Names), Aliases: nonNil(r.Aliases),
+			Acronym: opt(r.Acronym), Type: opt(r.Type), Founded: c.date(p, "founded", r.Founded),
+			HeadquartersSlug: r.Headquarters, ParentSlug: r.Parent, Source: c.source(p, r.Source, ""),
+		})
+	}
+}
+
+func (c *checker) actor(p pos, field, slug string) {
+	if slug != "" && !c.states[slug] && !c.orgs[slug] {
+		c.add(p, field, "%s: unknown state or organization %q", field, slug)
+	}
+}
+
+func (c *checker) checkPlacesAndPeople(g *kg.Graph) {
+	for _, it := range c.raw.places {
+		r, p := it.rec, it.pos
+		c.required(p, "name", r.Name, "place")
+		c.ref(p, "state", r.State, c.states, "state")
+		g.Places = append(g.Places, &kg.Place{Slug: r.Slug, Name: r.Name, StateSlug: r.State, Source: c.source(p, r.Source, "")})
+	}
+	for _, it := range c.raw.people {
+		r, p := it.rec, it.pos
+		c.required(p, "name", r.Name, "person")
+		g.People = append(g.People, &kg.Person{Slug: r.Slug, Name: r.Name, Aliases: nonNil(r.Aliases), Source: c.source(p, r.Source, "")})
+		for _, ps := range r.Positions {
+			pp := pos{file: p.file, line: p.at("positions"), fields: map[string]int{}}
+			c.required(pp, "title", ps.Title, "position "+ps.Slug)
+			c.actor(pp, "of", ps.Of)
+			pos := &kg.Position{Slug: ps.Slug, Title: ps.Title, PersonSlug: r.Slug, OfSlug: ps.Of,
+				Start: c.date(pp, "start", ps.Start), End: c.date(pp, "end", ps.End)}
+			if pos.Period().EndsBeforeStart() {
+				c.add(pp, "end", "position %s ends (%s) before it starts (%s)", ps.Slug, pos.End, pos.Start)
+			}
+			if src := c.source(pp, ps.Source, "position "+ps.Slug); src != nil {
+				pos.Source = *src
+			}
+			g.Positions = append(g.Positions, pos)
+		}
+	}
+}
+
+func (c *checker) checkMemberships(g *kg.Graph) {
+	type stint struct {
+		m *kg.Membership
+		p pos
+	}
+	groups := map[string][]stint{}
+	for _, it := range c.raw.memberships {
+		r, p := it.rec, it.pos
+		if r.Member == "" {
+			c.add(p, "member", "membership has no member")
+		}
+		c.actor(p, "member", r.Member)
+		if r.Organization == "" {
+			c.add(p, "organization", "membership has no organization")
+		}
+		c.ref(p, "organization", r.Organization, c.orgs, "organization")
+		if r.Member != "" && r.Member == r.Organization {
+			c.add(p, "member", "an organization cannot be a member of itself")
+		}
+		m := &kg.Membership{Slug: r.Slug, MemberSlug: r.Member, OrganizationSlug: r.Organization,
+			Role:  checkEnum(c, p, "role", r.Role, kg.MembershipRoles),
+			Start: c.date(p, "start", r.Start), End: c.date(p, "end", r.End), Note: opt(r.Note)}
+		if r.EndReason != "" {
+			e := checkEnum(c, p, "endReason", r.EndReason, kg.MembershipEnds)
+			m.EndReason = &e
+			if r.End.set == false {
+				c.add(p, "endReason", "endReason is given but the stint has no end")
+			}
+		}
+		if m.Period().EndsBeforeStart() {
+			c.add(p, "end", "stint ends (%s) before it starts (%s)", m.End, m.Start)
+		}
+		if src := c.source(p, r.Source, "membership "+r.Slug); src != nil {
+			m.Source = *src
+		}
+		key := r.Member + "\x00" + r.Organization + "\x00" + r.Role
+		groups[key] = append(groups[key], stint{m, p})
+		g.Memberships = append(g.Memberships, m)
+	}
+	keys := make([]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ss := groups[k]
+		for i := 1; i < len(ss); i++ {
+			for j := 0; j < i; j++ {
+				a, b := ss[j], ss[i]
+				if a.m.Period().Overlaps(b.m.Period()) {
+					c.add(b.p, "start", "stint %s of %s in %s as %s overlaps stint %s (%s:%d)",
+						b.m.Slug, b.m.MemberSlug, b.m.OrganizationSlug, b.m.Role, a.m.Slug, a.p.file, a.p.line)
+				}
+			}
+		}
+	}
+}
+
+func (c *checker) checkEvents(g *kg.Graph) {
+	for _, it := range c.raw.events {
+		r, p := it.rec, it.pos
+		c.required(p, "title", r.Title, "event")
+		c.required(p, "summary", r.Summary, "event")
+		e := &kg.Event{Slug: r.Slug, Title: r.Title, Kind: checkEnum(c, p, "kind", r.Kind, kg.EventKinds),
+			EndDate: c.date(p, "endDate", r.EndDate), PlaceSlug: r.Place,
+			ParticipantSlugs: nonNil(r.Participants), PeopleSlugs: nonNil(r.People), Summary: r.Summary,
+			Quantities: []kg.Quantity{}}
+		if d := c.date(p, "date", r.Date); d != nil {
+			e.Date = *d
+		} else if !r.Date.set {
+			c.add(p, "date", "event has no date")
+		}
+		if e.EndDate != nil && !e.Date.IsZero() && e.EndDate.Last() < e.Date.First() {
+			c.add(p, "endDate", "event ends (%s) before it starts (%s)", e.EndDate, e.Date)
+		}
+		c.ref(p, "place", r.Place, c.places, "place")
+		for _, a := range r.Participants {
+			c.actor(p, "participants", a)
+		}
+		for _, who := range r.People {
+			c.ref(p, "people", who, c.people, "person")
+		}
+		for _, q := range r.Quantities {
+			if q.Measure == "" || q.Value == nil {
+				c.add(p, "quantities", "quantities: each quantity needs a measure and a value")
+				continue
+			}
+			qual := kg.Exact
+			if q.Qualifier != "" {
+				qual = checkEnum(c, p, "quantities", q.Qualifier, kg.QuantityQualifiers)
+			}
+			e.Quantities = append(e.Quantities, kg.Quantity{Measure: q.Measure, Value: *q.Value, Unit: opt(q.Unit), Qualifier: qual})
+		}
+		if src := c.source(p, r.Source, "event "+r.Slug); src != nil {
+			e.Source = *src
+		}
+		g.Events = append(g.Events, e)
+	}
+}
+
+func (c *checker) checkQuotesFiguresProvisions(g *kg.Graph) {
+	for _, it := range c.raw.quotes {
+		r, p := it.rec, it.pos
+		c.required(p, "text", r.Text, "quote")
+		if r.Speaker == "" {
+			c.add(p, "speaker", "quote has no speaker")
+		}
+		c.ref(p, "speaker", r.Speaker, c.people, "person")
+		c.ref(p, "event", r.Event, c.events, "event")
+		q := &kg.Quote{Slug: r.Slug, Text: r.Text, SpeakerSlug: r.Speaker, Date: c.date(p, "date", r.Date),
+			EventSlug: r.Event, Language: opt(r.Language)}
+		if src := c.source(p, r.Source, "quote "+r.Slug); src != nil {
+			q.Source = *src
+		}
+		g.Quotes = append(g.Quotes, q)
+	}
+	for _, it := range c.raw.figures {
+		r, p := it.rec, it.pos
+		if r.State == "" {
+			c.add(p, "state", "figure has no state")
+		}
+		c.ref(p, "state", r.State, c.states, "state")
+		if r.Year < 1 {
+			c.add(p, "year", "figure has no year")
+		}
+		f := &kg.MilitaryStrength{Slug: r.Slug, StateSlug: r.State, Year: r.Year,
+			PerThousandTotal: r.PerThousandTotal, PerThousandActive: r.PerThousandActive, Notes: nonNil(r.Notes)}
+		for _, n := range []struct {
+			field string
+			v     *int
+			dst   *int
+		}{{"active", r.Active, &f.Active}, {"reserve", r.Reserve, &f.Reserve}, {"paramilitary", r.Paramilitary, &f.Paramilitary}, {"total", r.Total, &f.Total}} {
+			switch {
+			case n.v == nil:
+				c.add(p, n.field, "figure has no %s (write 0 when the source gives 0)", n.field)
+			case *n.v < 0:
+				c.add(p, n.field, "%s: %d is negative", n.field, *n.v)
+			default:
+				*n.dst = *n.v
+			}
+		}
+		if r.Active != nil && r.Reserve != nil && r.Paramilitary != nil && r.Total != nil &&
+			*r.Active+*r.Reserve+*r.Paramilitary != *r.Total {
+			c.add(p, "total", "total: %d is not active + reserve + paramilitary (%d)", *r.Total, *r.Active+*r.Reserve+*r.Paramilitary)
+		}
+		if src := c.source(p, r.Source, "figure "+r.Slug); src != nil {
+			f.Source = *src
+		}
+		g.Figures = append(g.Figures, f)
+	}
+	for _, it := range c.raw.provisions {
+		r, p := it.rec, it.pos
+		c.required(p, "title", r.Title, "provision")
+		c.required(p, "summary", r.Summary, "provision")
+		if r.Organization == "" {
+			c.add(p, "organization", "provision has no organization")
+		}
+		c.ref(p, "organization", r.Organization, c.orgs, "organization")
+		c.ref(p, "proposedBy", r.ProposedBy, c.people, "person")
+		c.ref(p, "event", r.Event, c.events, "event")
+		pr := &kg.Provision{Slug: r.Slug, OrganizationSlug: r.Organization, Kind: checkEnum(c, p, "kind", r.Kind, kg.ProvisionKinds),
+			Title: r.Title, Summary: r.Summary, Since: c.date(p, "since", r.Since), ProposedBySlug: r.ProposedBy, EventSlug: r.Event}
+		if src := c.source(p, r.Source, "provision "+r.Slug); src != nil {
+			pr.Source = *src
+		}
+		g.Provisions = append(g.Provisions, pr)
+	}
+}

@@ -1,0 +1,231 @@
+// Package seed reads treatygraph's curated YAML seed files, checks them completely, and turns
+// them into a kg.Graph. Every problem is reported with the file and line it is on.
+package seed
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/treatygraph/treatygraph/internal/kg"
+)
+
+// Problem is one thing wrong with a seed set, at a file and line.
+type Problem struct {
+	File    string
+	Line    int
+	Message string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message) }
+
+// Problems is every problem found in a seed set; it is the error Load returns.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// pos is where a record sits: its file, its first line, and the line of each of its keys.
+type pos struct {
+	file   string
+	line   int
+	fields map[string]int
+}
+
+// at is the line of a key of the record, or of the record itself when the key is absent.
+func (p pos) at(field string) int {
+	if l, ok := p.fields[field]; ok {
+		return l
+	}
+	return p.line
+}
+
+type item[T any] struct {
+	rec T
+	pos pos
+}
+
+// rawSet is every record of a seed set as decoded, before checking.
+type rawSet struct {
+	documents     []item[documentRec]
+	citations     []item[citationRec]
+	states        []item[stateRec]
+	organizations []item[organizationRec]
+	places        []item[placeRec]
+	people        []item[personRec]
+	memberships   []item[membershipRec]
+	events        []item[eventRec]
+	quotes        []item[quoteRec]
+	figures       []item[figureRec]
+	provisions    []item[provisionRec]
+}
+
+// Load reads every *.yaml file under fsys, checks the whole set, and returns the graph. On
+// any problem it returns Problems holding all of them. prefix is put before file names in
+// messages (e.g. "seeds").
+func Load(fsys fs.FS, prefix string) (*kg.Graph, error) {
+	var files []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".yaml") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("seed: list files: %w", err)
+	}
+	if len(files) == 0 {
+		return nil, Problems{{File: prefix, Line: 0, Message: "no *.yaml seed files found"}}
+	}
+	sort.Strings(files)
+
+	var raw rawSet
+	var problems Problems
+	hash := sha256.New()
+	for _, f := range files {
+		data, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("seed: read %s: %w", f, err)
+		}
+		fmt.Fprintf(hash, "%s\x00%d\x00", f, len(data))
+		hash.Write(data)
+		name := f
+		if prefix != "" {
+			name = path.Join(prefix, f)
+		}
+		problems = append(problems, decodeFile(name, data, &raw)...)
+	}
+	g, more := check(&raw)
+	problems = append(problems, more...)
+	if len(problems) > 0 {
+		sort.SliceStable(problems, func(i, j int) bool {
+			if problems[i].File != problems[j].File {
+				return problems[i].File < problems[j].File
+			}
+			return problems[i].Line < problems[j].Line
+		})
+		return nil, problems
+	}
+	g.Version = hex.EncodeToString(hash.Sum(nil))[:16]
+	return g, nil
+}
+
+// decodeFile decodes one file's records into raw, record by record, so that one bad record
+// does not hide the problems of the others.
+func decodeFile(name string, data []byte, raw *rawSet) Problems {
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return Problems{yamlProblem(name, err)}
+	}
+	var problems Problems
+	for _, doc := range file.Docs {
+		if doc.Body == nil {
+			continue
+		}
+		top, ok := doc.Body.(*ast.MappingNode)
+		if !ok {
+			problems = append(problems, Problem{name, lineOf(doc.Body), "a seed file must be a mapping from record kinds (states, memberships ...) to lists"})
+			continue
+		}
+		for _, kv := range top.Values {
+			key := kv.Key.String()
+			seq, ok := kv.Value.(*ast.SequenceNode)
+			if !ok {
+				if _, isNull := kv.Value.(*ast.NullNode); isNull {
+					continue
+				}
+				problems = append(problems, Problem{name, lineOf(kv.Key), fmt.Sprintf("%s must be a list of records", key)})
+				continue
+			}
+			var ps Problems
+			switch key {
+			case "documents":
+				ps = decodeList(name, seq, &raw.documents)
+			case "citations":
+				ps = decodeList(name, seq, &raw.citations)
+			case "states":
+				ps = decodeList(name, seq, &raw.states)
+			case "organizations":
+				ps = decodeList(name, seq, &raw.organizations)
+			case "places":
+				ps = decodeList(name, seq, &raw.places)
+			case "people":
+				ps = decodeList(name, seq, &raw.people)
+			case "memberships":
+				ps = decodeList(name, seq, &raw.memberships)
+			case "events":
+				ps = decodeList(name, seq, &raw.events)
+			case "quotes":
+				ps = decodeList(name, seq, &raw.quotes)
+			case "figures":
+				ps = decodeList(name, seq, &raw.figures)
+			case "provisions":
+				ps = decodeList(name, seq, &raw.provisions)
+			default:
+				ps = Problems{{name, lineOf(kv.Key), fmt.Sprintf("unknown record kind %q (want documents, citations, states, organizations, places, people, memberships, events, quotes, figures or provisions)", key)}}
+			}
+			problems = append(problems, ps...)
+		}
+	}
+	return problems
+}
+
+func decodeList[T any](name string, seq *ast.SequenceNode, dst *[]item[T]) Problems {
+	var problems Problems
+	for _, n := range seq.Values {
+		m, ok := n.(*ast.MappingNode)
+		if !ok {
+			problems = append(problems, Problem{name, lineOf(n), "a record must be a mapping of keys to values"})
+			continue
+		}
+		var rec T
+		if err := yaml.NodeToValue(n, &rec, yaml.Strict()); err != nil {
+			problems = append(problems, yamlProblem(name, err))
+			continue
+		}
+		p := pos{file: name, line: lineOf(n), fields: map[string]int{}}
+		for _, kv := range m.Values {
+			p.fields[kv.Key.String()] = lineOf(kv.Key)
+		}
+		*dst = append(*dst, item[T]{rec: rec, pos: p})
+	}
+	return problems
+}
+
+func lineOf(n ast.Node) int {
+	if n == nil || n.GetToken() == nil {
+		return 0
+	}
+	return n.GetToken().Position.Line
+}
+
+// yamlProblem turns a YAML parse or decode error into a Problem at its line.
+func yamlProblem(name string, err error) Problem {
+	var ye yaml.Error
+	if errors.As(err, &ye) && ye.GetToken() != nil {
+		msg := ye.GetMessage()
+		var tyErr *yaml.TypeError
+		if errors.As(err, &tyErr) && tyErr.StructFieldName != nil {
+			msg = fmt.Sprintf("%s: %s", *tyErr.StructFieldName, msg)
+		}
+		return Problem{name, ye.GetToken().Position.Line, msg}
+	}
+	return Problem{name, 0, err.Error()}
+}

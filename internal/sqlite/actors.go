@@ -1,0 +1,258 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/treatygraph/treatygraph/internal/kg"
+)
+
+// ActorsBySlugs loads states and organizations by slug; missing slugs are absent.
+func (s *Store) ActorsBySlugs(ctx context.Context, slugs []string) (map[string]kg.Actor, error) {
+	rows, err := s.query(ctx, "SELECT slug, kind, data FROM actors WHERE slug IN (SELECT value FROM json_each(?))", keysJSON(slugs))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[string]kg.Actor, len(slugs))
+	for rows.Next() {
+		a, slug, err := scanActor(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[slug] = a
+	}
+	return out, rows.Err()
+}
+
+func scanActor(rows *sql.Rows) (kg.Actor, string, error) {
+	var slug, kind, data string
+	if err := rows.Scan(&slug, &kind, &data); err != nil {
+		return nil, "", fmt.Errorf("scan actor: %w", err)
+	}
+	var a kg.Actor
+	if kind == kg.KindState {
+		a = &kg.State{}
+	} else {
+		a = &kg.Organization{}
+	}
+	if err := json.Unmarshal([]byte(data), a); err != nil {
+		return nil, "", fmt.Errorf("decode actor %s: %w", slug, err)
+	}
+	return a, slug, nil
+}
+
+// ActorSlugByCode finds the slug of the actor with the given ISO code or acronym. column is
+// one of iso2, iso3 or acronym; matching ignores case. It returns "" when none matches.
+func (s *Store) ActorSlugByCode(ctx context.Context, column, code string) (string, error) {
+	var q string
+	switch column {
+	case "iso2", "iso3", "acronym":
+		q = "SELECT slug FROM actors WHERE " + column + " = ? COLLATE NOCASE"
+	default:
+		return "", fmt.Errorf("actor code: unknown column %q", column)
+	}
+	rows, err := s.query(ctx, q, code)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var slug string
+	if rows.Next() {
+		if err := rows.Scan(&slug); err != nil {
+			return "", err
+		}
+	}
+	return slug, rows.Err()
+}
+
+// ListActors pages through the states or the organizations in order of name.
+func (s *Store) ListActors(ctx context.Context, kind string, first int, after *Cursor) (Page[kg.Actor], error) {
+	sortV, key := after.args()
+	rows, err := s.query(ctx, `SELECT slug, kind, data, name FROM actors
+		WHERE kind = ?1 AND (?2 IS NULL OR (name, slug) > (?2, ?3))
+		ORDER BY name, slug LIMIT ?4`, kind, sortV, key, first+1)
+	if err != nil {
+		return Page[kg.Actor]{}, err
+	}
+	defer rows.Close()
+	var items []kg.Actor
+	var cursors []Cursor
+	for rows.Next() {
+		var slug, k, data, name string
+		if err := rows.Scan(&slug, &k, &data, &name); err != nil {
+			return Page[kg.Actor]{}, err
+		}
+		var a kg.Actor
+		if k == kg.KindState {
+			a = &kg.State{}
+		} else {
+			a = &kg.Organization{}
+		}
+		if err := json.Unmarshal([]byte(data), a); err != nil {
+			return Page[kg.Actor]{}, fmt.Errorf("decode actor %s: %w", slug, err)
+		}
+		items = append(items, a)
+		cursors = append(cursors, Cursor{Sort: name, Key: slug})
+	}
+	if err := rows.Err(); err != nil {
+		return Page[kg.Actor]{}, err
+	}
+	return trim(items, cursors, first), nil
+}
+
+// CountActors counts the states or the organizations.
+func (s *Store) CountActors(ctx context.Context, kind string) (int, error) {
+	return s.count(ctx, "SELECT COUNT(*) FROM actors WHERE kind = ?", kind)
+}
+
+func (s *Store) count(ctx context.Context, q string, args ...any) (int, error) {
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	if rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			return 0, err
+		}
+	}
+	return n, rows.Err()
+}
+
+// MembershipsByOrganizations loads every stint in each of the given organizations, in order
+// of start.
+func (s *Store) MembershipsByOrganizations(ctx context.Context, orgs []string) (map[string][]*kg.Membership, error) {
+	return scanGrouped[kg.Membership](s.query(ctx, `SELECT organization, data FROM memberships
+		WHERE organization IN (SELECT value FROM json_each(?)) ORDER BY organization, lo, slug`, keysJSON(orgs)))
+}
+
+// MembershipsByMembers loads every stint of each of the given actors, in order of start.
+func (s *Store) MembershipsByMembers(ctx context.Context, members []string) (map[string][]*kg.Membership, error) {
+	return scanGrouped[kg.Membership](s.query(ctx, `SELECT member, data FROM memberships
+		WHERE member IN (SELECT value FROM json_each(?)) ORDER BY member, lo, slug`, keysJSON(members)))
+}
+
+// MembershipsBySlugs loads stints by slug.
+func (s *Store) MembershipsBySlugs(ctx context.Context, slugs []string) (map[string]*kg.Membership, error) {
+	return scanKeyed[kg.Membership](s.query(ctx, "SELECT slug, data FROM memberships WHERE slug IN (SELECT value FROM json_each(?))", keysJSON(slugs)))
+}
+
+// PlacesBySlugs loads places by slug.
+func (s *Store) PlacesBySlugs(ctx context.Context, slugs []string) (map[string]*kg.Place, error) {
+	return scanKeyed[kg.Place](s.query(ctx, "SELECT slug, data FROM places WHERE slug IN (SELECT value FROM json_each(?))", keysJSON(slugs)))
+}
+
+// PeopleBySlugs loads people by slug.
+func (s *Store) PeopleBySlugs(ctx context.Context, slugs []string) (map[string]*kg.Person, error) {
+	return scanKeyed[kg.Person](s.query(ctx, "SELECT slug, data FROM people WHERE slug IN (SELECT value FROM json_each(?))", keysJSON(slugs)))
+}
+
+// ListPeople pages through people in order of name.
+func (s *Store) ListPeople(ctx context.Context, first int, after *Cursor) (Page[*kg.Person], error) {
+	sortV, key := after.args()
+	rows, err := s.query(ctx, `SELECT slug, data, name FROM people
+		WHERE (?1 IS NULL OR (name, slug) > (?1, ?2)) ORDER BY name, slug LIMIT ?3`, sortV, key, first+1)
+	if err != nil {
+		return Page[*kg.Person]{}, err
+	}
+	defer rows.Close()
+	var items []*kg.Person
+	var cursors []Cursor
+	for rows.Next() {
+		var slug, data, name string
+		if err := rows.Scan(&slug, &data, &name); err != nil {
+			return Page[*kg.Person]{}, err
+		}
+		p := &kg.Person{}
+		if err := json.Unmarshal([]byte(data), p); err != nil {
+			return Page[*kg.Person]{}, fmt.Errorf("decode person %s: %w", slug, err)
+		}
+		items = append(items, p)
+		cursors = append(cursors, Cursor{Sort: name, Key: slug})
+	}
+	if err := rows.Err(); err != nil {
+		return Page[*kg.Person]{}, err
+	}
+	return trim(items, cursors, first), nil
+}
+
+// CountPeople counts people.
+func (s *Store) CountPeople(ctx context.Context) (int, error) {
+	return s.count(ctx, "SELECT COUNT(*) FROM people")
+}
+
+// PositionsByPeople loads the posts each person held.
+func (s *Store) PositionsByPeople(ctx context.Context, people []string) (map[string][]*kg.Position, error) {
+	return scanGrouped[kg.Position](s.query(ctx, `SELECT person, data FROM positions
+		WHERE person IN (SELECT value FROM json_each(?)) ORDER BY person, ord`, keysJSON(people)))
+}
+
+// PositionsByActors loads the posts held in each state or organization.
+func (s *Store) PositionsByActors(ctx context.Context, actors []string) (map[string][]*kg.Position, error) {
+	return scanGrouped[kg.Position](s.query(ctx, `SELECT of_actor, data FROM positions
+		WHERE of_actor IN (SELECT value FROM json_each(?)) ORDER BY of_actor, ord`, keysJSON(actors)))
+}
+
+// PositionsBySlugs loads posts by slug.
+func (s *Store) PositionsBySlugs(ctx context.Context, slugs []string) (map[string]*kg.Position, error) {
+	return scanKeyed[kg.Position](s.query(ctx, "SELECT slug, data FROM positions WHERE slug IN (SELECT value FROM json_each(?))", keysJSON(slugs)))
+}
+
+// FiguresByStates loads each state's personnel figures, oldest first.
+func (s *Store) FiguresByStates(ctx context.Context, states []string) (map[string][]*kg.MilitaryStrength, error) {
+	return scanGrouped[kg.MilitaryStrength](s.query(ctx, `SELECT state, data FROM figures
+		WHERE state IN (SELECT value FROM json_each(?)) ORDER BY state, year, slug`, keysJSON(states)))
+}
+
+// FiguresBySlugs loads personnel figures by slug.
+func (s *Store) FiguresBySlugs(ctx context.Context, slugs []string) (map[string]*kg.MilitaryStrength, error) {
+	return scanKeyed[kg.MilitaryStrength](s.query(ctx, "SELECT slug, data FROM figures WHERE slug IN (SELECT value FROM json_each(?))", keysJSON(slugs)))
+}
+
+// ProvisionsByOrganizations loads each organization's provisions.
+func (s *Store) ProvisionsByOrganizations(ctx context.Context, orgs []string) (map[string][]*kg.Provision, error) {
+	return scanGrouped[kg.Provision](s.query(ctx, `SELECT organization, data FROM provisions
+		WHERE organization IN (SELECT value FROM json_each(?)) ORDER BY organization, ord`, keysJSON(orgs)))
+}
+
+// ProvisionsBySlugs loads provisions by slug.
+func (s *Store) ProvisionsBySlugs(ctx context.Context, slugs []string) (map[string]*kg.Provision, error) {
+	return scanKeyed[kg.Provision](s.query(ctx, "SELECT slug, data FROM provisions WHERE slug IN (SELECT value FROM json_each(?))", keysJSON(slugs)))
+}
+
+// QuotesBySlugs loads quotes by slug.
+func (s *Store) QuotesBySlugs(ctx context.Context, slugs []string) (map[string]*kg.Quote, error) {
+	return scanKeyed[kg.Quote](s.query(ctx, "SELECT slug, data FROM quotes WHERE slug IN (SELECT value FROM json_each(?))", keysJSON(slugs)))
+}
+
+// QuotesBySpeakers loads the quotes of each person.
+func (s *Store) QuotesBySpeakers(ctx context.Context, people []string) (map[string][]*kg.Quote, error) {
+	return scanGrouped[kg.Quote](s.query(ctx, `SELECT speaker, data FROM quotes
+		WHERE speaker IN (SELECT value FROM json_each(?)) ORDER BY speaker, ord`, keysJSON(people)))
+}
+
+// QuotesByEvents loads the quotes said during each event.
+func (s *Store) QuotesByEvents(ctx context.Context, events []string) (map[string][]*kg.Quote, error) {
+	return scanGrouped[kg.Quote](s.query(ctx, `SELECT event, data FROM quotes
+		WHERE event IN (SELECT value FROM json_each(?)) ORDER BY event, ord`, keysJSON(events)))
+}
+
+// DocumentsBySlugs loads documents by slug.
+func (s *Store) DocumentsBySlugs(ctx context.Context, slugs []string) (map[string]*kg.Document, error) {
+	return scanKeyed[kg.Document](s.query(ctx, "SELECT slug, data FROM documents WHERE slug IN (SELECT value FROM json_each(?))", keysJSON(slugs)))
+}
+
+// Documents lists every document in seed order.
+func (s *Store) Documents(ctx context.Context) ([]*kg.Document, error) {
+	return scanList[kg.Document](s.query(ctx, "SELECT slug, data FROM documents ORDER BY ord"))
+}
+
+// OrganizationsByParents loads the bodies of each organization, in order of name.
+func (s *Store) OrganizationsByParents(ctx context.Context, parents []string) (map[string][]*kg.Organization, error) {
+	return scanGrouped[kg.Organization](s.query(ctx, `SELECT parent, data FROM actors
+		WHERE parent IN (SELECT value FROM json_each(?)) ORDER BY parent, name`, keysJSON(parents)))
+}

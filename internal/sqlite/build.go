@@ -1,0 +1,419 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/treatygraph/treatygraph/internal/kg"
+)
+
+//go:embed migration/*.sql
+var migrations embed.FS
+
+// Build writes the graph into a new SQLite file at path. It writes a temporary file beside
+// path in one transaction and renames it into place, so a failed build never leaves a
+// half-written database behind.
+func Build(ctx context.Context, g *kg.Graph, path string) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("build: create temporary file: %w", err)
+	}
+	tmpPath := tmp.Name()
+	_ = tmp.Close()
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmpPath)
+			_ = os.Remove(tmpPath + "-journal")
+		}
+	}()
+
+	db, err := sql.Open("sqlite", "file:"+tmpPath+"?_pragma=foreign_keys(1)&_pragma=journal_mode(off)&_pragma=synchronous(off)")
+	if err != nil {
+		return fmt.Errorf("build: open %s: %w", tmpPath, err)
+	}
+	db.SetMaxOpenConns(1)
+	defer func() {
+		if cerr := db.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("build: close: %w", cerr)
+		}
+	}()
+
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("build: begin: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	files, _ := fs.Glob(migrations, "migration/*.sql")
+	sort.Strings(files)
+	for _, f := range files {
+		ddl, _ := migrations.ReadFile(f)
+		if _, err := tx.ExecContext(ctx, string(ddl)); err != nil {
+			return fmt.Errorf("build: migration %s: %w", f, err)
+		}
+	}
+	w := &writer{ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}}
+	if err := w.graph(g); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO search(search) VALUES ('optimize')"); err != nil {
+		return fmt.Errorf("build: optimize search index: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("build: analyze: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("build: commit: %w", err)
+	}
+	if err := db.Close(); err != nil {
+		return fmt.Errorf("build: close: %w", err)
+	}
+	if err := os.Rename(tmpPath, path); err != nil {
+		return fmt.Errorf("build: rename into place: %w", err)
+	}
+	return nil
+}
+
+// writer inserts a graph's records within one transaction, reusing prepared statements.
+type writer struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func (w *writer) exec(query string, args ...any) error {
+	st, ok := w.stmts[query]
+	if !ok {
+		var err error
+		if st, err = w.tx.PrepareContext(w.ctx, query); err != nil {
+			return fmt.Errorf("build: prepare %q: %w", query, err)
+		}
+		w.stmts[query] = st
+	}
+	if _, err := st.ExecContext(w.ctx, args...); err != nil {
+		return fmt.Errorf("build: %q %v: %w", query, args, err)
+	}
+	return nil
+}
+
+func jsonOf(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("build: encode %T: %v", v, err))
+	}
+	return string(b)
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullableP(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return *s
+}
+
+// link records both directions of an edge between two nodes.
+func (w *writer) link(a, b kg.Ref, relation, inverse string, fact, cite *kg.Ref, p kg.Period) error {
+	var factS, citeS any
+	if fact != nil {
+		factS = fact.String()
+	}
+	if cite != nil {
+		citeS = cite.String()
+	}
+	const q = "INSERT INTO edges (a, b, relation, inverse, fact, cite, lo, hi) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+	if err := w.exec(q, a.String(), b.String(), relation, inverse, factS, citeS, p.Lo(), p.Hi()); err != nil {
+		return err
+	}
+	return w.exec(q, b.String(), a.String(), inverse, relation, factS, citeS, p.Lo(), p.Hi())
+}
+
+func (w *writer) cite(fact kg.Ref, src *kg.Source) error {
+	if src == nil {
+		return nil
+	}
+	for i, n := range src.Notes {
+		if err := w.exec("INSERT OR IGNORE INTO fact_citations (fact, document, number, ord) VALUES (?, ?, ?, ?)",
+			fact.String(), src.DocumentSlug, n, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) index(ref kg.Ref, field, text string) error {
+	if text == "" {
+		return nil
+	}
+	return w.exec("INSERT INTO search (ref, field, text) VALUES (?, ?, ?)", ref.String(), field, text)
+}
+
+func (w *writer) names(ref kg.Ref, name string, names []kg.LocalizedName, aliases []string) error {
+	if err := w.index(ref, "name", name); err != nil {
+		return err
+	}
+	for _, n := range names {
+		if err := w.index(ref, "name", n.Text); err != nil {
+			return err
+		}
+		if n.Transliteration != nil {
+			if err := w.index(ref, "name", *n.Transliteration); err != nil {
+				return err
+			}
+		}
+	}
+	for _, a := range aliases {
+		if err := w.index(ref, "alias", a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var always = kg.Period{}
+
+func (w *writer) graph(g *kg.Graph) error {
+	if err := w.exec("INSERT INTO meta (key, value) VALUES ('version', ?)", g.Version); err != nil {
+		return err
+	}
+	for i, d := range g.Documents {
+		if err := w.exec("INSERT INTO documents (slug, ord, data) VALUES (?, ?, ?)", d.Slug, i, jsonOf(d)); err != nil {
+			return err
+		}
+		if err := w.index(d.NodeRef(), "title", d.Title); err != nil {
+			return err
+		}
+	}
+	for _, c := range g.Citations {
+		if err := w.exec("INSERT INTO citations (document, number, data) VALUES (?, ?, ?)", c.DocumentSlug, c.Number, jsonOf(c)); err != nil {
+			return err
+		}
+		if c.Title != nil && !c.TitleIsPlaceholder {
+			if err := w.index(c.NodeRef(), "title", *c.Title); err != nil {
+				return err
+			}
+		}
+	}
+	for _, s := range g.States {
+		if err := w.exec("INSERT INTO actors (slug, kind, name, iso2, iso3, data) VALUES (?, 'State', ?, ?, ?, ?)",
+			s.Slug, s.Name, nullableP(s.Iso2), nullableP(s.Iso3), jsonOf(s)); err != nil {
+			return err
+		}
+		if err := w.names(s.NodeRef(), s.Name, s.Names, s.Aliases); err != nil {
+			return err
+		}
+		if err := w.cite(s.NodeRef(), s.Source); err != nil {
+			return err
+		}
+	}
+	for _, o := range g.Organizations {
+		if err := w.exec("INSERT INTO actors (slug, kind, name, acronym, parent, data) VALUES (?, 'Organization', ?, ?, ?, ?)",
+			o.Slug, o.Name, nullableP(o.Acronym), nullable(o.ParentSlug), jsonOf(o)); err != nil {
+			return err
+		}
+		aliases := o.Aliases
+		if o.Acronym != nil {
+			aliases = append([]string{*o.Acronym}, aliases...)
+		}
+		if err := w.names(o.NodeRef(), o.Name, o.Names, aliases); err != nil {
+			return err
+		}
+		if err := w.cite(o.NodeRef(), o.Source); err != nil {
+			return err
+		}
+	}
+	for _, p := range g.Places {
+		if err := w.exec("INSERT INTO places (slug, state, data) VALUES (?, ?, ?)", p.Slug, nullable(p.StateSlug), jsonOf(p)); err != nil {
+			return err
+		}
+		if err := w.index(p.NodeRef(), "name", p.Name); err != nil {
+			return err
+		}
+		if err := w.cite(p.NodeRef(), p.Source); err != nil {
+			return err
+		}
+		if p.StateSlug != "" {
+			ref := p.NodeRef()
+			if err := w.link(ref, kg.Ref{Kind: kg.KindState, Key: p.StateSlug}, "located in", "contains", nil, &ref, always); err != nil {
+				return err
+			}
+		}
+	}
+	kinds := map[string]string{}
+	for _, s := range g.States {
+		kinds[s.Slug] = kg.KindState
+	}
+	for _, o := range g.Organizations {
+		kinds[o.Slug] = kg.KindOrganization
+		ref := o.NodeRef()
+		if o.ParentSlug != "" {
+			if err := w.link(ref, kg.Ref{Kind: kg.KindOrganization, Key: o.ParentSlug}, "body of", "has body", nil, &ref, always); err != nil {
+				return err
+			}
+		}
+		if o.HeadquartersSlug != "" {
+			if err := w.link(ref, kg.Ref{Kind: kg.KindPlace, Key: o.HeadquartersSlug}, "headquartered in", "headquarters of", nil, &ref, always); err != nil {
+				return err
+			}
+		}
+	}
+	actor := func(slug string) kg.Ref { return kg.Ref{Kind: kinds[slug], Key: slug} }
+
+	for _, p := range g.People {
+		if err := w.exec("INSERT INTO people (slug, name, data) VALUES (?, ?, ?)", p.Slug, p.Name, jsonOf(p)); err != nil {
+			return err
+		}
+		if err := w.names(p.NodeRef(), p.Name, nil, p.Aliases); err != nil {
+			return err
+		}
+		if err := w.cite(p.NodeRef(), p.Source); err != nil {
+			return err
+		}
+	}
+	for i, p := range g.Positions {
+		if err := w.exec("INSERT INTO positions (slug, person, of_actor, ord, data) VALUES (?, ?, ?, ?, ?)",
+			p.Slug, p.PersonSlug, nullable(p.OfSlug), i, jsonOf(p)); err != nil {
+			return err
+		}
+		ref := p.NodeRef()
+		if err := w.cite(ref, &p.Source); err != nil {
+			return err
+		}
+		if p.OfSlug != "" {
+			if err := w.link(kg.Ref{Kind: kg.KindPerson, Key: p.PersonSlug}, actor(p.OfSlug), p.Title+" of", "has "+p.Title, &ref, &ref, p.Period()); err != nil {
+				return err
+			}
+		}
+	}
+	for _, m := range g.Memberships {
+		p := m.Period()
+		if err := w.exec("INSERT INTO memberships (slug, member, organization, role, lo, hi, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			m.Slug, m.MemberSlug, m.OrganizationSlug, string(m.Role), p.Lo(), p.Hi(), jsonOf(m)); err != nil {
+			return err
+		}
+		ref := m.NodeRef()
+		if err := w.cite(ref, &m.Source); err != nil {
+			return err
+		}
+		role := strings.ToLower(string(m.Role))
+		if err := w.link(actor(m.MemberSlug), actor(m.OrganizationSlug), role+" of", "has "+role, &ref, &ref, p); err != nil {
+			return err
+		}
+	}
+	for _, e := range g.Events {
+		p := e.Period()
+		if err := w.exec("INSERT INTO events (slug, kind, lo, hi, data) VALUES (?, ?, ?, ?, ?)",
+			e.Slug, string(e.Kind), p.Lo(), p.Hi(), jsonOf(e)); err != nil {
+			return err
+		}
+		ref := e.NodeRef()
+		if err := w.cite(ref, &e.Source); err != nil {
+			return err
+		}
+		if err := w.index(ref, "title", e.Title); err != nil {
+			return err
+		}
+		if err := w.index(ref, "summary", e.Summary); err != nil {
+			return err
+		}
+		involve := func(other kg.Ref, rel, inv string) error {
+			if err := w.exec("INSERT OR IGNORE INTO involvement (ref, lo, event) VALUES (?, ?, ?)", other.String(), p.Lo(), e.Slug); err != nil {
+				return err
+			}
+			return w.link(other, ref, rel, inv, &ref, &ref, p)
+		}
+		for _, a := range e.ParticipantSlugs {
+			if err := involve(actor(a), "took part in", "participant"); err != nil {
+				return err
+			}
+		}
+		for _, who := range e.PeopleSlugs {
+			if err := involve(kg.Ref{Kind: kg.KindPerson, Key: who}, "took part in", "person involved"); err != nil {
+				return err
+			}
+		}
+		if e.PlaceSlug != "" {
+			if err := involve(kg.Ref{Kind: kg.KindPlace, Key: e.PlaceSlug}, "hosted", "took place in"); err != nil {
+				return err
+			}
+		}
+	}
+	for i, q := range g.Quotes {
+		if err := w.exec("INSERT INTO quotes (slug, speaker, event, ord, data) VALUES (?, ?, ?, ?, ?)",
+			q.Slug, q.SpeakerSlug, nullable(q.EventSlug), i, jsonOf(q)); err != nil {
+			return err
+		}
+		ref := q.NodeRef()
+		if err := w.cite(ref, &q.Source); err != nil {
+			return err
+		}
+		if err := w.index(ref, "quote", q.Text); err != nil {
+			return err
+		}
+		p := kg.Period{Start: q.Date, End: q.Date}
+		if err := w.link(kg.Ref{Kind: kg.KindPerson, Key: q.SpeakerSlug}, ref, "said", "said by", &ref, &ref, p); err != nil {
+			return err
+		}
+		if q.EventSlug != "" {
+			if err := w.link(ref, kg.Ref{Kind: kg.KindEvent, Key: q.EventSlug}, "said during", "quote", &ref, &ref, p); err != nil {
+				return err
+			}
+		}
+	}
+	for _, f := range g.Figures {
+		if err := w.exec("INSERT INTO figures (slug, state, year, data) VALUES (?, ?, ?, ?)", f.Slug, f.StateSlug, f.Year, jsonOf(f)); err != nil {
+			return err
+		}
+		ref := f.NodeRef()
+		if err := w.cite(ref, &f.Source); err != nil {
+			return err
+		}
+		y := kg.PartialDate{Year: f.Year}
+		if err := w.link(kg.Ref{Kind: kg.KindState, Key: f.StateSlug}, ref, "personnel figures", "figures of", &ref, &ref, kg.Period{Start: &y, End: &y}); err != nil {
+			return err
+		}
+	}
+	for i, p := range g.Provisions {
+		if err := w.exec("INSERT INTO provisions (slug, organization, ord, data) VALUES (?, ?, ?, ?)", p.Slug, p.OrganizationSlug, i, jsonOf(p)); err != nil {
+			return err
+		}
+		ref := p.NodeRef()
+		if err := w.cite(ref, &p.Source); err != nil {
+			return err
+		}
+		if err := w.index(ref, "title", p.Title); err != nil {
+			return err
+		}
+		if err := w.index(ref, "summary", p.Summary); err != nil {
+			return err
+		}
+		period := kg.Period{Start: p.Since}
+		if err := w.link(ref, kg.Ref{Kind: kg.KindOrganization, Key: p.OrganizationSlug}, "provision of", "provision", &ref, &ref, period); err != nil {
+			return err
+		}
+		if p.ProposedBySlug != "" {
+			if err := w.link(kg.Ref{Kind: kg.KindPerson, Key: p.ProposedBySlug}, ref, "proposed", "proposed by", &ref, &ref, period); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

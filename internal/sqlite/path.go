@@ -1,0 +1,131 @@
+package sqlite
+
+import (
+	"context"
+
+	"github.com/treatygraph/treatygraph/internal/kg"
+)
+
+// Edge is one direction of a link between two nodes of the graph.
+type Edge struct {
+	From, To kg.Ref
+	Relation string
+	// Inverse is the relation read the other way ("member of" / "has member").
+	Inverse string
+	// Fact is the record that makes the link (a membership, an event ...), if any.
+	Fact *kg.Ref
+	// Cite is the record whose footnotes support the link.
+	Cite *kg.Ref
+}
+
+// Neighbors loads the links leaving each of the given nodes. With at, only links that hold
+// on that date count.
+func (s *Store) Neighbors(ctx context.Context, from []kg.Ref, at *kg.PartialDate) ([]Edge, error) {
+	keys := make([]string, len(from))
+	for i, r := range from {
+		keys[i] = r.String()
+	}
+	var lo, hi any
+	if at != nil {
+		lo, hi = at.First(), at.Last()
+	}
+	rows, err := s.query(ctx, `SELECT a, b, relation, inverse, fact, cite FROM edges
+		WHERE a IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR (lo <= ?3 AND hi >= ?2))
+		ORDER BY a, b, relation`, keysJSON(keys), lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Edge
+	for rows.Next() {
+		var a, b, rel, inv string
+		var fact, cite *string
+		if err := rows.Scan(&a, &b, &rel, &inv, &fact, &cite); err != nil {
+			return nil, err
+		}
+		ra, ok1 := kg.ParseRef(a)
+		rb, ok2 := kg.ParseRef(b)
+		if !ok1 || !ok2 {
+			continue
+		}
+		e := Edge{From: ra, To: rb, Relation: rel, Inverse: inv}
+		if fact != nil {
+			if r, ok := kg.ParseRef(*fact); ok {
+				e.Fact = &r
+			}
+		}
+		if cite != nil {
+			if r, ok := kg.ParseRef(*cite); ok {
+				e.Cite = &r
+			}
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ShortestPath finds a shortest chain of links from one node to another within maxHops,
+// walking outward from both ends at once; nil when there is none. It runs one statement per
+// layer walked.
+func (s *Store) ShortestPath(ctx context.Context, from, to kg.Ref, at *kg.PartialDate, maxHops int) ([]Edge, error) {
+	if from == to {
+		return []Edge{}, nil
+	}
+	// parentF[x] is the edge by which x was reached walking from `from`; parentT[x] the edge by
+	// which x was reached walking from `to`.
+	parentF := map[kg.Ref]*Edge{from: nil}
+	parentT := map[kg.Ref]*Edge{to: nil}
+	frontF, frontT := []kg.Ref{from}, []kg.Ref{to}
+	for hops := 0; hops < maxHops; hops++ {
+		forward := len(frontF) <= len(frontT)
+		front, seen, other := frontF, parentF, parentT
+		if !forward {
+			front, seen, other = frontT, parentT, parentF
+		}
+		edges, err := s.Neighbors(ctx, front, at)
+		if err != nil {
+			return nil, err
+		}
+		var next []kg.Ref
+		var meet *kg.Ref
+		for i := range edges {
+			e := edges[i]
+			if _, ok := seen[e.To]; ok {
+				continue
+			}
+			seen[e.To] = &e
+			next = append(next, e.To)
+			if _, ok := other[e.To]; ok && meet == nil {
+				m := e.To
+				meet = &m
+			}
+		}
+		if meet != nil {
+			return joinPath(*meet, parentF, parentT), nil
+		}
+		if len(next) == 0 {
+			return nil, nil
+		}
+		if forward {
+			frontF = next
+		} else {
+			frontT = next
+		}
+	}
+	return nil, nil
+}
+
+// joinPath walks back from the meeting node to both ends and returns the edges in order from
+// the start. Edges found walking from the far end are turned around.
+func joinPath(meet kg.Ref, parentF, parentT map[kg.Ref]*Edge) []Edge {
+	var head []Edge
+	for n := meet; parentF[n] != nil; n = parentF[n].From {
+		head = append([]Edge{*parentF[n]}, head...)
+	}
+	tail := []Edge{}
+	for n := meet; parentT[n] != nil; n = parentT[n].From {
+		e := *parentT[n]
+		tail = append(tail, Edge{From: e.To, To: e.From, Relation: e.Inverse, Inverse: e.Relation, Fact: e.Fact, Cite: e.Cite})
+	}
+	return append(head, tail...)
+}

@@ -1,0 +1,134 @@
+// Package sqlite builds treatygraph's SQLite database from a graph and answers the queries
+// of the GraphQL layer from it. The database is read-only once built.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"sync/atomic"
+
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver
+)
+
+// Store answers queries from a built database file opened read-only.
+type Store struct {
+	db         *sql.DB
+	version    string
+	statements atomic.Int64
+}
+
+// Open opens a database file built by Build, read-only, with at most conns connections.
+func Open(path string, conns int) (*Store, error) {
+	if conns < 1 {
+		conns = 1
+	}
+	dsn := "file:" + url.PathEscape(path) + "?mode=ro&_pragma=query_only(1)&_pragma=foreign_keys(1)&_pragma=cache_size(-16000)&_pragma=mmap_size(268435456)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	s := &Store{db: db}
+	if err := db.QueryRow("SELECT value FROM meta WHERE key = 'version'").Scan(&s.version); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("open %s: not a treatygraph database: %w", path, err)
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Version is the hash of the seeds the database was built from.
+func (s *Store) Version() string { return s.version }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Statements is how many SQL statements the store has run since it was opened.
+func (s *Store) Statements() int64 { return s.statements.Load() }
+
+type counterKey struct{}
+
+// WithCounter returns a context in which the store counts the statements it runs into n.
+func WithCounter(ctx context.Context, n *atomic.Int64) context.Context {
+	return context.WithValue(ctx, counterKey{}, n)
+}
+
+func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	s.statements.Add(1)
+	if n, ok := ctx.Value(counterKey{}).(*atomic.Int64); ok {
+		n.Add(1)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query %.60q: %w", q, err)
+	}
+	return rows, nil
+}
+
+// keysJSON passes a list of keys as one JSON parameter, read in SQL with json_each, so that
+// a statement's text does not depend on how many keys it is given.
+func keysJSON[K any](keys []K) string {
+	b, _ := json.Marshal(keys)
+	return string(b)
+}
+
+// scanData reads rows of (key, data JSON) into a map from key to decoded values.
+func scanGrouped[T any](rows *sql.Rows, err error) (map[string][]*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]*T{}
+	for rows.Next() {
+		var key, data string
+		if err := rows.Scan(&key, &data); err != nil {
+			return nil, fmt.Errorf("scan: %w", err)
+		}
+		v := new(T)
+		if err := json.Unmarshal([]byte(data), v); err != nil {
+			return nil, fmt.Errorf("decode %T %s: %w", v, key, err)
+		}
+		out[key] = append(out[key], v)
+	}
+	return out, rows.Err()
+}
+
+// scanKeyed reads rows of (key, data JSON) where each key has one value.
+func scanKeyed[T any](rows *sql.Rows, err error) (map[string]*T, error) {
+	grouped, err := scanGrouped[T](rows, err)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*T, len(grouped))
+	for k, vs := range grouped {
+		out[k] = vs[0]
+	}
+	return out, nil
+}
+
+// scanList reads rows of (key, data JSON) in order.
+func scanList[T any](rows *sql.Rows, err error) ([]*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*T
+	for rows.Next() {
+		var key, data string
+		if err := rows.Scan(&key, &data); err != nil {
+			return nil, fmt.Errorf("scan: %w", err)
+		}
+		v := new(T)
+		if err := json.Unmarshal([]byte(data), v); err != nil {
+			return nil, fmt.Errorf("decode %T %s: %w", v, key, err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

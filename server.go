@@ -1,0 +1,284 @@
+// Command treatygraph serves a knowledge graph of states, alliances and the treaties between
+// them over GraphQL. The graph is built from curated YAML seeds, embedded in the binary, into
+// a read-only SQLite database.
+//
+// Subcommands:
+//
+//	treatygraph [serve] [-addr host:port] [-db FILE] [-seeds DIR]
+//	treatygraph build -o FILE [-seeds DIR]
+//	treatygraph validate [-seeds DIR]
+package main
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/treatygraph/treatygraph/internal/kg"
+	"github.com/treatygraph/treatygraph/internal/seed"
+	"github.com/treatygraph/treatygraph/internal/server"
+	"github.com/treatygraph/treatygraph/internal/sqlite"
+)
+
+//go:embed seeds
+var embeddedSeeds embed.FS
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run dispatches to a subcommand and returns the process's exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	var cmd interface {
+		Run(ctx context.Context, args []string) error
+	}
+	switch name {
+	case "serve":
+		cmd = &serveCommand{stdout: stdout, stderr: stderr}
+	case "build":
+		cmd = &buildCommand{stdout: stdout, stderr: stderr}
+	case "validate":
+		cmd = &validateCommand{stdout: stdout, stderr: stderr}
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "treatygraph: unknown command %q\n\n%s", name, usage)
+		return 2
+	}
+	err := cmd.Run(ctx, args)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	var problems seed.Problems
+	if errors.As(err, &problems) {
+		for _, p := range problems {
+			fmt.Fprintln(stderr, p)
+		}
+		fmt.Fprintf(stderr, "treatygraph %s: %d problem(s) in the seeds\n", name, len(problems))
+		return 1
+	}
+	fmt.Fprintf(stderr, "treatygraph %s: %v\n", name, err)
+	return 1
+}
+
+const usage = `treatygraph serves a knowledge graph of states, alliances and treaties over GraphQL.
+
+Usage:
+  treatygraph [serve] [-addr host:port] [-db FILE] [-seeds DIR]
+        serve the graph: GraphiQL at /, the API at /graphql, health at /healthz
+  treatygraph build -o FILE [-seeds DIR]
+        write the SQLite database built from the seeds to FILE
+  treatygraph validate [-seeds DIR]
+        check the seeds and print every problem as file:line: message
+
+Without -seeds, the seeds embedded in the binary are used.
+`
+
+var errUsage = errors.New("usage")
+
+func newFlagSet(name string, stderr io.Writer, help string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "%s\n\nFlags:\n", help)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "unexpected arguments: %v\n", fs.Args())
+		fs.Usage()
+		return errUsage
+	}
+	return nil
+}
+
+// loadSeeds reads and checks the seeds in dir, or the embedded seeds when dir is empty.
+func loadSeeds(dir string) (*kg.Graph, error) {
+	if dir == "" {
+		sub, err := fs.Sub(embeddedSeeds, "seeds")
+		if err != nil {
+			return nil, err
+		}
+		return seed.Load(sub, "seeds")
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("seeds: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("seeds: %s is not a directory", dir)
+	}
+	return seed.Load(os.DirFS(dir), filepath.Clean(dir))
+}
+
+// validateCommand checks a seed set.
+type validateCommand struct {
+	stdout, stderr io.Writer
+}
+
+func (c *validateCommand) Run(_ context.Context, args []string) error {
+	fs := newFlagSet("validate", c.stderr, "usage: treatygraph validate [-seeds DIR]\n\nChecks the seeds and prints every problem as file:line: message; exits 1 if there is any.")
+	dir := fs.String("seeds", "", "seed directory (default: the seeds embedded in the binary)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	g, err := loadSeeds(*dir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "ok: %d documents, %d citations, %d states, %d organizations, %d places, %d people, %d positions, %d memberships, %d events, %d quotes, %d figures, %d provisions (version %s)\n",
+		len(g.Documents), len(g.Citations), len(g.States), len(g.Organizations), len(g.Places), len(g.People),
+		len(g.Positions), len(g.Memberships), len(g.Events), len(g.Quotes), len(g.Figures), len(g.Provisions), g.Version)
+	return nil
+}
+
+// buildCommand writes the database file.
+type buildCommand struct {
+	stdout, stderr io.Writer
+}
+
+func (c *buildCommand) Run(ctx context.Context, args []string) error {
+	fs := newFlagSet("build", c.stderr, "usage: treatygraph build -o FILE [-seeds DIR]\n\nBuilds the SQLite database from the seeds, in one transaction, into FILE.")
+	out := fs.String("o", "", "database file to write (required)")
+	dir := fs.String("seeds", "", "seed directory (default: the seeds embedded in the binary)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		fmt.Fprintln(c.stderr, "build: -o FILE is required")
+		fs.Usage()
+		return errUsage
+	}
+	g, err := loadSeeds(*dir)
+	if err != nil {
+		return err
+	}
+	if err := sqlite.Build(ctx, g, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "wrote %s (version %s)\n", *out, g.Version)
+	return nil
+}
+
+// serveCommand serves the graph over HTTP until interrupted.
+type serveCommand struct {
+	stdout, stderr io.Writer
+	// ready, when set, receives the address the server listens on.
+	ready chan<- string
+}
+
+func (c *serveCommand) Run(ctx context.Context, args []string) error {
+	fs := newFlagSet("serve", c.stderr, "usage: treatygraph [serve] [-addr host:port] [-db FILE] [-seeds DIR]\n\nServes GraphiQL at /, the GraphQL API at /graphql and a health check at /healthz.\nThe PORT environment variable, when set, overrides the port of -addr.")
+	addr := fs.String("addr", "localhost:8080", "address to listen on")
+	dbPath := fs.String("db", "", "serve this database file built by `build` (default: build one from the seeds at start)")
+	dir := fs.String("seeds", "", "seed directory (default: the seeds embedded in the binary)")
+	conns := fs.Int("conns", 8, "most open database connections")
+	origins := fs.String("cors-origins", "*", "comma-separated origins allowed to call the API from browsers, or *")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	listen, err := listenAddr(*addr, os.Getenv("PORT"))
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(c.stderr, nil))
+
+	path := *dbPath
+	if path == "" {
+		g, err := loadSeeds(*dir)
+		if err != nil {
+			return err
+		}
+		tmp, err := os.MkdirTemp("", "treatygraph-")
+		if err != nil {
+			return fmt.Errorf("serve: temporary directory: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		path = filepath.Join(tmp, "graph.db")
+		start := time.Now()
+		if err := sqlite.Build(ctx, g, path); err != nil {
+			return err
+		}
+		logger.Info("built database from seeds", "path", path, "version", g.Version, "duration", time.Since(start))
+	} else if *dir != "" {
+		return fmt.Errorf("serve: give -db or -seeds, not both")
+	}
+	store, err := sqlite.Open(path, *conns)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	h := server.New(server.Config{Store: store, Logger: logger, CORSOrigins: strings.Split(*origins, ",")})
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "version", store.Version())
+	if c.ready != nil {
+		c.ready <- ln.Addr().String()
+	}
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	return nil
+}
+
+// listenAddr applies a PORT override to host:port.
+func listenAddr(addr, port string) (string, error) {
+	host, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("serve: -addr %q: want host:port", addr)
+	}
+	if port != "" {
+		p = port
+	}
+	return net.JoinHostPort(host, p), nil
+}
