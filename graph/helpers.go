@@ -82,7 +82,6 @@ var nodeKinds = map[model.NodeKind]string{
 // loadNodes fetches nodes of any kind by ref, in order; nil where a ref names no node. It runs
 // at most one statement per kind present.
 func loadNodes(ctx context.Context, refs []kg.Ref) ([]kg.Node, error) {
-	l := loadersFrom(ctx)
 	byKind := map[string][]string{}
 	for _, r := range refs {
 		byKind[r.Kind] = append(byKind[r.Kind], r.Key)
@@ -92,29 +91,29 @@ func loadNodes(ctx context.Context, refs []kg.Ref) ([]kg.Node, error) {
 		var err error
 		switch kind {
 		case kg.KindState, kg.KindOrganization:
-			err = collect(ctx, l.actors, keys, found, func(a kg.Actor) (kg.Node, bool) {
+			err = collect(ctx, actorsL, keys, found, func(a kg.Actor) (kg.Node, bool) {
 				return a, a != nil && a.NodeRef().Kind == kind
 			})
 		case kg.KindPlace:
-			err = collect(ctx, l.places, keys, found, isNode[*kg.Place])
+			err = collect(ctx, placesL, keys, found, isNode[*kg.Place])
 		case kg.KindPerson:
-			err = collect(ctx, l.people, keys, found, isNode[*kg.Person])
+			err = collect(ctx, peopleL, keys, found, isNode[*kg.Person])
 		case kg.KindEvent:
-			err = collect(ctx, l.events, keys, found, isNode[*kg.Event])
+			err = collect(ctx, eventsL, keys, found, isNode[*kg.Event])
 		case kg.KindQuote:
-			err = collect(ctx, l.quotes, keys, found, isNode[*kg.Quote])
+			err = collect(ctx, quotesL, keys, found, isNode[*kg.Quote])
 		case kg.KindPosition:
-			err = collect(ctx, l.positions, keys, found, isNode[*kg.Position])
+			err = collect(ctx, positionsL, keys, found, isNode[*kg.Position])
 		case kg.KindMembership:
-			err = collect(ctx, l.memberships, keys, found, isNode[*kg.Membership])
+			err = collect(ctx, membershipsL, keys, found, isNode[*kg.Membership])
 		case kg.KindMilitaryStrength:
-			err = collect(ctx, l.figures, keys, found, isNode[*kg.MilitaryStrength])
+			err = collect(ctx, figuresL, keys, found, isNode[*kg.MilitaryStrength])
 		case kg.KindProvision:
-			err = collect(ctx, l.provisions, keys, found, isNode[*kg.Provision])
+			err = collect(ctx, provisionsL, keys, found, isNode[*kg.Provision])
 		case kg.KindDocument:
-			err = collect(ctx, l.documents, keys, found, isNode[*kg.Document])
+			err = collect(ctx, documentsL, keys, found, isNode[*kg.Document])
 		case kg.KindCitation:
-			err = collect(ctx, l.citations, keys, found, isNode[*kg.Citation])
+			err = collect(ctx, citationsL, keys, found, isNode[*kg.Citation])
 		default:
 			err = fmt.Errorf("load nodes: unknown kind %q", kind)
 		}
@@ -137,15 +136,13 @@ func isNode[T interface {
 	return v, v != zero
 }
 
-func collect[V any](ctx context.Context, b *batch[V], keys []string, found map[kg.Ref]kg.Node, node func(V) (kg.Node, bool)) error {
+func collect[V any](ctx context.Context, b loader[V], keys []string, found map[kg.Ref]kg.Node, node func(V) (kg.Node, bool)) error {
 	vs, err := b.loadMany(ctx, keys...)
 	if err != nil {
 		return err
 	}
-	l := loadersFrom(ctx)
 	for _, v := range vs {
 		if n, ok := node(v); ok {
-			l.see(n)
 			found[n.NodeRef()] = n
 		}
 	}
@@ -158,21 +155,21 @@ func eventsOf(ctx context.Context, ref kg.Ref, first *int, after *string) (*mode
 	if err != nil {
 		return nil, err
 	}
-	l := loadersFrom(ctx)
 	key := ref.String()
-	page, err := l.eventsOf.load(ctx, key, n, cur)
+	page, err := eventsOfL.load(ctx, key, n, cur)
 	if err != nil {
 		return nil, err
 	}
-	seen(ctx, page.Items)
-	return model.NewEventConnection(page, cur != nil, func(ctx context.Context) (int, error) {
-		return l.eventCounts.load(ctx, key)
+	// The count is loaded with this resolver's context, so that it is batched with the
+	// counts of this field's siblings.
+	return model.NewEventConnection(page, cur != nil, func(context.Context) (int, error) {
+		return eventCountsL.load(ctx, key)
 	}), nil
 }
 
 // citationsOf loads the footnotes supporting a fact, batched across siblings.
 func citationsOf(ctx context.Context, n kg.Node) ([]*kg.Citation, error) {
-	cs, err := loadersFrom(ctx).citationsOf.load(ctx, n.NodeRef().String())
+	cs, err := citationsOfL.load(ctx, n.NodeRef().String())
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +180,7 @@ func citationsOf(ctx context.Context, n kg.Node) ([]*kg.Citation, error) {
 }
 
 // list returns a loaded child list, never nil, with its children declared.
-func list[T any](ctx context.Context, b *batch[[]T], key string) ([]T, error) {
+func list[T any](ctx context.Context, b loader[[]T], key string) ([]T, error) {
 	vs, err := b.load(ctx, key)
 	if err != nil {
 		return nil, err
@@ -195,7 +192,7 @@ func list[T any](ctx context.Context, b *batch[[]T], key string) ([]T, error) {
 }
 
 // single returns a loaded child, nil when key is empty or names nothing.
-func single[T any](ctx context.Context, b *batch[T], key string) (T, error) {
+func single[T any](ctx context.Context, b loader[T], key string) (T, error) {
 	var zero T
 	if key == "" {
 		return zero, nil
@@ -204,7 +201,7 @@ func single[T any](ctx context.Context, b *batch[T], key string) (T, error) {
 	if err != nil {
 		return zero, err
 	}
-	return seenOne(ctx, v), nil
+	return seen(ctx, v), nil
 }
 
 // asState returns the actor as a State, or nil when it is not one.

@@ -4,198 +4,89 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
 
-// batch loads values by key for one request. It batches without a wait window: whoever
-// returns a list of parents declares the keys their children may need (expect), and the
-// first child that asks for any of them fetches all declared keys in one statement. So the
+// Loading child lists in batches, without wait windows and without depending on timing.
+//
+// Every value a resolver returns belongs to a level of the query: the path of the resolver
+// field that produced it, without list indexes ("organizations.nodes.members"). When values
+// are produced, the keys their children may need are declared in a pool for that level
+// (see). When a child field first loads, it fetches in one statement every key declared for
+// its parent level together with its own. Since all values of a level come from one fetch or
+// one root resolver, a level is declared whole before any of its children runs, so the
 // number of statements a request runs depends on the shape of the query, not on how many
-// rows it meets, and does not depend on timing.
-type batch[V any] struct {
-	mu       sync.Mutex
-	expected map[string]struct{}
-	fetched  map[string]V
-	fetch    func(ctx context.Context, keys []string) (map[string]V, error)
+// rows it meets.
+
+// loader describes a keyed fetch of the store.
+type loader[V any] struct {
+	name  string
+	fetch func(s *sqlite.Store, ctx context.Context, keys []string) (map[string]V, error)
 }
 
-func newBatch[V any](fetch func(ctx context.Context, keys []string) (map[string]V, error)) *batch[V] {
-	return &batch[V]{expected: map[string]struct{}{}, fetched: map[string]V{}, fetch: fetch}
+// pagedLoader describes a keyed fetch that also takes page arguments.
+type pagedLoader[V any] struct {
+	name  string
+	fetch func(s *sqlite.Store, ctx context.Context, keys []string, first int, after *sqlite.Cursor) (map[string]V, error)
 }
 
-// expect declares keys that children may load later. It runs no statement.
-func (b *batch[V]) expect(keys ...string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, k := range keys {
-		if k == "" {
-			continue
-		}
-		if _, done := b.fetched[k]; !done {
-			b.expected[k] = struct{}{}
-		}
-	}
-}
+var (
+	actorsL      = loader[kg.Actor]{"actors", (*sqlite.Store).ActorsBySlugs}
+	placesL      = loader[*kg.Place]{"places", (*sqlite.Store).PlacesBySlugs}
+	peopleL      = loader[*kg.Person]{"people", (*sqlite.Store).PeopleBySlugs}
+	eventsL      = loader[*kg.Event]{"events", (*sqlite.Store).EventsBySlugs}
+	quotesL      = loader[*kg.Quote]{"quotes", (*sqlite.Store).QuotesBySlugs}
+	positionsL   = loader[*kg.Position]{"positions", (*sqlite.Store).PositionsBySlugs}
+	membershipsL = loader[*kg.Membership]{"memberships", (*sqlite.Store).MembershipsBySlugs}
+	figuresL     = loader[*kg.MilitaryStrength]{"figures", (*sqlite.Store).FiguresBySlugs}
+	provisionsL  = loader[*kg.Provision]{"provisions", (*sqlite.Store).ProvisionsBySlugs}
+	documentsL   = loader[*kg.Document]{"documents", (*sqlite.Store).DocumentsBySlugs}
+	citationsL   = loader[*kg.Citation]{"citations", (*sqlite.Store).CitationsByKeys}
 
-// loadMany returns the values of keys in order (zero values for keys with none), fetching
-// them together with every key declared so far and not yet fetched.
-func (b *batch[V]) loadMany(ctx context.Context, keys ...string) ([]V, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var missing []string
-	for _, k := range keys {
-		if _, done := b.fetched[k]; !done && k != "" {
-			b.expected[k] = struct{}{}
-		}
-	}
-	for _, k := range keys {
-		if _, done := b.fetched[k]; !done && k != "" {
-			missing = append(missing, k)
-			break
-		}
-	}
-	if len(missing) > 0 {
-		all := make([]string, 0, len(b.expected))
-		for k := range b.expected {
-			all = append(all, k)
-		}
-		got, err := b.fetch(ctx, all)
-		if err != nil {
-			return nil, err
-		}
-		for _, k := range all {
-			b.fetched[k] = got[k]
-			delete(b.expected, k)
-		}
-	}
-	out := make([]V, len(keys))
-	for i, k := range keys {
-		out[i] = b.fetched[k]
-	}
-	return out, nil
-}
+	membersOfL         = loader[[]*kg.Membership]{"membersOf", (*sqlite.Store).MembershipsByOrganizations}
+	membershipsOfL     = loader[[]*kg.Membership]{"membershipsOf", (*sqlite.Store).MembershipsByMembers}
+	positionsOfPersonL = loader[[]*kg.Position]{"positionsOfPerson", (*sqlite.Store).PositionsByPeople}
+	positionsInL       = loader[[]*kg.Position]{"positionsIn", (*sqlite.Store).PositionsByActors}
+	figuresOfL         = loader[[]*kg.MilitaryStrength]{"figuresOf", (*sqlite.Store).FiguresByStates}
+	provisionsOfL      = loader[[]*kg.Provision]{"provisionsOf", (*sqlite.Store).ProvisionsByOrganizations}
+	bodiesOfL          = loader[[]*kg.Organization]{"bodiesOf", (*sqlite.Store).OrganizationsByParents}
+	quotesByL          = loader[[]*kg.Quote]{"quotesBy", (*sqlite.Store).QuotesBySpeakers}
+	quotesAtL          = loader[[]*kg.Quote]{"quotesAt", (*sqlite.Store).QuotesByEvents}
+	citationsOfL       = loader[[]*kg.Citation]{"citationsOf", (*sqlite.Store).CitationsByFacts}
+	supportsL          = loader[[]kg.Ref]{"supports", (*sqlite.Store).FactsByCitations}
+	eventCountsL       = loader[int]{"eventCounts", (*sqlite.Store).CountEventsInvolving}
+	docCiteCountsL     = loader[int]{"docCiteCounts", (*sqlite.Store).CountCitationsByDocuments}
 
-// load returns the value of one key.
-func (b *batch[V]) load(ctx context.Context, key string) (V, error) {
-	vs, err := b.loadMany(ctx, key)
-	if err != nil {
-		var zero V
-		return zero, err
-	}
-	return vs[0], nil
-}
+	eventsOfL     = pagedLoader[sqlite.Page[*kg.Event]]{"eventsOf", (*sqlite.Store).EventsInvolving}
+	docCitationsL = pagedLoader[sqlite.Page[*kg.Citation]]{"docCitations", (*sqlite.Store).CitationsByDocuments}
+)
 
-// pagedBatch is a batch whose fetch also takes page arguments; each distinct set of arguments
-// has its own batch, all sharing the keys declared for the field.
-type pagedBatch[V any] struct {
-	mu       sync.Mutex
-	keys     []string
-	variants map[string]*batch[V]
-	fetch    func(ctx context.Context, keys []string, first int, after *sqlite.Cursor) (map[string]V, error)
-}
-
-func newPagedBatch[V any](fetch func(ctx context.Context, keys []string, first int, after *sqlite.Cursor) (map[string]V, error)) *pagedBatch[V] {
-	return &pagedBatch[V]{variants: map[string]*batch[V]{}, fetch: fetch}
-}
-
-func (p *pagedBatch[V]) expect(keys ...string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.keys = append(p.keys, keys...)
-	for _, b := range p.variants {
-		b.expect(keys...)
-	}
-}
-
-func (p *pagedBatch[V]) load(ctx context.Context, key string, first int, after *sqlite.Cursor) (V, error) {
-	variant := fmt.Sprintf("%d/%v", first, after)
-	p.mu.Lock()
-	b, ok := p.variants[variant]
-	if !ok {
-		b = newBatch(func(ctx context.Context, keys []string) (map[string]V, error) {
-			return p.fetch(ctx, keys, first, after)
-		})
-		b.expect(p.keys...)
-		p.variants[variant] = b
-	}
-	p.mu.Unlock()
-	return b.load(ctx, key)
-}
-
-func one[V any](f func(context.Context, []string) (map[string]V, error)) *batch[V] {
-	return newBatch(f)
-}
-
-// Loaders are the batches of one request.
+// Loaders hold the batches of one request.
 type Loaders struct {
 	store *sqlite.Store
+	mu    sync.Mutex
+	// pools holds the keys declared for each loader at each level: "name\x00level".
+	pools map[string]*pool
+	// batches holds, for each loader at each loading field, what it fetched.
+	batches map[string]any
+}
 
-	actors      *batch[kg.Actor]
-	places      *batch[*kg.Place]
-	people      *batch[*kg.Person]
-	events      *batch[*kg.Event]
-	quotes      *batch[*kg.Quote]
-	positions   *batch[*kg.Position]
-	memberships *batch[*kg.Membership]
-	figures     *batch[*kg.MilitaryStrength]
-	provisions  *batch[*kg.Provision]
-	documents   *batch[*kg.Document]
-	citations   *batch[*kg.Citation]
+type pool struct{ keys []string }
 
-	membersOf         *batch[[]*kg.Membership]
-	membershipsOf     *batch[[]*kg.Membership]
-	positionsOfPerson *batch[[]*kg.Position]
-	positionsIn       *batch[[]*kg.Position]
-	figuresOf         *batch[[]*kg.MilitaryStrength]
-	provisionsOf      *batch[[]*kg.Provision]
-	bodiesOf          *batch[[]*kg.Organization]
-	quotesBy          *batch[[]*kg.Quote]
-	quotesAt          *batch[[]*kg.Quote]
-	citationsOf       *batch[[]*kg.Citation]
-	supports          *batch[[]kg.Ref]
-
-	eventsOf      *pagedBatch[sqlite.Page[*kg.Event]]
-	eventCounts   *batch[int]
-	docCitations  *pagedBatch[sqlite.Page[*kg.Citation]]
-	docCiteCounts *batch[int]
+type batchState[V any] struct {
+	fetched  map[string]V
+	consumed int // how many keys of the parent level's pool have been fetched
 }
 
 // NewLoaders makes the batches for one request.
 func NewLoaders(s *sqlite.Store) *Loaders {
-	return &Loaders{
-		store:       s,
-		actors:      one(s.ActorsBySlugs),
-		places:      one(s.PlacesBySlugs),
-		people:      one(s.PeopleBySlugs),
-		events:      one(s.EventsBySlugs),
-		quotes:      one(s.QuotesBySlugs),
-		positions:   one(s.PositionsBySlugs),
-		memberships: one(s.MembershipsBySlugs),
-		figures:     one(s.FiguresBySlugs),
-		provisions:  one(s.ProvisionsBySlugs),
-		documents:   one(s.DocumentsBySlugs),
-		citations:   one(s.CitationsByKeys),
-
-		membersOf:         one(s.MembershipsByOrganizations),
-		membershipsOf:     one(s.MembershipsByMembers),
-		positionsOfPerson: one(s.PositionsByPeople),
-		positionsIn:       one(s.PositionsByActors),
-		figuresOf:         one(s.FiguresByStates),
-		provisionsOf:      one(s.ProvisionsByOrganizations),
-		bodiesOf:          one(s.OrganizationsByParents),
-		quotesBy:          one(s.QuotesBySpeakers),
-		quotesAt:          one(s.QuotesByEvents),
-		citationsOf:       one(s.CitationsByFacts),
-		supports:          one(s.FactsByCitations),
-
-		eventsOf:      newPagedBatch(s.EventsInvolving),
-		eventCounts:   one(s.CountEventsInvolving),
-		docCitations:  newPagedBatch(s.CitationsByDocuments),
-		docCiteCounts: one(s.CountCitationsByDocuments),
-	}
+	return &Loaders{store: s, pools: map[string]*pool{}, batches: map[string]any{}}
 }
 
 type loadersKey struct{}
@@ -213,105 +104,244 @@ func loadersFrom(ctx context.Context) *Loaders {
 	return l
 }
 
-// see declares what the children of a returned node may load, so that they load it for
-// all siblings at once.
-func (l *Loaders) see(n any) {
-	if n == nil || reflect.ValueOf(n).Kind() == reflect.Pointer && reflect.ValueOf(n).IsNil() {
-		return
+// levels returns the level of the field being resolved and the level of the nearest
+// resolver above it (the level whose values the field's parents are).
+func levels(ctx context.Context) (field, parent string) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return "", ""
 	}
-	switch v := n.(type) {
-	case *kg.State:
-		ref := v.NodeRef().String()
-		l.membershipsOf.expect(v.Slug)
-		l.positionsIn.expect(v.Slug)
-		l.figuresOf.expect(v.Slug)
-		l.eventsOf.expect(ref)
-		l.eventCounts.expect(ref)
-	case *kg.Organization:
-		ref := v.NodeRef().String()
-		l.membersOf.expect(v.Slug)
-		l.membershipsOf.expect(v.Slug)
-		l.positionsIn.expect(v.Slug)
-		l.provisionsOf.expect(v.Slug)
-		l.bodiesOf.expect(v.Slug)
-		l.places.expect(v.HeadquartersSlug)
-		l.actors.expect(v.ParentSlug)
-		l.eventsOf.expect(ref)
-		l.eventCounts.expect(ref)
-		l.seeSource(v.Source)
-	case *kg.Membership:
-		l.actors.expect(v.MemberSlug, v.OrganizationSlug)
-		l.citationsOf.expect(v.NodeRef().String())
-		l.seeSource(&v.Source)
-	case *kg.Event:
-		ref := v.NodeRef().String()
-		l.places.expect(v.PlaceSlug)
-		l.actors.expect(v.ParticipantSlugs...)
-		l.people.expect(v.PeopleSlugs...)
-		l.quotesAt.expect(v.Slug)
-		l.citationsOf.expect(ref)
-		l.seeSource(&v.Source)
-	case *kg.Place:
-		ref := v.NodeRef().String()
-		l.actors.expect(v.StateSlug)
-		l.eventsOf.expect(ref)
-		l.eventCounts.expect(ref)
-	case *kg.Person:
-		ref := v.NodeRef().String()
-		l.positionsOfPerson.expect(v.Slug)
-		l.quotesBy.expect(v.Slug)
-		l.eventsOf.expect(ref)
-		l.eventCounts.expect(ref)
-	case *kg.Position:
-		l.people.expect(v.PersonSlug)
-		l.actors.expect(v.OfSlug)
-		l.citationsOf.expect(v.NodeRef().String())
-		l.seeSource(&v.Source)
-	case *kg.Quote:
-		l.people.expect(v.SpeakerSlug)
-		l.events.expect(v.EventSlug)
-		l.citationsOf.expect(v.NodeRef().String())
-		l.seeSource(&v.Source)
-	case *kg.MilitaryStrength:
-		l.actors.expect(v.StateSlug)
-		l.citationsOf.expect(v.NodeRef().String())
-		l.seeSource(&v.Source)
-	case *kg.Provision:
-		l.actors.expect(v.OrganizationSlug)
-		l.people.expect(v.ProposedBySlug)
-		l.events.expect(v.EventSlug)
-		l.citationsOf.expect(v.NodeRef().String())
-		l.seeSource(&v.Source)
-	case *kg.Document:
-		l.docCitations.expect(v.Slug)
-		l.docCiteCounts.expect(v.Slug)
-	case *kg.Citation:
-		l.documents.expect(v.DocumentSlug)
-		l.supports.expect(kg.CitationKey(v.DocumentSlug, v.Number))
+	field = pathOf(fc)
+	for p := fc.Parent; p != nil; p = p.Parent {
+		if p.Index == nil && p.IsResolver {
+			return field, pathOf(p)
+		}
+	}
+	return field, ""
+}
+
+// pathOf is the response path of a field without list indexes.
+func pathOf(fc *graphql.FieldContext) string {
+	var names []string
+	for p := fc; p != nil; p = p.Parent {
+		if p.Index == nil && p.Field.Field != nil {
+			names = append(names, p.Field.Alias)
+		}
+	}
+	for i, j := 0, len(names)-1; i < j; i, j = i+1, j-1 {
+		names[i], names[j] = names[j], names[i]
+	}
+	return strings.Join(names, ".")
+}
+
+// expect declares keys that children at a level may load later; the caller holds l.mu.
+func (l *Loaders) expect(name, level string, keys ...string) {
+	p := l.pools[name+"\x00"+level]
+	if p == nil {
+		p = &pool{}
+		l.pools[name+"\x00"+level] = p
+	}
+	for _, k := range keys {
+		if k != "" {
+			p.keys = append(p.keys, k)
+		}
 	}
 }
 
-func (l *Loaders) seeSource(s *kg.Source) {
+// fetchLocked returns the values of keys for one loader at one loading field, fetching in one
+// statement the missing ones together with every key declared for the parent level.
+func fetchLocked[V any](ctx context.Context, l *Loaders, id, field, parent, name string, keys []string,
+	fetch func(ctx context.Context, keys []string) (map[string]V, error)) ([]V, error) {
+	b, _ := l.batches[id].(*batchState[V])
+	if b == nil {
+		b = &batchState[V]{fetched: map[string]V{}}
+		l.batches[id] = b
+	}
+	var want []string
+	seenKey := map[string]bool{}
+	add := func(k string) {
+		if _, done := b.fetched[k]; !done && k != "" && !seenKey[k] {
+			seenKey[k] = true
+			want = append(want, k)
+		}
+	}
+	for _, k := range keys {
+		add(k)
+	}
+	if len(want) > 0 {
+		if p := l.pools[name+"\x00"+parent]; p != nil {
+			for _, k := range p.keys[b.consumed:] {
+				add(k)
+			}
+			b.consumed = len(p.keys)
+		}
+		got, err := fetch(ctx, want)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range want {
+			b.fetched[k] = got[k]
+		}
+		for _, k := range want {
+			l.see(got[k], field)
+		}
+	}
+	out := make([]V, len(keys))
+	for i, k := range keys {
+		out[i] = b.fetched[k]
+	}
+	return out, nil
+}
+
+// loadMany returns the values of keys in order, zero values for keys with none.
+func (ld loader[V]) loadMany(ctx context.Context, keys ...string) ([]V, error) {
+	l := loadersFrom(ctx)
+	field, parent := levels(ctx)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return fetchLocked(ctx, l, ld.name+"\x00"+field, field, parent, ld.name, keys,
+		func(ctx context.Context, keys []string) (map[string]V, error) { return ld.fetch(l.store, ctx, keys) })
+}
+
+// load returns the value of one key.
+func (ld loader[V]) load(ctx context.Context, key string) (V, error) {
+	vs, err := ld.loadMany(ctx, key)
+	if err != nil {
+		var zero V
+		return zero, err
+	}
+	return vs[0], nil
+}
+
+// load returns one key's page.
+func (ld pagedLoader[V]) load(ctx context.Context, key string, first int, after *sqlite.Cursor) (V, error) {
+	l := loadersFrom(ctx)
+	field, parent := levels(ctx)
+	variant := fmt.Sprintf("%d/%v", first, after)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	vs, err := fetchLocked(ctx, l, ld.name+"\x00"+field+"\x00"+variant, field, parent, ld.name, []string{key},
+		func(ctx context.Context, keys []string) (map[string]V, error) {
+			return ld.fetch(l.store, ctx, keys, first, after)
+		})
+	if err != nil {
+		var zero V
+		return zero, err
+	}
+	return vs[0], nil
+}
+
+// see declares what the children of a node (or of each node of a list or page) produced at
+// level may load. The caller holds l.mu.
+func (l *Loaders) see(n any, level string) {
+	if n == nil {
+		return
+	}
+	switch rv := reflect.ValueOf(n); rv.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if rv.IsNil() {
+			return
+		}
+	case reflect.Slice:
+		for i := 0; i < rv.Len(); i++ {
+			l.see(rv.Index(i).Interface(), level)
+		}
+		return
+	}
+	x := func(name string, keys ...string) { l.expect(name, level, keys...) }
+	switch v := n.(type) {
+	case sqlite.Page[*kg.Event]:
+		l.see(v.Items, level)
+	case sqlite.Page[*kg.Citation]:
+		l.see(v.Items, level)
+	case *kg.State:
+		ref := v.NodeRef().String()
+		x(membershipsOfL.name, v.Slug)
+		x(positionsInL.name, v.Slug)
+		x(figuresOfL.name, v.Slug)
+		x(eventsOfL.name, ref)
+		x(eventCountsL.name, ref)
+	case *kg.Organization:
+		ref := v.NodeRef().String()
+		x(membersOfL.name, v.Slug)
+		x(membershipsOfL.name, v.Slug)
+		x(positionsInL.name, v.Slug)
+		x(provisionsOfL.name, v.Slug)
+		x(bodiesOfL.name, v.Slug)
+		x(placesL.name, v.HeadquartersSlug)
+		x(actorsL.name, v.ParentSlug)
+		x(eventsOfL.name, ref)
+		x(eventCountsL.name, ref)
+		l.seeSource(v.Source, level)
+	case *kg.Membership:
+		x(actorsL.name, v.MemberSlug, v.OrganizationSlug)
+		x(citationsOfL.name, v.NodeRef().String())
+		l.seeSource(&v.Source, level)
+	case *kg.Event:
+		ref := v.NodeRef().String()
+		x(placesL.name, v.PlaceSlug)
+		x(actorsL.name, v.ParticipantSlugs...)
+		x(peopleL.name, v.PeopleSlugs...)
+		x(quotesAtL.name, v.Slug)
+		x(citationsOfL.name, ref)
+		l.seeSource(&v.Source, level)
+	case *kg.Place:
+		ref := v.NodeRef().String()
+		x(actorsL.name, v.StateSlug)
+		x(eventsOfL.name, ref)
+		x(eventCountsL.name, ref)
+	case *kg.Person:
+		ref := v.NodeRef().String()
+		x(positionsOfPersonL.name, v.Slug)
+		x(quotesByL.name, v.Slug)
+		x(eventsOfL.name, ref)
+		x(eventCountsL.name, ref)
+	case *kg.Position:
+		x(peopleL.name, v.PersonSlug)
+		x(actorsL.name, v.OfSlug)
+		x(citationsOfL.name, v.NodeRef().String())
+		l.seeSource(&v.Source, level)
+	case *kg.Quote:
+		x(peopleL.name, v.SpeakerSlug)
+		x(eventsL.name, v.EventSlug)
+		x(citationsOfL.name, v.NodeRef().String())
+		l.seeSource(&v.Source, level)
+	case *kg.MilitaryStrength:
+		x(actorsL.name, v.StateSlug)
+		x(citationsOfL.name, v.NodeRef().String())
+		l.seeSource(&v.Source, level)
+	case *kg.Provision:
+		x(actorsL.name, v.OrganizationSlug)
+		x(peopleL.name, v.ProposedBySlug)
+		x(eventsL.name, v.EventSlug)
+		x(citationsOfL.name, v.NodeRef().String())
+		l.seeSource(&v.Source, level)
+	case *kg.Document:
+		x(docCitationsL.name, v.Slug)
+		x(docCiteCountsL.name, v.Slug)
+	case *kg.Citation:
+		x(documentsL.name, v.DocumentSlug)
+		x(supportsL.name, kg.CitationKey(v.DocumentSlug, v.Number))
+	}
+}
+
+// seeSource declares what a fact's source may load: its document and footnotes.
+func (l *Loaders) seeSource(s *kg.Source, level string) {
 	if s == nil {
 		return
 	}
-	l.documents.expect(s.DocumentSlug)
+	l.expect(documentsL.name, level, s.DocumentSlug)
 	for _, n := range s.Notes {
-		l.citations.expect(kg.CitationKey(s.DocumentSlug, n))
+		l.expect(citationsL.name, level, kg.CitationKey(s.DocumentSlug, n))
 	}
 }
 
-// seen declares the children of every item of a list and returns the list.
-func seen[T any](ctx context.Context, items []T) []T {
+// seen declares the children of the values a resolver returns and returns them.
+func seen[T any](ctx context.Context, v T) T {
 	l := loadersFrom(ctx)
-	for _, it := range items {
-		l.see(it)
-	}
-	return items
-}
-
-// seenOne declares the children of one item and returns it.
-func seenOne[T any](ctx context.Context, item T) T {
-	loadersFrom(ctx).see(item)
-	return item
+	field, _ := levels(ctx)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.see(v, field)
+	return v
 }

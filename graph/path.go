@@ -58,7 +58,7 @@ func (r *queryResolver) path(ctx context.Context, fromID, toID string, at *kg.Da
 	if err != nil {
 		return nil, err
 	}
-	citations, err := loadersFrom(ctx).citationsOf.loadMany(ctx, cites...)
+	citations, err := citationsOfL.loadMany(ctx, cites...)
 	if err != nil {
 		return nil, err
 	}

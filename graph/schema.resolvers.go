@@ -17,11 +17,11 @@ import (
 )
 
 func (r *citationResolver) Document(ctx context.Context, obj *kg.Citation) (*kg.Document, error) {
-	return single(ctx, loadersFrom(ctx).documents, obj.DocumentSlug)
+	return single(ctx, documentsL, obj.DocumentSlug)
 }
 
 func (r *citationResolver) Supports(ctx context.Context, obj *kg.Citation) ([]kg.Node, error) {
-	refs, err := loadersFrom(ctx).supports.load(ctx, kg.CitationKey(obj.DocumentSlug, obj.Number))
+	refs, err := supportsL.load(ctx, kg.CitationKey(obj.DocumentSlug, obj.Number))
 	if err != nil {
 		return nil, err
 	}
@@ -43,33 +43,31 @@ func (r *documentResolver) Citations(ctx context.Context, obj *kg.Document, firs
 	if err != nil {
 		return nil, err
 	}
-	l := loadersFrom(ctx)
-	page, err := l.docCitations.load(ctx, obj.Slug, n, cur)
+	page, err := docCitationsL.load(ctx, obj.Slug, n, cur)
 	if err != nil {
 		return nil, err
 	}
-	seen(ctx, page.Items)
-	return model.NewCitationConnection(page, cur != nil, func(ctx context.Context) (int, error) {
-		return l.docCiteCounts.load(ctx, obj.Slug)
+	return model.NewCitationConnection(page, cur != nil, func(context.Context) (int, error) {
+		return docCiteCountsL.load(ctx, obj.Slug)
 	}), nil
 }
 
 func (r *eventResolver) Place(ctx context.Context, obj *kg.Event) (*kg.Place, error) {
-	return single(ctx, loadersFrom(ctx).places, obj.PlaceSlug)
+	return single(ctx, placesL, obj.PlaceSlug)
 }
 
 func (r *eventResolver) Participants(ctx context.Context, obj *kg.Event) ([]kg.Actor, error) {
-	as, err := loadersFrom(ctx).actors.loadMany(ctx, obj.ParticipantSlugs...)
+	as, err := actorsL.loadMany(ctx, obj.ParticipantSlugs...)
 	return seen(ctx, as), err
 }
 
 func (r *eventResolver) People(ctx context.Context, obj *kg.Event) ([]*kg.Person, error) {
-	ps, err := loadersFrom(ctx).people.loadMany(ctx, obj.PeopleSlugs...)
+	ps, err := peopleL.loadMany(ctx, obj.PeopleSlugs...)
 	return seen(ctx, ps), err
 }
 
 func (r *eventResolver) Quotes(ctx context.Context, obj *kg.Event) ([]*kg.Quote, error) {
-	return list(ctx, loadersFrom(ctx).quotesAt, obj.Slug)
+	return list(ctx, quotesAtL, obj.Slug)
 }
 
 func (r *eventResolver) Citations(ctx context.Context, obj *kg.Event) ([]*kg.Citation, error) {
@@ -77,11 +75,11 @@ func (r *eventResolver) Citations(ctx context.Context, obj *kg.Event) ([]*kg.Cit
 }
 
 func (r *membershipResolver) Member(ctx context.Context, obj *kg.Membership) (kg.Actor, error) {
-	return single(ctx, loadersFrom(ctx).actors, obj.MemberSlug)
+	return single(ctx, actorsL, obj.MemberSlug)
 }
 
 func (r *membershipResolver) Organization(ctx context.Context, obj *kg.Membership) (*kg.Organization, error) {
-	a, err := single(ctx, loadersFrom(ctx).actors, obj.OrganizationSlug)
+	a, err := single(ctx, actorsL, obj.OrganizationSlug)
 	return asOrganization(a), err
 }
 
@@ -90,7 +88,7 @@ func (r *membershipResolver) Citations(ctx context.Context, obj *kg.Membership) 
 }
 
 func (r *militaryStrengthResolver) State(ctx context.Context, obj *kg.MilitaryStrength) (*kg.State, error) {
-	a, err := single(ctx, loadersFrom(ctx).actors, obj.StateSlug)
+	a, err := single(ctx, actorsL, obj.StateSlug)
 	return asState(a), err
 }
 
@@ -99,34 +97,34 @@ func (r *militaryStrengthResolver) Citations(ctx context.Context, obj *kg.Milita
 }
 
 func (r *organizationResolver) Headquarters(ctx context.Context, obj *kg.Organization) (*kg.Place, error) {
-	return single(ctx, loadersFrom(ctx).places, obj.HeadquartersSlug)
+	return single(ctx, placesL, obj.HeadquartersSlug)
 }
 
 func (r *organizationResolver) Parent(ctx context.Context, obj *kg.Organization) (*kg.Organization, error) {
-	a, err := single(ctx, loadersFrom(ctx).actors, obj.ParentSlug)
+	a, err := single(ctx, actorsL, obj.ParentSlug)
 	return asOrganization(a), err
 }
 
 func (r *organizationResolver) Bodies(ctx context.Context, obj *kg.Organization) ([]*kg.Organization, error) {
-	return list(ctx, loadersFrom(ctx).bodiesOf, obj.Slug)
+	return list(ctx, bodiesOfL, obj.Slug)
 }
 
 func (r *organizationResolver) Memberships(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole) ([]*kg.Membership, error) {
-	ms, err := list(ctx, loadersFrom(ctx).membershipsOf, obj.Slug)
+	ms, err := list(ctx, membershipsOfL, obj.Slug)
 	return coveringStints(ms, at, roles), err
 }
 
 func (r *organizationResolver) Members(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole) ([]*kg.Membership, error) {
-	ms, err := list(ctx, loadersFrom(ctx).membersOf, obj.Slug)
+	ms, err := list(ctx, membersOfL, obj.Slug)
 	return coveringStints(ms, at, roles), err
 }
 
 func (r *organizationResolver) Leaders(ctx context.Context, obj *kg.Organization) ([]*kg.Position, error) {
-	return list(ctx, loadersFrom(ctx).positionsIn, obj.Slug)
+	return list(ctx, positionsInL, obj.Slug)
 }
 
 func (r *organizationResolver) Provisions(ctx context.Context, obj *kg.Organization) ([]*kg.Provision, error) {
-	return list(ctx, loadersFrom(ctx).provisionsOf, obj.Slug)
+	return list(ctx, provisionsOfL, obj.Slug)
 }
 
 func (r *organizationResolver) Events(ctx context.Context, obj *kg.Organization, first *int, after *string) (*model.EventConnection, error) {
@@ -134,11 +132,11 @@ func (r *organizationResolver) Events(ctx context.Context, obj *kg.Organization,
 }
 
 func (r *personResolver) Positions(ctx context.Context, obj *kg.Person) ([]*kg.Position, error) {
-	return list(ctx, loadersFrom(ctx).positionsOfPerson, obj.Slug)
+	return list(ctx, positionsOfPersonL, obj.Slug)
 }
 
 func (r *personResolver) Quotes(ctx context.Context, obj *kg.Person) ([]*kg.Quote, error) {
-	return list(ctx, loadersFrom(ctx).quotesBy, obj.Slug)
+	return list(ctx, quotesByL, obj.Slug)
 }
 
 func (r *personResolver) Events(ctx context.Context, obj *kg.Person, first *int, after *string) (*model.EventConnection, error) {
@@ -146,7 +144,7 @@ func (r *personResolver) Events(ctx context.Context, obj *kg.Person, first *int,
 }
 
 func (r *placeResolver) State(ctx context.Context, obj *kg.Place) (*kg.State, error) {
-	a, err := single(ctx, loadersFrom(ctx).actors, obj.StateSlug)
+	a, err := single(ctx, actorsL, obj.StateSlug)
 	return asState(a), err
 }
 
@@ -155,11 +153,11 @@ func (r *placeResolver) Events(ctx context.Context, obj *kg.Place, first *int, a
 }
 
 func (r *positionResolver) Person(ctx context.Context, obj *kg.Position) (*kg.Person, error) {
-	return single(ctx, loadersFrom(ctx).people, obj.PersonSlug)
+	return single(ctx, peopleL, obj.PersonSlug)
 }
 
 func (r *positionResolver) Of(ctx context.Context, obj *kg.Position) (kg.Actor, error) {
-	return single(ctx, loadersFrom(ctx).actors, obj.OfSlug)
+	return single(ctx, actorsL, obj.OfSlug)
 }
 
 func (r *positionResolver) Citations(ctx context.Context, obj *kg.Position) ([]*kg.Citation, error) {
@@ -167,16 +165,16 @@ func (r *positionResolver) Citations(ctx context.Context, obj *kg.Position) ([]*
 }
 
 func (r *provisionResolver) Organization(ctx context.Context, obj *kg.Provision) (*kg.Organization, error) {
-	a, err := single(ctx, loadersFrom(ctx).actors, obj.OrganizationSlug)
+	a, err := single(ctx, actorsL, obj.OrganizationSlug)
 	return asOrganization(a), err
 }
 
 func (r *provisionResolver) ProposedBy(ctx context.Context, obj *kg.Provision) (*kg.Person, error) {
-	return single(ctx, loadersFrom(ctx).people, obj.ProposedBySlug)
+	return single(ctx, peopleL, obj.ProposedBySlug)
 }
 
 func (r *provisionResolver) Event(ctx context.Context, obj *kg.Provision) (*kg.Event, error) {
-	return single(ctx, loadersFrom(ctx).events, obj.EventSlug)
+	return single(ctx, eventsL, obj.EventSlug)
 }
 
 func (r *provisionResolver) Citations(ctx context.Context, obj *kg.Provision) ([]*kg.Citation, error) {
@@ -220,7 +218,7 @@ func (r *queryResolver) State(ctx context.Context, slug *string, iso2 *string, i
 			return nil, err
 		}
 	}
-	a, err := single(ctx, loadersFrom(ctx).actors, value)
+	a, err := single(ctx, actorsL, value)
 	return asState(a), err
 }
 
@@ -249,7 +247,7 @@ func (r *queryResolver) Organization(ctx context.Context, slug *string, acronym 
 			return nil, err
 		}
 	}
-	a, err := single(ctx, loadersFrom(ctx).actors, value)
+	a, err := single(ctx, actorsL, value)
 	return asOrganization(a), err
 }
 
@@ -269,7 +267,7 @@ func (r *queryResolver) Organizations(ctx context.Context, first *int, after *st
 }
 
 func (r *queryResolver) Person(ctx context.Context, slug string) (*kg.Person, error) {
-	return single(ctx, loadersFrom(ctx).people, slug)
+	return single(ctx, peopleL, slug)
 }
 
 func (r *queryResolver) People(ctx context.Context, first *int, after *string) (*model.PersonConnection, error) {
@@ -286,11 +284,11 @@ func (r *queryResolver) People(ctx context.Context, first *int, after *string) (
 }
 
 func (r *queryResolver) Place(ctx context.Context, slug string) (*kg.Place, error) {
-	return single(ctx, loadersFrom(ctx).places, slug)
+	return single(ctx, placesL, slug)
 }
 
 func (r *queryResolver) Event(ctx context.Context, slug string) (*kg.Event, error) {
-	return single(ctx, loadersFrom(ctx).events, slug)
+	return single(ctx, eventsL, slug)
 }
 
 func (r *queryResolver) Events(ctx context.Context, from *kg.Date, to *kg.Date, kinds []kg.EventKind, involving *string, first *int, after *string) (*model.EventConnection, error) {
@@ -320,11 +318,11 @@ func (r *queryResolver) Events(ctx context.Context, from *kg.Date, to *kg.Date, 
 }
 
 func (r *queryResolver) Quote(ctx context.Context, slug string) (*kg.Quote, error) {
-	return single(ctx, loadersFrom(ctx).quotes, slug)
+	return single(ctx, quotesL, slug)
 }
 
 func (r *queryResolver) Document(ctx context.Context, slug string) (*kg.Document, error) {
-	return single(ctx, loadersFrom(ctx).documents, slug)
+	return single(ctx, documentsL, slug)
 }
 
 func (r *queryResolver) Documents(ctx context.Context) ([]*kg.Document, error) {
@@ -343,7 +341,7 @@ func (r *queryResolver) Citation(ctx context.Context, number int, document *stri
 		}
 		doc = docs[0].Slug
 	}
-	return single(ctx, loadersFrom(ctx).citations, kg.CitationKey(doc, number))
+	return single(ctx, citationsL, kg.CitationKey(doc, number))
 }
 
 func (r *queryResolver) Citations(ctx context.Context, first *int, after *string) (*model.CitationConnection, error) {
@@ -396,11 +394,11 @@ func (r *queryResolver) Path(ctx context.Context, from string, to string, at *kg
 }
 
 func (r *quoteResolver) Speaker(ctx context.Context, obj *kg.Quote) (*kg.Person, error) {
-	return single(ctx, loadersFrom(ctx).people, obj.SpeakerSlug)
+	return single(ctx, peopleL, obj.SpeakerSlug)
 }
 
 func (r *quoteResolver) Event(ctx context.Context, obj *kg.Quote) (*kg.Event, error) {
-	return single(ctx, loadersFrom(ctx).events, obj.EventSlug)
+	return single(ctx, eventsL, obj.EventSlug)
 }
 
 func (r *quoteResolver) Citations(ctx context.Context, obj *kg.Quote) ([]*kg.Citation, error) {
@@ -408,11 +406,11 @@ func (r *quoteResolver) Citations(ctx context.Context, obj *kg.Quote) ([]*kg.Cit
 }
 
 func (r *sourceResolver) Document(ctx context.Context, obj *kg.Source) (*kg.Document, error) {
-	return single(ctx, loadersFrom(ctx).documents, obj.DocumentSlug)
+	return single(ctx, documentsL, obj.DocumentSlug)
 }
 
 func (r *sourceResolver) Section(ctx context.Context, obj *kg.Source) (*kg.Section, error) {
-	d, err := loadersFrom(ctx).documents.load(ctx, obj.DocumentSlug)
+	d, err := documentsL.load(ctx, obj.DocumentSlug)
 	if err != nil {
 		return nil, err
 	}
@@ -427,17 +425,17 @@ func (r *sourceResolver) Citations(ctx context.Context, obj *kg.Source) ([]*kg.C
 	for i, n := range obj.Notes {
 		keys[i] = kg.CitationKey(obj.DocumentSlug, n)
 	}
-	cs, err := loadersFrom(ctx).citations.loadMany(ctx, keys...)
+	cs, err := citationsL.loadMany(ctx, keys...)
 	return seen(ctx, cs), err
 }
 
 func (r *stateResolver) Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole) ([]*kg.Membership, error) {
-	ms, err := list(ctx, loadersFrom(ctx).membershipsOf, obj.Slug)
+	ms, err := list(ctx, membershipsOfL, obj.Slug)
 	return coveringStints(ms, at, roles), err
 }
 
 func (r *stateResolver) Organizations(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole) ([]*kg.Organization, error) {
-	ms, err := list(ctx, loadersFrom(ctx).membershipsOf, obj.Slug)
+	ms, err := list(ctx, membershipsOfL, obj.Slug)
 	if err != nil {
 		return nil, err
 	}
@@ -447,7 +445,7 @@ func (r *stateResolver) Organizations(ctx context.Context, obj *kg.State, at *kg
 			slugs = append(slugs, m.OrganizationSlug)
 		}
 	}
-	as, err := loadersFrom(ctx).actors.loadMany(ctx, slugs...)
+	as, err := actorsL.loadMany(ctx, slugs...)
 	if err != nil {
 		return nil, err
 	}
@@ -465,11 +463,11 @@ func (r *stateResolver) Events(ctx context.Context, obj *kg.State, first *int, a
 }
 
 func (r *stateResolver) MilitaryStrength(ctx context.Context, obj *kg.State) ([]*kg.MilitaryStrength, error) {
-	return list(ctx, loadersFrom(ctx).figuresOf, obj.Slug)
+	return list(ctx, figuresOfL, obj.Slug)
 }
 
 func (r *stateResolver) Leaders(ctx context.Context, obj *kg.State) ([]*kg.Position, error) {
-	return list(ctx, loadersFrom(ctx).positionsIn, obj.Slug)
+	return list(ctx, positionsInL, obj.Slug)
 }
 
 func (r *Resolver) Citation() CitationResolver { return &citationResolver{r} }

@@ -226,7 +226,7 @@ func (d *Date) UnmarshalGQL(v any) error {
 	}
 	p, err := ParseDate(s)
 	if err != nil {
-		return Errorf(BadUserInput, "%s (a Date is \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\")", err.Error())
+		return Errorf(BadUserInput, "%s", err.Error())
 	}
 	d.PartialDate = p
 	return nil

@@ -61,7 +61,7 @@ func (c *checker) date(p pos, field string, s scalar) *kg.PartialDate {
 	}
 	d, err := kg.ParseDate(s.text)
 	if err != nil {
-		c.add(p, field, "%s: %v (want \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\")", field, err)
+		c.add(p, field, "%s: %v", field, err)
 		return nil
 	}
 	return &d
@@ -176,8 +176,8 @@ func check(raw *rawSet) (*kg.Graph, Problems) {
 	c.slugs("provision", len(raw.provisions), slugsOf(raw.provisions, func(r *provisionRec) string { return r.Slug }), map[string]pos{})
 	positionSeen := map[string]pos{}
 	for _, it := range raw.people {
-		for _, ps := range it.rec.Positions {
-			c.slugs("position", 1, func(int) (string, pos) { return ps.Slug, it.pos }, positionSeen)
+		for i, ps := range it.rec.Positions {
+			c.slugs("position", 1, func(int) (string, pos) { return ps.Slug, it.pos.item("positions", i) }, positionSeen)
 		}
 	}
 
@@ -323,8 +323,8 @@ func (c *checker) checkPlacesAndPeople(g *kg.Graph) {
 		r, p := it.rec, it.pos
 		c.required(p, "name", r.Name, "person")
 		g.People = append(g.People, &kg.Person{Slug: r.Slug, Name: r.Name, Aliases: nonNil(r.Aliases), Source: c.source(p, r.Source, "")})
-		for _, ps := range r.Positions {
-			pp := pos{file: p.file, line: p.at("positions"), fields: map[string]int{}}
+		for i, ps := range r.Positions {
+			pp := p.item("positions", i)
 			c.required(pp, "title", ps.Title, "position "+ps.Slug)
 			c.actor(pp, "of", ps.Of)
 			pos := &kg.Position{Slug: ps.Slug, Title: ps.Title, PersonSlug: r.Slug, OfSlug: ps.Of,

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -44,6 +45,8 @@ type pos struct {
 	file   string
 	line   int
 	fields map[string]int
+	// items holds, for a key whose value is a list of mappings, where each item sits.
+	items map[string][]pos
 }
 
 // at is the line of a key of the record, or of the record itself when the key is absent.
@@ -198,15 +201,42 @@ func decodeList[T any](name string, seq *ast.SequenceNode, dst *[]item[T]) Probl
 		var rec T
 		if err := yaml.NodeToValue(n, &rec, yaml.Strict()); err != nil {
 			problems = append(problems, yamlProblem(name, err))
-			continue
+			// Keep what can be read of the record, so that a typo in one key does not
+			// also make every reference to the record look broken.
+			rec = *new(T)
+			if yaml.NodeToValue(n, &rec) != nil {
+				continue
+			}
 		}
-		p := pos{file: name, line: lineOf(n), fields: map[string]int{}}
-		for _, kv := range m.Values {
-			p.fields[kv.Key.String()] = lineOf(kv.Key)
-		}
-		*dst = append(*dst, item[T]{rec: rec, pos: p})
+		*dst = append(*dst, item[T]{rec: rec, pos: posOf(name, m)})
 	}
 	return problems
+}
+
+// posOf records where a mapping and each of its keys sit, and where the items of its lists
+// of mappings sit.
+func posOf(name string, m *ast.MappingNode) pos {
+	p := pos{file: name, line: lineOf(m), fields: map[string]int{}, items: map[string][]pos{}}
+	for _, kv := range m.Values {
+		key := kv.Key.String()
+		p.fields[key] = lineOf(kv.Key)
+		if seq, ok := kv.Value.(*ast.SequenceNode); ok {
+			for _, v := range seq.Values {
+				if im, ok := v.(*ast.MappingNode); ok {
+					p.items[key] = append(p.items[key], posOf(name, im))
+				}
+			}
+		}
+	}
+	return p
+}
+
+// item returns where the i-th item of the list under key sits, or the key itself.
+func (p pos) item(key string, i int) pos {
+	if i < len(p.items[key]) {
+		return p.items[key][i]
+	}
+	return pos{file: p.file, line: p.at(key), fields: map[string]int{}}
 }
 
 func lineOf(n ast.Node) int {
@@ -216,6 +246,26 @@ func lineOf(n ast.Node) int {
 	return n.GetToken().Position.Line
 }
 
+// kindWord names what a Go type expects, in seed-file terms.
+func kindWord(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "a whole number"
+	case reflect.Float64, reflect.Float32:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice:
+		return "a list"
+	case reflect.Struct, reflect.Map:
+		return "a mapping"
+	}
+	return "text"
+}
+
 // yamlProblem turns a YAML parse or decode error into a Problem at its line.
 func yamlProblem(name string, err error) Problem {
 	var ye yaml.Error
@@ -223,7 +273,12 @@ func yamlProblem(name string, err error) Problem {
 		msg := ye.GetMessage()
 		var tyErr *yaml.TypeError
 		if errors.As(err, &tyErr) && tyErr.StructFieldName != nil {
-			msg = fmt.Sprintf("%s: %s", *tyErr.StructFieldName, msg)
+			field := *tyErr.StructFieldName
+			if i := strings.LastIndex(field, "."); i >= 0 {
+				field = field[i+1:]
+			}
+			field = strings.ToLower(field[:1]) + field[1:]
+			msg = fmt.Sprintf("%s: %q is not %s", field, tyErr.Token.Value, kindWord(tyErr.DstType))
 		}
 		return Problem{name, ye.GetToken().Position.Line, msg}
 	}

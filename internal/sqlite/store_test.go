@@ -1,0 +1,750 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/treatygraph/treatygraph/internal/kg"
+	"github.com/treatygraph/treatygraph/internal/seed"
+)
+
+const fixtureDir = "../seed/testdata/valid"
+
+func loadFixture(t *testing.T) *kg.Graph {
+	t.Helper()
+	g, err := seed.Load(os.DirFS(fixtureDir), fixtureDir)
+	require.NoError(t, err)
+	return g
+}
+
+// openFixture builds the valid fixture set into a file in a temporary directory and opens
+// it read-only.
+func openFixture(t *testing.T) (*Store, *kg.Graph, string) {
+	t.Helper()
+	g := loadFixture(t)
+	path := filepath.Join(t.TempDir(), "treatygraph.db")
+	require.NoError(t, Build(context.Background(), g, path))
+	s, err := Open(path, 2)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	return s, g, path
+}
+
+func ref(kind, key string) kg.Ref { return kg.Ref{Kind: kind, Key: key} }
+
+func date(s string) *kg.PartialDate {
+	d := kg.MustDate(s)
+	return &d
+}
+
+func slugsOfEvents(es []*kg.Event) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.Slug
+	}
+	return out
+}
+
+func TestOpen(t *testing.T) {
+	s, g, _ := openFixture(t)
+	ctx := context.Background()
+	require.NotEmpty(t, g.Version)
+	assert.Equal(t, g.Version, s.Version())
+	assert.NoError(t, s.Ping(ctx))
+
+	n, err := s.CountActors(ctx, kg.KindState)
+	require.NoError(t, err)
+	assert.Equal(t, len(g.States), n)
+	n, err = s.CountActors(ctx, kg.KindOrganization)
+	require.NoError(t, err)
+	assert.Equal(t, len(g.Organizations), n)
+}
+
+func TestOpenRejects(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Open(filepath.Join(dir, "missing.db"), 1)
+	assert.Error(t, err, "a missing file is not created")
+	_, statErr := os.Stat(filepath.Join(dir, "missing.db"))
+	assert.True(t, os.IsNotExist(statErr), "opening read-only must not create the file")
+
+	// A SQLite file that Build did not write.
+	other := filepath.Join(dir, "other.db")
+	db, err := sql.Open("sqlite", "file:"+other)
+	require.NoError(t, err)
+	_, err = db.Exec("CREATE TABLE t (x INTEGER)")
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	_, err = Open(other, 1)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not a treatygraph database")
+}
+
+func TestActorsBySlugs(t *testing.T) {
+	s, _, _ := openFixture(t)
+	got, err := s.ActorsBySlugs(context.Background(), []string{"armenia", "csto", "no-such-actor"})
+	require.NoError(t, err)
+	require.Len(t, got, 2, "missing slugs are absent")
+
+	armenia, ok := got["armenia"].(*kg.State)
+	require.True(t, ok, "armenia is a *kg.State, got %T", got["armenia"])
+	assert.Equal(t, "Armenia", armenia.Name)
+	require.NotNil(t, armenia.Iso2)
+	assert.Equal(t, "AM", *armenia.Iso2)
+	assert.Equal(t, kg.UNMember, armenia.Recognition)
+	require.Len(t, armenia.Names, 1)
+	assert.Equal(t, "Հայաստան", armenia.Names[0].Text)
+
+	csto, ok := got["csto"].(*kg.Organization)
+	require.True(t, ok, "csto is a *kg.Organization, got %T", got["csto"])
+	assert.Equal(t, "Collective Security Treaty Organization", csto.Name)
+	require.NotNil(t, csto.Founded)
+	assert.Equal(t, "1992-05-15", csto.Founded.ISO(), "dates survive the database with their precision")
+	assert.Equal(t, []string{"ODKB", "ОДКБ", "Tashkent Pact"}, csto.Aliases)
+
+	none, err := s.ActorsBySlugs(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Empty(t, none)
+}
+
+func TestActorSlugByCode(t *testing.T) {
+	s, _, _ := openFixture(t)
+	ctx := context.Background()
+	tests := []struct{ column, code, want string }{
+		{"iso2", "AM", "armenia"},
+		{"iso2", "am", "armenia"},
+		{"iso2", "Uz", "uzbekistan"},
+		{"iso3", "kaz", "kazakhstan"},
+		{"acronym", "CSTO", "csto"},
+		{"acronym", "csto", "csto"},
+		{"acronym", "Csto Pa", "csto-parliamentary-assembly"},
+		{"iso2", "XX", ""},
+		{"iso3", "AM", ""},    // an iso2 code is not an iso3 code
+		{"acronym", "AM", ""}, // nor an acronym
+		{"iso2", "", ""},
+	}
+	for _, tt := range tests {
+		got, err := s.ActorSlugByCode(ctx, tt.column, tt.code)
+		require.NoError(t, err, "%s %q", tt.column, tt.code)
+		assert.Equal(t, tt.want, got, "%s %q", tt.column, tt.code)
+	}
+	_, err := s.ActorSlugByCode(ctx, "name; DROP TABLE actors", "x")
+	assert.Error(t, err, "only known columns are accepted")
+}
+
+func actorNames(as []kg.Actor) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		switch v := a.(type) {
+		case *kg.State:
+			out[i] = v.Name
+		case *kg.Organization:
+			out[i] = v.Name
+		}
+	}
+	return out
+}
+
+// reissue passes a cursor through its public form, as a client would.
+func reissue(t *testing.T, c Cursor) *Cursor {
+	t.Helper()
+	d, err := DecodeCursor(c.Encode())
+	require.NoError(t, err)
+	return d
+}
+
+func TestListActorsPaging(t *testing.T) {
+	s, g, _ := openFixture(t)
+	ctx := context.Background()
+
+	page, err := s.ListActors(ctx, kg.KindState, 2, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Armenia", "Kazakhstan"}, actorNames(page.Items))
+	require.Len(t, page.Cursors, 2)
+	assert.True(t, page.HasNext)
+
+	page, err = s.ListActors(ctx, kg.KindState, 2, reissue(t, page.Cursors[1]))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Uzbekistan"}, actorNames(page.Items))
+	assert.False(t, page.HasNext)
+
+	// A page exactly as long as what is left has no next page.
+	page, err = s.ListActors(ctx, kg.KindState, 3, nil)
+	require.NoError(t, err)
+	assert.Len(t, page.Items, 3)
+	assert.False(t, page.HasNext)
+
+	// Walking one at a time visits every state once, in name order.
+	var walked []string
+	var after *Cursor
+	for i := 0; ; i++ {
+		require.Less(t, i, 10, "paging does not end")
+		page, err := s.ListActors(ctx, kg.KindState, 1, after)
+		require.NoError(t, err)
+		require.Len(t, page.Items, 1)
+		walked = append(walked, actorNames(page.Items)...)
+		if !page.HasNext {
+			break
+		}
+		after = reissue(t, page.Cursors[0])
+	}
+	var want []string
+	for _, st := range g.States {
+		want = append(want, st.Name)
+	}
+	sort.Strings(want)
+	assert.Equal(t, want, walked)
+
+	// Organizations are listed apart from states.
+	page, err = s.ListActors(ctx, kg.KindOrganization, 10, nil)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{"CSTO Parliamentary Assembly", "Collective Security Treaty Organization"}, actorNames(page.Items))
+	assert.False(t, page.HasNext)
+	for _, a := range page.Items {
+		_, ok := a.(*kg.Organization)
+		assert.True(t, ok, "%T", a)
+	}
+
+	// After the last row there is nothing.
+	page, err = s.ListActors(ctx, kg.KindState, 5, &Cursor{Sort: "Uzbekistan", Key: "uzbekistan"})
+	require.NoError(t, err)
+	assert.Empty(t, page.Items)
+	assert.False(t, page.HasNext)
+}
+
+func TestMembershipsOrdering(t *testing.T) {
+	s, _, _ := openFixture(t)
+	ctx := context.Background()
+
+	byOrg, err := s.MembershipsByOrganizations(ctx, []string{"csto", "csto-parliamentary-assembly", "no-such-org"})
+	require.NoError(t, err)
+	slugs := func(ms []*kg.Membership) []string {
+		out := make([]string, len(ms))
+		for i, m := range ms {
+			out[i] = m.Slug
+		}
+		return out
+	}
+	// By start (the first day it may cover), then slug: the 1994 stints before the one that
+	// began on 20 April 1994, whatever their slugs.
+	assert.Equal(t, []string{"armenia-csto-1994", "uzbekistan-csto-1994", "kazakhstan-csto-1994", "uzbekistan-csto-2006"}, slugs(byOrg["csto"]))
+	assert.Equal(t, []string{"armenia-csto-pa"}, slugs(byOrg["csto-parliamentary-assembly"]))
+	assert.NotContains(t, byOrg, "no-such-org")
+
+	left := byOrg["csto"][1]
+	require.NotNil(t, left.End)
+	assert.Equal(t, "1999", left.End.ISO())
+	require.NotNil(t, left.EndReason)
+	assert.Equal(t, kg.EndWithdrawn, *left.EndReason)
+	assert.Equal(t, []int{2, 1}, left.Source.Notes)
+
+	byMember, err := s.MembershipsByMembers(ctx, []string{"uzbekistan", "armenia"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"uzbekistan-csto-1994", "uzbekistan-csto-2006"}, slugs(byMember["uzbekistan"]))
+	// A stint with no start sorts first.
+	assert.Equal(t, []string{"armenia-csto-pa", "armenia-csto-1994"}, slugs(byMember["armenia"]))
+}
+
+func TestListEventsFilters(t *testing.T) {
+	s, _, _ := openFixture(t)
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		f    EventFilter
+		want []string
+	}{
+		{"all, in date order", EventFilter{},
+			[]string{"cst-signed-tashkent", "cst-in-force", "uzbekistan-withdraws", "csto-summit-2007", "uzbekistan-suspends"}},
+		{"from a year", EventFilter{From: date("1999")},
+			[]string{"uzbekistan-withdraws", "csto-summit-2007", "uzbekistan-suspends"}},
+		{"to a year", EventFilter{To: date("1994")},
+			[]string{"cst-signed-tashkent", "cst-in-force"}},
+		{"to the day before", EventFilter{To: date("1994-04-19")},
+			[]string{"cst-signed-tashkent"}},
+		// An event dated "1999" overlaps June 1999; the May–June 2007 summit overlaps 15 May.
+		{"between month and day", EventFilter{From: date("1999-06"), To: date("2007-05-15")},
+			[]string{"uzbekistan-withdraws", "csto-summit-2007"}},
+		{"inside a multi-month event", EventFilter{From: date("2007-06-15"), To: date("2007-06-20")},
+			[]string{"csto-summit-2007"}},
+		{"empty window", EventFilter{From: date("2000"), To: date("2006")}, nil},
+		{"kinds", EventFilter{Kinds: []kg.EventKind{"WITHDRAWAL", "SUSPENSION"}},
+			[]string{"uzbekistan-withdraws", "uzbekistan-suspends"}},
+		{"involving a state", EventFilter{Involving: "State:armenia"},
+			[]string{"cst-signed-tashkent", "cst-in-force", "csto-summit-2007"}},
+		{"involving a person", EventFilter{Involving: "Person:nikolai-bordyuzha"},
+			[]string{"csto-summit-2007"}},
+		{"involving a place", EventFilter{Involving: "Place:tashkent"},
+			[]string{"cst-signed-tashkent", "csto-summit-2007"}},
+		{"involving an unknown node", EventFilter{Involving: "State:narnia"}, nil},
+		{"combined", EventFilter{Involving: "State:uzbekistan", From: date("1995"), Kinds: []kg.EventKind{"WITHDRAWAL", "SUSPENSION", "SUMMIT"}},
+			[]string{"uzbekistan-withdraws", "uzbekistan-suspends"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page, err := s.ListEvents(ctx, tt.f, 20, nil)
+			require.NoError(t, err)
+			if tt.want == nil {
+				assert.Empty(t, page.Items)
+			} else {
+				assert.Equal(t, tt.want, slugsOfEvents(page.Items))
+			}
+			assert.False(t, page.HasNext)
+			n, err := s.CountEvents(ctx, tt.f)
+			require.NoError(t, err)
+			assert.Equal(t, len(tt.want), n, "CountEvents agrees with ListEvents")
+		})
+	}
+}
+
+func TestListEventsPaging(t *testing.T) {
+	s, _, _ := openFixture(t)
+	ctx := context.Background()
+	var got []string
+	var after *Cursor
+	pages := 0
+	for {
+		page, err := s.ListEvents(ctx, EventFilter{}, 2, after)
+		require.NoError(t, err)
+		pages++
+		require.LessOrEqual(t, pages, 5, "paging does not end")
+		assert.Len(t, page.Cursors, len(page.Items))
+		got = append(got, slugsOfEvents(page.Items)...)
+		if !page.HasNext {
+			assert.Len(t, page.Items, 1, "5 events in pages of 2: the last page has 1")
+			break
+		}
+		assert.Len(t, page.Items, 2)
+		after = reissue(t, page.Cursors[len(page.Cursors)-1])
+	}
+	assert.Equal(t, 3, pages)
+	assert.Equal(t, []string{"cst-signed-tashkent", "cst-in-force", "uzbekistan-withdraws", "csto-summit-2007", "uzbekistan-suspends"}, got)
+
+	// The event list decodes fully.
+	page, err := s.ListEvents(ctx, EventFilter{Kinds: []kg.EventKind{"TREATY_SIGNING"}}, 1, nil)
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	e := page.Items[0]
+	assert.Equal(t, kg.PartialDate{Year: 1992, Month: 5, Day: 15}, e.Date)
+	require.Len(t, e.Quantities, 2)
+	assert.Equal(t, kg.Exact, e.Quantities[0].Qualifier)
+	assert.Equal(t, "tashkent", e.PlaceSlug)
+}
+
+func TestEventsInvolving(t *testing.T) {
+	s, _, _ := openFixture(t)
+	ctx := context.Background()
+	refs := []string{"State:armenia", "Organization:csto", "State:kazakhstan"}
+	pages, err := s.EventsInvolving(ctx, refs, 2, nil)
+	require.NoError(t, err)
+	require.Len(t, pages, 3, "every ref asked for has a page, even an empty one")
+
+	assert.Equal(t, []string{"cst-signed-tashkent", "cst-in-force"}, slugsOfEvents(pages["State:armenia"].Items))
+	assert.True(t, pages["State:armenia"].HasNext)
+	assert.Equal(t, []string{"cst-signed-tashkent", "cst-in-force"}, slugsOfEvents(pages["Organization:csto"].Items))
+	assert.True(t, pages["Organization:csto"].HasNext)
+	assert.Empty(t, pages["State:kazakhstan"].Items)
+	assert.False(t, pages["State:kazakhstan"].HasNext)
+
+	// Next pages, each from its own cursor.
+	armenia := pages["State:armenia"]
+	next, err := s.EventsInvolving(ctx, []string{"State:armenia"}, 2, reissue(t, armenia.Cursors[len(armenia.Cursors)-1]))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"csto-summit-2007"}, slugsOfEvents(next["State:armenia"].Items))
+	assert.False(t, next["State:armenia"].HasNext)
+
+	var all []string
+	var after *Cursor
+	for i := 0; ; i++ {
+		require.Less(t, i, 10)
+		p, err := s.EventsInvolving(ctx, []string{"Organization:csto"}, 2, after)
+		require.NoError(t, err)
+		page := p["Organization:csto"]
+		all = append(all, slugsOfEvents(page.Items)...)
+		if !page.HasNext {
+			break
+		}
+		after = reissue(t, page.Cursors[len(page.Cursors)-1])
+	}
+	assert.Equal(t, []string{"cst-signed-tashkent", "cst-in-force", "uzbekistan-withdraws", "csto-summit-2007", "uzbekistan-suspends"}, all)
+
+	counts, err := s.CountEventsInvolving(ctx, refs)
+	require.NoError(t, err)
+	assert.Equal(t, 3, counts["State:armenia"])
+	assert.Equal(t, 5, counts["Organization:csto"])
+	assert.Zero(t, counts["State:kazakhstan"])
+}
+
+func TestCitationsByFacts(t *testing.T) {
+	s, _, _ := openFixture(t)
+	got, err := s.CitationsByFacts(context.Background(), []string{
+		"Membership:uzbekistan-csto-1994", "Membership:armenia-csto-1994", "Membership:kazakhstan-csto-1994",
+		"Organization:csto", "Event:cst-signed-tashkent",
+	})
+	require.NoError(t, err)
+	numbers := func(cs []*kg.Citation) []int {
+		out := make([]int, len(cs))
+		for i, c := range cs {
+			out[i] = c.Number
+		}
+		return out
+	}
+	assert.Equal(t, []int{2, 1}, numbers(got["Membership:uzbekistan-csto-1994"]), "in the order the seeds give them")
+	assert.Equal(t, []int{1}, numbers(got["Membership:armenia-csto-1994"]))
+	assert.Equal(t, []int{1}, numbers(got["Organization:csto"]))
+	assert.Equal(t, []int{1}, numbers(got["Event:cst-signed-tashkent"]))
+	assert.NotContains(t, got, "Membership:kazakhstan-csto-1994", "a fact sourced without notes has no citations")
+
+	c := got["Membership:uzbekistan-csto-1994"][0]
+	assert.Equal(t, "test-article", c.DocumentSlug)
+	require.NotNil(t, c.Title)
+	assert.Equal(t, "Uzbekistan leaves the alliance", *c.Title)
+	require.NotNil(t, c.Published)
+	assert.Equal(t, "1999-04-02", c.Published.ISO())
+}
+
+func TestFactsByCitations(t *testing.T) {
+	s, _, _ := openFixture(t)
+	got, err := s.FactsByCitations(context.Background(), []string{"test-article/1", "test-article/2", "test-article/99"})
+	require.NoError(t, err)
+	assert.Equal(t, []kg.Ref{
+		ref(kg.KindEvent, "cst-signed-tashkent"),
+		ref(kg.KindMembership, "armenia-csto-1994"),
+		ref(kg.KindMembership, "uzbekistan-csto-1994"),
+		ref(kg.KindOrganization, "csto"),
+	}, got["test-article/1"])
+	assert.Equal(t, []kg.Ref{
+		ref(kg.KindEvent, "uzbekistan-withdraws"),
+		ref(kg.KindMembership, "uzbekistan-csto-1994"),
+	}, got["test-article/2"])
+	assert.NotContains(t, got, "test-article/99")
+}
+
+func hitRefs(hs []Hit) []kg.Ref {
+	out := make([]kg.Ref, len(hs))
+	for i, h := range hs {
+		out[i] = h.Ref
+	}
+	return out
+}
+
+func TestSearch(t *testing.T) {
+	s, _, _ := openFixture(t)
+	ctx := context.Background()
+
+	t.Run("a name match ranks first", func(t *testing.T) {
+		hits, err := s.Search(ctx, "Armenia", nil, 10)
+		require.NoError(t, err)
+		require.NotEmpty(t, hits)
+		assert.Equal(t, ref(kg.KindState, "armenia"), hits[0].Ref)
+		assert.Equal(t, "name", hits[0].Field)
+		assert.Contains(t, hits[0].Snippet, "«Armenia»")
+		// The event whose summary names Armenia is found too, below.
+		assert.Contains(t, hitRefs(hits)[1:], ref(kg.KindEvent, "cst-signed-tashkent"))
+		for i := 1; i < len(hits); i++ {
+			assert.GreaterOrEqual(t, hits[i-1].Score, hits[i].Score, "best first")
+		}
+	})
+	t.Run("a place name outranks an alias and a title", func(t *testing.T) {
+		hits, err := s.Search(ctx, "Tashkent", nil, 10)
+		require.NoError(t, err)
+		require.NotEmpty(t, hits)
+		assert.Equal(t, ref(kg.KindPlace, "tashkent"), hits[0].Ref)
+		assert.Contains(t, hitRefs(hits), ref(kg.KindOrganization, "csto"), "alias Tashkent Pact")
+		assert.Contains(t, hitRefs(hits), ref(kg.KindEvent, "csto-summit-2007"), "title Summit in Tashkent")
+	})
+	t.Run("prefix", func(t *testing.T) {
+		hits, err := s.Search(ctx, "Uzbek", nil, 10)
+		require.NoError(t, err)
+		require.NotEmpty(t, hits)
+		assert.Equal(t, ref(kg.KindState, "uzbekistan"), hits[0].Ref)
+		hits, err = s.Search(ctx, "secur treat", nil, 10)
+		require.NoError(t, err)
+		assert.Contains(t, hitRefs(hits), ref(kg.KindOrganization, "csto"), "every word as a prefix")
+	})
+	t.Run("every word must match", func(t *testing.T) {
+		hits, err := s.Search(ctx, "Armenia Kazakhstan", nil, 10)
+		require.NoError(t, err)
+		assert.NotContains(t, hitRefs(hits), ref(kg.KindState, "armenia"))
+		assert.NotContains(t, hitRefs(hits), ref(kg.KindState, "kazakhstan"))
+	})
+	t.Run("Cyrillic case folding", func(t *testing.T) {
+		for _, q := range []string{"ОДКБ", "одкб", "Одкб"} {
+			hits, err := s.Search(ctx, q, nil, 5)
+			require.NoError(t, err)
+			require.NotEmpty(t, hits, q)
+			assert.Equal(t, ref(kg.KindOrganization, "csto"), hits[0].Ref, q)
+		}
+		hits, err := s.Search(ctx, "қазақ", nil, 5)
+		require.NoError(t, err)
+		require.NotEmpty(t, hits)
+		assert.Equal(t, ref(kg.KindState, "kazakhstan"), hits[0].Ref)
+	})
+	t.Run("diacritics are folded", func(t *testing.T) {
+		for _, q := range []string{"ozbekistan", "Özbek", "ÖZBEKISTAN"} {
+			hits, err := s.Search(ctx, q, nil, 5)
+			require.NoError(t, err)
+			assert.Contains(t, hitRefs(hits), ref(kg.KindState, "uzbekistan"), q)
+		}
+	})
+	t.Run("transliterations and quotes", func(t *testing.T) {
+		hits, err := s.Search(ctx, "qazaqstan", nil, 5)
+		require.NoError(t, err)
+		require.NotEmpty(t, hits)
+		assert.Equal(t, ref(kg.KindState, "kazakhstan"), hits[0].Ref)
+		hits, err = s.Search(ctx, "open organization", nil, 5)
+		require.NoError(t, err)
+		assert.Contains(t, hitRefs(hits), ref(kg.KindQuote, "bordyuzha-open-organization"))
+	})
+	t.Run("kinds", func(t *testing.T) {
+		hits, err := s.Search(ctx, "Tashkent", []string{kg.KindEvent}, 10)
+		require.NoError(t, err)
+		require.NotEmpty(t, hits)
+		for _, h := range hits {
+			assert.Equal(t, kg.KindEvent, h.Ref.Kind)
+		}
+	})
+	t.Run("first and no duplicates", func(t *testing.T) {
+		hits, err := s.Search(ctx, "Uzbekistan", nil, 2)
+		require.NoError(t, err)
+		assert.Len(t, hits, 2)
+		// The csto organization matches through several names; it is listed once.
+		hits, err = s.Search(ctx, "collective", nil, 20)
+		require.NoError(t, err)
+		seen := map[kg.Ref]bool{}
+		for _, h := range hits {
+			assert.False(t, seen[h.Ref], "duplicate %v", h.Ref)
+			seen[h.Ref] = true
+		}
+	})
+	t.Run("FTS syntax is not interpreted", func(t *testing.T) {
+		for _, q := range []string{`csto OR "`, `NEAR(csto`, `csto*`, `-csto`, `ref:csto`, `"csto's"`} {
+			_, err := s.Search(ctx, q, nil, 5)
+			assert.NoError(t, err, q)
+		}
+	})
+	t.Run("bad text", func(t *testing.T) {
+		for _, q := range []string{"", "   ", "!!! ---", strings.Repeat("a", MaxSearchText+1)} {
+			_, err := s.Search(ctx, q, nil, 5)
+			require.Error(t, err, "%q", q)
+			assert.Equal(t, kg.BadUserInput, kg.ErrorCode(err), "%q", q)
+		}
+		// The limit is in characters, not bytes.
+		_, err := s.Search(ctx, strings.Repeat("ж", MaxSearchText), nil, 5)
+		assert.NoError(t, err)
+	})
+}
+
+func edgeFacts(es []Edge) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		if e.Fact != nil {
+			out[i] = e.Fact.String()
+		}
+	}
+	return out
+}
+
+func TestShortestPath(t *testing.T) {
+	s, _, _ := openFixture(t)
+	ctx := context.Background()
+	armenia, kazakhstan := ref(kg.KindState, "armenia"), ref(kg.KindState, "kazakhstan")
+	uzbekistan, csto := ref(kg.KindState, "uzbekistan"), ref(kg.KindOrganization, "csto")
+
+	before := s.Statements()
+	path, err := s.ShortestPath(ctx, armenia, kazakhstan, nil, 4)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), s.Statements()-before, "one statement per layer walked")
+	require.Len(t, path, 2)
+	assert.Equal(t, Edge{From: armenia, To: csto, Relation: "member of", Inverse: "has member",
+		Fact: &kg.Ref{Kind: kg.KindMembership, Key: "armenia-csto-1994"}, Cite: &kg.Ref{Kind: kg.KindMembership, Key: "armenia-csto-1994"}}, path[0])
+	assert.Equal(t, Edge{From: csto, To: kazakhstan, Relation: "has member", Inverse: "member of",
+		Fact: &kg.Ref{Kind: kg.KindMembership, Key: "kazakhstan-csto-1994"}, Cite: &kg.Ref{Kind: kg.KindMembership, Key: "kazakhstan-csto-1994"}}, path[1])
+
+	// The other way round is the same chain reversed.
+	back, err := s.ShortestPath(ctx, kazakhstan, armenia, nil, 4)
+	require.NoError(t, err)
+	require.Len(t, back, 2)
+	assert.Equal(t, kazakhstan, back[0].From)
+	assert.Equal(t, csto, back[0].To)
+	assert.Equal(t, armenia, back[1].To)
+
+	// Before anyone joined there is no link at all.
+	none, err := s.ShortestPath(ctx, armenia, kazakhstan, date("1993"), 4)
+	require.NoError(t, err)
+	assert.Nil(t, none)
+
+	// Uzbekistan was out of the organization in 2000, in again in 2008.
+	none, err = s.ShortestPath(ctx, uzbekistan, kazakhstan, date("2000"), 2)
+	require.NoError(t, err)
+	assert.Nil(t, none)
+	path, err = s.ShortestPath(ctx, uzbekistan, kazakhstan, date("2008"), 2)
+	require.NoError(t, err)
+	require.Len(t, path, 2)
+	assert.Equal(t, []string{"Membership:uzbekistan-csto-2006", "Membership:kazakhstan-csto-1994"}, edgeFacts(path))
+	// In 2000 the only way is longer: through its capital, the organization's headquarters.
+	path, err = s.ShortestPath(ctx, uzbekistan, kazakhstan, date("2000"), 4)
+	require.NoError(t, err)
+	require.Len(t, path, 3)
+	assert.Equal(t, ref(kg.KindPlace, "tashkent"), path[0].To)
+	for i := 1; i < len(path); i++ {
+		assert.Equal(t, path[i-1].To, path[i].From, "a chain")
+	}
+
+	same, err := s.ShortestPath(ctx, armenia, armenia, nil, 4)
+	require.NoError(t, err)
+	assert.NotNil(t, same)
+	assert.Empty(t, same)
+
+	none, err = s.ShortestPath(ctx, armenia, ref(kg.KindState, "narnia"), nil, 4)
+	require.NoError(t, err)
+	assert.Nil(t, none)
+}
+
+func TestDatabaseIsReadOnly(t *testing.T) {
+	s, _, path := openFixture(t)
+	ctx := context.Background()
+
+	// The store's own connections refuse writes.
+	_, err := s.db.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('x', 'y')")
+	assert.Error(t, err)
+	_, err = s.db.ExecContext(ctx, "DELETE FROM actors")
+	assert.Error(t, err)
+
+	// So does any connection opened the way Open opens one.
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	require.NoError(t, err)
+	defer db.Close()
+	_, err = db.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('x', 'y')")
+	assert.Error(t, err)
+
+	n, err := s.CountActors(ctx, kg.KindState)
+	require.NoError(t, err)
+	assert.Equal(t, 3, n, "nothing was deleted")
+}
+
+func TestBuildNoDirectory(t *testing.T) {
+	g := loadFixture(t)
+	dir := filepath.Join(t.TempDir(), "missing")
+	err := Build(context.Background(), g, filepath.Join(dir, "treatygraph.db"))
+	require.Error(t, err)
+	_, statErr := os.Stat(dir)
+	assert.True(t, os.IsNotExist(statErr), "nothing is left behind")
+}
+
+func TestBuildReplacesAtomically(t *testing.T) {
+	g := loadFixture(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "treatygraph.db")
+	require.NoError(t, Build(ctx, g, path))
+
+	// A second build over the first replaces it.
+	g.Version = "second"
+	require.NoError(t, Build(ctx, g, path))
+	s, err := Open(path, 1)
+	require.NoError(t, err)
+	assert.Equal(t, "second", s.Version())
+	require.NoError(t, s.Close())
+
+	// A build that fails half-way leaves the previous database as it was, and no
+	// temporary file.
+	bad := *g
+	bad.Version = "bad"
+	bad.Memberships = append(append([]*kg.Membership{}, g.Memberships...), &kg.Membership{
+		Slug: "ghost-csto", MemberSlug: "ghost", OrganizationSlug: "csto", Role: kg.RoleMember,
+		Source: kg.Source{DocumentSlug: "test-article", SectionKey: "lead"},
+	})
+	require.Error(t, Build(ctx, &bad, path))
+	s, err = Open(path, 1)
+	require.NoError(t, err)
+	assert.Equal(t, "second", s.Version())
+	require.NoError(t, s.Close())
+
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.Equal(t, []string{"treatygraph.db"}, names)
+}
+
+func TestBuildCancelled(t *testing.T) {
+	g := loadFixture(t)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.Error(t, Build(ctx, g, filepath.Join(dir, "treatygraph.db")))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "a cancelled build leaves nothing behind")
+}
+
+func TestCursor(t *testing.T) {
+	for _, c := range []Cursor{{Sort: int64(19940101), Key: "armenia-csto-1994"}, {Sort: "Armenia", Key: "armenia"}, {Sort: int64(0), Key: ""}} {
+		enc := c.Encode()
+		assert.NotContains(t, enc, c.Key+"\"", "opaque")
+		got, err := DecodeCursor(enc)
+		require.NoError(t, err)
+		assert.Equal(t, c, *got)
+	}
+
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	for _, bad := range []string{
+		"",
+		"!!!garbage!!!",
+		"YWJj",                             // "abc"
+		enc(`[1,"x"]`),                     // no prefix
+		enc(`cursor:v1:`),                  // no body
+		enc(`cursor:v1:{"a":1}`),           // not a list
+		enc(`cursor:v1:[1]`),               // too short
+		enc(`cursor:v1:[1,"x","y"]`),       // too long
+		enc(`cursor:v1:[1,2]`),             // key not a string
+		enc(`cursor:v1:[true,"x"]`),        // sort neither number nor string
+		enc(`cursor:v1:[null,"x"]`),        // no sort value
+		enc(`cursor:v2:[1,"x"]`),           // another version
+		kg.NodeID(kg.KindState, "armenia"), // an ID is not a cursor
+	} {
+		_, err := DecodeCursor(bad)
+		require.Error(t, err, "%q", bad)
+		var ke *kg.Error
+		require.True(t, errors.As(err, &ke), "%q: want *kg.Error, got %T", bad, err)
+		assert.Equal(t, kg.BadUserInput, ke.Code, "%q", bad)
+		assert.Contains(t, ke.Message, "invalid cursor")
+	}
+}
+
+func TestStatementsCounted(t *testing.T) {
+	s, _, _ := openFixture(t)
+	ctx := context.Background()
+	start := s.Statements()
+
+	var n atomic.Int64
+	cctx := WithCounter(ctx, &n)
+	_, err := s.ActorsBySlugs(cctx, []string{"armenia", "csto", "uzbekistan"})
+	require.NoError(t, err)
+	assert.Equal(t, start+1, s.Statements(), "one statement for a whole batch of keys")
+	assert.Equal(t, int64(1), n.Load())
+
+	_, err = s.ListEvents(cctx, EventFilter{Involving: "State:armenia"}, 10, nil)
+	require.NoError(t, err)
+	_, err = s.CitationsByFacts(ctx, []string{"Organization:csto"}) // not counted in n
+	require.NoError(t, err)
+	assert.Equal(t, start+3, s.Statements())
+	assert.Equal(t, int64(2), n.Load())
+
+	// A search rejected before it reaches the database runs no statement.
+	_, err = s.Search(cctx, "!!!", nil, 5)
+	require.Error(t, err)
+	assert.Equal(t, start+3, s.Statements())
+}
