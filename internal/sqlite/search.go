@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -51,7 +52,7 @@ func (s *Store) Search(ctx context.Context, text string, kinds []string, first i
 	if len(kinds) > 0 {
 		kindsArg = keysJSON(kinds)
 	}
-	rows, err := s.query(ctx, `SELECT ref, field, snippet(search, 2, '«', '»', '…', 12),
+	rows, err := s.query(ctx, `SELECT ref, field, text, snippet(search, 2, '«', '»', '…', 12),
 			-bm25(search) * CASE field WHEN 'name' THEN 4.0 WHEN 'alias' THEN 3.0 WHEN 'title' THEN 2.0 ELSE 1.0 END AS score
 		FROM search WHERE search MATCH ?1
 			AND (?2 IS NULL OR substr(ref, 1, instr(ref, ':') - 1) IN (SELECT value FROM json_each(?2)))
@@ -60,23 +61,36 @@ func (s *Store) Search(ctx context.Context, text string, kinds []string, first i
 		return nil, err
 	}
 	defer rows.Close()
-	var hits []Hit
-	seen := map[string]bool{}
+	var all []Hit
 	for rows.Next() {
-		var ref, field, snippet string
+		var ref, field, matched, snippet string
 		var score float64
-		if err := rows.Scan(&ref, &field, &snippet, &score); err != nil {
+		if err := rows.Scan(&ref, &field, &matched, &snippet, &score); err != nil {
 			return nil, err
-		}
-		if seen[ref] || len(hits) >= first {
-			continue
 		}
 		r, ok := kg.ParseRef(ref)
 		if !ok {
 			continue
 		}
-		seen[ref] = true
-		hits = append(hits, Hit{Ref: r, Score: score, Snippet: snippet, Field: field})
+		// A text that is exactly what was asked for ("ОДКБ" for "одкб") beats one that
+		// merely contains it.
+		if strings.EqualFold(strings.TrimSpace(matched), strings.TrimSpace(text)) {
+			score *= 3
+		}
+		all = append(all, Hit{Ref: r, Score: score, Snippet: snippet, Field: field})
 	}
-	return hits, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Score > all[j].Score })
+	var hits []Hit
+	seen := map[kg.Ref]bool{}
+	for _, h := range all {
+		if seen[h.Ref] || len(hits) >= first {
+			continue
+		}
+		seen[h.Ref] = true
+		hits = append(hits, h)
+	}
+	return hits, nil
 }
