@@ -103,8 +103,9 @@ type response struct {
 	Data   json.RawMessage `json:"data"`
 	Errors []gqlError      `json:"errors"`
 	// Statements is how many SQL statements the request ran.
-	Statements int64 `json:"-"`
+	Statements int64  `json:"-"`
 	Raw        []byte `json:"-"`
+	Status     int    `json:"-"`
 }
 
 // do posts a query with variables and returns the decoded response.
@@ -118,11 +119,11 @@ func (a *api) do(t testing.TB, query string, vars map[string]any) response {
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	a.handler.ServeHTTP(rec, req)
-	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	var r response
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &r), rec.Body.String())
 	r.Statements = n.Load()
 	r.Raw = rec.Body.Bytes()
+	r.Status = rec.Code
 	return r
 }
 
@@ -130,6 +131,7 @@ func (a *api) do(t testing.TB, query string, vars map[string]any) response {
 func (a *api) data(t testing.TB, query string, vars map[string]any, v any) {
 	t.Helper()
 	r := a.do(t, query, vars)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
 	require.Empty(t, r.Errors, "query failed: %s", r.Raw)
 	require.NoError(t, json.Unmarshal(r.Data, v))
 }

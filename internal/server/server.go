@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"time"
 
@@ -81,6 +82,7 @@ func NewGraphQL(store *sqlite.Store, logger *slog.Logger) http.Handler {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.SetErrorPresenter(presentError(logger))
+	srv.AroundResponses(sortErrors)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic while resolving", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return &kg.Error{Code: kg.Internal, Message: "internal error"}
@@ -112,6 +114,18 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		masked.Extensions = map[string]any{"code": kg.Internal}
 		return masked
 	}
+}
+
+// sortErrors puts a response's errors in path order, so that the same request always gets
+// the same response although root fields resolve concurrently.
+func sortErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp != nil && len(resp.Errors) > 1 {
+		sort.SliceStable(resp.Errors, func(i, j int) bool {
+			return resp.Errors[i].Path.String() < resp.Errors[j].Path.String()
+		})
+	}
+	return resp
 }
 
 // cors answers browsers' preflight requests and marks responses as readable by the allowed
