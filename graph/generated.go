@@ -129,6 +129,12 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	EventCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
+		Year  func(childComplexity int) int
+	}
+
 	EventEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
@@ -154,6 +160,24 @@ type ComplexityRoot struct {
 		Start        func(childComplexity int) int
 	}
 
+	MembershipChange struct {
+		Citations    func(childComplexity int) int
+		Date         func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Member       func(childComplexity int) int
+		Membership   func(childComplexity int) int
+		Organization func(childComplexity int) int
+		PreviousRole func(childComplexity int) int
+		Role         func(childComplexity int) int
+		Source       func(childComplexity int) int
+	}
+
+	MembershipCount struct {
+		Count        func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Role         func(childComplexity int) int
+	}
+
 	MilitaryStrength struct {
 		Active            func(childComplexity int) int
 		Citations         func(childComplexity int) int
@@ -169,6 +193,28 @@ type ComplexityRoot struct {
 		Year              func(childComplexity int) int
 	}
 
+	MilitaryStrengthStats struct {
+		Active       func(childComplexity int) int
+		Count        func(childComplexity int) int
+		Figures      func(childComplexity int) int
+		Paramilitary func(childComplexity int) int
+		Reserve      func(childComplexity int) int
+		Total        func(childComplexity int) int
+	}
+
+	Neighborhood struct {
+		Edges     func(childComplexity int) int
+		Nodes     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
+	NumberStats struct {
+		Max  func(childComplexity int) int
+		Mean func(childComplexity int) int
+		Min  func(childComplexity int) int
+		Sum  func(childComplexity int) int
+	}
+
 	Organization struct {
 		Acronym      func(childComplexity int) int
 		Aliases      func(childComplexity int) int
@@ -177,10 +223,10 @@ type ComplexityRoot struct {
 		Founded      func(childComplexity int) int
 		Headquarters func(childComplexity int) int
 		ID           func(childComplexity int) int
-		Leaders      func(childComplexity int) int
-		Members      func(childComplexity int, at *kg.Date, roles []kg.MembershipRole) int
-		Memberships  func(childComplexity int, at *kg.Date, roles []kg.MembershipRole) int
-		Name         func(childComplexity int) int
+		Leaders      func(childComplexity int, at *kg.Date, during *kg.DateRange) int
+		Members      func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) int
+		Memberships  func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) int
+		NameIn       func(childComplexity int, lang *string) int
 		Names        func(childComplexity int) int
 		Parent       func(childComplexity int) int
 		Provisions   func(childComplexity int) int
@@ -230,12 +276,17 @@ type ComplexityRoot struct {
 		To        func(childComplexity int) int
 	}
 
+	Period struct {
+		End   func(childComplexity int) int
+		Start func(childComplexity int) int
+	}
+
 	Person struct {
 		Aliases   func(childComplexity int) int
 		Events    func(childComplexity int, first *int, after *string) int
 		ID        func(childComplexity int) int
 		Name      func(childComplexity int) int
-		Positions func(childComplexity int) int
+		Positions func(childComplexity int, at *kg.Date, during *kg.DateRange) int
 		Quotes    func(childComplexity int) int
 		Slug      func(childComplexity int) int
 	}
@@ -294,24 +345,31 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Citation      func(childComplexity int, number int, document *string) int
-		Citations     func(childComplexity int, first *int, after *string) int
-		Document      func(childComplexity int, slug string) int
-		Documents     func(childComplexity int) int
-		Event         func(childComplexity int, slug string) int
-		Events        func(childComplexity int, from *kg.Date, to *kg.Date, kinds []kg.EventKind, involving *string, first *int, after *string) int
-		Node          func(childComplexity int, id string) int
-		Nodes         func(childComplexity int, ids []string) int
-		Organization  func(childComplexity int, slug *string, acronym *string) int
-		Organizations func(childComplexity int, first *int, after *string) int
-		Path          func(childComplexity int, from string, to string, at *kg.Date, maxHops *int) int
-		People        func(childComplexity int, first *int, after *string) int
-		Person        func(childComplexity int, slug string) int
-		Place         func(childComplexity int, slug string) int
-		Quote         func(childComplexity int, slug string) int
-		Search        func(childComplexity int, text string, first *int, kinds []model.NodeKind) int
-		State         func(childComplexity int, slug *string, iso2 *string, iso3 *string) int
-		States        func(childComplexity int, first *int, after *string) int
+		Citation              func(childComplexity int, number int, document *string) int
+		Citations             func(childComplexity int, filter *kg.CitationFilter, orderBy []*kg.CitationOrder, first *int, after *string) int
+		Document              func(childComplexity int, slug string) int
+		Documents             func(childComplexity int) int
+		Event                 func(childComplexity int, slug string) int
+		EventCounts           func(childComplexity int, groupBy []model.EventGroupBy, from *kg.Date, to *kg.Date, filter *kg.EventFilter) int
+		Events                func(childComplexity int, from *kg.Date, to *kg.Date, kinds []kg.EventKind, involving *string, filter *kg.EventFilter, orderBy []*kg.EventOrder, first *int, after *string) int
+		MembershipChanges     func(childComplexity int, organization string, from *kg.Date, to *kg.Date) int
+		MembershipCounts      func(childComplexity int, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter) int
+		MilitaryStrengthStats func(childComplexity int, filter *kg.MilitaryStrengthFilter) int
+		MilitaryStrengths     func(childComplexity int, filter *kg.MilitaryStrengthFilter) int
+		Neighborhood          func(childComplexity int, id string, depth *int, at *kg.Date, maxNodes *int) int
+		Node                  func(childComplexity int, id string) int
+		Nodes                 func(childComplexity int, ids []string) int
+		Organization          func(childComplexity int, slug *string, acronym *string) int
+		Organizations         func(childComplexity int, filter *kg.OrganizationFilter, orderBy []*kg.OrganizationOrder, first *int, after *string) int
+		Path                  func(childComplexity int, from string, to string, at *kg.Date, maxHops *int) int
+		People                func(childComplexity int, filter *kg.PersonFilter, orderBy []*kg.PersonOrder, first *int, after *string) int
+		Person                func(childComplexity int, slug string) int
+		Place                 func(childComplexity int, slug string) int
+		Quote                 func(childComplexity int, slug string) int
+		Search                func(childComplexity int, text string, first *int, kinds []model.NodeKind) int
+		SharedOrganizations   func(childComplexity int, a string, b string, at *kg.Date, organization *string) int
+		State                 func(childComplexity int, slug *string, iso2 *string, iso3 *string) int
+		States                func(childComplexity int, filter *kg.StateFilter, orderBy []*kg.StateOrder, first *int, after *string) int
 	}
 
 	Quote struct {
@@ -332,6 +390,13 @@ type ComplexityRoot struct {
 		Snippet func(childComplexity int) int
 	}
 
+	SharedOrganization struct {
+		A            func(childComplexity int) int
+		B            func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Periods      func(childComplexity int) int
+	}
+
 	Source struct {
 		Citations func(childComplexity int) int
 		Document  func(childComplexity int) int
@@ -345,12 +410,12 @@ type ComplexityRoot struct {
 		ID               func(childComplexity int) int
 		Iso2             func(childComplexity int) int
 		Iso3             func(childComplexity int) int
-		Leaders          func(childComplexity int) int
-		Memberships      func(childComplexity int, at *kg.Date, roles []kg.MembershipRole) int
+		Leaders          func(childComplexity int, at *kg.Date, during *kg.DateRange) int
+		Memberships      func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) int
 		MilitaryStrength func(childComplexity int) int
-		Name             func(childComplexity int) int
+		NameIn           func(childComplexity int, lang *string) int
 		Names            func(childComplexity int) int
-		Organizations    func(childComplexity int, at *kg.Date, roles []kg.MembershipRole) int
+		Organizations    func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange) int
 		Recognition      func(childComplexity int) int
 		Slug             func(childComplexity int) int
 	}
@@ -403,14 +468,14 @@ type OrganizationResolver interface {
 	Headquarters(ctx context.Context, obj *kg.Organization) (*kg.Place, error)
 	Parent(ctx context.Context, obj *kg.Organization) (*kg.Organization, error)
 	Bodies(ctx context.Context, obj *kg.Organization) ([]*kg.Organization, error)
-	Memberships(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole) ([]*kg.Membership, error)
-	Members(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole) ([]*kg.Membership, error)
-	Leaders(ctx context.Context, obj *kg.Organization) ([]*kg.Position, error)
+	Memberships(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error)
+	Members(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error)
+	Leaders(ctx context.Context, obj *kg.Organization, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error)
 	Provisions(ctx context.Context, obj *kg.Organization) ([]*kg.Provision, error)
 	Events(ctx context.Context, obj *kg.Organization, first *int, after *string) (*model.EventConnection, error)
 }
 type PersonResolver interface {
-	Positions(ctx context.Context, obj *kg.Person) ([]*kg.Position, error)
+	Positions(ctx context.Context, obj *kg.Person, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error)
 	Quotes(ctx context.Context, obj *kg.Person) ([]*kg.Quote, error)
 	Events(ctx context.Context, obj *kg.Person, first *int, after *string) (*model.EventConnection, error)
 }
@@ -435,21 +500,28 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (kg.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]kg.Node, error)
 	State(ctx context.Context, slug *string, iso2 *string, iso3 *string) (*kg.State, error)
-	States(ctx context.Context, first *int, after *string) (*model.StateConnection, error)
+	States(ctx context.Context, filter *kg.StateFilter, orderBy []*kg.StateOrder, first *int, after *string) (*model.StateConnection, error)
 	Organization(ctx context.Context, slug *string, acronym *string) (*kg.Organization, error)
-	Organizations(ctx context.Context, first *int, after *string) (*model.OrganizationConnection, error)
+	Organizations(ctx context.Context, filter *kg.OrganizationFilter, orderBy []*kg.OrganizationOrder, first *int, after *string) (*model.OrganizationConnection, error)
 	Person(ctx context.Context, slug string) (*kg.Person, error)
-	People(ctx context.Context, first *int, after *string) (*model.PersonConnection, error)
+	People(ctx context.Context, filter *kg.PersonFilter, orderBy []*kg.PersonOrder, first *int, after *string) (*model.PersonConnection, error)
 	Place(ctx context.Context, slug string) (*kg.Place, error)
 	Event(ctx context.Context, slug string) (*kg.Event, error)
-	Events(ctx context.Context, from *kg.Date, to *kg.Date, kinds []kg.EventKind, involving *string, first *int, after *string) (*model.EventConnection, error)
+	Events(ctx context.Context, from *kg.Date, to *kg.Date, kinds []kg.EventKind, involving *string, filter *kg.EventFilter, orderBy []*kg.EventOrder, first *int, after *string) (*model.EventConnection, error)
 	Quote(ctx context.Context, slug string) (*kg.Quote, error)
 	Document(ctx context.Context, slug string) (*kg.Document, error)
 	Documents(ctx context.Context) ([]*kg.Document, error)
 	Citation(ctx context.Context, number int, document *string) (*kg.Citation, error)
-	Citations(ctx context.Context, first *int, after *string) (*model.CitationConnection, error)
+	Citations(ctx context.Context, filter *kg.CitationFilter, orderBy []*kg.CitationOrder, first *int, after *string) (*model.CitationConnection, error)
 	Search(ctx context.Context, text string, first *int, kinds []model.NodeKind) ([]*model.SearchHit, error)
 	Path(ctx context.Context, from string, to string, at *kg.Date, maxHops *int) (*model.Path, error)
+	MembershipChanges(ctx context.Context, organization string, from *kg.Date, to *kg.Date) ([]*model.MembershipChange, error)
+	SharedOrganizations(ctx context.Context, a string, b string, at *kg.Date, organization *string) ([]*model.SharedOrganization, error)
+	Neighborhood(ctx context.Context, id string, depth *int, at *kg.Date, maxNodes *int) (*model.Neighborhood, error)
+	EventCounts(ctx context.Context, groupBy []model.EventGroupBy, from *kg.Date, to *kg.Date, filter *kg.EventFilter) ([]*model.EventCount, error)
+	MembershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter) ([]*model.MembershipCount, error)
+	MilitaryStrengthStats(ctx context.Context, filter *kg.MilitaryStrengthFilter) (*model.MilitaryStrengthStats, error)
+	MilitaryStrengths(ctx context.Context, filter *kg.MilitaryStrengthFilter) ([]*kg.MilitaryStrength, error)
 }
 type QuoteResolver interface {
 	Speaker(ctx context.Context, obj *kg.Quote) (*kg.Person, error)
@@ -464,11 +536,11 @@ type SourceResolver interface {
 	Citations(ctx context.Context, obj *kg.Source) ([]*kg.Citation, error)
 }
 type StateResolver interface {
-	Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole) ([]*kg.Membership, error)
-	Organizations(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole) ([]*kg.Organization, error)
+	Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error)
+	Organizations(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange) ([]*kg.Organization, error)
 	Events(ctx context.Context, obj *kg.State, first *int, after *string) (*model.EventConnection, error)
 	MilitaryStrength(ctx context.Context, obj *kg.State) ([]*kg.MilitaryStrength, error)
-	Leaders(ctx context.Context, obj *kg.State) ([]*kg.Position, error)
+	Leaders(ctx context.Context, obj *kg.State, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -855,6 +927,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EventConnection.TotalCount(childComplexity), true
 
+	case "EventCount.count":
+		if e.ComplexityRoot.EventCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventCount.Count(childComplexity), true
+	case "EventCount.kind":
+		if e.ComplexityRoot.EventCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventCount.Kind(childComplexity), true
+	case "EventCount.year":
+		if e.ComplexityRoot.EventCount.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventCount.Year(childComplexity), true
+
 	case "EventEdge.cursor":
 		if e.ComplexityRoot.EventEdge.Cursor == nil {
 			break
@@ -954,6 +1045,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Membership.Start(childComplexity), true
 
+	case "MembershipChange.citations":
+		if e.ComplexityRoot.MembershipChange.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChange.Citations(childComplexity), true
+	case "MembershipChange.date":
+		if e.ComplexityRoot.MembershipChange.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChange.Date(childComplexity), true
+	case "MembershipChange.kind":
+		if e.ComplexityRoot.MembershipChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChange.Kind(childComplexity), true
+	case "MembershipChange.member":
+		if e.ComplexityRoot.MembershipChange.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChange.Member(childComplexity), true
+	case "MembershipChange.membership":
+		if e.ComplexityRoot.MembershipChange.Membership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChange.Membership(childComplexity), true
+	case "MembershipChange.organization":
+		if e.ComplexityRoot.MembershipChange.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChange.Organization(childComplexity), true
+	case "MembershipChange.previousRole":
+		if e.ComplexityRoot.MembershipChange.PreviousRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChange.PreviousRole(childComplexity), true
+	case "MembershipChange.role":
+		if e.ComplexityRoot.MembershipChange.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChange.Role(childComplexity), true
+	case "MembershipChange.source":
+		if e.ComplexityRoot.MembershipChange.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChange.Source(childComplexity), true
+
+	case "MembershipCount.count":
+		if e.ComplexityRoot.MembershipCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipCount.Count(childComplexity), true
+	case "MembershipCount.organization":
+		if e.ComplexityRoot.MembershipCount.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipCount.Organization(childComplexity), true
+	case "MembershipCount.role":
+		if e.ComplexityRoot.MembershipCount.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipCount.Role(childComplexity), true
+
 	case "MilitaryStrength.active":
 		if e.ComplexityRoot.MilitaryStrength.Active == nil {
 			break
@@ -1027,6 +1192,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MilitaryStrength.Year(childComplexity), true
 
+	case "MilitaryStrengthStats.active":
+		if e.ComplexityRoot.MilitaryStrengthStats.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilitaryStrengthStats.Active(childComplexity), true
+	case "MilitaryStrengthStats.count":
+		if e.ComplexityRoot.MilitaryStrengthStats.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilitaryStrengthStats.Count(childComplexity), true
+	case "MilitaryStrengthStats.figures":
+		if e.ComplexityRoot.MilitaryStrengthStats.Figures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilitaryStrengthStats.Figures(childComplexity), true
+	case "MilitaryStrengthStats.paramilitary":
+		if e.ComplexityRoot.MilitaryStrengthStats.Paramilitary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilitaryStrengthStats.Paramilitary(childComplexity), true
+	case "MilitaryStrengthStats.reserve":
+		if e.ComplexityRoot.MilitaryStrengthStats.Reserve == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilitaryStrengthStats.Reserve(childComplexity), true
+	case "MilitaryStrengthStats.total":
+		if e.ComplexityRoot.MilitaryStrengthStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilitaryStrengthStats.Total(childComplexity), true
+
+	case "Neighborhood.edges":
+		if e.ComplexityRoot.Neighborhood.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighborhood.Edges(childComplexity), true
+	case "Neighborhood.nodes":
+		if e.ComplexityRoot.Neighborhood.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighborhood.Nodes(childComplexity), true
+	case "Neighborhood.truncated":
+		if e.ComplexityRoot.Neighborhood.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighborhood.Truncated(childComplexity), true
+
+	case "NumberStats.max":
+		if e.ComplexityRoot.NumberStats.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NumberStats.Max(childComplexity), true
+	case "NumberStats.mean":
+		if e.ComplexityRoot.NumberStats.Mean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NumberStats.Mean(childComplexity), true
+	case "NumberStats.min":
+		if e.ComplexityRoot.NumberStats.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NumberStats.Min(childComplexity), true
+	case "NumberStats.sum":
+		if e.ComplexityRoot.NumberStats.Sum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NumberStats.Sum(childComplexity), true
+
 	case "Organization.acronym":
 		if e.ComplexityRoot.Organization.Acronym == nil {
 			break
@@ -1079,7 +1325,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Organization.Leaders(childComplexity), true
+		args, err := ec.field_Organization_leaders_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.Leaders(childComplexity, args["at"].(*kg.Date), args["during"].(*kg.DateRange)), true
 	case "Organization.members":
 		if e.ComplexityRoot.Organization.Members == nil {
 			break
@@ -1090,7 +1341,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Members(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole)), true
+		return e.ComplexityRoot.Organization.Members(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["filter"].(*kg.MembershipFilter)), true
 	case "Organization.memberships":
 		if e.ComplexityRoot.Organization.Memberships == nil {
 			break
@@ -1101,13 +1352,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Memberships(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole)), true
+		return e.ComplexityRoot.Organization.Memberships(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["filter"].(*kg.MembershipFilter)), true
 	case "Organization.name":
-		if e.ComplexityRoot.Organization.Name == nil {
+		if e.ComplexityRoot.Organization.NameIn == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Organization.Name(childComplexity), true
+		args, err := ec.field_Organization_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.NameIn(childComplexity, args["lang"].(*string)), true
 	case "Organization.names":
 		if e.ComplexityRoot.Organization.Names == nil {
 			break
@@ -1289,6 +1545,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PathEdge.To(childComplexity), true
 
+	case "Period.end":
+		if e.ComplexityRoot.Period.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Period.End(childComplexity), true
+	case "Period.start":
+		if e.ComplexityRoot.Period.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Period.Start(childComplexity), true
+
 	case "Person.aliases":
 		if e.ComplexityRoot.Person.Aliases == nil {
 			break
@@ -1323,7 +1592,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Person.Positions(childComplexity), true
+		args, err := ec.field_Person_positions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Positions(childComplexity, args["at"].(*kg.Date), args["during"].(*kg.DateRange)), true
 	case "Person.quotes":
 		if e.ComplexityRoot.Person.Quotes == nil {
 			break
@@ -1579,7 +1853,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Citations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Citations(childComplexity, args["filter"].(*kg.CitationFilter), args["orderBy"].([]*kg.CitationOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.document":
 		if e.ComplexityRoot.Query.Document == nil {
 			break
@@ -1608,6 +1882,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Event(childComplexity, args["slug"].(string)), true
+	case "Query.eventCounts":
+		if e.ComplexityRoot.Query.EventCounts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_eventCounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EventCounts(childComplexity, args["groupBy"].([]model.EventGroupBy), args["from"].(*kg.Date), args["to"].(*kg.Date), args["filter"].(*kg.EventFilter)), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -1618,8 +1903,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Events(childComplexity, args["from"].(*kg.Date), args["to"].(*kg.Date), args["kinds"].([]kg.EventKind), args["involving"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Events(childComplexity, args["from"].(*kg.Date), args["to"].(*kg.Date), args["kinds"].([]kg.EventKind), args["involving"].(*string), args["filter"].(*kg.EventFilter), args["orderBy"].([]*kg.EventOrder), args["first"].(*int), args["after"].(*string)), true
 
+	case "Query.membershipChanges":
+		if e.ComplexityRoot.Query.MembershipChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Query_membershipChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MembershipChanges(childComplexity, args["organization"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date)), true
+	case "Query.membershipCounts":
+		if e.ComplexityRoot.Query.MembershipCounts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_membershipCounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MembershipCounts(childComplexity, args["groupBy"].([]model.MembershipGroupBy), args["filter"].(*kg.MembershipFilter)), true
+	case "Query.militaryStrengthStats":
+		if e.ComplexityRoot.Query.MilitaryStrengthStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_militaryStrengthStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MilitaryStrengthStats(childComplexity, args["filter"].(*kg.MilitaryStrengthFilter)), true
+	case "Query.militaryStrengths":
+		if e.ComplexityRoot.Query.MilitaryStrengths == nil {
+			break
+		}
+
+		args, err := ec.field_Query_militaryStrengths_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MilitaryStrengths(childComplexity, args["filter"].(*kg.MilitaryStrengthFilter)), true
+	case "Query.neighborhood":
+		if e.ComplexityRoot.Query.Neighborhood == nil {
+			break
+		}
+
+		args, err := ec.field_Query_neighborhood_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["at"].(*kg.Date), args["maxNodes"].(*int)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1663,7 +2003,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Organizations(childComplexity, args["filter"].(*kg.OrganizationFilter), args["orderBy"].([]*kg.OrganizationOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.path":
 		if e.ComplexityRoot.Query.Path == nil {
 			break
@@ -1685,7 +2025,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.People(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.People(childComplexity, args["filter"].(*kg.PersonFilter), args["orderBy"].([]*kg.PersonOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.person":
 		if e.ComplexityRoot.Query.Person == nil {
 			break
@@ -1730,6 +2070,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int), args["kinds"].([]model.NodeKind)), true
+	case "Query.sharedOrganizations":
+		if e.ComplexityRoot.Query.SharedOrganizations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_sharedOrganizations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SharedOrganizations(childComplexity, args["a"].(string), args["b"].(string), args["at"].(*kg.Date), args["organization"].(*string)), true
 	case "Query.state":
 		if e.ComplexityRoot.Query.State == nil {
 			break
@@ -1751,7 +2102,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.States(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.States(childComplexity, args["filter"].(*kg.StateFilter), args["orderBy"].([]*kg.StateOrder), args["first"].(*int), args["after"].(*string)), true
 
 	case "Quote.citations":
 		if e.ComplexityRoot.Quote.Citations == nil {
@@ -1827,6 +2178,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchHit.Snippet(childComplexity), true
 
+	case "SharedOrganization.a":
+		if e.ComplexityRoot.SharedOrganization.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedOrganization.A(childComplexity), true
+	case "SharedOrganization.b":
+		if e.ComplexityRoot.SharedOrganization.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedOrganization.B(childComplexity), true
+	case "SharedOrganization.organization":
+		if e.ComplexityRoot.SharedOrganization.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedOrganization.Organization(childComplexity), true
+	case "SharedOrganization.periods":
+		if e.ComplexityRoot.SharedOrganization.Periods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedOrganization.Periods(childComplexity), true
+
 	case "Source.citations":
 		if e.ComplexityRoot.Source.Citations == nil {
 			break
@@ -1892,7 +2268,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.State.Leaders(childComplexity), true
+		args, err := ec.field_State_leaders_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.State.Leaders(childComplexity, args["at"].(*kg.Date), args["during"].(*kg.DateRange)), true
 	case "State.memberships":
 		if e.ComplexityRoot.State.Memberships == nil {
 			break
@@ -1903,7 +2284,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Memberships(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole)), true
+		return e.ComplexityRoot.State.Memberships(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["filter"].(*kg.MembershipFilter)), true
 	case "State.militaryStrength":
 		if e.ComplexityRoot.State.MilitaryStrength == nil {
 			break
@@ -1911,11 +2292,16 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.State.MilitaryStrength(childComplexity), true
 	case "State.name":
-		if e.ComplexityRoot.State.Name == nil {
+		if e.ComplexityRoot.State.NameIn == nil {
 			break
 		}
 
-		return e.ComplexityRoot.State.Name(childComplexity), true
+		args, err := ec.field_State_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.State.NameIn(childComplexity, args["lang"].(*string)), true
 	case "State.names":
 		if e.ComplexityRoot.State.Names == nil {
 			break
@@ -1932,7 +2318,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Organizations(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole)), true
+		return e.ComplexityRoot.State.Organizations(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange)), true
 	case "State.recognition":
 		if e.ComplexityRoot.State.Recognition == nil {
 			break
@@ -1992,7 +2378,29 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("CitationFilter", ec.unmarshalInputCitationFilter),
+			graphql.NewInputUnmarshaler("CitationOrder", ec.unmarshalInputCitationOrder),
+			graphql.NewInputUnmarshaler("DateFilter", ec.unmarshalInputDateFilter),
+			graphql.NewInputUnmarshaler("DateRange", ec.unmarshalInputDateRange),
+			graphql.NewInputUnmarshaler("EventFilter", ec.unmarshalInputEventFilter),
+			graphql.NewInputUnmarshaler("EventKindFilter", ec.unmarshalInputEventKindFilter),
+			graphql.NewInputUnmarshaler("EventOrder", ec.unmarshalInputEventOrder),
+			graphql.NewInputUnmarshaler("IntFilter", ec.unmarshalInputIntFilter),
+			graphql.NewInputUnmarshaler("MembershipEndFilter", ec.unmarshalInputMembershipEndFilter),
+			graphql.NewInputUnmarshaler("MembershipFilter", ec.unmarshalInputMembershipFilter),
+			graphql.NewInputUnmarshaler("MembershipRelationFilter", ec.unmarshalInputMembershipRelationFilter),
+			graphql.NewInputUnmarshaler("MembershipRoleFilter", ec.unmarshalInputMembershipRoleFilter),
+			graphql.NewInputUnmarshaler("MilitaryStrengthFilter", ec.unmarshalInputMilitaryStrengthFilter),
+			graphql.NewInputUnmarshaler("OrganizationFilter", ec.unmarshalInputOrganizationFilter),
+			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
+			graphql.NewInputUnmarshaler("PersonFilter", ec.unmarshalInputPersonFilter),
+			graphql.NewInputUnmarshaler("PersonOrder", ec.unmarshalInputPersonOrder),
+			graphql.NewInputUnmarshaler("RecognitionFilter", ec.unmarshalInputRecognitionFilter),
+			graphql.NewInputUnmarshaler("StateFilter", ec.unmarshalInputStateFilter),
+			graphql.NewInputUnmarshaler("StateOrder", ec.unmarshalInputStateOrder),
+			graphql.NewInputUnmarshaler("StringFilter", ec.unmarshalInputStringFilter),
+		)
 	}
 	first := true
 
@@ -2121,8 +2529,11 @@ interface Actor implements Node {
   id: ID!
   "A short, stable, human-readable key, e.g. \"armenia\" or \"csto\"."
   slug: String!
-  "The English name."
-  name: String!
+  "The name in the given language, or the English name when the sources give none in it."
+  name(
+    "A BCP 47 language tag such as \"ru\"; English when omitted."
+    lang: String
+  ): String!
   "The name in other languages, as the sources give them."
   names: [LocalizedName!]!
   "Other names and abbreviations the sources use."
@@ -2133,6 +2544,10 @@ interface Actor implements Node {
     at: Date
     "Keep only stints in these roles."
     roles: [MembershipRole!]
+    "Keep only the stints that overlap this range."
+    during: DateRange
+    "Keep only the stints that match this filter."
+    filter: MembershipFilter
   ): [Membership!]!
   "Events the actor took part in, in date order."
   events(
@@ -2159,8 +2574,11 @@ type State implements Node & Actor {
   id: ID!
   "A short, stable key, e.g. \"armenia\"."
   slug: String!
-  "The English name."
-  name: String!
+  "The name in the given language, or the English name when the sources give none in it."
+  name(
+    "A BCP 47 language tag such as \"ru\"; English when omitted."
+    lang: String
+  ): String!
   "The name in other languages, as the sources give them."
   names: [LocalizedName!]!
   "Other names the sources use, e.g. \"Russian Federation\"."
@@ -2177,6 +2595,10 @@ type State implements Node & Actor {
     at: Date
     "Keep only stints in these roles."
     roles: [MembershipRole!]
+    "Keep only the stints that overlap this range."
+    during: DateRange
+    "Keep only the stints that match this filter."
+    filter: MembershipFilter
   ): [Membership!]!
   "The organizations the state belonged to, once each, in order of first joining."
   organizations(
@@ -2184,6 +2606,8 @@ type State implements Node & Actor {
     at: Date
     "Keep only organizations it belonged to in these roles."
     roles: [MembershipRole!]
+    "Keep only organizations it belonged to at some time in this range."
+    during: DateRange
   ): [Organization!]!
   "Events the state took part in, in date order."
   events(
@@ -2195,7 +2619,12 @@ type State implements Node & Actor {
   "The state's military personnel figures, oldest first."
   militaryStrength: [MilitaryStrength!]!
   "Posts held in this state, such as its president."
-  leaders: [Position!]!
+  leaders(
+    "Keep only the posts held on this date (undated posts are kept)."
+    at: Date
+    "Keep only the posts held at some time in this range."
+    during: DateRange
+  ): [Position!]!
 }
 
 "An alliance, union or assembly of states, or a body of another organization."
@@ -2204,8 +2633,11 @@ type Organization implements Node & Actor {
   id: ID!
   "A short, stable key, e.g. \"csto\"."
   slug: String!
-  "The English name."
-  name: String!
+  "The name in the given language, or the English name when the sources give none in it."
+  name(
+    "A BCP 47 language tag such as \"ru\"; English when omitted."
+    lang: String
+  ): String!
   "The name in other languages, with transliterations where the sources give them."
   names: [LocalizedName!]!
   "Other names and abbreviations, e.g. \"ODKB\" or \"Tashkent Treaty\"."
@@ -2228,6 +2660,10 @@ type Organization implements Node & Actor {
     at: Date
     "Keep only stints in these roles."
     roles: [MembershipRole!]
+    "Keep only the stints that overlap this range."
+    during: DateRange
+    "Keep only the stints that match this filter."
+    filter: MembershipFilter
   ): [Membership!]!
   "Who belongs to it, oldest stint first. With at: only the stints that cover that date."
   members(
@@ -2235,9 +2671,18 @@ type Organization implements Node & Actor {
     at: Date
     "Keep only stints in these roles."
     roles: [MembershipRole!]
+    "Keep only the stints that overlap this range."
+    during: DateRange
+    "Keep only the stints that match this filter."
+    filter: MembershipFilter
   ): [Membership!]!
   "Posts in the organization, such as its secretaries general."
-  leaders: [Position!]!
+  leaders(
+    "Keep only the posts held on this date (undated posts are kept)."
+    at: Date
+    "Keep only the posts held at some time in this range."
+    during: DateRange
+  ): [Position!]!
   "Charter clauses, policies, practices and proposals of the organization."
   provisions: [Provision!]!
   "Events the organization took part in, in date order."
@@ -2443,7 +2888,12 @@ type Person implements Node {
   "Other spellings of the name."
   aliases: [String!]!
   "The posts the person held."
-  positions: [Position!]!
+  positions(
+    "Keep only the posts held on this date (undated posts are kept)."
+    at: Date
+    "Keep only the posts held at some time in this range."
+    during: DateRange
+  ): [Position!]!
   "Words attributed to the person."
   quotes: [Quote!]!
   "Events the person was involved in, in date order."
@@ -2865,6 +3315,10 @@ type Query {
   ): State
   "All states, in order of name."
   states(
+    "Keep only the items that match this filter."
+    filter: StateFilter
+    "The order of the list, key by key; a unique key always breaks ties, so the order is total."
+    orderBy: [StateOrder!]
     "How many states to return: 20 by default, at most 100."
     first: Int
     "Return states after this cursor."
@@ -2880,6 +3334,10 @@ type Query {
   ): Organization
   "All organizations, in order of name."
   organizations(
+    "Keep only the items that match this filter."
+    filter: OrganizationFilter
+    "The order of the list, key by key; a unique key always breaks ties, so the order is total."
+    orderBy: [OrganizationOrder!]
     "How many organizations to return: 20 by default, at most 100."
     first: Int
     "Return organizations after this cursor."
@@ -2893,6 +3351,10 @@ type Query {
   ): Person
   "All people, in order of name."
   people(
+    "Keep only the items that match this filter."
+    filter: PersonFilter
+    "The order of the list, key by key; a unique key always breaks ties, so the order is total."
+    orderBy: [PersonOrder!]
     "How many people to return: 20 by default, at most 100."
     first: Int
     "Return people after this cursor."
@@ -2920,6 +3382,10 @@ type Query {
     kinds: [EventKind!]
     "Keep only events that involve this node: a state, organization, person or place ID."
     involving: ID
+    "Keep only the events that match this filter."
+    filter: EventFilter
+    "The order of the list, key by key (date by default); the slug always breaks ties."
+    orderBy: [EventOrder!]
     "How many events to return: 20 by default, at most 100."
     first: Int
     "Return events after this cursor."
@@ -2949,6 +3415,10 @@ type Query {
   ): Citation
   "All footnotes of all documents, by document and number."
   citations(
+    "Keep only the items that match this filter."
+    filter: CitationFilter
+    "The order of the list, key by key; a unique key always breaks ties, so the order is total."
+    orderBy: [CitationOrder!]
     "How many footnotes to return: 20 by default, at most 100."
     first: Int
     "Return footnotes after this cursor."
@@ -2976,6 +3446,590 @@ type Query {
     "The most links the path may have: 4 by default, at most 6."
     maxHops: Int
   ): Path
+
+  "Who joined, left, was suspended from or changed role in an organization, in date order. Each change carries the stint that makes it and its footnotes."
+  membershipChanges(
+    "The organization's slug or ID."
+    organization: String!
+    "Keep changes on or after this date (dates overlapping it count)."
+    from: Date
+    "Keep changes on or before this date (dates overlapping it count)."
+    to: Date
+  ): [MembershipChange!]!
+
+  "The organizations two actors both belonged to, with the periods in which their stints overlapped."
+  sharedOrganizations(
+    "The ID of the first state or organization."
+    a: ID!
+    "The ID of the second state or organization."
+    b: ID!
+    "Keep only organizations both belonged to on this date."
+    at: Date
+    "Keep only this organization (its slug)."
+    organization: String
+  ): [SharedOrganization!]!
+
+  "Every node within depth links of a node, as nodes and edges ready for a graph drawing. With at, only facts true on that date count."
+  neighborhood(
+    "The ID of the node at the centre."
+    id: ID!
+    "How many links away to go: 1 by default, at most 3."
+    depth: Int
+    "Only facts that hold on this date count."
+    at: Date
+    "The most nodes to return: 200 by default, at most 1000; truncated says when more were reachable."
+    maxNodes: Int
+  ): Neighborhood!
+
+  "Counts of events grouped by year and/or kind, over the events that match the arguments."
+  eventCounts(
+    "What to group by: YEAR, KIND or both."
+    groupBy: [EventGroupBy!]!
+    "Keep events whose dates overlap this date or later."
+    from: Date
+    "Keep events whose dates overlap this date or earlier."
+    to: Date
+    "Keep only the events that match this filter."
+    filter: EventFilter
+  ): [EventCount!]!
+
+  "Counts of stints grouped by organization and/or role, over the stints that match the filter; e.g. members per organization on a date with filter: {at: ...}."
+  membershipCounts(
+    "What to group by: ORGANIZATION, ROLE or both."
+    groupBy: [MembershipGroupBy!]!
+    "Keep only the stints that match this filter."
+    filter: MembershipFilter
+  ): [MembershipCount!]!
+
+  "Count, sum, minimum, maximum and mean of the personnel figures that match the filter."
+  militaryStrengthStats(
+    "Keep only the figures that match this filter."
+    filter: MilitaryStrengthFilter
+  ): MilitaryStrengthStats!
+
+  "Personnel figures that match the filter, by state name and year; at most 100."
+  militaryStrengths(
+    "Keep only the figures that match this filter."
+    filter: MilitaryStrengthFilter
+  ): [MilitaryStrength!]!
+}
+
+"A span of dates; an open side is unbounded. Each date is taken as the whole period it names."
+input DateRange {
+  "The first date of the range."
+  from: Date
+  "The last date of the range."
+  to: Date
+}
+
+"Compares a text field. All given operators must hold."
+input StringFilter {
+  "Equal to this text."
+  eq: String
+  "Not equal to this text (absent values pass)."
+  ne: String
+  "Equal to one of these texts (at most 100)."
+  in: [String!]
+  "Equal to none of these texts (absent values pass)."
+  nin: [String!]
+  "Contains this text, ignoring the case of ASCII letters (at most 100 characters)."
+  contains: String
+  "true keeps only absent values; false only present ones."
+  isNull: Boolean
+}
+
+"Compares a whole-number field. All given operators must hold."
+input IntFilter {
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "One of (at most 100)."
+  in: [Int!]
+  "None of."
+  nin: [Int!]
+  "Less than."
+  lt: Int
+  "Less than or equal to."
+  lte: Int
+  "Greater than."
+  gt: Int
+  "Greater than or equal to."
+  gte: Int
+  "true keeps only absent values; false only present ones."
+  isNull: Boolean
+}
+
+"""
+Compares a date field, each date taken as the whole period it names: lt keeps dates wholly
+before the given one, gt dates wholly after it, lte dates not wholly after it, gte dates not
+wholly before it, eq the same date at the same precision.
+"""
+input DateFilter {
+  "The same date at the same precision."
+  eq: Date
+  "Not the same date at the same precision."
+  ne: Date
+  "Wholly before."
+  lt: Date
+  "Not wholly after."
+  lte: Date
+  "Wholly after."
+  gt: Date
+  "Not wholly before."
+  gte: Date
+  "true keeps only absent dates; false only present ones."
+  isNull: Boolean
+}
+
+"Compares a membership role."
+input MembershipRoleFilter {
+  "Equal to."
+  eq: MembershipRole
+  "One of."
+  in: [MembershipRole!]
+  "None of."
+  nin: [MembershipRole!]
+}
+
+"Compares why a stint ended."
+input MembershipEndFilter {
+  "Equal to."
+  eq: MembershipEnd
+  "One of."
+  in: [MembershipEnd!]
+  "None of (stints that have not ended pass)."
+  nin: [MembershipEnd!]
+  "true keeps stints that have not ended; false those that have."
+  isNull: Boolean
+}
+
+"Compares an event kind."
+input EventKindFilter {
+  "Equal to."
+  eq: EventKind
+  "One of."
+  in: [EventKind!]
+  "None of."
+  nin: [EventKind!]
+}
+
+"Compares a state's recognition."
+input RecognitionFilter {
+  "Equal to."
+  eq: Recognition
+  "One of."
+  in: [Recognition!]
+  "None of."
+  nin: [Recognition!]
+}
+
+"Selects stints. All given fields must hold; and/or/not combine filters (at most 6 levels, 64 conditions)."
+input MembershipFilter {
+  "Every one of these filters holds."
+  and: [MembershipFilter!]
+  "At least one of these filters holds."
+  or: [MembershipFilter!]
+  "This filter does not hold."
+  not: MembershipFilter
+  "The member's slug."
+  member: StringFilter
+  "The organization's slug."
+  organization: StringFilter
+  "The role."
+  role: MembershipRoleFilter
+  "When the stint began."
+  start: DateFilter
+  "When the stint ended."
+  end: DateFilter
+  "Why the stint ended."
+  endReason: MembershipEndFilter
+  "The stint covers this date."
+  at: Date
+  "The stint overlaps this range."
+  during: DateRange
+}
+
+"Selects actors by their stints."
+input MembershipRelationFilter {
+  "At least one stint matches."
+  some: MembershipFilter
+  "No stint matches."
+  none: MembershipFilter
+}
+
+"Selects states. All given fields must hold."
+input StateFilter {
+  "Every one of these filters holds."
+  and: [StateFilter!]
+  "At least one of these filters holds."
+  or: [StateFilter!]
+  "This filter does not hold."
+  not: StateFilter
+  "The slug."
+  slug: StringFilter
+  "The English name."
+  name: StringFilter
+  "The ISO 3166-1 alpha-2 code."
+  iso2: StringFilter
+  "The ISO 3166-1 alpha-3 code."
+  iso3: StringFilter
+  "The recognition status."
+  recognition: RecognitionFilter
+  "The state's stints in organizations, e.g. {some: {organization: {eq: \"guam\"}}}."
+  memberships: MembershipRelationFilter
+}
+
+"Selects organizations. All given fields must hold."
+input OrganizationFilter {
+  "Every one of these filters holds."
+  and: [OrganizationFilter!]
+  "At least one of these filters holds."
+  or: [OrganizationFilter!]
+  "This filter does not hold."
+  not: OrganizationFilter
+  "The slug."
+  slug: StringFilter
+  "The English name."
+  name: StringFilter
+  "The acronym."
+  acronym: StringFilter
+  "The kind of organization, in words."
+  type: StringFilter
+  "The slug of the organization it is a body of."
+  parent: StringFilter
+  "The founding date."
+  founded: DateFilter
+  "The stints of its members."
+  members: MembershipRelationFilter
+  "Its own stints in other organizations."
+  memberships: MembershipRelationFilter
+}
+
+"Selects people. All given fields must hold."
+input PersonFilter {
+  "Every one of these filters holds."
+  and: [PersonFilter!]
+  "At least one of these filters holds."
+  or: [PersonFilter!]
+  "This filter does not hold."
+  not: PersonFilter
+  "The slug."
+  slug: StringFilter
+  "The name."
+  name: StringFilter
+}
+
+"Selects events. All given fields must hold."
+input EventFilter {
+  "Every one of these filters holds."
+  and: [EventFilter!]
+  "At least one of these filters holds."
+  or: [EventFilter!]
+  "This filter does not hold."
+  not: EventFilter
+  "The slug."
+  slug: StringFilter
+  "The title."
+  title: StringFilter
+  "The kind."
+  kind: EventKindFilter
+  "The date the event began."
+  date: DateFilter
+  "The place's slug."
+  place: StringFilter
+  "Some participant's slug."
+  participant: StringFilter
+  "Some involved person's slug."
+  person: StringFilter
+}
+
+"Selects footnotes. All given fields must hold."
+input CitationFilter {
+  "Every one of these filters holds."
+  and: [CitationFilter!]
+  "At least one of these filters holds."
+  or: [CitationFilter!]
+  "This filter does not hold."
+  not: CitationFilter
+  "The document's slug."
+  document: StringFilter
+  "The footnote number."
+  number: IntFilter
+  "The cited work's title."
+  title: StringFilter
+  "The periodical or website."
+  work: StringFilter
+  "The publisher."
+  publisher: StringFilter
+  "The cited work's language."
+  language: StringFilter
+  "Whether the link is marked dead."
+  deadLink: Boolean
+  "When the cited work was published."
+  published: DateFilter
+}
+
+"Selects personnel figures. All given fields must hold."
+input MilitaryStrengthFilter {
+  "Every one of these filters holds."
+  and: [MilitaryStrengthFilter!]
+  "At least one of these filters holds."
+  or: [MilitaryStrengthFilter!]
+  "This filter does not hold."
+  not: MilitaryStrengthFilter
+  "The year of the figures."
+  year: IntFilter
+  "Active personnel."
+  active: IntFilter
+  "Reserve personnel."
+  reserve: IntFilter
+  "Paramilitary personnel."
+  paramilitary: IntFilter
+  "All personnel."
+  total: IntFilter
+  "The state the figures are for."
+  state: StateFilter
+}
+
+"The direction of one ordering key."
+enum OrderDirection {
+  "Smallest first."
+  ASC
+  "Largest first."
+  DESC
+}
+
+"What states can be ordered by."
+enum StateOrderField {
+  "The English name."
+  NAME
+  "The slug."
+  SLUG
+  "The ISO alpha-2 code (states without one first)."
+  ISO2
+  "The ISO alpha-3 code (states without one first)."
+  ISO3
+  "The recognition status."
+  RECOGNITION
+}
+
+"One key of an ordering of states."
+input StateOrder {
+  "The field to order by."
+  field: StateOrderField!
+  "The direction."
+  direction: OrderDirection = ASC
+}
+
+"What organizations can be ordered by."
+enum OrganizationOrderField {
+  "The English name."
+  NAME
+  "The slug."
+  SLUG
+  "The acronym (organizations without one first)."
+  ACRONYM
+  "The founding date (undated first)."
+  FOUNDED
+}
+
+"One key of an ordering of organizations."
+input OrganizationOrder {
+  "The field to order by."
+  field: OrganizationOrderField!
+  "The direction."
+  direction: OrderDirection = ASC
+}
+
+"What people can be ordered by."
+enum PersonOrderField {
+  "The name."
+  NAME
+  "The slug."
+  SLUG
+}
+
+"One key of an ordering of people."
+input PersonOrder {
+  "The field to order by."
+  field: PersonOrderField!
+  "The direction."
+  direction: OrderDirection = ASC
+}
+
+"What events can be ordered by."
+enum EventOrderField {
+  "The date."
+  DATE
+  "The title."
+  TITLE
+  "The kind."
+  KIND
+  "The slug."
+  SLUG
+}
+
+"One key of an ordering of events."
+input EventOrder {
+  "The field to order by."
+  field: EventOrderField!
+  "The direction."
+  direction: OrderDirection = ASC
+}
+
+"What footnotes can be ordered by."
+enum CitationOrderField {
+  "The footnote number (within the document order)."
+  NUMBER
+  "The cited work's title."
+  TITLE
+  "The publication date (undated first)."
+  PUBLISHED
+}
+
+"One key of an ordering of footnotes."
+input CitationOrder {
+  "The field to order by."
+  field: CitationOrderField!
+  "The direction."
+  direction: OrderDirection = ASC
+}
+
+"A span of dates at the precision the sources give; an open side is unknown or unbounded."
+type Period {
+  "The first date, or null when open."
+  start: PartialDate
+  "The last date, or null when open (still so when the source was written)."
+  end: PartialDate
+}
+
+"What kind of change a membership change is."
+enum MembershipChangeKind {
+  "A stint began."
+  JOINED
+  "A stint began in another role right after one ended (e.g. an observer became a member)."
+  ROLE_CHANGED
+  "A stint ended because the member left."
+  LEFT
+  "A stint ended because the member suspended its membership."
+  SUSPENDED
+  "A stint ended because a treaty was not renewed."
+  NOT_RENEWED
+  "A stint ended because the organization expelled the member."
+  EXPELLED
+  "A stint ended because the organization ceased to exist."
+  DISSOLVED
+  "A stint ended for a reason the sources do not give."
+  ENDED
+}
+
+"A change in an organization's membership."
+type MembershipChange {
+  "What changed."
+  kind: MembershipChangeKind!
+  "When, at the precision the source gives."
+  date: PartialDate!
+  "Who joined, left or changed role."
+  member: Actor!
+  "The organization."
+  organization: Organization!
+  "The role of the stint that began or ended."
+  role: MembershipRole!
+  "For ROLE_CHANGED, the role before."
+  previousRole: MembershipRole
+  "The stint that makes the change."
+  membership: Membership!
+  "The footnotes that support it."
+  citations: [Citation!]!
+  "Where it is stated."
+  source: Source!
+}
+
+"An organization two actors both belonged to."
+type SharedOrganization {
+  "The organization."
+  organization: Organization!
+  "The periods in which a stint of each overlapped, oldest first."
+  periods: [Period!]!
+  "The first actor's stints in it."
+  a: [Membership!]!
+  "The second actor's stints in it."
+  b: [Membership!]!
+}
+
+"Nodes and edges around a node, for a graph drawing."
+type Neighborhood {
+  "Every node reached, the centre first."
+  nodes: [Node!]!
+  "Every link between reached nodes, each with its fact and footnotes."
+  edges: [PathEdge!]!
+  "True when more nodes were reachable than maxNodes."
+  truncated: Boolean!
+}
+
+"What to group events by."
+enum EventGroupBy {
+  "The year the event began."
+  YEAR
+  "The kind of event."
+  KIND
+}
+
+"A count of events in one group."
+type EventCount {
+  "The year, when grouping by YEAR."
+  year: Int
+  "The kind, when grouping by KIND."
+  kind: EventKind
+  "How many events."
+  count: Int!
+}
+
+"What to group stints by."
+enum MembershipGroupBy {
+  "The organization."
+  ORGANIZATION
+  "The role."
+  ROLE
+}
+
+"A count of stints in one group."
+type MembershipCount {
+  "The organization, when grouping by ORGANIZATION."
+  organization: Organization
+  "The role, when grouping by ROLE."
+  role: MembershipRole
+  "How many stints."
+  count: Int!
+}
+
+"Sum, minimum, maximum and mean of one figure."
+type NumberStats {
+  "The sum."
+  sum: Float!
+  "The smallest value, or null over no figures."
+  min: Float
+  "The largest value, or null over no figures."
+  max: Float
+  "The mean, or null over no figures."
+  mean: Float
+}
+
+"Aggregates of personnel figures."
+type MilitaryStrengthStats {
+  "How many figures matched."
+  count: Int!
+  "Active personnel."
+  active: NumberStats!
+  "Reserve personnel."
+  reserve: NumberStats!
+  "Paramilitary personnel."
+  paramilitary: NumberStats!
+  "All personnel."
+  total: NumberStats!
+  "The figures aggregated (at most 100), with their footnotes."
+  figures: [MilitaryStrength!]!
 }
 `, BuiltIn: false},
 }
@@ -3145,6 +4199,18 @@ func (ec *executionContext) childFields_EventConnection(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type EventConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_EventCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_EventCount_year(ctx, field)
+	case "kind":
+		return ec.fieldContext_EventCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_EventCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventCount", field.Name)
+}
+
 func (ec *executionContext) childFields_EventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "cursor":
@@ -3195,6 +4261,42 @@ func (ec *executionContext) childFields_Membership(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Membership", field.Name)
 }
 
+func (ec *executionContext) childFields_MembershipChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_MembershipChange_kind(ctx, field)
+	case "date":
+		return ec.fieldContext_MembershipChange_date(ctx, field)
+	case "member":
+		return ec.fieldContext_MembershipChange_member(ctx, field)
+	case "organization":
+		return ec.fieldContext_MembershipChange_organization(ctx, field)
+	case "role":
+		return ec.fieldContext_MembershipChange_role(ctx, field)
+	case "previousRole":
+		return ec.fieldContext_MembershipChange_previousRole(ctx, field)
+	case "membership":
+		return ec.fieldContext_MembershipChange_membership(ctx, field)
+	case "citations":
+		return ec.fieldContext_MembershipChange_citations(ctx, field)
+	case "source":
+		return ec.fieldContext_MembershipChange_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembershipChange", field.Name)
+}
+
+func (ec *executionContext) childFields_MembershipCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_MembershipCount_organization(ctx, field)
+	case "role":
+		return ec.fieldContext_MembershipCount_role(ctx, field)
+	case "count":
+		return ec.fieldContext_MembershipCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembershipCount", field.Name)
+}
+
 func (ec *executionContext) childFields_MilitaryStrength(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3223,6 +4325,50 @@ func (ec *executionContext) childFields_MilitaryStrength(ctx context.Context, fi
 		return ec.fieldContext_MilitaryStrength_source(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MilitaryStrength", field.Name)
+}
+
+func (ec *executionContext) childFields_MilitaryStrengthStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_MilitaryStrengthStats_count(ctx, field)
+	case "active":
+		return ec.fieldContext_MilitaryStrengthStats_active(ctx, field)
+	case "reserve":
+		return ec.fieldContext_MilitaryStrengthStats_reserve(ctx, field)
+	case "paramilitary":
+		return ec.fieldContext_MilitaryStrengthStats_paramilitary(ctx, field)
+	case "total":
+		return ec.fieldContext_MilitaryStrengthStats_total(ctx, field)
+	case "figures":
+		return ec.fieldContext_MilitaryStrengthStats_figures(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MilitaryStrengthStats", field.Name)
+}
+
+func (ec *executionContext) childFields_Neighborhood(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_Neighborhood_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_Neighborhood_edges(ctx, field)
+	case "truncated":
+		return ec.fieldContext_Neighborhood_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Neighborhood", field.Name)
+}
+
+func (ec *executionContext) childFields_NumberStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sum":
+		return ec.fieldContext_NumberStats_sum(ctx, field)
+	case "min":
+		return ec.fieldContext_NumberStats_min(ctx, field)
+	case "max":
+		return ec.fieldContext_NumberStats_max(ctx, field)
+	case "mean":
+		return ec.fieldContext_NumberStats_mean(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NumberStats", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3345,6 +4491,16 @@ func (ec *executionContext) childFields_PathEdge(ctx context.Context, field grap
 		return ec.fieldContext_PathEdge_citations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PathEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Period(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_Period_start(ctx, field)
+	case "end":
+		return ec.fieldContext_Period_end(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Period", field.Name)
 }
 
 func (ec *executionContext) childFields_Person(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3507,6 +4663,20 @@ func (ec *executionContext) childFields_SearchHit(ctx context.Context, field gra
 		return ec.fieldContext_SearchHit_field(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
+}
+
+func (ec *executionContext) childFields_SharedOrganization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_SharedOrganization_organization(ctx, field)
+	case "periods":
+		return ec.fieldContext_SharedOrganization_periods(ctx, field)
+	case "a":
+		return ec.fieldContext_SharedOrganization_a(ctx, field)
+	case "b":
+		return ec.fieldContext_SharedOrganization_b(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SharedOrganization", field.Name)
 }
 
 func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3739,6 +4909,28 @@ func (ec *executionContext) field_Organization_events_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Organization_leaders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "during",
+		func(ctx context.Context, v any) (*kg.DateRange, error) {
+			return ec.unmarshalODateRange2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["during"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3758,6 +4950,22 @@ func (ec *executionContext) field_Organization_members_args(ctx context.Context,
 		return nil, err
 	}
 	args["roles"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "during",
+		func(ctx context.Context, v any) (*kg.DateRange, error) {
+			return ec.unmarshalODateRange2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["during"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*kg.MembershipFilter, error) {
+			return ec.unmarshalOMembershipFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
 	return args, nil
 }
 
@@ -3780,6 +4988,36 @@ func (ec *executionContext) field_Organization_memberships_args(ctx context.Cont
 		return nil, err
 	}
 	args["roles"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "during",
+		func(ctx context.Context, v any) (*kg.DateRange, error) {
+			return ec.unmarshalODateRange2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["during"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*kg.MembershipFilter, error) {
+			return ec.unmarshalOMembershipFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Organization_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -3802,6 +5040,28 @@ func (ec *executionContext) field_Person_events_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_positions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "during",
+		func(ctx context.Context, v any) (*kg.DateRange, error) {
+			return ec.unmarshalODateRange2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["during"] = arg1
 	return args, nil
 }
 
@@ -3866,22 +5126,38 @@ func (ec *executionContext) field_Query_citation_args(ctx context.Context, rawAr
 func (ec *executionContext) field_Query_citations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*kg.CitationFilter, error) {
+			return ec.unmarshalOCitationFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*kg.CitationOrder, error) {
+			return ec.unmarshalOCitationOrder2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitationOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg1
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -3896,6 +5172,44 @@ func (ec *executionContext) field_Query_document_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["slug"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_eventCounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.EventGroupBy, error) {
+			return ec.unmarshalNEventGroupBy2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventGroupByᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*kg.EventFilter, error) {
+			return ec.unmarshalOEventFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
 	return args, nil
 }
 
@@ -3948,22 +5262,156 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["involving"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*kg.EventFilter, error) {
+			return ec.unmarshalOEventFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*kg.EventOrder, error) {
+			return ec.unmarshalOEventOrder2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
+	args["after"] = arg7
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_membershipChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organization",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organization"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_membershipCounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.MembershipGroupBy, error) {
+			return ec.unmarshalNMembershipGroupBy2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipGroupByᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*kg.MembershipFilter, error) {
+			return ec.unmarshalOMembershipFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_militaryStrengthStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*kg.MilitaryStrengthFilter, error) {
+			return ec.unmarshalOMilitaryStrengthFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMilitaryStrengthFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_militaryStrengths_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*kg.MilitaryStrengthFilter, error) {
+			return ec.unmarshalOMilitaryStrengthFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMilitaryStrengthFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "maxNodes",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxNodes"] = arg3
 	return args, nil
 }
 
@@ -4020,22 +5468,38 @@ func (ec *executionContext) field_Query_organization_args(ctx context.Context, r
 func (ec *executionContext) field_Query_organizations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*kg.OrganizationFilter, error) {
+			return ec.unmarshalOOrganizationFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*kg.OrganizationOrder, error) {
+			return ec.unmarshalOOrganizationOrder2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg1
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -4080,22 +5544,38 @@ func (ec *executionContext) field_Query_path_args(ctx context.Context, rawArgs m
 func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*kg.PersonFilter, error) {
+			return ec.unmarshalOPersonFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPersonFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*kg.PersonOrder, error) {
+			return ec.unmarshalOPersonOrder2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPersonOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg1
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -4171,6 +5651,44 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_sharedOrganizations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "a",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["a"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "b",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["b"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "organization",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organization"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_state_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4204,22 +5722,38 @@ func (ec *executionContext) field_Query_state_args(ctx context.Context, rawArgs 
 func (ec *executionContext) field_Query_states_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*kg.StateFilter, error) {
+			return ec.unmarshalOStateFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*kg.StateOrder, error) {
+			return ec.unmarshalOStateOrder2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg1
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -4245,6 +5779,28 @@ func (ec *executionContext) field_State_events_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_State_leaders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "during",
+		func(ctx context.Context, v any) (*kg.DateRange, error) {
+			return ec.unmarshalODateRange2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["during"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_State_memberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4264,6 +5820,36 @@ func (ec *executionContext) field_State_memberships_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["roles"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "during",
+		func(ctx context.Context, v any) (*kg.DateRange, error) {
+			return ec.unmarshalODateRange2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["during"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*kg.MembershipFilter, error) {
+			return ec.unmarshalOMembershipFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_State_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -4286,6 +5872,14 @@ func (ec *executionContext) field_State_organizations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["roles"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "during",
+		func(ctx context.Context, v any) (*kg.DateRange, error) {
+			return ec.unmarshalODateRange2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["during"] = arg2
 	return args, nil
 }
 
@@ -5939,6 +7533,75 @@ func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("EventConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _EventCount_year(ctx context.Context, field graphql.CollectedField, obj *model.EventCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventCount_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EventCount_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EventCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.EventCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.EventKind) graphql.Marshaler {
+			return ec.marshalOEventKind2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EventCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventCount", field, false, false, "EventKind")
+}
+
+func (ec *executionContext) _EventCount_count(ctx context.Context, field graphql.CollectedField, obj *model.EventCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventCount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6370,6 +8033,345 @@ func (ec *executionContext) fieldContext_Membership_source(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _MembershipChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MembershipChangeKind) graphql.Marshaler {
+			return ec.marshalNMembershipChangeKind2githubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipChange", field, false, false, "MembershipChangeKind")
+}
+
+func (ec *executionContext) _MembershipChange_date(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChange_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalNPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChange_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipChange_member(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChange_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChange_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipChange_organization(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChange_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChange_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipChange_role(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChange_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.MembershipRole) graphql.Marshaler {
+			return ec.marshalNMembershipRole2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChange_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipChange", field, false, false, "MembershipRole")
+}
+
+func (ec *executionContext) _MembershipChange_previousRole(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChange_previousRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousRole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.MembershipRole) graphql.Marshaler {
+			return ec.marshalOMembershipRole2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChange_previousRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipChange", field, false, false, "MembershipRole")
+}
+
+func (ec *executionContext) _MembershipChange_membership(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChange_membership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Membership, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Membership) graphql.Marshaler {
+			return ec.marshalNMembership2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChange_membership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipChange_citations(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChange_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChange_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipChange_source(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChange_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChange_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipCount_organization(ctx context.Context, field graphql.CollectedField, obj *model.MembershipCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipCount_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipCount_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipCount_role(ctx context.Context, field graphql.CollectedField, obj *model.MembershipCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipCount_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.MembershipRole) graphql.Marshaler {
+			return ec.marshalOMembershipRole2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipCount_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipCount", field, false, false, "MembershipRole")
+}
+
+func (ec *executionContext) _MembershipCount_count(ctx context.Context, field graphql.CollectedField, obj *model.MembershipCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipCount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _MilitaryStrength_id(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6673,6 +8675,368 @@ func (ec *executionContext) fieldContext_MilitaryStrength_source(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _MilitaryStrengthStats_count(ctx context.Context, field graphql.CollectedField, obj *model.MilitaryStrengthStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilitaryStrengthStats_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilitaryStrengthStats_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilitaryStrengthStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MilitaryStrengthStats_active(ctx context.Context, field graphql.CollectedField, obj *model.MilitaryStrengthStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilitaryStrengthStats_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberStats2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilitaryStrengthStats_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilitaryStrengthStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilitaryStrengthStats_reserve(ctx context.Context, field graphql.CollectedField, obj *model.MilitaryStrengthStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilitaryStrengthStats_reserve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reserve, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberStats2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilitaryStrengthStats_reserve(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilitaryStrengthStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilitaryStrengthStats_paramilitary(ctx context.Context, field graphql.CollectedField, obj *model.MilitaryStrengthStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilitaryStrengthStats_paramilitary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paramilitary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberStats2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilitaryStrengthStats_paramilitary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilitaryStrengthStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilitaryStrengthStats_total(ctx context.Context, field graphql.CollectedField, obj *model.MilitaryStrengthStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilitaryStrengthStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NumberStats) graphql.Marshaler {
+			return ec.marshalNNumberStats2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐNumberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilitaryStrengthStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilitaryStrengthStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilitaryStrengthStats_figures(ctx context.Context, field graphql.CollectedField, obj *model.MilitaryStrengthStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilitaryStrengthStats_figures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Figures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.MilitaryStrength) graphql.Marshaler {
+			return ec.marshalNMilitaryStrength2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMilitaryStrengthᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilitaryStrengthStats_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilitaryStrengthStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MilitaryStrength(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Neighborhood_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Neighborhood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Neighborhood_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Neighborhood_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Neighborhood",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Neighborhood_edges(ctx context.Context, field graphql.CollectedField, obj *model.Neighborhood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Neighborhood_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PathEdge) graphql.Marshaler {
+			return ec.marshalNPathEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐPathEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Neighborhood_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Neighborhood",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PathEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Neighborhood_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Neighborhood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Neighborhood_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Neighborhood_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Neighborhood", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NumberStats_sum(ctx context.Context, field graphql.CollectedField, obj *model.NumberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NumberStats_sum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NumberStats_sum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NumberStats", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NumberStats_min(ctx context.Context, field graphql.CollectedField, obj *model.NumberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NumberStats_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NumberStats_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NumberStats", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NumberStats_max(ctx context.Context, field graphql.CollectedField, obj *model.NumberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NumberStats_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NumberStats_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NumberStats", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NumberStats_mean(ctx context.Context, field graphql.CollectedField, obj *model.NumberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NumberStats_mean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NumberStats_mean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NumberStats", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6728,7 +9092,8 @@ func (ec *executionContext) _Organization_name(ctx context.Context, field graphq
 			return ec.fieldContext_Organization_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.NameIn(fc.Args["lang"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6738,8 +9103,28 @@ func (ec *executionContext) _Organization_name(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organization_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+func (ec *executionContext) fieldContext_Organization_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Organization_names(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
@@ -6981,7 +9366,7 @@ func (ec *executionContext) _Organization_memberships(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Memberships(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole))
+			return ec.Resolvers.Organization().Memberships(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["filter"].(*kg.MembershipFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Membership) graphql.Marshaler {
@@ -7025,7 +9410,7 @@ func (ec *executionContext) _Organization_members(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole))
+			return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["filter"].(*kg.MembershipFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Membership) graphql.Marshaler {
@@ -7068,7 +9453,8 @@ func (ec *executionContext) _Organization_leaders(ctx context.Context, field gra
 			return ec.fieldContext_Organization_leaders(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().Leaders(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organization().Leaders(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["during"].(*kg.DateRange))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Position) graphql.Marshaler {
@@ -7078,7 +9464,7 @@ func (ec *executionContext) _Organization_leaders(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organization_leaders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organization_leaders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
@@ -7087,6 +9473,17 @@ func (ec *executionContext) fieldContext_Organization_leaders(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Position(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_leaders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7818,6 +10215,70 @@ func (ec *executionContext) fieldContext_PathEdge_citations(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Period_start(ctx context.Context, field graphql.CollectedField, obj *kg.Period) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Period_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Period_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Period",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Period_end(ctx context.Context, field graphql.CollectedField, obj *kg.Period) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Period_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Period_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Period",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *kg.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7919,7 +10380,8 @@ func (ec *executionContext) _Person_positions(ctx context.Context, field graphql
 			return ec.fieldContext_Person_positions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Person().Positions(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["during"].(*kg.DateRange))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Position) graphql.Marshaler {
@@ -7929,7 +10391,7 @@ func (ec *executionContext) _Person_positions(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Person_positions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Person_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
@@ -7938,6 +10400,17 @@ func (ec *executionContext) fieldContext_Person_positions(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Position(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_positions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -9139,7 +11612,7 @@ func (ec *executionContext) _Query_states(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().States(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().States(ctx, fc.Args["filter"].(*kg.StateFilter), fc.Args["orderBy"].([]*kg.StateOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StateConnection) graphql.Marshaler {
@@ -9227,7 +11700,7 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Organizations(ctx, fc.Args["filter"].(*kg.OrganizationFilter), fc.Args["orderBy"].([]*kg.OrganizationOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
@@ -9315,7 +11788,7 @@ func (ec *executionContext) _Query_people(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().People(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().People(ctx, fc.Args["filter"].(*kg.PersonFilter), fc.Args["orderBy"].([]*kg.PersonOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -9447,7 +11920,7 @@ func (ec *executionContext) _Query_events(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Events(ctx, fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["kinds"].([]kg.EventKind), fc.Args["involving"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Events(ctx, fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["kinds"].([]kg.EventKind), fc.Args["involving"].(*string), fc.Args["filter"].(*kg.EventFilter), fc.Args["orderBy"].([]*kg.EventOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
@@ -9655,7 +12128,7 @@ func (ec *executionContext) _Query_citations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Citations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Citations(ctx, fc.Args["filter"].(*kg.CitationFilter), fc.Args["orderBy"].([]*kg.CitationOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CitationConnection) graphql.Marshaler {
@@ -9771,6 +12244,314 @@ func (ec *executionContext) fieldContext_Query_path(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_path_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_membershipChanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_membershipChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MembershipChanges(ctx, fc.Args["organization"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MembershipChange) graphql.Marshaler {
+			return ec.marshalNMembershipChange2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_membershipChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_membershipChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_sharedOrganizations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_sharedOrganizations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SharedOrganizations(ctx, fc.Args["a"].(string), fc.Args["b"].(string), fc.Args["at"].(*kg.Date), fc.Args["organization"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SharedOrganization) graphql.Marshaler {
+			return ec.marshalNSharedOrganization2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐSharedOrganizationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_sharedOrganizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SharedOrganization(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_sharedOrganizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_neighborhood(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["at"].(*kg.Date), fc.Args["maxNodes"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Neighborhood) graphql.Marshaler {
+			return ec.marshalNNeighborhood2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐNeighborhood(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Neighborhood(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_neighborhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_eventCounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_eventCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EventCounts(ctx, fc.Args["groupBy"].([]model.EventGroupBy), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["filter"].(*kg.EventFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.EventCount) graphql.Marshaler {
+			return ec.marshalNEventCount2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_eventCounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_eventCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_membershipCounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_membershipCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MembershipCounts(ctx, fc.Args["groupBy"].([]model.MembershipGroupBy), fc.Args["filter"].(*kg.MembershipFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MembershipCount) graphql.Marshaler {
+			return ec.marshalNMembershipCount2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_membershipCounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_membershipCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_militaryStrengthStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_militaryStrengthStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MilitaryStrengthStats(ctx, fc.Args["filter"].(*kg.MilitaryStrengthFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MilitaryStrengthStats) graphql.Marshaler {
+			return ec.marshalNMilitaryStrengthStats2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMilitaryStrengthStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_militaryStrengthStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MilitaryStrengthStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_militaryStrengthStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_militaryStrengths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_militaryStrengths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MilitaryStrengths(ctx, fc.Args["filter"].(*kg.MilitaryStrengthFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.MilitaryStrength) graphql.Marshaler {
+			return ec.marshalNMilitaryStrength2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMilitaryStrengthᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_militaryStrengths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MilitaryStrength(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_militaryStrengths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10183,6 +12964,134 @@ func (ec *executionContext) fieldContext_SearchHit_field(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "String")
 }
 
+func (ec *executionContext) _SharedOrganization_organization(ctx context.Context, field graphql.CollectedField, obj *model.SharedOrganization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedOrganization_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedOrganization_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedOrganization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SharedOrganization_periods(ctx context.Context, field graphql.CollectedField, obj *model.SharedOrganization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedOrganization_periods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Periods, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Period) graphql.Marshaler {
+			return ec.marshalNPeriod2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedOrganization_periods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedOrganization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Period(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SharedOrganization_a(ctx context.Context, field graphql.CollectedField, obj *model.SharedOrganization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedOrganization_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.A, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Membership) graphql.Marshaler {
+			return ec.marshalNMembership2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedOrganization_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedOrganization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SharedOrganization_b(ctx context.Context, field graphql.CollectedField, obj *model.SharedOrganization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedOrganization_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.B, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Membership) graphql.Marshaler {
+			return ec.marshalNMembership2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedOrganization_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedOrganization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Source_document(ctx context.Context, field graphql.CollectedField, obj *kg.Source) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10357,7 +13266,8 @@ func (ec *executionContext) _State_name(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_State_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.NameIn(fc.Args["lang"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10367,8 +13277,28 @@ func (ec *executionContext) _State_name(ctx context.Context, field graphql.Colle
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_State_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("State", field, false, false, "String")
+func (ec *executionContext) fieldContext_State_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "State",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_State_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _State_names(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
@@ -10505,7 +13435,7 @@ func (ec *executionContext) _State_memberships(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Memberships(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole))
+			return ec.Resolvers.State().Memberships(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["filter"].(*kg.MembershipFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Membership) graphql.Marshaler {
@@ -10549,7 +13479,7 @@ func (ec *executionContext) _State_organizations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Organizations(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole))
+			return ec.Resolvers.State().Organizations(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Organization) graphql.Marshaler {
@@ -10668,7 +13598,8 @@ func (ec *executionContext) _State_leaders(ctx context.Context, field graphql.Co
 			return ec.fieldContext_State_leaders(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.State().Leaders(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.State().Leaders(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["during"].(*kg.DateRange))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Position) graphql.Marshaler {
@@ -10678,7 +13609,7 @@ func (ec *executionContext) _State_leaders(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_State_leaders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_State_leaders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "State",
 		Field:      field,
@@ -10687,6 +13618,17 @@ func (ec *executionContext) fieldContext_State_leaders(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Position(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_State_leaders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11938,6 +14880,1566 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputCitationFilter(ctx context.Context, obj any) (kg.CitationFilter, error) {
+	var it kg.CitationFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "document", "number", "title", "work", "publisher", "language", "deadLink", "published"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOCitationFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitationFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCitationFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitationFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCitationFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitationFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "document":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("document"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Document = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOIntFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "work":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("work"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Work = data
+		case "publisher":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisher"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Publisher = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		case "deadLink":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deadLink"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeadLink = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCitationFilter unmarshals raw into the CitationFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCitationFilter(ctx context.Context, raw any) (kg.CitationFilter, error) {
+	var out kg.CitationFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CitationFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCitationOrder(ctx context.Context, obj any) (kg.CitationOrder, error) {
+	var it kg.CitationOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCitationOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitationOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCitationOrder unmarshals raw into the CitationOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCitationOrder(ctx context.Context, raw any) (kg.CitationOrder, error) {
+	var out kg.CitationOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CitationOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDateFilter(ctx context.Context, obj any) (kg.DateFilter, error) {
+	var it kg.DateFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "lt", "lte", "gt", "gte", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDateFilter unmarshals raw into the DateFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDateFilter(ctx context.Context, raw any) (kg.DateFilter, error) {
+	var out kg.DateFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DateFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDateRange(ctx context.Context, obj any) (kg.DateRange, error) {
+	var it kg.DateRange
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDateRange unmarshals raw into the DateRange input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDateRange(ctx context.Context, raw any) (kg.DateRange, error) {
+	var out kg.DateRange
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DateRange", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEventFilter(ctx context.Context, obj any) (kg.EventFilter, error) {
+	var it kg.EventFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "slug", "title", "kind", "date", "place", "participant", "person"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOEventFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOEventFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOEventFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOEventKindFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventKindFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "place":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("place"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Place = data
+		case "participant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participant"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participant = data
+		case "person":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("person"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Person = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEventFilter unmarshals raw into the EventFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEventFilter(ctx context.Context, raw any) (kg.EventFilter, error) {
+	var out kg.EventFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEventKindFilter(ctx context.Context, obj any) (kg.EventKindFilter, error) {
+	var it kg.EventKindFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in", "nin"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOEventKind2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOEventKind2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "nin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nin"))
+			data, err := ec.unmarshalOEventKind2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nin = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEventKindFilter unmarshals raw into the EventKindFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEventKindFilter(ctx context.Context, raw any) (kg.EventKindFilter, error) {
+	var out kg.EventKindFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventKindFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEventOrder(ctx context.Context, obj any) (kg.EventOrder, error) {
+	var it kg.EventOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNEventOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEventOrder unmarshals raw into the EventOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEventOrder(ctx context.Context, raw any) (kg.EventOrder, error) {
+	var out kg.EventOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIntFilter(ctx context.Context, obj any) (kg.IntFilter, error) {
+	var it kg.IntFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "nin", "lt", "lte", "gt", "gte", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "nin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nin"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nin = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIntFilter unmarshals raw into the IntFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIntFilter(ctx context.Context, raw any) (kg.IntFilter, error) {
+	var out kg.IntFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IntFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMembershipEndFilter(ctx context.Context, obj any) (kg.MembershipEndFilter, error) {
+	var it kg.MembershipEndFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in", "nin", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOMembershipEnd2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEnd(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOMembershipEnd2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEndᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "nin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nin"))
+			data, err := ec.unmarshalOMembershipEnd2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEndᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nin = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMembershipEndFilter unmarshals raw into the MembershipEndFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMembershipEndFilter(ctx context.Context, raw any) (kg.MembershipEndFilter, error) {
+	var out kg.MembershipEndFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembershipEndFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMembershipFilter(ctx context.Context, obj any) (kg.MembershipFilter, error) {
+	var it kg.MembershipFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "member", "organization", "role", "start", "end", "endReason", "at", "during"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMembershipFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMembershipFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMembershipFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "member":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("member"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Member = data
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOMembershipRoleFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRoleFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		case "endReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endReason"))
+			data, err := ec.unmarshalOMembershipEndFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEndFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndReason = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "during":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("during"))
+			data, err := ec.unmarshalODateRange2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateRange(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.During = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMembershipFilter unmarshals raw into the MembershipFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMembershipFilter(ctx context.Context, raw any) (kg.MembershipFilter, error) {
+	var out kg.MembershipFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembershipFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMembershipRelationFilter(ctx context.Context, obj any) (kg.MembershipRelationFilter, error) {
+	var it kg.MembershipRelationFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOMembershipFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOMembershipFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMembershipRelationFilter unmarshals raw into the MembershipRelationFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMembershipRelationFilter(ctx context.Context, raw any) (kg.MembershipRelationFilter, error) {
+	var out kg.MembershipRelationFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembershipRelationFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMembershipRoleFilter(ctx context.Context, obj any) (kg.MembershipRoleFilter, error) {
+	var it kg.MembershipRoleFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in", "nin"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOMembershipRole2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOMembershipRole2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "nin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nin"))
+			data, err := ec.unmarshalOMembershipRole2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nin = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMembershipRoleFilter unmarshals raw into the MembershipRoleFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMembershipRoleFilter(ctx context.Context, raw any) (kg.MembershipRoleFilter, error) {
+	var out kg.MembershipRoleFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembershipRoleFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMilitaryStrengthFilter(ctx context.Context, obj any) (kg.MilitaryStrengthFilter, error) {
+	var it kg.MilitaryStrengthFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "year", "active", "reserve", "paramilitary", "total", "state"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMilitaryStrengthFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMilitaryStrengthFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMilitaryStrengthFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMilitaryStrengthFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMilitaryStrengthFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMilitaryStrengthFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOIntFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalOIntFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		case "reserve":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reserve"))
+			data, err := ec.unmarshalOIntFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reserve = data
+		case "paramilitary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paramilitary"))
+			data, err := ec.unmarshalOIntFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Paramilitary = data
+		case "total":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("total"))
+			data, err := ec.unmarshalOIntFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Total = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOStateFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMilitaryStrengthFilter unmarshals raw into the MilitaryStrengthFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMilitaryStrengthFilter(ctx context.Context, raw any) (kg.MilitaryStrengthFilter, error) {
+	var out kg.MilitaryStrengthFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MilitaryStrengthFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationFilter(ctx context.Context, obj any) (kg.OrganizationFilter, error) {
+	var it kg.OrganizationFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "slug", "name", "acronym", "type", "parent", "founded", "members", "memberships"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOOrganizationFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOOrganizationFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOOrganizationFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "acronym":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acronym"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Acronym = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "parent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parent"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Parent = data
+		case "founded":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("founded"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Founded = data
+		case "members":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("members"))
+			data, err := ec.unmarshalOMembershipRelationFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRelationFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Members = data
+		case "memberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberships"))
+			data, err := ec.unmarshalOMembershipRelationFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRelationFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Memberships = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationFilter unmarshals raw into the OrganizationFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationFilter(ctx context.Context, raw any) (kg.OrganizationFilter, error) {
+	var out kg.OrganizationFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationOrder(ctx context.Context, obj any) (kg.OrganizationOrder, error) {
+	var it kg.OrganizationOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNOrganizationOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationOrder unmarshals raw into the OrganizationOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationOrder(ctx context.Context, raw any) (kg.OrganizationOrder, error) {
+	var out kg.OrganizationOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPersonFilter(ctx context.Context, obj any) (kg.PersonFilter, error) {
+	var it kg.PersonFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "slug", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPersonFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPersonFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPersonFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPersonFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPersonFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPersonFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonFilter unmarshals raw into the PersonFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonFilter(ctx context.Context, raw any) (kg.PersonFilter, error) {
+	var out kg.PersonFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPersonOrder(ctx context.Context, obj any) (kg.PersonOrder, error) {
+	var it kg.PersonOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPersonOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPersonOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonOrder unmarshals raw into the PersonOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonOrder(ctx context.Context, raw any) (kg.PersonOrder, error) {
+	var out kg.PersonOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecognitionFilter(ctx context.Context, obj any) (kg.RecognitionFilter, error) {
+	var it kg.RecognitionFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in", "nin"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalORecognition2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐRecognition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalORecognition2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐRecognitionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "nin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nin"))
+			data, err := ec.unmarshalORecognition2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐRecognitionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nin = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecognitionFilter unmarshals raw into the RecognitionFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecognitionFilter(ctx context.Context, raw any) (kg.RecognitionFilter, error) {
+	var out kg.RecognitionFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecognitionFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStateFilter(ctx context.Context, obj any) (kg.StateFilter, error) {
+	var it kg.StateFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "slug", "name", "iso2", "iso3", "recognition", "memberships"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOStateFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOStateFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOStateFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "iso2":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iso2"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Iso2 = data
+		case "iso3":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iso3"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Iso3 = data
+		case "recognition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recognition"))
+			data, err := ec.unmarshalORecognitionFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐRecognitionFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Recognition = data
+		case "memberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberships"))
+			data, err := ec.unmarshalOMembershipRelationFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRelationFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Memberships = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStateFilter unmarshals raw into the StateFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStateFilter(ctx context.Context, raw any) (kg.StateFilter, error) {
+	var out kg.StateFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StateFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStateOrder(ctx context.Context, obj any) (kg.StateOrder, error) {
+	var it kg.StateOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNStateOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStateOrder unmarshals raw into the StateOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStateOrder(ctx context.Context, raw any) (kg.StateOrder, error) {
+	var out kg.StateOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StateOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStringFilter(ctx context.Context, obj any) (kg.StringFilter, error) {
+	var it kg.StringFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "nin", "contains", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "nin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nin"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nin = data
+		case "contains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contains = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStringFilter unmarshals raw into the StringFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStringFilter(ctx context.Context, raw any) (kg.StringFilter, error) {
+	var out kg.StringFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StringFilter", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -12548,6 +17050,49 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 	return out
 }
 
+var eventCountImplementors = []string{"EventCount"}
+
+func (ec *executionContext) _EventCount(ctx context.Context, sel ast.SelectionSet, obj *model.EventCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventCount")
+		case "year":
+			out.Values[i] = ec._EventCount_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._EventCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._EventCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var eventEdgeImplementors = []string{"EventEdge"}
 
 func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.EventEdge) graphql.Marshaler {
@@ -12715,6 +17260,122 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var membershipChangeImplementors = []string{"MembershipChange"}
+
+func (ec *executionContext) _MembershipChange(ctx context.Context, sel ast.SelectionSet, obj *model.MembershipChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membershipChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembershipChange")
+		case "kind":
+			out.Values[i] = ec._MembershipChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._MembershipChange_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "member":
+			out.Values[i] = ec._MembershipChange_member(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organization":
+			out.Values[i] = ec._MembershipChange_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._MembershipChange_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousRole":
+			out.Values[i] = ec._MembershipChange_previousRole(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "membership":
+			out.Values[i] = ec._MembershipChange_membership(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citations":
+			out.Values[i] = ec._MembershipChange_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._MembershipChange_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var membershipCountImplementors = []string{"MembershipCount"}
+
+func (ec *executionContext) _MembershipCount(ctx context.Context, sel ast.SelectionSet, obj *model.MembershipCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membershipCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembershipCount")
+		case "organization":
+			out.Values[i] = ec._MembershipCount_organization(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._MembershipCount_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._MembershipCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var militaryStrengthImplementors = []string{"MilitaryStrength", "Node"}
 
 func (ec *executionContext) _MilitaryStrength(ctx context.Context, sel ast.SelectionSet, obj *kg.MilitaryStrength) graphql.Marshaler {
@@ -12787,6 +17448,155 @@ func (ec *executionContext) _MilitaryStrength(ctx context.Context, sel ast.Selec
 			out.Values[i] = ec._MilitaryStrength_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var militaryStrengthStatsImplementors = []string{"MilitaryStrengthStats"}
+
+func (ec *executionContext) _MilitaryStrengthStats(ctx context.Context, sel ast.SelectionSet, obj *model.MilitaryStrengthStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, militaryStrengthStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MilitaryStrengthStats")
+		case "count":
+			out.Values[i] = ec._MilitaryStrengthStats_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._MilitaryStrengthStats_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reserve":
+			out.Values[i] = ec._MilitaryStrengthStats_reserve(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paramilitary":
+			out.Values[i] = ec._MilitaryStrengthStats_paramilitary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._MilitaryStrengthStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "figures":
+			out.Values[i] = ec._MilitaryStrengthStats_figures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var neighborhoodImplementors = []string{"Neighborhood"}
+
+func (ec *executionContext) _Neighborhood(ctx context.Context, sel ast.SelectionSet, obj *model.Neighborhood) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, neighborhoodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Neighborhood")
+		case "nodes":
+			out.Values[i] = ec._Neighborhood_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._Neighborhood_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._Neighborhood_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var numberStatsImplementors = []string{"NumberStats"}
+
+func (ec *executionContext) _NumberStats(ctx context.Context, sel ast.SelectionSet, obj *model.NumberStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, numberStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NumberStats")
+		case "sum":
+			out.Values[i] = ec._NumberStats_sum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._NumberStats_min(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._NumberStats_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mean":
+			out.Values[i] = ec._NumberStats_mean(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13191,6 +18001,44 @@ func (ec *executionContext) _PathEdge(ctx context.Context, sel ast.SelectionSet,
 		case "citations":
 			out.Values[i] = ec._PathEdge_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var periodImplementors = []string{"Period"}
+
+func (ec *executionContext) _Period(ctx context.Context, sel ast.SelectionSet, obj *kg.Period) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, periodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Period")
+		case "start":
+			out.Values[i] = ec._Period_start(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._Period_end(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -13756,6 +18604,48 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_path(ctx, field)
 				})
+		case "membershipChanges":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_membershipChanges(ctx, field)
+				})
+		case "sharedOrganizations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_sharedOrganizations(ctx, field)
+				})
+		case "neighborhood":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_neighborhood(ctx, field)
+				})
+		case "eventCounts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_eventCounts(ctx, field)
+				})
+		case "membershipCounts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_membershipCounts(ctx, field)
+				})
+		case "militaryStrengthStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_militaryStrengthStats(ctx, field)
+				})
+		case "militaryStrengths":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_militaryStrengths(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -13886,6 +18776,54 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 			}
 		case "field":
 			out.Values[i] = ec._SearchHit_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sharedOrganizationImplementors = []string{"SharedOrganization"}
+
+func (ec *executionContext) _SharedOrganization(ctx context.Context, sel ast.SelectionSet, obj *model.SharedOrganization) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sharedOrganizationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SharedOrganization")
+		case "organization":
+			out.Values[i] = ec._SharedOrganization_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periods":
+			out.Values[i] = ec._SharedOrganization_periods(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "a":
+			out.Values[i] = ec._SharedOrganization_a(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "b":
+			out.Values[i] = ec._SharedOrganization_b(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14598,6 +19536,26 @@ func (ec *executionContext) marshalNCitationEdge2ᚖgithubᚗcomᚋtreatygraph�
 	return ec._CitationEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCitationFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitationFilter(ctx context.Context, v any) (*kg.CitationFilter, error) {
+	res, err := ec.unmarshalInputCitationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCitationOrder2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitationOrder(ctx context.Context, v any) (*kg.CitationOrder, error) {
+	res, err := ec.unmarshalInputCitationOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCitationOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitationOrderField(ctx context.Context, v any) (kg.CitationOrderField, error) {
+	var res kg.CitationOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCitationOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitationOrderField(ctx context.Context, sel ast.SelectionSet, v kg.CitationOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNDatePrecision2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDatePrecision(ctx context.Context, v any) (kg.DatePrecision, error) {
 	var res kg.DatePrecision
 	err := res.UnmarshalGQL(v)
@@ -14692,6 +19650,30 @@ func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋtreatygrap
 	return ec._EventConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNEventCount2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EventCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventCount2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEventCount2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventCount(ctx context.Context, sel ast.SelectionSet, v *model.EventCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EventCount!")
+		return graphql.Null
+	}
+	return ec._EventCount(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEventEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -14716,6 +19698,51 @@ func (ec *executionContext) marshalNEventEdge2ᚖgithubᚗcomᚋtreatygraphᚋtr
 	return ec._EventEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNEventFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventFilter(ctx context.Context, v any) (*kg.EventFilter, error) {
+	res, err := ec.unmarshalInputEventFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNEventGroupBy2githubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventGroupBy(ctx context.Context, v any) (model.EventGroupBy, error) {
+	var res model.EventGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEventGroupBy2githubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventGroupBy(ctx context.Context, sel ast.SelectionSet, v model.EventGroupBy) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNEventGroupBy2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventGroupByᚄ(ctx context.Context, v any) ([]model.EventGroupBy, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.EventGroupBy, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEventGroupBy2githubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventGroupBy(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNEventGroupBy2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventGroupByᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EventGroupBy) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventGroupBy2githubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventGroupBy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNEventKind2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventKind(ctx context.Context, v any) (kg.EventKind, error) {
 	var res kg.EventKind
 	err := res.UnmarshalGQL(v)
@@ -14723,6 +19750,21 @@ func (ec *executionContext) unmarshalNEventKind2githubᚗcomᚋtreatygraphᚋtre
 }
 
 func (ec *executionContext) marshalNEventKind2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventKind(ctx context.Context, sel ast.SelectionSet, v kg.EventKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNEventOrder2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventOrder(ctx context.Context, v any) (*kg.EventOrder, error) {
+	res, err := ec.unmarshalInputEventOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNEventOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventOrderField(ctx context.Context, v any) (kg.EventOrderField, error) {
+	var res kg.EventOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEventOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventOrderField(ctx context.Context, sel ast.SelectionSet, v kg.EventOrderField) graphql.Marshaler {
 	return v
 }
 
@@ -14870,6 +19912,119 @@ func (ec *executionContext) marshalNMembership2ᚖgithubᚗcomᚋtreatygraphᚋt
 	return ec._Membership(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMembershipChange2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MembershipChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMembershipChange2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMembershipChange2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipChange(ctx context.Context, sel ast.SelectionSet, v *model.MembershipChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembershipChange!")
+		return graphql.Null
+	}
+	return ec._MembershipChange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMembershipChangeKind2githubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipChangeKind(ctx context.Context, v any) (model.MembershipChangeKind, error) {
+	var res model.MembershipChangeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMembershipChangeKind2githubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipChangeKind(ctx context.Context, sel ast.SelectionSet, v model.MembershipChangeKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNMembershipCount2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MembershipCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMembershipCount2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMembershipCount2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipCount(ctx context.Context, sel ast.SelectionSet, v *model.MembershipCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembershipCount!")
+		return graphql.Null
+	}
+	return ec._MembershipCount(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMembershipEnd2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEnd(ctx context.Context, v any) (kg.MembershipEnd, error) {
+	var res kg.MembershipEnd
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMembershipEnd2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEnd(ctx context.Context, sel ast.SelectionSet, v kg.MembershipEnd) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNMembershipFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipFilter(ctx context.Context, v any) (*kg.MembershipFilter, error) {
+	res, err := ec.unmarshalInputMembershipFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMembershipGroupBy2githubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipGroupBy(ctx context.Context, v any) (model.MembershipGroupBy, error) {
+	var res model.MembershipGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMembershipGroupBy2githubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipGroupBy(ctx context.Context, sel ast.SelectionSet, v model.MembershipGroupBy) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNMembershipGroupBy2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipGroupByᚄ(ctx context.Context, v any) ([]model.MembershipGroupBy, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.MembershipGroupBy, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMembershipGroupBy2githubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipGroupBy(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNMembershipGroupBy2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipGroupByᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MembershipGroupBy) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMembershipGroupBy2githubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipGroupBy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNMembershipRole2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx context.Context, v any) (kg.MembershipRole, error) {
 	var res kg.MembershipRole
 	err := res.UnmarshalGQL(v)
@@ -14902,6 +20057,27 @@ func (ec *executionContext) marshalNMilitaryStrength2ᚖgithubᚗcomᚋtreatygra
 		return graphql.Null
 	}
 	return ec._MilitaryStrength(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMilitaryStrengthFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMilitaryStrengthFilter(ctx context.Context, v any) (*kg.MilitaryStrengthFilter, error) {
+	res, err := ec.unmarshalInputMilitaryStrengthFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMilitaryStrengthStats2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMilitaryStrengthStats(ctx context.Context, sel ast.SelectionSet, v *model.MilitaryStrengthStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MilitaryStrengthStats!")
+		return graphql.Null
+	}
+	return ec._MilitaryStrengthStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNeighborhood2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐNeighborhood(ctx context.Context, sel ast.SelectionSet, v *model.Neighborhood) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Neighborhood!")
+		return graphql.Null
+	}
+	return ec._Neighborhood(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐNode(ctx context.Context, sel ast.SelectionSet, v kg.Node) graphql.Marshaler {
@@ -14946,6 +20122,14 @@ func (ec *executionContext) unmarshalNNodeKind2githubᚗcomᚋtreatygraphᚋtrea
 
 func (ec *executionContext) marshalNNodeKind2githubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐNodeKind(ctx context.Context, sel ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNNumberStats2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐNumberStats(ctx context.Context, sel ast.SelectionSet, v *model.NumberStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NumberStats!")
+		return graphql.Null
+	}
+	return ec._NumberStats(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOrganization2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Organization) graphql.Marshaler {
@@ -15004,6 +20188,26 @@ func (ec *executionContext) marshalNOrganizationEdge2ᚖgithubᚗcomᚋtreatygra
 	return ec._OrganizationEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNOrganizationFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationFilter(ctx context.Context, v any) (*kg.OrganizationFilter, error) {
+	res, err := ec.unmarshalInputOrganizationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNOrganizationOrder2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationOrder(ctx context.Context, v any) (*kg.OrganizationOrder, error) {
+	res, err := ec.unmarshalInputOrganizationOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNOrganizationOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationOrderField(ctx context.Context, v any) (kg.OrganizationOrderField, error) {
+	var res kg.OrganizationOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrganizationOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationOrderField(ctx context.Context, sel ast.SelectionSet, v kg.OrganizationOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -15014,6 +20218,14 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋtreatygraphᚋtre
 
 func (ec *executionContext) marshalNPartialDate2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx context.Context, sel ast.SelectionSet, v kg.PartialDate) graphql.Marshaler {
 	return ec._PartialDate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx context.Context, sel ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartialDate!")
+		return graphql.Null
+	}
+	return ec._PartialDate(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPathEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐPathEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PathEdge) graphql.Marshaler {
@@ -15038,6 +20250,30 @@ func (ec *executionContext) marshalNPathEdge2ᚖgithubᚗcomᚋtreatygraphᚋtre
 		return graphql.Null
 	}
 	return ec._PathEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPeriod2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Period) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPeriod2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPeriod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPeriod2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPeriod(ctx context.Context, sel ast.SelectionSet, v *kg.Period) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Period!")
+		return graphql.Null
+	}
+	return ec._Period(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPerson2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Person) graphql.Marshaler {
@@ -15094,6 +20330,26 @@ func (ec *executionContext) marshalNPersonEdge2ᚖgithubᚗcomᚋtreatygraphᚋt
 		return graphql.Null
 	}
 	return ec._PersonEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPersonFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPersonFilter(ctx context.Context, v any) (*kg.PersonFilter, error) {
+	res, err := ec.unmarshalInputPersonFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPersonOrder2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPersonOrder(ctx context.Context, v any) (*kg.PersonOrder, error) {
+	res, err := ec.unmarshalInputPersonOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPersonOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPersonOrderField(ctx context.Context, v any) (kg.PersonOrderField, error) {
+	var res kg.PersonOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPersonOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPersonOrderField(ctx context.Context, sel ast.SelectionSet, v kg.PersonOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNPosition2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPositionᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Position) graphql.Marshaler {
@@ -15252,8 +20508,40 @@ func (ec *executionContext) marshalNSectionKind2githubᚗcomᚋtreatygraphᚋtre
 	return v
 }
 
+func (ec *executionContext) marshalNSharedOrganization2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐSharedOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SharedOrganization) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSharedOrganization2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐSharedOrganization(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSharedOrganization2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐSharedOrganization(ctx context.Context, sel ast.SelectionSet, v *model.SharedOrganization) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SharedOrganization!")
+		return graphql.Null
+	}
+	return ec._SharedOrganization(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSource2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐSource(ctx context.Context, sel ast.SelectionSet, v kg.Source) graphql.Marshaler {
 	return ec._Source(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐSource(ctx context.Context, sel ast.SelectionSet, v *kg.Source) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Source!")
+		return graphql.Null
+	}
+	return ec._Source(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNState2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.State) graphql.Marshaler {
@@ -15310,6 +20598,26 @@ func (ec *executionContext) marshalNStateEdge2ᚖgithubᚗcomᚋtreatygraphᚋtr
 		return graphql.Null
 	}
 	return ec._StateEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStateFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateFilter(ctx context.Context, v any) (*kg.StateFilter, error) {
+	res, err := ec.unmarshalInputStateFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNStateOrder2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateOrder(ctx context.Context, v any) (*kg.StateOrder, error) {
+	res, err := ec.unmarshalInputStateOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNStateOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateOrderField(ctx context.Context, v any) (kg.StateOrderField, error) {
+	var res kg.StateOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStateOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateOrderField(ctx context.Context, sel ast.SelectionSet, v kg.StateOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -15541,6 +20849,48 @@ func (ec *executionContext) marshalOCitation2ᚖgithubᚗcomᚋtreatygraphᚋtre
 	return ec._Citation(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCitationFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitationFilterᚄ(ctx context.Context, v any) ([]*kg.CitationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*kg.CitationFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCitationFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitationFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCitationFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitationFilter(ctx context.Context, v any) (*kg.CitationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCitationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCitationOrder2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitationOrderᚄ(ctx context.Context, v any) ([]*kg.CitationOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*kg.CitationOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCitationOrder2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitationOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx context.Context, v any) (*kg.Date, error) {
 	if v == nil {
 		return nil, nil
@@ -15557,6 +20907,22 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatyg
 	return v
 }
 
+func (ec *executionContext) unmarshalODateFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateFilter(ctx context.Context, v any) (*kg.DateFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDateFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODateRange2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateRange(ctx context.Context, v any) (*kg.DateRange, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDateRange(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalODocument2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDocument(ctx context.Context, sel ast.SelectionSet, v *kg.Document) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -15569,6 +20935,31 @@ func (ec *executionContext) marshalOEvent2ᚖgithubᚗcomᚋtreatygraphᚋtreaty
 		return graphql.Null
 	}
 	return ec._Event(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOEventFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventFilterᚄ(ctx context.Context, v any) ([]*kg.EventFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*kg.EventFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEventFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOEventFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventFilter(ctx context.Context, v any) (*kg.EventFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEventFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOEventKind2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventKindᚄ(ctx context.Context, v any) ([]kg.EventKind, error) {
@@ -15607,6 +20998,47 @@ func (ec *executionContext) marshalOEventKind2ᚕgithubᚗcomᚋtreatygraphᚋtr
 	return ret
 }
 
+func (ec *executionContext) unmarshalOEventKind2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventKind(ctx context.Context, v any) (*kg.EventKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(kg.EventKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEventKind2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventKind(ctx context.Context, sel ast.SelectionSet, v *kg.EventKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOEventKindFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventKindFilter(ctx context.Context, v any) (*kg.EventKindFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEventKindFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEventOrder2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventOrderᚄ(ctx context.Context, v any) ([]*kg.EventOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*kg.EventOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEventOrder2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -15642,6 +21074,41 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -15660,6 +21127,50 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalOIntFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐIntFilter(ctx context.Context, v any) (*kg.IntFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIntFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMembershipEnd2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEndᚄ(ctx context.Context, v any) ([]kg.MembershipEnd, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]kg.MembershipEnd, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMembershipEnd2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEnd(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMembershipEnd2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEndᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.MembershipEnd) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMembershipEnd2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEnd(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOMembershipEnd2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEnd(ctx context.Context, v any) (*kg.MembershipEnd, error) {
 	if v == nil {
 		return nil, nil
@@ -15674,6 +21185,47 @@ func (ec *executionContext) marshalOMembershipEnd2ᚖgithubᚗcomᚋtreatygraph�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOMembershipEndFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEndFilter(ctx context.Context, v any) (*kg.MembershipEndFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMembershipEndFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMembershipFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipFilterᚄ(ctx context.Context, v any) ([]*kg.MembershipFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*kg.MembershipFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMembershipFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMembershipFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipFilter(ctx context.Context, v any) (*kg.MembershipFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMembershipFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMembershipRelationFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRelationFilter(ctx context.Context, v any) (*kg.MembershipRelationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMembershipRelationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOMembershipRole2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRoleᚄ(ctx context.Context, v any) ([]kg.MembershipRole, error) {
@@ -15710,6 +21262,55 @@ func (ec *executionContext) marshalOMembershipRole2ᚕgithubᚗcomᚋtreatygraph
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOMembershipRole2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx context.Context, v any) (*kg.MembershipRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(kg.MembershipRole)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMembershipRole2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx context.Context, sel ast.SelectionSet, v *kg.MembershipRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOMembershipRoleFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRoleFilter(ctx context.Context, v any) (*kg.MembershipRoleFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMembershipRoleFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMilitaryStrengthFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMilitaryStrengthFilterᚄ(ctx context.Context, v any) ([]*kg.MilitaryStrengthFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*kg.MilitaryStrengthFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMilitaryStrengthFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMilitaryStrengthFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMilitaryStrengthFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMilitaryStrengthFilter(ctx context.Context, v any) (*kg.MilitaryStrengthFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMilitaryStrengthFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐNode(ctx context.Context, sel ast.SelectionSet, v kg.Node) graphql.Marshaler {
@@ -15755,11 +21356,63 @@ func (ec *executionContext) marshalONodeKind2ᚕgithubᚗcomᚋtreatygraphᚋtre
 	return ret
 }
 
+func (ec *executionContext) unmarshalOOrderDirection2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrderDirection(ctx context.Context, v any) (kg.OrderDirection, error) {
+	var res kg.OrderDirection
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrderDirection2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v kg.OrderDirection) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalOOrganization2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *kg.Organization) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Organization(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOrganizationFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationFilterᚄ(ctx context.Context, v any) ([]*kg.OrganizationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*kg.OrganizationFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOrganizationFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOOrganizationFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationFilter(ctx context.Context, v any) (*kg.OrganizationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOrganizationOrder2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationOrderᚄ(ctx context.Context, v any) ([]*kg.OrganizationOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*kg.OrganizationOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOrganizationOrder2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx context.Context, sel ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
@@ -15783,6 +21436,48 @@ func (ec *executionContext) marshalOPerson2ᚖgithubᚗcomᚋtreatygraphᚋtreat
 	return ec._Person(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOPersonFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPersonFilterᚄ(ctx context.Context, v any) ([]*kg.PersonFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*kg.PersonFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPersonFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPersonFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPersonFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPersonFilter(ctx context.Context, v any) (*kg.PersonFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPersonFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPersonOrder2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPersonOrderᚄ(ctx context.Context, v any) ([]*kg.PersonOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*kg.PersonOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPersonOrder2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPersonOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalOPlace2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPlace(ctx context.Context, sel ast.SelectionSet, v *kg.Place) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -15797,6 +21492,66 @@ func (ec *executionContext) marshalOQuote2ᚖgithubᚗcomᚋtreatygraphᚋtreaty
 	return ec._Quote(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalORecognition2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐRecognitionᚄ(ctx context.Context, v any) ([]kg.Recognition, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]kg.Recognition, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRecognition2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐRecognition(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORecognition2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐRecognitionᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Recognition) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecognition2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐRecognition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalORecognition2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐRecognition(ctx context.Context, v any) (*kg.Recognition, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(kg.Recognition)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORecognition2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐRecognition(ctx context.Context, sel ast.SelectionSet, v *kg.Recognition) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalORecognitionFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐRecognitionFilter(ctx context.Context, v any) (*kg.RecognitionFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRecognitionFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOSource2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐSource(ctx context.Context, sel ast.SelectionSet, v *kg.Source) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -15809,6 +21564,83 @@ func (ec *executionContext) marshalOState2ᚖgithubᚗcomᚋtreatygraphᚋtreaty
 		return graphql.Null
 	}
 	return ec._State(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOStateFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateFilterᚄ(ctx context.Context, v any) ([]*kg.StateFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*kg.StateFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStateFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOStateFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateFilter(ctx context.Context, v any) (*kg.StateFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStateFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStateOrder2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateOrderᚄ(ctx context.Context, v any) ([]*kg.StateOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*kg.StateOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStateOrder2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -15827,6 +21659,14 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStringFilter(ctx context.Context, v any) (*kg.StringFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStringFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

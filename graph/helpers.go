@@ -215,3 +215,114 @@ func asOrganization(a kg.Actor) *kg.Organization {
 	o, _ := a.(*kg.Organization)
 	return o
 }
+
+// listArgs checks the common arguments of a root list: its filter, page and ordering.
+func listArgs(name string, filter any, first *int, after *string, order func() ([]kg.OrderKey, error)) (int, *sqlite.Cursor, []kg.OrderKey, error) {
+	if err := kg.CheckFilter(name+": filter", filter); err != nil {
+		return 0, nil, nil, err
+	}
+	n, cur, err := pageArgs(first, after)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	keys, err := order()
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	return n, cur, keys, nil
+}
+
+func orderOf[F ~string](n int, at func(i int) (F, kg.OrderDirection)) func() ([]kg.OrderKey, error) {
+	return func() ([]kg.OrderKey, error) {
+		fields := make([]F, n)
+		dirs := make([]kg.OrderDirection, n)
+		for i := range fields {
+			fields[i], dirs[i] = at(i)
+		}
+		return kg.OrderKeys(fields, dirs)
+	}
+}
+
+func stateOrder(o []*kg.StateOrder) func() ([]kg.OrderKey, error) {
+	return orderOf(len(o), func(i int) (kg.StateOrderField, kg.OrderDirection) { return o[i].Field, o[i].Direction })
+}
+
+func organizationOrder(o []*kg.OrganizationOrder) func() ([]kg.OrderKey, error) {
+	return orderOf(len(o), func(i int) (kg.OrganizationOrderField, kg.OrderDirection) { return o[i].Field, o[i].Direction })
+}
+
+func personOrder(o []*kg.PersonOrder) func() ([]kg.OrderKey, error) {
+	return orderOf(len(o), func(i int) (kg.PersonOrderField, kg.OrderDirection) { return o[i].Field, o[i].Direction })
+}
+
+func eventOrder(o []*kg.EventOrder) func() ([]kg.OrderKey, error) {
+	return orderOf(len(o), func(i int) (kg.EventOrderField, kg.OrderDirection) { return o[i].Field, o[i].Direction })
+}
+
+func citationOrder(o []*kg.CitationOrder) func() ([]kg.OrderKey, error) {
+	return orderOf(len(o), func(i int) (kg.CitationOrderField, kg.OrderDirection) { return o[i].Field, o[i].Direction })
+}
+
+// eventQuery checks the arguments of an events list.
+func eventQuery(from, to *kg.Date, kinds []kg.EventKind, involving *string, filter *kg.EventFilter) (sqlite.EventQuery, error) {
+	q := sqlite.EventQuery{From: kg.DatePtr(from), To: kg.DatePtr(to), Kinds: kinds, Filter: filter}
+	if from != nil && to != nil && to.Last() < from.First() {
+		return q, kg.Errorf(kg.BadUserInput, "events: to (%s) is before from (%s)", to.ISO(), from.ISO())
+	}
+	if err := kg.CheckFilter("events: filter", filter); err != nil {
+		return q, err
+	}
+	if involving != nil {
+		ref, err := kg.DecodeID(*involving)
+		if err != nil {
+			return q, err
+		}
+		q.Involving = ref.String()
+	}
+	return q, nil
+}
+
+// selectStints keeps the stints that cover at, overlap during, are in one of roles and match
+// filter (each when given).
+func selectStints(ms []*kg.Membership, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
+	if err := kg.CheckFilter("filter", filter); err != nil {
+		return nil, err
+	}
+	if err := checkRange("during", during); err != nil {
+		return nil, err
+	}
+	out := []*kg.Membership{}
+	for _, m := range coveringStints(ms, at, roles) {
+		if during != nil && !m.Period().Overlaps(during.Period()) {
+			continue
+		}
+		if filter.Match(m) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// checkRange rejects a range that ends before it starts.
+func checkRange(name string, r *kg.DateRange) error {
+	if r != nil && r.From != nil && r.To != nil && r.To.Last() < r.From.First() {
+		return kg.Errorf(kg.BadUserInput, "%s: to (%s) is before from (%s)", name, r.To.ISO(), r.From.ISO())
+	}
+	return nil
+}
+
+// heldPositions keeps the posts held on at and during the range (each when given). Posts
+// with no dates are kept: the sources do not say when they were held.
+func heldPositions(ps []*kg.Position, at *kg.Date, during *kg.DateRange) []*kg.Position {
+	out := []*kg.Position{}
+	for _, p := range ps {
+		if at != nil && !p.Period().Covers(at.PartialDate) {
+			continue
+		}
+		if during != nil && !p.Period().Overlaps(during.Period()) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}

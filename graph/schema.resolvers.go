@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/treatygraph/treatygraph/internal/sqlite"
-
 	"github.com/treatygraph/treatygraph/graph/model"
 	"github.com/treatygraph/treatygraph/internal/kg"
 )
@@ -109,18 +107,25 @@ func (r *organizationResolver) Bodies(ctx context.Context, obj *kg.Organization)
 	return list(ctx, bodiesOfL, obj.Slug)
 }
 
-func (r *organizationResolver) Memberships(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole) ([]*kg.Membership, error) {
+func (r *organizationResolver) Memberships(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
 	ms, err := list(ctx, membershipsOfL, obj.Slug)
-	return coveringStints(ms, at, roles), err
+	if err != nil {
+		return nil, err
+	}
+	return selectStints(ms, at, roles, during, filter)
 }
 
-func (r *organizationResolver) Members(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole) ([]*kg.Membership, error) {
+func (r *organizationResolver) Members(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
 	ms, err := list(ctx, membersOfL, obj.Slug)
-	return coveringStints(ms, at, roles), err
+	if err != nil {
+		return nil, err
+	}
+	return selectStints(ms, at, roles, during, filter)
 }
 
-func (r *organizationResolver) Leaders(ctx context.Context, obj *kg.Organization) ([]*kg.Position, error) {
-	return list(ctx, positionsInL, obj.Slug)
+func (r *organizationResolver) Leaders(ctx context.Context, obj *kg.Organization, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error) {
+	ps, err := list(ctx, positionsInL, obj.Slug)
+	return heldPositions(ps, at, during), err
 }
 
 func (r *organizationResolver) Provisions(ctx context.Context, obj *kg.Organization) ([]*kg.Provision, error) {
@@ -131,8 +136,9 @@ func (r *organizationResolver) Events(ctx context.Context, obj *kg.Organization,
 	return eventsOf(ctx, obj.NodeRef(), first, after)
 }
 
-func (r *personResolver) Positions(ctx context.Context, obj *kg.Person) ([]*kg.Position, error) {
-	return list(ctx, positionsOfPersonL, obj.Slug)
+func (r *personResolver) Positions(ctx context.Context, obj *kg.Person, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error) {
+	ps, err := list(ctx, positionsOfPersonL, obj.Slug)
+	return heldPositions(ps, at, during), err
 }
 
 func (r *personResolver) Quotes(ctx context.Context, obj *kg.Person) ([]*kg.Quote, error) {
@@ -222,18 +228,18 @@ func (r *queryResolver) State(ctx context.Context, slug *string, iso2 *string, i
 	return asState(a), err
 }
 
-func (r *queryResolver) States(ctx context.Context, first *int, after *string) (*model.StateConnection, error) {
-	n, cur, err := pageArgs(first, after)
+func (r *queryResolver) States(ctx context.Context, filter *kg.StateFilter, orderBy []*kg.StateOrder, first *int, after *string) (*model.StateConnection, error) {
+	n, cur, order, err := listArgs("states", filter, first, after, stateOrder(orderBy))
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Store.ListActors(ctx, kg.KindState, n, cur)
+	page, err := r.Store.ListStates(ctx, filter, order, n, cur)
 	if err != nil {
 		return nil, err
 	}
 	seen(ctx, page.Items)
 	return model.NewStateConnection(page, cur != nil, func(ctx context.Context) (int, error) {
-		return r.Store.CountActors(ctx, kg.KindState)
+		return r.Store.CountStates(ctx, filter)
 	}), nil
 }
 
@@ -251,18 +257,18 @@ func (r *queryResolver) Organization(ctx context.Context, slug *string, acronym 
 	return asOrganization(a), err
 }
 
-func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string) (*model.OrganizationConnection, error) {
-	n, cur, err := pageArgs(first, after)
+func (r *queryResolver) Organizations(ctx context.Context, filter *kg.OrganizationFilter, orderBy []*kg.OrganizationOrder, first *int, after *string) (*model.OrganizationConnection, error) {
+	n, cur, order, err := listArgs("organizations", filter, first, after, organizationOrder(orderBy))
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Store.ListActors(ctx, kg.KindOrganization, n, cur)
+	page, err := r.Store.ListOrganizations(ctx, filter, order, n, cur)
 	if err != nil {
 		return nil, err
 	}
 	seen(ctx, page.Items)
 	return model.NewOrganizationConnection(page, cur != nil, func(ctx context.Context) (int, error) {
-		return r.Store.CountActors(ctx, kg.KindOrganization)
+		return r.Store.CountOrganizations(ctx, filter)
 	}), nil
 }
 
@@ -270,17 +276,19 @@ func (r *queryResolver) Person(ctx context.Context, slug string) (*kg.Person, er
 	return single(ctx, peopleL, slug)
 }
 
-func (r *queryResolver) People(ctx context.Context, first *int, after *string) (*model.PersonConnection, error) {
-	n, cur, err := pageArgs(first, after)
+func (r *queryResolver) People(ctx context.Context, filter *kg.PersonFilter, orderBy []*kg.PersonOrder, first *int, after *string) (*model.PersonConnection, error) {
+	n, cur, order, err := listArgs("people", filter, first, after, personOrder(orderBy))
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Store.ListPeople(ctx, n, cur)
+	page, err := r.Store.ListPeople(ctx, filter, order, n, cur)
 	if err != nil {
 		return nil, err
 	}
 	seen(ctx, page.Items)
-	return model.NewPersonConnection(page, cur != nil, r.Store.CountPeople), nil
+	return model.NewPersonConnection(page, cur != nil, func(ctx context.Context) (int, error) {
+		return r.Store.CountPeople(ctx, filter)
+	}), nil
 }
 
 func (r *queryResolver) Place(ctx context.Context, slug string) (*kg.Place, error) {
@@ -291,29 +299,22 @@ func (r *queryResolver) Event(ctx context.Context, slug string) (*kg.Event, erro
 	return single(ctx, eventsL, slug)
 }
 
-func (r *queryResolver) Events(ctx context.Context, from *kg.Date, to *kg.Date, kinds []kg.EventKind, involving *string, first *int, after *string) (*model.EventConnection, error) {
-	n, cur, err := pageArgs(first, after)
+func (r *queryResolver) Events(ctx context.Context, from *kg.Date, to *kg.Date, kinds []kg.EventKind, involving *string, filter *kg.EventFilter, orderBy []*kg.EventOrder, first *int, after *string) (*model.EventConnection, error) {
+	n, cur, order, err := listArgs("events", filter, first, after, eventOrder(orderBy))
 	if err != nil {
 		return nil, err
 	}
-	f := sqlite.EventFilter{From: kg.DatePtr(from), To: kg.DatePtr(to), Kinds: kinds}
-	if from != nil && to != nil && to.Last() < from.First() {
-		return nil, kg.Errorf(kg.BadUserInput, "events: to (%s) is before from (%s)", to.ISO(), from.ISO())
+	q, err := eventQuery(from, to, kinds, involving, filter)
+	if err != nil {
+		return nil, err
 	}
-	if involving != nil {
-		ref, err := kg.DecodeID(*involving)
-		if err != nil {
-			return nil, err
-		}
-		f.Involving = ref.String()
-	}
-	page, err := r.Store.ListEvents(ctx, f, n, cur)
+	page, err := r.Store.ListEvents(ctx, q, order, n, cur)
 	if err != nil {
 		return nil, err
 	}
 	seen(ctx, page.Items)
 	return model.NewEventConnection(page, cur != nil, func(ctx context.Context) (int, error) {
-		return r.Store.CountEvents(ctx, f)
+		return r.Store.CountEvents(ctx, q)
 	}), nil
 }
 
@@ -344,17 +345,19 @@ func (r *queryResolver) Citation(ctx context.Context, number int, document *stri
 	return single(ctx, citationsL, kg.CitationKey(doc, number))
 }
 
-func (r *queryResolver) Citations(ctx context.Context, first *int, after *string) (*model.CitationConnection, error) {
-	n, cur, err := pageArgs(first, after)
+func (r *queryResolver) Citations(ctx context.Context, filter *kg.CitationFilter, orderBy []*kg.CitationOrder, first *int, after *string) (*model.CitationConnection, error) {
+	n, cur, order, err := listArgs("citations", filter, first, after, citationOrder(orderBy))
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Store.ListCitations(ctx, n, cur)
+	page, err := r.Store.ListCitations(ctx, filter, order, n, cur)
 	if err != nil {
 		return nil, err
 	}
 	seen(ctx, page.Items)
-	return model.NewCitationConnection(page, cur != nil, r.Store.CountCitations), nil
+	return model.NewCitationConnection(page, cur != nil, func(ctx context.Context) (int, error) {
+		return r.Store.CountCitations(ctx, filter)
+	}), nil
 }
 
 func (r *queryResolver) Search(ctx context.Context, text string, first *int, kinds []model.NodeKind) ([]*model.SearchHit, error) {
@@ -393,6 +396,34 @@ func (r *queryResolver) Path(ctx context.Context, from string, to string, at *kg
 	return r.path(ctx, from, to, at, maxHops)
 }
 
+func (r *queryResolver) MembershipChanges(ctx context.Context, organization string, from *kg.Date, to *kg.Date) ([]*model.MembershipChange, error) {
+	return r.membershipChanges(ctx, organization, from, to)
+}
+
+func (r *queryResolver) SharedOrganizations(ctx context.Context, a string, b string, at *kg.Date, organization *string) ([]*model.SharedOrganization, error) {
+	return r.sharedOrganizations(ctx, a, b, at, organization)
+}
+
+func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, at *kg.Date, maxNodes *int) (*model.Neighborhood, error) {
+	return r.neighborhood(ctx, id, depth, at, maxNodes)
+}
+
+func (r *queryResolver) EventCounts(ctx context.Context, groupBy []model.EventGroupBy, from *kg.Date, to *kg.Date, filter *kg.EventFilter) ([]*model.EventCount, error) {
+	return r.eventCounts(ctx, groupBy, from, to, filter)
+}
+
+func (r *queryResolver) MembershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter) ([]*model.MembershipCount, error) {
+	return r.membershipCounts(ctx, groupBy, filter)
+}
+
+func (r *queryResolver) MilitaryStrengthStats(ctx context.Context, filter *kg.MilitaryStrengthFilter) (*model.MilitaryStrengthStats, error) {
+	return r.militaryStrengthStats(ctx, filter)
+}
+
+func (r *queryResolver) MilitaryStrengths(ctx context.Context, filter *kg.MilitaryStrengthFilter) ([]*kg.MilitaryStrength, error) {
+	return r.militaryStrengths(ctx, filter)
+}
+
 func (r *quoteResolver) Speaker(ctx context.Context, obj *kg.Quote) (*kg.Person, error) {
 	return single(ctx, peopleL, obj.SpeakerSlug)
 }
@@ -429,18 +460,25 @@ func (r *sourceResolver) Citations(ctx context.Context, obj *kg.Source) ([]*kg.C
 	return seen(ctx, cs), err
 }
 
-func (r *stateResolver) Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole) ([]*kg.Membership, error) {
-	ms, err := list(ctx, membershipsOfL, obj.Slug)
-	return coveringStints(ms, at, roles), err
-}
-
-func (r *stateResolver) Organizations(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole) ([]*kg.Organization, error) {
+func (r *stateResolver) Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
 	ms, err := list(ctx, membershipsOfL, obj.Slug)
 	if err != nil {
 		return nil, err
 	}
+	return selectStints(ms, at, roles, during, filter)
+}
+
+func (r *stateResolver) Organizations(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange) ([]*kg.Organization, error) {
+	ms, err := list(ctx, membershipsOfL, obj.Slug)
+	if err != nil {
+		return nil, err
+	}
+	stints, err := selectStints(ms, at, roles, during, nil)
+	if err != nil {
+		return nil, err
+	}
 	var slugs []string
-	for _, m := range coveringStints(ms, at, roles) {
+	for _, m := range stints {
 		if !slices.Contains(slugs, m.OrganizationSlug) {
 			slugs = append(slugs, m.OrganizationSlug)
 		}
@@ -455,7 +493,7 @@ func (r *stateResolver) Organizations(ctx context.Context, obj *kg.State, at *kg
 			out = append(out, o)
 		}
 	}
-	return seen(ctx, out), nil
+	return out, nil
 }
 
 func (r *stateResolver) Events(ctx context.Context, obj *kg.State, first *int, after *string) (*model.EventConnection, error) {
@@ -466,8 +504,9 @@ func (r *stateResolver) MilitaryStrength(ctx context.Context, obj *kg.State) ([]
 	return list(ctx, figuresOfL, obj.Slug)
 }
 
-func (r *stateResolver) Leaders(ctx context.Context, obj *kg.State) ([]*kg.Position, error) {
-	return list(ctx, positionsInL, obj.Slug)
+func (r *stateResolver) Leaders(ctx context.Context, obj *kg.State, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error) {
+	ps, err := list(ctx, positionsInL, obj.Slug)
+	return heldPositions(ps, at, during), err
 }
 
 func (r *Resolver) Citation() CitationResolver { return &citationResolver{r} }

@@ -11,6 +11,86 @@ import (
 	"github.com/treatygraph/treatygraph/internal/kg"
 )
 
+// A count of events in one group.
+type EventCount struct {
+	// The year, when grouping by YEAR.
+	Year *int `json:"year,omitempty"`
+	// The kind, when grouping by KIND.
+	Kind *kg.EventKind `json:"kind,omitempty"`
+	// How many events.
+	Count int `json:"count"`
+}
+
+// A change in an organization's membership.
+type MembershipChange struct {
+	// What changed.
+	Kind MembershipChangeKind `json:"kind"`
+	// When, at the precision the source gives.
+	Date *kg.PartialDate `json:"date"`
+	// Who joined, left or changed role.
+	Member kg.Actor `json:"member"`
+	// The organization.
+	Organization *kg.Organization `json:"organization"`
+	// The role of the stint that began or ended.
+	Role kg.MembershipRole `json:"role"`
+	// For ROLE_CHANGED, the role before.
+	PreviousRole *kg.MembershipRole `json:"previousRole,omitempty"`
+	// The stint that makes the change.
+	Membership *kg.Membership `json:"membership"`
+	// The footnotes that support it.
+	Citations []*kg.Citation `json:"citations"`
+	// Where it is stated.
+	Source *kg.Source `json:"source"`
+}
+
+// A count of stints in one group.
+type MembershipCount struct {
+	// The organization, when grouping by ORGANIZATION.
+	Organization *kg.Organization `json:"organization,omitempty"`
+	// The role, when grouping by ROLE.
+	Role *kg.MembershipRole `json:"role,omitempty"`
+	// How many stints.
+	Count int `json:"count"`
+}
+
+// Aggregates of personnel figures.
+type MilitaryStrengthStats struct {
+	// How many figures matched.
+	Count int `json:"count"`
+	// Active personnel.
+	Active *NumberStats `json:"active"`
+	// Reserve personnel.
+	Reserve *NumberStats `json:"reserve"`
+	// Paramilitary personnel.
+	Paramilitary *NumberStats `json:"paramilitary"`
+	// All personnel.
+	Total *NumberStats `json:"total"`
+	// The figures aggregated (at most 100), with their footnotes.
+	Figures []*kg.MilitaryStrength `json:"figures"`
+}
+
+// Nodes and edges around a node, for a graph drawing.
+type Neighborhood struct {
+	// Every node reached, the centre first.
+	Nodes []kg.Node `json:"nodes"`
+	// Every link between reached nodes, each with its fact and footnotes.
+	Edges []*PathEdge `json:"edges"`
+	// True when more nodes were reachable than maxNodes.
+	Truncated bool `json:"truncated"`
+}
+
+// Sum, minimum, maximum and mean of one figure.
+type NumberStats struct {
+	// The sum.
+	Sum float64 `json:"sum"`
+	// The smallest value, or null over no figures.
+	Min *float64 `json:"min,omitempty"`
+	// The largest value, or null over no figures.
+	Max *float64 `json:"max,omitempty"`
+	// The mean, or null over no figures.
+	Mean *float64 `json:"mean,omitempty"`
+}
+
 // A chain of facts joining two nodes.
 type Path struct {
 	// The number of links.
@@ -49,6 +129,210 @@ type SearchHit struct {
 	Snippet *string `json:"snippet,omitempty"`
 	// What matched: name, alias, title, summary or quote.
 	Field string `json:"field"`
+}
+
+// An organization two actors both belonged to.
+type SharedOrganization struct {
+	// The organization.
+	Organization *kg.Organization `json:"organization"`
+	// The periods in which a stint of each overlapped, oldest first.
+	Periods []*kg.Period `json:"periods"`
+	// The first actor's stints in it.
+	A []*kg.Membership `json:"a"`
+	// The second actor's stints in it.
+	B []*kg.Membership `json:"b"`
+}
+
+// What to group events by.
+type EventGroupBy string
+
+const (
+	// The year the event began.
+	EventGroupByYear EventGroupBy = "YEAR"
+	// The kind of event.
+	EventGroupByKind EventGroupBy = "KIND"
+)
+
+var AllEventGroupBy = []EventGroupBy{
+	EventGroupByYear,
+	EventGroupByKind,
+}
+
+func (e EventGroupBy) IsValid() bool {
+	switch e {
+	case EventGroupByYear, EventGroupByKind:
+		return true
+	}
+	return false
+}
+
+func (e EventGroupBy) String() string {
+	return string(e)
+}
+
+func (e *EventGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EventGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EventGroupBy", str)
+	}
+	return nil
+}
+
+func (e EventGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EventGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EventGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What kind of change a membership change is.
+type MembershipChangeKind string
+
+const (
+	// A stint began.
+	MembershipChangeKindJoined MembershipChangeKind = "JOINED"
+	// A stint began in another role right after one ended (e.g. an observer became a member).
+	MembershipChangeKindRoleChanged MembershipChangeKind = "ROLE_CHANGED"
+	// A stint ended because the member left.
+	MembershipChangeKindLeft MembershipChangeKind = "LEFT"
+	// A stint ended because the member suspended its membership.
+	MembershipChangeKindSuspended MembershipChangeKind = "SUSPENDED"
+	// A stint ended because a treaty was not renewed.
+	MembershipChangeKindNotRenewed MembershipChangeKind = "NOT_RENEWED"
+	// A stint ended because the organization expelled the member.
+	MembershipChangeKindExpelled MembershipChangeKind = "EXPELLED"
+	// A stint ended because the organization ceased to exist.
+	MembershipChangeKindDissolved MembershipChangeKind = "DISSOLVED"
+	// A stint ended for a reason the sources do not give.
+	MembershipChangeKindEnded MembershipChangeKind = "ENDED"
+)
+
+var AllMembershipChangeKind = []MembershipChangeKind{
+	MembershipChangeKindJoined,
+	MembershipChangeKindRoleChanged,
+	MembershipChangeKindLeft,
+	MembershipChangeKindSuspended,
+	MembershipChangeKindNotRenewed,
+	MembershipChangeKindExpelled,
+	MembershipChangeKindDissolved,
+	MembershipChangeKindEnded,
+}
+
+func (e MembershipChangeKind) IsValid() bool {
+	switch e {
+	case MembershipChangeKindJoined, MembershipChangeKindRoleChanged, MembershipChangeKindLeft, MembershipChangeKindSuspended, MembershipChangeKindNotRenewed, MembershipChangeKindExpelled, MembershipChangeKindDissolved, MembershipChangeKindEnded:
+		return true
+	}
+	return false
+}
+
+func (e MembershipChangeKind) String() string {
+	return string(e)
+}
+
+func (e *MembershipChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MembershipChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MembershipChangeKind", str)
+	}
+	return nil
+}
+
+func (e MembershipChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MembershipChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MembershipChangeKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What to group stints by.
+type MembershipGroupBy string
+
+const (
+	// The organization.
+	MembershipGroupByOrganization MembershipGroupBy = "ORGANIZATION"
+	// The role.
+	MembershipGroupByRole MembershipGroupBy = "ROLE"
+)
+
+var AllMembershipGroupBy = []MembershipGroupBy{
+	MembershipGroupByOrganization,
+	MembershipGroupByRole,
+}
+
+func (e MembershipGroupBy) IsValid() bool {
+	switch e {
+	case MembershipGroupByOrganization, MembershipGroupByRole:
+		return true
+	}
+	return false
+}
+
+func (e MembershipGroupBy) String() string {
+	return string(e)
+}
+
+func (e *MembershipGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MembershipGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MembershipGroupBy", str)
+	}
+	return nil
+}
+
+func (e MembershipGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MembershipGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MembershipGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // The kinds of node that search can return.

@@ -1,6 +1,9 @@
 package kg
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Node is anything with a public ID.
 type Node interface {
@@ -322,3 +325,23 @@ type Graph struct {
 	// Version is a hash of the seed files the graph was read from.
 	Version string
 }
+
+// nameIn returns the name in lang, or the English name.
+func nameIn(english string, names []LocalizedName, lang *string) string {
+	if lang == nil || *lang == "" || strings.EqualFold(*lang, "en") {
+		return english
+	}
+	for _, n := range names {
+		if strings.EqualFold(n.Language, *lang) {
+			return n.Text
+		}
+	}
+	return english
+}
+
+// NameIn is the state's name in lang, or its English name when the sources give none in it.
+func (s *State) NameIn(lang *string) string { return nameIn(s.Name, s.Names, lang) }
+
+// NameIn is the organization's name in lang, or its English name when the sources give none
+// in it.
+func (o *Organization) NameIn(lang *string) string { return nameIn(o.Name, o.Names, lang) }

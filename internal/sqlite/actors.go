@@ -68,61 +68,6 @@ func (s *Store) ActorSlugByCode(ctx context.Context, column, code string) (strin
 	return slug, rows.Err()
 }
 
-// ListActors pages through the states or the organizations in order of name.
-func (s *Store) ListActors(ctx context.Context, kind string, first int, after *Cursor) (Page[kg.Actor], error) {
-	sortV, key := after.args()
-	rows, err := s.query(ctx, `SELECT slug, kind, data, name FROM actors
-		WHERE kind = ?1 AND (?2 IS NULL OR (name, slug) > (?2, ?3))
-		ORDER BY name, slug LIMIT ?4`, kind, sortV, key, first+1)
-	if err != nil {
-		return Page[kg.Actor]{}, err
-	}
-	defer rows.Close()
-	var items []kg.Actor
-	var cursors []Cursor
-	for rows.Next() {
-		var slug, k, data, name string
-		if err := rows.Scan(&slug, &k, &data, &name); err != nil {
-			return Page[kg.Actor]{}, err
-		}
-		var a kg.Actor
-		if k == kg.KindState {
-			a = &kg.State{}
-		} else {
-			a = &kg.Organization{}
-		}
-		if err := json.Unmarshal([]byte(data), a); err != nil {
-			return Page[kg.Actor]{}, fmt.Errorf("decode actor %s: %w", slug, err)
-		}
-		items = append(items, a)
-		cursors = append(cursors, Cursor{Sort: name, Key: slug})
-	}
-	if err := rows.Err(); err != nil {
-		return Page[kg.Actor]{}, err
-	}
-	return trim(items, cursors, first), nil
-}
-
-// CountActors counts the states or the organizations.
-func (s *Store) CountActors(ctx context.Context, kind string) (int, error) {
-	return s.count(ctx, "SELECT COUNT(*) FROM actors WHERE kind = ?", kind)
-}
-
-func (s *Store) count(ctx context.Context, q string, args ...any) (int, error) {
-	rows, err := s.query(ctx, q, args...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	n := 0
-	if rows.Next() {
-		if err := rows.Scan(&n); err != nil {
-			return 0, err
-		}
-	}
-	return n, rows.Err()
-}
-
 // MembershipsByOrganizations loads every stint in each of the given organizations, in order
 // of start.
 func (s *Store) MembershipsByOrganizations(ctx context.Context, orgs []string) (map[string][]*kg.Membership, error) {
@@ -149,40 +94,6 @@ func (s *Store) PlacesBySlugs(ctx context.Context, slugs []string) (map[string]*
 // PeopleBySlugs loads people by slug.
 func (s *Store) PeopleBySlugs(ctx context.Context, slugs []string) (map[string]*kg.Person, error) {
 	return scanKeyed[kg.Person](s.query(ctx, "SELECT slug, data FROM people WHERE slug IN (SELECT value FROM json_each(?))", keysJSON(slugs)))
-}
-
-// ListPeople pages through people in order of name.
-func (s *Store) ListPeople(ctx context.Context, first int, after *Cursor) (Page[*kg.Person], error) {
-	sortV, key := after.args()
-	rows, err := s.query(ctx, `SELECT slug, data, name FROM people
-		WHERE (?1 IS NULL OR (name, slug) > (?1, ?2)) ORDER BY name, slug LIMIT ?3`, sortV, key, first+1)
-	if err != nil {
-		return Page[*kg.Person]{}, err
-	}
-	defer rows.Close()
-	var items []*kg.Person
-	var cursors []Cursor
-	for rows.Next() {
-		var slug, data, name string
-		if err := rows.Scan(&slug, &data, &name); err != nil {
-			return Page[*kg.Person]{}, err
-		}
-		p := &kg.Person{}
-		if err := json.Unmarshal([]byte(data), p); err != nil {
-			return Page[*kg.Person]{}, fmt.Errorf("decode person %s: %w", slug, err)
-		}
-		items = append(items, p)
-		cursors = append(cursors, Cursor{Sort: name, Key: slug})
-	}
-	if err := rows.Err(); err != nil {
-		return Page[*kg.Person]{}, err
-	}
-	return trim(items, cursors, first), nil
-}
-
-// CountPeople counts people.
-func (s *Store) CountPeople(ctx context.Context) (int, error) {
-	return s.count(ctx, "SELECT COUNT(*) FROM people")
 }
 
 // PositionsByPeople loads the posts each person held.

@@ -190,6 +190,14 @@ func (w *writer) names(ref kg.Ref, name string, names []kg.LocalizedName, aliase
 
 var always = kg.Period{}
 
+// dateBounds gives the first and last day of an optional date, NULL when there is none.
+func dateBounds(d *kg.PartialDate) (any, any) {
+	if d == nil {
+		return nil, nil
+	}
+	return d.First(), d.Last()
+}
+
 func (w *writer) graph(g *kg.Graph) error {
 	if err := w.exec("INSERT INTO meta (key, value) VALUES ('version', ?)", g.Version); err != nil {
 		return err
@@ -203,7 +211,11 @@ func (w *writer) graph(g *kg.Graph) error {
 		}
 	}
 	for _, c := range g.Citations {
-		if err := w.exec("INSERT INTO citations (document, number, data) VALUES (?, ?, ?)", c.DocumentSlug, c.Number, jsonOf(c)); err != nil {
+		lo, hi := dateBounds(c.Published)
+		if err := w.exec(`INSERT INTO citations (document, number, title, work, publisher, language, dead_link,
+				published_lo, published_hi, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.DocumentSlug, c.Number, nullableP(c.Title), nullableP(c.Work), nullableP(c.Publisher),
+			nullableP(c.Language), c.DeadLink, lo, hi, jsonOf(c)); err != nil {
 			return err
 		}
 		if c.Title != nil && !c.TitleIsPlaceholder {
@@ -213,8 +225,8 @@ func (w *writer) graph(g *kg.Graph) error {
 		}
 	}
 	for _, s := range g.States {
-		if err := w.exec("INSERT INTO actors (slug, kind, name, iso2, iso3, data) VALUES (?, 'State', ?, ?, ?, ?)",
-			s.Slug, s.Name, nullableP(s.Iso2), nullableP(s.Iso3), jsonOf(s)); err != nil {
+		if err := w.exec("INSERT INTO actors (slug, kind, name, iso2, iso3, recognition, data) VALUES (?, 'State', ?, ?, ?, ?, ?)",
+			s.Slug, s.Name, nullableP(s.Iso2), nullableP(s.Iso3), string(s.Recognition), jsonOf(s)); err != nil {
 			return err
 		}
 		if err := w.names(s.NodeRef(), s.Name, s.Names, s.Aliases); err != nil {
@@ -225,8 +237,10 @@ func (w *writer) graph(g *kg.Graph) error {
 		}
 	}
 	for _, o := range g.Organizations {
-		if err := w.exec("INSERT INTO actors (slug, kind, name, acronym, parent, data) VALUES (?, 'Organization', ?, ?, ?, ?)",
-			o.Slug, o.Name, nullableP(o.Acronym), nullable(o.ParentSlug), jsonOf(o)); err != nil {
+		lo, hi := dateBounds(o.Founded)
+		if err := w.exec(`INSERT INTO actors (slug, kind, name, acronym, parent, type, founded_lo, founded_hi, data)
+				VALUES (?, 'Organization', ?, ?, ?, ?, ?, ?, ?)`,
+			o.Slug, o.Name, nullableP(o.Acronym), nullable(o.ParentSlug), nullableP(o.Type), lo, hi, jsonOf(o)); err != nil {
 			return err
 		}
 		aliases := o.Aliases
@@ -305,8 +319,15 @@ func (w *writer) graph(g *kg.Graph) error {
 	}
 	for _, m := range g.Memberships {
 		p := m.Period()
-		if err := w.exec("INSERT INTO memberships (slug, member, organization, role, lo, hi, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			m.Slug, m.MemberSlug, m.OrganizationSlug, string(m.Role), p.Lo(), p.Hi(), jsonOf(m)); err != nil {
+		slo, shi := dateBounds(m.Start)
+		elo, ehi := dateBounds(m.End)
+		var reason any
+		if m.EndReason != nil {
+			reason = string(*m.EndReason)
+		}
+		if err := w.exec(`INSERT INTO memberships (slug, member, organization, role, lo, hi, start_lo, start_hi,
+				end_lo, end_hi, end_reason, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.Slug, m.MemberSlug, m.OrganizationSlug, string(m.Role), p.Lo(), p.Hi(), slo, shi, elo, ehi, reason, jsonOf(m)); err != nil {
 			return err
 		}
 		ref := m.NodeRef()
@@ -320,8 +341,9 @@ func (w *writer) graph(g *kg.Graph) error {
 	}
 	for _, e := range g.Events {
 		p := e.Period()
-		if err := w.exec("INSERT INTO events (slug, kind, lo, hi, data) VALUES (?, ?, ?, ?, ?)",
-			e.Slug, string(e.Kind), p.Lo(), p.Hi(), jsonOf(e)); err != nil {
+		if err := w.exec(`INSERT INTO events (slug, kind, title, place, lo, hi, date_lo, date_hi, data)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Slug, string(e.Kind), e.Title, nullable(e.PlaceSlug), p.Lo(), p.Hi(), e.Date.First(), e.Date.Last(), jsonOf(e)); err != nil {
 			return err
 		}
 		ref := e.NodeRef()
@@ -334,24 +356,25 @@ func (w *writer) graph(g *kg.Graph) error {
 		if err := w.index(ref, "summary", e.Summary); err != nil {
 			return err
 		}
-		involve := func(other kg.Ref, rel, inv string) error {
-			if err := w.exec("INSERT OR IGNORE INTO involvement (ref, lo, event) VALUES (?, ?, ?)", other.String(), p.Lo(), e.Slug); err != nil {
+		involve := func(other kg.Ref, role, rel, inv string) error {
+			if err := w.exec("INSERT OR IGNORE INTO involvement (ref, lo, event, role, key) VALUES (?, ?, ?, ?, ?)",
+				other.String(), p.Lo(), e.Slug, role, other.Key); err != nil {
 				return err
 			}
 			return w.link(other, ref, rel, inv, &ref, &ref, p)
 		}
 		for _, a := range e.ParticipantSlugs {
-			if err := involve(actor(a), "took part in", "participant"); err != nil {
+			if err := involve(actor(a), "participant", "took part in", "participant"); err != nil {
 				return err
 			}
 		}
 		for _, who := range e.PeopleSlugs {
-			if err := involve(kg.Ref{Kind: kg.KindPerson, Key: who}, "took part in", "person involved"); err != nil {
+			if err := involve(kg.Ref{Kind: kg.KindPerson, Key: who}, "person", "took part in", "person involved"); err != nil {
 				return err
 			}
 		}
 		if e.PlaceSlug != "" {
-			if err := involve(kg.Ref{Kind: kg.KindPlace, Key: e.PlaceSlug}, "hosted", "took place in"); err != nil {
+			if err := involve(kg.Ref{Kind: kg.KindPlace, Key: e.PlaceSlug}, "place", "hosted", "took place in"); err != nil {
 				return err
 			}
 		}
@@ -379,7 +402,9 @@ func (w *writer) graph(g *kg.Graph) error {
 		}
 	}
 	for _, f := range g.Figures {
-		if err := w.exec("INSERT INTO figures (slug, state, year, data) VALUES (?, ?, ?, ?)", f.Slug, f.StateSlug, f.Year, jsonOf(f)); err != nil {
+		if err := w.exec(`INSERT INTO figures (slug, state, year, active, reserve, paramilitary, total, data)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			f.Slug, f.StateSlug, f.Year, f.Active, f.Reserve, f.Paramilitary, f.Total, jsonOf(f)); err != nil {
 			return err
 		}
 		ref := f.NodeRef()

@@ -22,9 +22,15 @@ func (s *Store) CitationsByKeys(ctx context.Context, keys []string) (map[string]
 		WHERE document || '/' || number IN (SELECT value FROM json_each(?))`, keysJSON(keys)))
 }
 
+// docCitationsOrder names the ordering of one document's footnotes, for its cursors.
+const docCitationsOrder = "DocumentCitations/NUMBER"
+
 // CitationsByDocuments pages, for each document, through its footnotes in number order.
 func (s *Store) CitationsByDocuments(ctx context.Context, docs []string, first int, after *Cursor) (map[string]Page[*kg.Citation], error) {
-	sortV, _ := after.args()
+	if err := after.check(docCitationsOrder, 1); err != nil {
+		return nil, err
+	}
+	sortV := after.args(1)[0]
 	rows, err := s.query(ctx, `SELECT document, number, data FROM (
 			SELECT document, number, data, ROW_NUMBER() OVER (PARTITION BY document ORDER BY number) AS rn
 			FROM citations WHERE document IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR number > ?2))
@@ -46,7 +52,7 @@ func (s *Store) CitationsByDocuments(ctx context.Context, docs []string, first i
 			return nil, fmt.Errorf("decode citation %s/%d: %w", doc, n, err)
 		}
 		items[doc] = append(items[doc], c)
-		cursors[doc] = append(cursors[doc], Cursor{Sort: n, Key: doc})
+		cursors[doc] = append(cursors[doc], Cursor{Order: docCitationsOrder, Values: []any{n}})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -76,42 +82,6 @@ func (s *Store) CountCitationsByDocuments(ctx context.Context, docs []string) (m
 		out[d] = n
 	}
 	return out, rows.Err()
-}
-
-// ListCitations pages through every footnote, by document and number.
-func (s *Store) ListCitations(ctx context.Context, first int, after *Cursor) (Page[*kg.Citation], error) {
-	sortV, key := after.args()
-	rows, err := s.query(ctx, `SELECT c.document, c.number, c.data FROM citations c JOIN documents d ON d.slug = c.document
-		WHERE (?1 IS NULL OR (d.ord, c.number) > ((SELECT ord FROM documents WHERE slug = ?2), ?1))
-		ORDER BY d.ord, c.number LIMIT ?3`, sortV, key, first+1)
-	if err != nil {
-		return Page[*kg.Citation]{}, err
-	}
-	defer rows.Close()
-	var items []*kg.Citation
-	var cursors []Cursor
-	for rows.Next() {
-		var doc, data string
-		var n int64
-		if err := rows.Scan(&doc, &n, &data); err != nil {
-			return Page[*kg.Citation]{}, err
-		}
-		c := &kg.Citation{}
-		if err := json.Unmarshal([]byte(data), c); err != nil {
-			return Page[*kg.Citation]{}, fmt.Errorf("decode citation %s/%d: %w", doc, n, err)
-		}
-		items = append(items, c)
-		cursors = append(cursors, Cursor{Sort: n, Key: doc})
-	}
-	if err := rows.Err(); err != nil {
-		return Page[*kg.Citation]{}, err
-	}
-	return trim(items, cursors, first), nil
-}
-
-// CountCitations counts every footnote.
-func (s *Store) CountCitations(ctx context.Context) (int, error) {
-	return s.count(ctx, "SELECT COUNT(*) FROM citations")
 }
 
 // FactsByCitations loads, for each footnote key ("csto-article/6"), the refs of the facts it

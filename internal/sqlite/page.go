@@ -8,25 +8,25 @@ import (
 	"github.com/treatygraph/treatygraph/internal/kg"
 )
 
-// Cursor is a position in an ordered list: the sort value of a row and its unique key. Its
-// public form is opaque.
+// Cursor is a position in an ordered list: the ordering it was issued for and the values of
+// the ordering keys (ending with a unique key) of a row. Its public form is opaque.
 type Cursor struct {
-	Sort any
-	Key  string
+	Order  string
+	Values []any
 }
 
-const cursorPrefix = "cursor:v1:"
+const cursorPrefix = "cursor:v2:"
 
 // Encode gives the cursor's public, opaque form.
 func (c Cursor) Encode() string {
-	b, _ := json.Marshal([]any{c.Sort, c.Key})
+	b, _ := json.Marshal([]any{c.Order, c.Values})
 	return base64.RawURLEncoding.EncodeToString(append([]byte(cursorPrefix), b...))
 }
 
 // DecodeCursor reads a cursor given by a client; a cursor this service did not issue is a
 // user error.
 func DecodeCursor(s string) (*Cursor, error) {
-	bad := kg.Errorf(kg.BadUserInput, "invalid cursor %q: pass a cursor from pageInfo.endCursor or an edge of the same list", s)
+	bad := kg.Errorf(kg.BadUserInput, "invalid cursor %q: pass a cursor from pageInfo.endCursor or an edge of the same list", truncate(s, 80))
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || !strings.HasPrefix(string(raw), cursorPrefix) {
 		return nil, bad
@@ -35,25 +35,48 @@ func DecodeCursor(s string) (*Cursor, error) {
 	if err := json.Unmarshal(raw[len(cursorPrefix):], &parts); err != nil || len(parts) != 2 {
 		return nil, bad
 	}
-	key, ok := parts[1].(string)
-	if !ok {
+	order, ok1 := parts[0].(string)
+	values, ok2 := parts[1].([]any)
+	if !ok1 || !ok2 || len(values) == 0 || len(values) > 8 {
 		return nil, bad
 	}
-	switch v := parts[0].(type) {
-	case float64:
-		return &Cursor{Sort: int64(v), Key: key}, nil
-	case string:
-		return &Cursor{Sort: v, Key: key}, nil
+	for i, v := range values {
+		switch x := v.(type) {
+		case float64:
+			values[i] = int64(x)
+		case string:
+		default:
+			return nil, bad
+		}
 	}
-	return nil, bad
+	return &Cursor{Order: order, Values: values}, nil
 }
 
-// args returns the cursor's sort value and key as SQL parameters, NULL when there is none.
-func (c *Cursor) args() (any, any) {
-	if c == nil {
-		return nil, nil
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return c.Sort, c.Key
+	return s[:n] + "…"
+}
+
+// check makes sure the cursor was issued for this ordering with n keys.
+func (c *Cursor) check(order string, n int) error {
+	if c == nil {
+		return nil
+	}
+	if c.Order != order || len(c.Values) != n {
+		return kg.Errorf(kg.BadUserInput, "invalid cursor: it was issued for another list or ordering; pass a cursor from the same list with the same orderBy")
+	}
+	return nil
+}
+
+// args returns the cursor's values as SQL parameters, NULLs when there is no cursor.
+func (c *Cursor) args(n int) []any {
+	out := make([]any, n)
+	if c != nil {
+		copy(out, c.Values)
+	}
+	return out
 }
 
 // Page is one page of an ordered list.

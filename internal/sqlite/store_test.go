@@ -63,10 +63,10 @@ func TestOpen(t *testing.T) {
 	assert.Equal(t, g.Version, s.Version())
 	assert.NoError(t, s.Ping(ctx))
 
-	n, err := s.CountActors(ctx, kg.KindState)
+	n, err := s.CountStates(ctx, nil)
 	require.NoError(t, err)
 	assert.Equal(t, len(g.States), n)
-	n, err = s.CountActors(ctx, kg.KindOrganization)
+	n, err = s.CountOrganizations(ctx, nil)
 	require.NoError(t, err)
 	assert.Equal(t, len(g.Organizations), n)
 }
@@ -167,19 +167,19 @@ func TestListActorsPaging(t *testing.T) {
 	s, g, _ := openFixture(t)
 	ctx := context.Background()
 
-	page, err := s.ListActors(ctx, kg.KindState, 2, nil)
+	page, err := s.ListStates(ctx, nil, nil, 2, nil)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Armenia", "Kazakhstan"}, actorNames(page.Items))
 	require.Len(t, page.Cursors, 2)
 	assert.True(t, page.HasNext)
 
-	page, err = s.ListActors(ctx, kg.KindState, 2, reissue(t, page.Cursors[1]))
+	page, err = s.ListStates(ctx, nil, nil, 2, reissue(t, page.Cursors[1]))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Uzbekistan"}, actorNames(page.Items))
 	assert.False(t, page.HasNext)
 
 	// A page exactly as long as what is left has no next page.
-	page, err = s.ListActors(ctx, kg.KindState, 3, nil)
+	page, err = s.ListStates(ctx, nil, nil, 3, nil)
 	require.NoError(t, err)
 	assert.Len(t, page.Items, 3)
 	assert.False(t, page.HasNext)
@@ -189,7 +189,7 @@ func TestListActorsPaging(t *testing.T) {
 	var after *Cursor
 	for i := 0; ; i++ {
 		require.Less(t, i, 10, "paging does not end")
-		page, err := s.ListActors(ctx, kg.KindState, 1, after)
+		page, err := s.ListStates(ctx, nil, nil, 1, after)
 		require.NoError(t, err)
 		require.Len(t, page.Items, 1)
 		walked = append(walked, actorNames(page.Items)...)
@@ -206,7 +206,7 @@ func TestListActorsPaging(t *testing.T) {
 	assert.Equal(t, want, walked)
 
 	// Organizations are listed apart from states.
-	page, err = s.ListActors(ctx, kg.KindOrganization, 10, nil)
+	page, err = s.ListOrganizations(ctx, nil, nil, 10, nil)
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{"CSTO Parliamentary Assembly", "Collective Security Treaty Organization"}, actorNames(page.Items))
 	assert.False(t, page.HasNext)
@@ -216,7 +216,7 @@ func TestListActorsPaging(t *testing.T) {
 	}
 
 	// After the last row there is nothing.
-	page, err = s.ListActors(ctx, kg.KindState, 5, &Cursor{Sort: "Uzbekistan", Key: "uzbekistan"})
+	page, err = s.ListStates(ctx, nil, nil, 5, &Cursor{Order: "State/NAME:false", Values: []any{"Uzbekistan", "uzbekistan"}})
 	require.NoError(t, err)
 	assert.Empty(t, page.Items)
 	assert.False(t, page.HasNext)
@@ -260,38 +260,38 @@ func TestListEventsFilters(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name string
-		f    EventFilter
+		f    EventQuery
 		want []string
 	}{
-		{"all, in date order", EventFilter{},
+		{"all, in date order", EventQuery{},
 			[]string{"cst-signed-tashkent", "cst-in-force", "uzbekistan-withdraws", "csto-summit-2007", "uzbekistan-suspends"}},
-		{"from a year", EventFilter{From: date("1999")},
+		{"from a year", EventQuery{From: date("1999")},
 			[]string{"uzbekistan-withdraws", "csto-summit-2007", "uzbekistan-suspends"}},
-		{"to a year", EventFilter{To: date("1994")},
+		{"to a year", EventQuery{To: date("1994")},
 			[]string{"cst-signed-tashkent", "cst-in-force"}},
-		{"to the day before", EventFilter{To: date("1994-04-19")},
+		{"to the day before", EventQuery{To: date("1994-04-19")},
 			[]string{"cst-signed-tashkent"}},
 		// An event dated "1999" overlaps June 1999; the May–June 2007 summit overlaps 15 May.
-		{"between month and day", EventFilter{From: date("1999-06"), To: date("2007-05-15")},
+		{"between month and day", EventQuery{From: date("1999-06"), To: date("2007-05-15")},
 			[]string{"uzbekistan-withdraws", "csto-summit-2007"}},
-		{"inside a multi-month event", EventFilter{From: date("2007-06-15"), To: date("2007-06-20")},
+		{"inside a multi-month event", EventQuery{From: date("2007-06-15"), To: date("2007-06-20")},
 			[]string{"csto-summit-2007"}},
-		{"empty window", EventFilter{From: date("2000"), To: date("2006")}, nil},
-		{"kinds", EventFilter{Kinds: []kg.EventKind{"WITHDRAWAL", "SUSPENSION"}},
+		{"empty window", EventQuery{From: date("2000"), To: date("2006")}, nil},
+		{"kinds", EventQuery{Kinds: []kg.EventKind{"WITHDRAWAL", "SUSPENSION"}},
 			[]string{"uzbekistan-withdraws", "uzbekistan-suspends"}},
-		{"involving a state", EventFilter{Involving: "State:armenia"},
+		{"involving a state", EventQuery{Involving: "State:armenia"},
 			[]string{"cst-signed-tashkent", "cst-in-force", "csto-summit-2007"}},
-		{"involving a person", EventFilter{Involving: "Person:nikolai-bordyuzha"},
+		{"involving a person", EventQuery{Involving: "Person:nikolai-bordyuzha"},
 			[]string{"csto-summit-2007"}},
-		{"involving a place", EventFilter{Involving: "Place:tashkent"},
+		{"involving a place", EventQuery{Involving: "Place:tashkent"},
 			[]string{"cst-signed-tashkent", "csto-summit-2007"}},
-		{"involving an unknown node", EventFilter{Involving: "State:narnia"}, nil},
-		{"combined", EventFilter{Involving: "State:uzbekistan", From: date("1995"), Kinds: []kg.EventKind{"WITHDRAWAL", "SUSPENSION", "SUMMIT"}},
+		{"involving an unknown node", EventQuery{Involving: "State:narnia"}, nil},
+		{"combined", EventQuery{Involving: "State:uzbekistan", From: date("1995"), Kinds: []kg.EventKind{"WITHDRAWAL", "SUSPENSION", "SUMMIT"}},
 			[]string{"uzbekistan-withdraws", "uzbekistan-suspends"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			page, err := s.ListEvents(ctx, tt.f, 20, nil)
+			page, err := s.ListEvents(ctx, tt.f, nil, 20, nil)
 			require.NoError(t, err)
 			if tt.want == nil {
 				assert.Empty(t, page.Items)
@@ -313,7 +313,7 @@ func TestListEventsPaging(t *testing.T) {
 	var after *Cursor
 	pages := 0
 	for {
-		page, err := s.ListEvents(ctx, EventFilter{}, 2, after)
+		page, err := s.ListEvents(ctx, EventQuery{}, nil, 2, after)
 		require.NoError(t, err)
 		pages++
 		require.LessOrEqual(t, pages, 5, "paging does not end")
@@ -330,7 +330,7 @@ func TestListEventsPaging(t *testing.T) {
 	assert.Equal(t, []string{"cst-signed-tashkent", "cst-in-force", "uzbekistan-withdraws", "csto-summit-2007", "uzbekistan-suspends"}, got)
 
 	// The event list decodes fully.
-	page, err := s.ListEvents(ctx, EventFilter{Kinds: []kg.EventKind{"TREATY_SIGNING"}}, 1, nil)
+	page, err := s.ListEvents(ctx, EventQuery{Kinds: []kg.EventKind{"TREATY_SIGNING"}}, nil, 1, nil)
 	require.NoError(t, err)
 	require.Len(t, page.Items, 1)
 	e := page.Items[0]
@@ -627,7 +627,7 @@ func TestDatabaseIsReadOnly(t *testing.T) {
 	_, err = db.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('x', 'y')")
 	assert.Error(t, err)
 
-	n, err := s.CountActors(ctx, kg.KindState)
+	n, err := s.CountStates(ctx, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 3, n, "nothing was deleted")
 }
@@ -691,9 +691,13 @@ func TestBuildCancelled(t *testing.T) {
 }
 
 func TestCursor(t *testing.T) {
-	for _, c := range []Cursor{{Sort: int64(19940101), Key: "armenia-csto-1994"}, {Sort: "Armenia", Key: "armenia"}, {Sort: int64(0), Key: ""}} {
+	for _, c := range []Cursor{
+		{Order: "Event/DATE:false", Values: []any{int64(19940101), "armenia-csto-1994"}},
+		{Order: "State/NAME:false", Values: []any{"Armenia", "armenia"}},
+		{Order: "x", Values: []any{int64(0), ""}},
+	} {
 		enc := c.Encode()
-		assert.NotContains(t, enc, c.Key+"\"", "opaque")
+		assert.NotContains(t, enc, "armenia", "opaque")
 		got, err := DecodeCursor(enc)
 		require.NoError(t, err)
 		assert.Equal(t, c, *got)
@@ -705,14 +709,15 @@ func TestCursor(t *testing.T) {
 		"!!!garbage!!!",
 		"YWJj",                             // "abc"
 		enc(`[1,"x"]`),                     // no prefix
-		enc(`cursor:v1:`),                  // no body
-		enc(`cursor:v1:{"a":1}`),           // not a list
-		enc(`cursor:v1:[1]`),               // too short
-		enc(`cursor:v1:[1,"x","y"]`),       // too long
-		enc(`cursor:v1:[1,2]`),             // key not a string
-		enc(`cursor:v1:[true,"x"]`),        // sort neither number nor string
-		enc(`cursor:v1:[null,"x"]`),        // no sort value
-		enc(`cursor:v2:[1,"x"]`),           // another version
+		enc(`cursor:v2:`),                  // no body
+		enc(`cursor:v2:{"a":1}`),           // not a list
+		enc(`cursor:v2:["o"]`),             // too short
+		enc(`cursor:v2:["o",[1],"y"]`),     // too long
+		enc(`cursor:v2:[1,[1]]`),           // ordering not a string
+		enc(`cursor:v2:["o",[true]]`),      // value neither number nor string
+		enc(`cursor:v2:["o",[null]]`),      // no value
+		enc(`cursor:v2:["o",[]]`),          // no values
+		enc(`cursor:v1:[1,"x"]`),           // another version
 		kg.NodeID(kg.KindState, "armenia"), // an ID is not a cursor
 	} {
 		_, err := DecodeCursor(bad)
@@ -736,7 +741,7 @@ func TestStatementsCounted(t *testing.T) {
 	assert.Equal(t, start+1, s.Statements(), "one statement for a whole batch of keys")
 	assert.Equal(t, int64(1), n.Load())
 
-	_, err = s.ListEvents(cctx, EventFilter{Involving: "State:armenia"}, 10, nil)
+	_, err = s.ListEvents(cctx, EventQuery{Involving: "State:armenia"}, nil, 10, nil)
 	require.NoError(t, err)
 	_, err = s.CitationsByFacts(ctx, []string{"Organization:csto"}) // not counted in n
 	require.NoError(t, err)

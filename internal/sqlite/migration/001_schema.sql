@@ -15,9 +15,16 @@ CREATE TABLE documents (
 ) STRICT;
 
 CREATE TABLE citations (
-  document TEXT NOT NULL REFERENCES documents(slug),
-  number   INTEGER NOT NULL,
-  data     TEXT NOT NULL,
+  document     TEXT NOT NULL REFERENCES documents(slug),
+  number       INTEGER NOT NULL,
+  title        TEXT,
+  work         TEXT,
+  publisher    TEXT,
+  language     TEXT,
+  dead_link    INTEGER NOT NULL,
+  published_lo INTEGER,
+  published_hi INTEGER,
+  data         TEXT NOT NULL,
   PRIMARY KEY (document, number)
 ) STRICT, WITHOUT ROWID;
 
@@ -30,6 +37,10 @@ CREATE TABLE actors (
   iso2    TEXT UNIQUE,
   iso3    TEXT UNIQUE,
   parent  TEXT REFERENCES actors(slug) DEFERRABLE INITIALLY DEFERRED,
+  recognition TEXT,
+  type        TEXT,
+  founded_lo  INTEGER,
+  founded_hi  INTEGER,
   data    TEXT NOT NULL
 ) STRICT;
 CREATE INDEX actors_kind_name ON actors (kind, name, slug);
@@ -65,19 +76,29 @@ CREATE TABLE memberships (
   role         TEXT NOT NULL,
   lo           INTEGER NOT NULL,
   hi           INTEGER NOT NULL,
+  start_lo     INTEGER,
+  start_hi     INTEGER,
+  end_lo       INTEGER,
+  end_hi       INTEGER,
+  end_reason   TEXT,
   data         TEXT NOT NULL
 ) STRICT;
 CREATE INDEX memberships_organization ON memberships (organization, lo, slug);
 CREATE INDEX memberships_member ON memberships (member, lo, slug);
 
 CREATE TABLE events (
-  slug TEXT PRIMARY KEY,
-  kind TEXT NOT NULL,
-  lo   INTEGER NOT NULL,
-  hi   INTEGER NOT NULL,
-  data TEXT NOT NULL
+  slug    TEXT PRIMARY KEY,
+  kind    TEXT NOT NULL,
+  title   TEXT NOT NULL,
+  place   TEXT,
+  lo      INTEGER NOT NULL,
+  hi      INTEGER NOT NULL,
+  date_lo INTEGER NOT NULL,
+  date_hi INTEGER NOT NULL,
+  data    TEXT NOT NULL
 ) STRICT;
 CREATE INDEX events_date ON events (lo, slug);
+CREATE INDEX events_kind ON events (kind, lo, slug);
 
 -- Who or what an event involves: participants ("Organization:csto"), people and its place,
 -- keyed by the node ref, ordered by date for paging.
@@ -85,8 +106,11 @@ CREATE TABLE involvement (
   ref   TEXT NOT NULL,
   lo    INTEGER NOT NULL,
   event TEXT NOT NULL REFERENCES events(slug),
+  role  TEXT NOT NULL CHECK (role IN ('participant', 'person', 'place')),
+  key   TEXT NOT NULL,
   PRIMARY KEY (ref, lo, event)
 ) STRICT, WITHOUT ROWID;
+CREATE INDEX involvement_event ON involvement (event, role, key);
 
 CREATE TABLE quotes (
   slug    TEXT PRIMARY KEY,
@@ -99,10 +123,14 @@ CREATE INDEX quotes_speaker ON quotes (speaker, ord);
 CREATE INDEX quotes_event ON quotes (event, ord);
 
 CREATE TABLE figures (
-  slug  TEXT PRIMARY KEY,
-  state TEXT NOT NULL REFERENCES actors(slug),
-  year  INTEGER NOT NULL,
-  data  TEXT NOT NULL
+  slug         TEXT PRIMARY KEY,
+  state        TEXT NOT NULL REFERENCES actors(slug),
+  year         INTEGER NOT NULL,
+  active       INTEGER NOT NULL,
+  reserve      INTEGER NOT NULL,
+  paramilitary INTEGER NOT NULL,
+  total        INTEGER NOT NULL,
+  data         TEXT NOT NULL
 ) STRICT;
 CREATE INDEX figures_state ON figures (state, year);
 

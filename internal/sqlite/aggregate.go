@@ -1,0 +1,121 @@
+package sqlite
+
+import (
+	"context"
+
+	"github.com/treatygraph/treatygraph/internal/kg"
+)
+
+// EventGroup is one group of an event count: a year and/or a kind, when grouped by them.
+type EventGroup struct {
+	Year  *int
+	Kind  *kg.EventKind
+	Count int
+}
+
+// CountEventsBy counts the events that match q, grouped by the year they began and/or their
+// kind, in order of year then kind.
+func (s *Store) CountEventsBy(ctx context.Context, q EventQuery, byYear, byKind bool) ([]EventGroup, error) {
+	w := q.where()
+	rows, err := s.query(ctx, `SELECT CASE WHEN ? THEN e.date_lo / 10000 END AS y, CASE WHEN ? THEN e.kind END AS k, COUNT(*)
+		FROM events e WHERE `+w.sql+` GROUP BY y, k ORDER BY y, k`, append([]any{byYear, byKind}, w.args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []EventGroup
+	for rows.Next() {
+		var g EventGroup
+		var kind *string
+		if err := rows.Scan(&g.Year, &kind, &g.Count); err != nil {
+			return nil, err
+		}
+		if kind != nil {
+			k := kg.EventKind(*kind)
+			g.Kind = &k
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// MembershipGroup is one group of a stint count.
+type MembershipGroup struct {
+	Organization *string
+	Role         *kg.MembershipRole
+	Count        int
+}
+
+// CountMembershipsBy counts the stints that match f, grouped by organization and/or role.
+func (s *Store) CountMembershipsBy(ctx context.Context, f *kg.MembershipFilter, byOrg, byRole bool) ([]MembershipGroup, error) {
+	w := membershipCond("m", f)
+	rows, err := s.query(ctx, `SELECT CASE WHEN ? THEN m.organization END AS o, CASE WHEN ? THEN m.role END AS r, COUNT(*)
+		FROM memberships m WHERE `+w.sql+` GROUP BY o, r ORDER BY o, r`, append([]any{byOrg, byRole}, w.args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MembershipGroup
+	for rows.Next() {
+		var g MembershipGroup
+		var role *string
+		if err := rows.Scan(&g.Organization, &role, &g.Count); err != nil {
+			return nil, err
+		}
+		if role != nil {
+			r := kg.MembershipRole(*role)
+			g.Role = &r
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// Stats are the count, sum, minimum, maximum and mean of one column.
+type Stats struct {
+	Sum            float64
+	Min, Max, Mean *float64
+}
+
+// FigureStats aggregates the personnel figures that match f.
+type FigureStats struct {
+	Count                                int
+	Active, Reserve, Paramilitary, Total Stats
+}
+
+// MilitaryStrengthStats aggregates the personnel figures that match f in one statement.
+func (s *Store) MilitaryStrengthStats(ctx context.Context, f *kg.MilitaryStrengthFilter) (FigureStats, error) {
+	w := figureCond("f", f)
+	rows, err := s.query(ctx, `SELECT COUNT(*),
+			TOTAL(active), MIN(active), MAX(active), AVG(active),
+			TOTAL(reserve), MIN(reserve), MAX(reserve), AVG(reserve),
+			TOTAL(paramilitary), MIN(paramilitary), MAX(paramilitary), AVG(paramilitary),
+			TOTAL(total), MIN(total), MAX(total), AVG(total)
+		FROM figures f WHERE `+w.sql, w.args...)
+	if err != nil {
+		return FigureStats{}, err
+	}
+	defer rows.Close()
+	var st FigureStats
+	if rows.Next() {
+		dest := []any{&st.Count}
+		for _, c := range []*Stats{&st.Active, &st.Reserve, &st.Paramilitary, &st.Total} {
+			dest = append(dest, &c.Sum, &c.Min, &c.Max, &c.Mean)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return FigureStats{}, err
+		}
+	}
+	return st, rows.Err()
+}
+
+// MaxFigures bounds how many figures one list returns.
+const MaxFigures = 100
+
+// ListFigures lists the personnel figures that match f, by state name and year, at most
+// MaxFigures.
+func (s *Store) ListFigures(ctx context.Context, f *kg.MilitaryStrengthFilter) ([]*kg.MilitaryStrength, error) {
+	w := figureCond("f", f)
+	return scanList[kg.MilitaryStrength](s.query(ctx, `SELECT f.slug, f.data FROM figures f JOIN actors a ON a.slug = f.state
+		WHERE `+w.sql+` ORDER BY a.name, f.year, f.slug LIMIT ?`, append(w.args, MaxFigures)...))
+}
