@@ -14,16 +14,24 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden answers in testdata/ from the current output")
 
-// TestGolden runs every testdata/NAME.graphql against the real seeds and compares the whole
-// response with testdata/NAME.json. Variables, when needed, are in NAME.vars.json. Run with
-// -update to rewrite the answers, then read the diff before committing it.
+// TestGolden runs every testdata/NAME.graphql, and every example query of
+// examples/queries/, against the real seeds and compares the whole response with NAME.json
+// beside it. Variables, when needed, are in NAME.vars.json. Run with -update to rewrite the
+// answers, then read the diff before committing it.
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.graphql")
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
+	examples, err := filepath.Glob("../examples/queries/*.graphql")
+	require.NoError(t, err)
+	require.NotEmpty(t, examples)
+	files = append(files, examples...)
 	a := real(t)
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".graphql")
+		if strings.HasPrefix(f, "../examples") {
+			name = "examples/" + name
+		}
 		t.Run(name, func(t *testing.T) {
 			query, err := os.ReadFile(f)
 			require.NoError(t, err)

@@ -282,15 +282,22 @@ func eventQuery(from, to *kg.Date, kinds []kg.EventKind, involving *string, filt
 	return q, nil
 }
 
-// selectStints keeps the stints that cover at, overlap during, are in one of roles and match
-// filter (each when given).
-func selectStints(ms []*kg.Membership, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
+// checkStintArgs checks the arguments of a list of stints before anything is loaded.
+func checkStintArgs(during *kg.DateRange, filter *kg.MembershipFilter) error {
 	if err := kg.CheckFilter("filter", filter); err != nil {
-		return nil, err
+		return err
 	}
-	if err := checkRange("during", during); err != nil {
-		return nil, err
+	if filter != nil && filter.During != nil {
+		if err := checkRange("filter.during", filter.During); err != nil {
+			return err
+		}
 	}
+	return checkRange("during", during)
+}
+
+// selectStints keeps the stints that cover at, overlap during, are in one of roles and match
+// filter (each when given); checkStintArgs has checked the arguments.
+func selectStints(ms []*kg.Membership, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
 	out := []*kg.Membership{}
 	for _, m := range coveringStints(ms, at, roles) {
 		if during != nil && !m.Period().Overlaps(during.Period()) {

@@ -44,41 +44,9 @@ func (r *queryResolver) path(ctx context.Context, fromID, toID string, at *kg.Da
 	for _, e := range edges {
 		refs = append(refs, e.To)
 	}
-	var facts []kg.Ref
-	var cites []string
-	for _, e := range edges {
-		if e.Fact != nil {
-			facts = append(facts, *e.Fact)
-		}
-		if e.Cite != nil {
-			cites = append(cites, e.Cite.String())
-		}
-	}
-	nodes, err := loadNodes(ctx, append(refs, facts...))
+	pathEdges, nodes, err := r.pathEdges(ctx, refs, edges)
 	if err != nil {
 		return nil, err
 	}
-	citations, err := citationsOfL.loadMany(ctx, cites...)
-	if err != nil {
-		return nil, err
-	}
-
-	p := &model.Path{Length: len(edges), Nodes: nodes[:len(refs)], Edges: make([]*model.PathEdge, len(edges))}
-	factNodes := nodes[len(refs):]
-	fi, ci := 0, 0
-	for i, e := range edges {
-		pe := &model.PathEdge{From: nodes[i], To: nodes[i+1], Relation: e.Relation, Citations: []*kg.Citation{}}
-		if e.Fact != nil {
-			pe.Fact = factNodes[fi]
-			fi++
-		}
-		if e.Cite != nil {
-			if citations[ci] != nil {
-				pe.Citations = seen(ctx, citations[ci])
-			}
-			ci++
-		}
-		p.Edges[i] = pe
-	}
-	return p, nil
+	return &model.Path{Length: len(edges), Nodes: nodes, Edges: pathEdges}, nil
 }

@@ -108,6 +108,9 @@ func (r *organizationResolver) Bodies(ctx context.Context, obj *kg.Organization)
 }
 
 func (r *organizationResolver) Memberships(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
+	if err := checkStintArgs(during, filter); err != nil {
+		return nil, err
+	}
 	ms, err := list(ctx, membershipsOfL, obj.Slug)
 	if err != nil {
 		return nil, err
@@ -116,6 +119,9 @@ func (r *organizationResolver) Memberships(ctx context.Context, obj *kg.Organiza
 }
 
 func (r *organizationResolver) Members(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
+	if err := checkStintArgs(during, filter); err != nil {
+		return nil, err
+	}
 	ms, err := list(ctx, membersOfL, obj.Slug)
 	if err != nil {
 		return nil, err
@@ -461,6 +467,9 @@ func (r *sourceResolver) Citations(ctx context.Context, obj *kg.Source) ([]*kg.C
 }
 
 func (r *stateResolver) Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
+	if err := checkStintArgs(during, filter); err != nil {
+		return nil, err
+	}
 	ms, err := list(ctx, membershipsOfL, obj.Slug)
 	if err != nil {
 		return nil, err
@@ -469,6 +478,9 @@ func (r *stateResolver) Memberships(ctx context.Context, obj *kg.State, at *kg.D
 }
 
 func (r *stateResolver) Organizations(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange) ([]*kg.Organization, error) {
+	if err := checkStintArgs(during, nil); err != nil {
+		return nil, err
+	}
 	ms, err := list(ctx, membershipsOfL, obj.Slug)
 	if err != nil {
 		return nil, err

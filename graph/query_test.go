@@ -1,0 +1,300 @@
+package graph_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/treatygraph/treatygraph/internal/synth"
+)
+
+// membershipFilters are filters on stints that exercise every operator; each is compiled to
+// SQL by the store (membershipCounts, relation filters) and matched in memory by child lists.
+var membershipFilters = []string{
+	`{}`,
+	`{role: {eq: MEMBER}}`,
+	`{role: {in: [OBSERVER, PARTNER]}}`,
+	`{role: {nin: [MEMBER]}}`,
+	`{organization: {eq: "csto"}}`,
+	`{organization: {ne: "csto"}}`,
+	`{organization: {in: ["guam", "cis"]}}`,
+	`{organization: {nin: ["guam", "cis", "csto"]}}`,
+	`{member: {contains: "STAN"}}`,
+	`{member: {isNull: false}}`,
+	`{start: {isNull: true}}`,
+	`{start: {isNull: false}, end: {isNull: true}}`,
+	`{start: {lt: "1994"}}`,
+	`{start: {lte: "1994"}}`,
+	`{start: {gt: "1994"}}`,
+	`{start: {gte: "2006-06"}}`,
+	`{start: {eq: "1994"}}`,
+	`{start: {ne: "1994"}}`,
+	`{end: {lt: "2006"}}`,
+	`{end: {gte: "2012-06-28"}}`,
+	`{endReason: {eq: WITHDRAWN}}`,
+	`{endReason: {isNull: true}}`,
+	`{endReason: {nin: [SUSPENDED]}}`,
+	`{at: "1999"}`,
+	`{at: "2000-01-01"}`,
+	`{during: {from: "2005", to: "2007"}}`,
+	`{during: {to: "1993"}}`,
+	`{and: [{role: {eq: MEMBER}}, {organization: {eq: "csto"}}]}`,
+	`{or: [{organization: {eq: "guam"}}, {endReason: {eq: SUSPENDED}}]}`,
+	`{not: {organization: {eq: "csto"}}}`,
+	`{not: {or: [{at: "2000"}, {start: {isNull: true}}]}, role: {eq: MEMBER}}`,
+}
+
+// TestMembershipFilterSQLMatchesMemory checks that a membership filter selects the same
+// stints when the store compiles it to SQL as when a child list matches it in memory.
+func TestMembershipFilterSQLMatchesMemory(t *testing.T) {
+	a := real(t)
+	for _, f := range membershipFilters {
+		t.Run(f, func(t *testing.T) {
+			var res struct {
+				Organizations struct {
+					Nodes []struct {
+						Slug    string
+						Members []struct{ Slug string }
+					}
+				}
+				MembershipCounts []struct {
+					Organization *struct{ Slug string }
+					Count        int
+				}
+			}
+			a.data(t, fmt.Sprintf(`{
+				organizations(first: 100) { nodes { slug members(filter: %s) { slug } } }
+				membershipCounts(groupBy: [ORGANIZATION], filter: %s) { organization { slug } count }
+			}`, f, f), nil, &res)
+			memory := map[string]int{}
+			for _, o := range res.Organizations.Nodes {
+				if len(o.Members) > 0 {
+					memory[o.Slug] = len(o.Members)
+				}
+			}
+			sql := map[string]int{}
+			for _, c := range res.MembershipCounts {
+				sql[c.Organization.Slug] = c.Count
+			}
+			assert.Equal(t, memory, sql)
+		})
+	}
+}
+
+// TestRelationFilters checks some/none over stints against the stints themselves.
+func TestRelationFilters(t *testing.T) {
+	a := real(t)
+	var res struct {
+		Everyone struct {
+			Nodes []struct {
+				Name        string
+				Memberships []struct {
+					Organization struct{ Slug string }
+					Role         string
+				}
+			}
+		}
+		Filtered struct{ Nodes []struct{ Name string } }
+	}
+	a.data(t, `{
+		everyone: states(first: 100) { nodes { name memberships { organization { slug } role } } }
+		filtered: states(first: 100, filter: {memberships: {
+			some: {organization: {eq: "guam"}}
+			none: {organization: {eq: "csto"}, role: {eq: MEMBER}}
+		}}) { nodes { name } }
+	}`, nil, &res)
+	var want, got []string
+	for _, s := range res.Everyone.Nodes {
+		inGUAM, inCSTO := false, false
+		for _, m := range s.Memberships {
+			inGUAM = inGUAM || m.Organization.Slug == "guam"
+			inCSTO = inCSTO || (m.Organization.Slug == "csto" && m.Role == "MEMBER")
+		}
+		if inGUAM && !inCSTO {
+			want = append(want, s.Name)
+		}
+	}
+	for _, s := range res.Filtered.Nodes {
+		got = append(got, s.Name)
+	}
+	require.NotEmpty(t, want)
+	assert.Equal(t, want, got)
+}
+
+// TestOrderingAndPaging walks a multi-key ordering page by page and checks it against the
+// whole list in one page, in both directions.
+func TestOrderingAndPaging(t *testing.T) {
+	a := real(t)
+	type key = map[string]string
+	for _, order := range [][]key{
+		{{"field": "KIND"}, {"field": "DATE", "direction": "DESC"}},
+		{{"field": "TITLE", "direction": "DESC"}},
+		{{"field": "DATE"}},
+	} {
+		t.Run(fmt.Sprint(order), func(t *testing.T) {
+			type page struct {
+				Events struct {
+					TotalCount int
+					Nodes      []struct{ Slug string }
+					PageInfo   struct {
+						HasNextPage bool
+						EndCursor   *string
+					}
+				}
+			}
+			var all page
+			a.data(t, `query($o: [EventOrder!]) { events(first: 100, orderBy: $o) { totalCount nodes { slug } } }`,
+				map[string]any{"o": order}, &all)
+			var walked []string
+			var after *string
+			for i := 0; ; i++ {
+				require.Less(t, i, 50)
+				var p page
+				a.data(t, `query($o: [EventOrder!], $after: String) { events(first: 7, orderBy: $o, after: $after) {
+					nodes { slug } pageInfo { hasNextPage endCursor } } }`,
+					map[string]any{"o": order, "after": after}, &p)
+				for _, n := range p.Events.Nodes {
+					walked = append(walked, n.Slug)
+				}
+				if !p.Events.PageInfo.HasNextPage {
+					break
+				}
+				after = p.Events.PageInfo.EndCursor
+			}
+			var want []string
+			for _, n := range all.Events.Nodes {
+				want = append(want, n.Slug)
+			}
+			assert.Equal(t, want, walked)
+			assert.Len(t, want, all.Events.TotalCount)
+		})
+	}
+}
+
+// TestBadArguments checks that every new argument refuses bad input with BAD_USER_INPUT and
+// a message naming what was wrong.
+func TestBadArguments(t *testing.T) {
+	a := real(t)
+	deep := `{role: {eq: MEMBER}}`
+	for i := 0; i < 8; i++ {
+		deep = `{not: ` + deep + `}`
+	}
+	many := "["
+	for i := 0; i < 101; i++ {
+		many += fmt.Sprintf(`"s%d",`, i)
+	}
+	many += "]"
+	// parentSQL is what the fields above the refused one run: the refused field runs none.
+	cases := []struct {
+		query, want string
+		parentSQL   int64
+	}{
+		{`{ states(filter: {memberships: {some: ` + deep + `}}) { totalCount } }`, "nest deeper than", 0},
+		{`{ states(filter: {slug: {in: ` + many + `}}) { totalCount } }`, "at most 100 values", 0},
+		{`{ states(filter: {name: {contains: "` + fmt.Sprintf("%0120d", 0) + `"}}) { totalCount } }`, "longer than 100", 0},
+		{`{ states(orderBy: [{field: NAME}, {field: NAME, direction: DESC}]) { totalCount } }`, "NAME is given twice", 0},
+		{`{ neighborhood(id: "U3RhdGU6YXJtZW5pYQ", depth: 4) { truncated } }`, "depth must be between 1 and 3", 0},
+		{`{ neighborhood(id: "U3RhdGU6YXJtZW5pYQ", maxNodes: 0) { truncated } }`, "maxNodes must be between 1 and 1000", 0},
+		{`{ eventCounts(groupBy: []) { count } }`, "groupBy needs YEAR, KIND or both", 0},
+		{`{ membershipCounts(groupBy: []) { count } }`, "groupBy needs ORGANIZATION, ROLE or both", 0},
+		{`{ membershipCounts(groupBy: [ROLE], filter: {during: {from: "2000", to: "1990"}}) { count } }`, "to (1990) is before from (2000)", 0},
+		{`{ organization(slug: "csto") { members(during: {from: "2000", to: "1990"}) { slug } } }`, "during: to (1990) is before from (2000)", 1},
+		{`{ membershipChanges(organization: "csto", from: "2015", to: "2000") { kind } }`, "to (2000) is before from (2015)", 0},
+		{`{ sharedOrganizations(a: "RXZlbnQ6Y3N0LWluLWZvcmNl", b: "U3RhdGU6cnVzc2lh") { periods { start { iso } } } }`, "not of a state or organization", 0},
+		{`{ sharedOrganizations(a: "nope", b: "U3RhdGU6cnVzc2lh") { periods { start { iso } } } }`, "invalid ID", 0},
+		{`{ membershipChanges(organization: "U3RhdGU6cnVzc2lh") { kind } }`, "not of an organization", 0},
+		{`{ events(filter: {date: {gt: "2010-02-30"}}) { totalCount } }`, `invalid date "2010-02-30"`, 0},
+		{`{ militaryStrengthStats(filter: {state: {memberships: {some: ` + deep + `}}}) { count } }`, "nest deeper than", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.want, func(t *testing.T) {
+			r := a.do(t, c.query, nil)
+			require.NotEmpty(t, r.Errors, "%s", r.Raw)
+			assert.Contains(t, r.Errors[0].Message, c.want)
+			assert.Equal(t, "BAD_USER_INPUT", r.Errors[0].Extensions["code"], "%s", r.Raw)
+			assert.Equal(t, c.parentSQL, r.Statements, "a refused field runs no SQL")
+		})
+	}
+
+	// A cursor is only valid with the ordering it was issued for.
+	var p struct {
+		States struct{ PageInfo struct{ EndCursor string } }
+	}
+	a.data(t, `{ states(first: 2) { pageInfo { endCursor } } }`, nil, &p)
+	r := a.do(t, `query($c: String) { states(first: 2, after: $c, orderBy: [{field: ISO2}]) { totalCount } }`,
+		map[string]any{"c": p.States.PageInfo.EndCursor})
+	require.NotEmpty(t, r.Errors)
+	assert.Contains(t, r.Errors[0].Message, "another list or ordering")
+
+	// An unknown organization is named.
+	r = a.do(t, `{ membershipChanges(organization: "nato") { kind } }`, nil)
+	require.NotEmpty(t, r.Errors)
+	assert.Equal(t, "NOT_FOUND", r.Errors[0].Extensions["code"])
+	assert.Contains(t, r.Errors[0].Message, `"nato"`)
+}
+
+// TestAnalysisStatementsDoNotGrow runs the analysis queries on the seeds and on ten times
+// the data and checks that they run the same number of statements.
+func TestAnalysisStatementsDoNotGrow(t *testing.T) {
+	queries := []string{
+		`{ states(filter: {memberships: {some: {organization: {eq: "csto"}, at: "2000"}}}, orderBy: [{field: ISO3, direction: DESC}]) {
+			totalCount nodes { name memberships(filter: {at: "2000"}) { organization { name } citations { number } } } } }`,
+		`{ sharedOrganizations(a: "U3RhdGU6YXJtZW5pYQ", b: "U3RhdGU6cnVzc2lh") { organization { name } a { citations { number } } } }`,
+		`{ membershipChanges(organization: "csto") { member { name } citations { number } } }`,
+		`{ neighborhood(id: "U3RhdGU6dXpiZWtpc3Rhbg", depth: 2) { nodes { id } edges { citations { number } } } }`,
+		`{ eventCounts(groupBy: [YEAR]) { year count } membershipCounts(groupBy: [ORGANIZATION]) { organization { name } count } }`,
+		`{ militaryStrengthStats(filter: {year: {eq: 2018}}) { count figures { state { name } citations { number } } } }`,
+	}
+	small, big := real(t), newAPI(t, synth.Scale(seeds(t), 10))
+	for _, q := range queries {
+		rs, rb := small.do(t, q, nil), big.do(t, q, nil)
+		require.Empty(t, rs.Errors, "%s", rs.Raw)
+		require.Empty(t, rb.Errors, "%s", rb.Raw)
+		assert.Equal(t, rs.Statements, rb.Statements, "%s", q)
+	}
+}
+
+// TestNeighborhoodEdgesJoinReturnedNodes checks that a drawing can be made from the answer:
+// every edge joins two returned nodes, and maxNodes truncates.
+func TestNeighborhoodEdgesJoinReturnedNodes(t *testing.T) {
+	a := real(t)
+	var res struct {
+		Full, Cut struct {
+			Truncated bool
+			Nodes     []struct{ ID string }
+			Edges     []struct {
+				From, To struct{ ID string }
+			}
+		}
+	}
+	a.data(t, `{
+		full: neighborhood(id: "U3RhdGU6dXpiZWtpc3Rhbg", depth: 2) { truncated nodes { id } edges { from { id } to { id } } }
+		cut: neighborhood(id: "U3RhdGU6dXpiZWtpc3Rhbg", depth: 2, maxNodes: 5) { truncated nodes { id } edges { from { id } to { id } } }
+	}`, nil, &res)
+	for _, n := range []struct {
+		name string
+		v    struct {
+			Truncated bool
+			Nodes     []struct{ ID string }
+			Edges     []struct {
+				From, To struct{ ID string }
+			}
+		}
+	}{{"full", res.Full}, {"cut", res.Cut}} {
+		ids := map[string]bool{}
+		for _, x := range n.v.Nodes {
+			assert.False(t, ids[x.ID], "%s: node %s twice", n.name, x.ID)
+			ids[x.ID] = true
+		}
+		for _, e := range n.v.Edges {
+			assert.True(t, ids[e.From.ID] && ids[e.To.ID], "%s: edge %s-%s leaves the nodes", n.name, e.From.ID, e.To.ID)
+		}
+	}
+	assert.False(t, res.Full.Truncated)
+	assert.True(t, res.Cut.Truncated)
+	assert.Len(t, res.Cut.Nodes, 5)
+	assert.Greater(t, len(res.Full.Nodes), 5)
+	assert.Equal(t, "U3RhdGU6dXpiZWtpc3Rhbg", res.Full.Nodes[0].ID, "the centre comes first")
+}
