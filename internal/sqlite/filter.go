@@ -64,19 +64,24 @@ func combine[F any](and_, or_ []*F, not_ *F, compile func(*F) cond) []cond {
 	return cs
 }
 
+// nullCond keeps absent values (isNull true) or present ones (false) of col.
+func nullCond(col string, isNull *bool) cond {
+	switch {
+	case isNull == nil:
+		return always1
+	case *isNull:
+		return cond{sql: col + " IS NULL"}
+	}
+	return cond{sql: col + " IS NOT NULL"}
+}
+
 // stringCond compiles a StringFilter on a nullable text column, as StringFilter.Match does.
 func stringCond(col string, f *kg.StringFilter) cond {
 	if f == nil {
 		return always1
 	}
 	var cs []cond
-	if f.IsNull != nil {
-		if *f.IsNull {
-			cs = append(cs, cond{sql: col + " IS NULL"})
-		} else {
-			cs = append(cs, cond{sql: col + " IS NOT NULL"})
-		}
-	}
+	cs = append(cs, nullCond(col, f.IsNull))
 	if f.Eq != nil {
 		cs = append(cs, cond{col + " = ?", []any{*f.Eq}})
 	}
@@ -98,13 +103,7 @@ func stringCond(col string, f *kg.StringFilter) cond {
 // enumCond compiles eq/in/nin (and isNull) on a nullable enum column.
 func enumCond[T ~string](col string, eq *T, in, nin []T, isNull *bool) cond {
 	var cs []cond
-	if isNull != nil {
-		if *isNull {
-			cs = append(cs, cond{sql: col + " IS NULL"})
-		} else {
-			cs = append(cs, cond{sql: col + " IS NOT NULL"})
-		}
-	}
+	cs = append(cs, nullCond(col, isNull))
 	if eq != nil {
 		cs = append(cs, cond{col + " = ?", []any{string(*eq)}})
 	}
@@ -123,13 +122,7 @@ func intCond(col string, f *kg.IntFilter) cond {
 		return always1
 	}
 	var cs []cond
-	if f.IsNull != nil {
-		if *f.IsNull {
-			cs = append(cs, cond{sql: col + " IS NULL"})
-		} else {
-			cs = append(cs, cond{sql: col + " IS NOT NULL"})
-		}
-	}
+	cs = append(cs, nullCond(col, f.IsNull))
 	cmp := func(op string, v *int) {
 		if v != nil {
 			cs = append(cs, cond{col + " " + op + " ?", []any{*v}})
@@ -159,13 +152,7 @@ func dateCond(lo, hi string, f *kg.DateFilter) cond {
 		return always1
 	}
 	var cs []cond
-	if f.IsNull != nil {
-		if *f.IsNull {
-			cs = append(cs, cond{sql: lo + " IS NULL"})
-		} else {
-			cs = append(cs, cond{sql: lo + " IS NOT NULL"})
-		}
-	}
+	cs = append(cs, nullCond(lo, f.IsNull))
 	if f.Eq != nil {
 		cs = append(cs, cond{lo + " = ? AND " + hi + " = ?", []any{f.Eq.First(), f.Eq.Last()}})
 	}
