@@ -56,6 +56,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cmd = &buildCommand{stdout: stdout, stderr: stderr}
 	case "validate":
 		cmd = &validateCommand{stdout: stdout, stderr: stderr}
+	case "export":
+		cmd = &exportCommand{stdout: stdout, stderr: stderr}
+	case "generate":
+		cmd = &generateCommand{stdout: stdout, stderr: stderr}
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -93,6 +97,11 @@ Usage:
         write the SQLite database built from the seeds to FILE
   treatygraph validate [-seeds DIR]
         check the seeds and print every problem as file:line: message
+  treatygraph export -o DIR [-db FILE | -seeds DIR]
+        write graph.json (node-link, for NetworkX) and memberships, events and
+        figures as CSV into DIR: the files the server offers under /export/
+  treatygraph generate -scale N -o DIR [-rand SEED] [-seeds DIR]
+        write a valid seed set N times the size of the seeds, for benchmarks
 
 Without -seeds, the seeds embedded in the binary are used.
 `
@@ -206,6 +215,10 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	dir := fs.String("seeds", "", "seed directory (default: the seeds embedded in the binary)")
 	conns := fs.Int("conns", 8, "most open database connections")
 	origins := fs.String("cors-origins", "*", "comma-separated origins allowed to call the API from browsers, or *")
+	timeout := fs.Duration("timeout", server.DefaultTimeout, "longest time a GraphQL request may take; its SQL is then cancelled")
+	maxAge := fs.Duration("cache-max-age", server.DefaultCacheMaxAge, "how long browsers and CDNs may reuse a GET answer (Cache-Control max-age)")
+	var trusted server.TrustedDocumentsFlag
+	fs.Var(&trusted, "trusted-documents", "run only the documents of this JSON `FILE` mapping sha256 hashes to documents (default: any query, with automatic persisted queries)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -241,7 +254,8 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	}
 	defer store.Close()
 
-	h := server.New(server.Config{Store: store, Logger: logger, CORSOrigins: strings.Split(*origins, ",")})
+	h := server.New(server.Config{Store: store, Logger: logger, CORSOrigins: strings.Split(*origins, ","),
+		Timeout: *timeout, CacheMaxAge: *maxAge, TrustedDocuments: trusted.Docs})
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	ln, err := net.Listen("tcp", listen)

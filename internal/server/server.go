@@ -1,5 +1,11 @@
 // Package server is treatygraph's HTTP layer in one place: the GraphQL endpoint with its
-// transports, limits and error presenting, CORS, access logs, GraphiQL and health checks.
+// transports, limits, cost reporting, persisted queries, caching and error presenting, CORS,
+// access logs, metrics, GraphiQL and health checks.
+//
+// This file shows the whole request path; the details live beside it: transport.go (what
+// requests are accepted), limits.go and cost.go (what requests may ask), apq.go (persisted
+// queries and trusted documents), cache.go (ETag and Cache-Control), observe.go (logs,
+// metrics, health).
 package server
 
 import (
@@ -18,21 +24,13 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/treatygraph/treatygraph/graph"
+	"github.com/treatygraph/treatygraph/internal/export"
 	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
-)
-
-// Limits of a request, each refused with a clear error before any SQL runs.
-const (
-	MaxBodyBytes      = 1 << 20
-	MaxParserTokens   = 10_000
-	MaxComplexity     = 50_000
-	QueryCacheEntries = 1000
 )
 
 // Config is what the handler needs.
@@ -41,62 +39,120 @@ type Config struct {
 	Logger *slog.Logger
 	// CORSOrigins lists the origins allowed to call the API from a browser; "*" allows any.
 	CORSOrigins []string
+	// Timeout bounds each GraphQL request (DefaultTimeout when zero); when it passes, the
+	// running SQL statement is cancelled.
+	Timeout time.Duration
+	// CacheMaxAge is how long GET answers may be reused (DefaultCacheMaxAge when zero).
+	CacheMaxAge time.Duration
+	// TrustedDocuments, when set, are the only documents that run (see LoadTrustedDocuments);
+	// otherwise any query runs, and automatic persisted queries are kept.
+	TrustedDocuments *TrustedDocuments
 }
 
-// New builds the whole HTTP handler.
-func New(cfg Config) http.Handler {
+func (cfg Config) withDefaults() Config {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
 	if len(cfg.CORSOrigins) == 0 {
 		cfg.CORSOrigins = []string{"*"}
 	}
-	gql := NewGraphQL(cfg.Store, cfg.Logger)
-
-	mux := http.NewServeMux()
-	mux.Handle("/graphql", cors(cfg.CORSOrigins, gql))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if err := cfg.Store.Ping(r.Context()); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintf(w, "ok %s\n", cfg.Store.Version())
-	})
-	graphiql := playground.Handler("treatygraph", "/graphql")
-	mux.HandleFunc("GET /{$}", graphiql)
-	return accessLog(cfg.Logger, mux)
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.CacheMaxAge <= 0 {
+		cfg.CacheMaxAge = DefaultCacheMaxAge
+	}
+	return cfg
 }
 
-// NewGraphQL builds the GraphQL endpoint alone: JSON POST and GET (queries only), a parsed
-// query cache, introspection, a parser token limit and a complexity limit, with per-request
-// loaders and errors presented as user errors or masked internal ones.
+// New builds the whole HTTP handler. A request goes through, in order:
+//
+//	recoverPanics   a panic outside the resolvers becomes a 500, logged
+//	observe         one access log line, and the request's metrics
+//	mux             /graphql, /metrics, /healthz, /readyz, GraphiQL at /
+//	cors            on /graphql: preflights and Access-Control-Allow-Origin
+//	newGraphQL      the GraphQL endpoint: see there
+func New(cfg Config) http.Handler {
+	cfg = cfg.withDefaults()
+	m := newMetrics(cfg.Store)
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", cors(cfg.CORSOrigins, newGraphQL(cfg, true)))
+	mux.Handle("GET /metrics", m.handler())
+	mux.HandleFunc("GET /healthz", healthz(cfg.Store))
+	mux.HandleFunc("GET /readyz", readyz(cfg.Store))
+	graphiql := GraphiQL()
+	mux.Handle("GET /{$}", graphiql)
+	mux.Handle("GET "+GraphiQLAssetPrefix, graphiql)
+	mux.Handle("GET "+export.Prefix, cors(cfg.CORSOrigins, export.Handler(cfg.Store, cfg.Logger)))
+	return recoverPanics(cfg.Logger, observe(cfg.Logger, m, mux))
+}
+
+// NewGraphQL builds the GraphQL endpoint alone, with the default limits. Its answers carry
+// only data and errors, without the cost and dataset version of New's, so that the golden
+// answers of the graph package do not change with every edit of the seeds.
 func NewGraphQL(store *sqlite.Store, logger *slog.Logger) http.Handler {
-	es := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store}})
-	srv := handler.New(es)
+	return newGraphQL(Config{Store: store, Logger: logger}.withDefaults(), false)
+}
+
+// newGraphQL builds the GraphQL endpoint. A request goes through, in order:
+//
+//	timeout            the request's context ends after cfg.Timeout, cancelling SQL
+//	jsonTransport      JSON POST or GET; body size, media type, batches; ETag and 304
+//	persistedQueries   a hash becomes its document (APQ, or trusted documents only)
+//	documentLimits     depth, fields per selection, fields, directives: before validation
+//	parse, validate    gqlgen, with the parser token limit and a cache of valid documents
+//	costLimit          the cost with the variables: before anything runs
+//	execution          resolvers, with per-request batch loaders
+//	finish             errors in order, timeouts and error count bounded, cost reported
+func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
+	store, logger := cfg.Store, cfg.Logger
+	validated := boundedCache[*ast.QueryDocument]{
+		inner: lru.New[*ast.QueryDocument](QueryCacheEntries),
+		size:  func(query string, _ *ast.QueryDocument) int { return len(query) },
+	}
+
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store}}))
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](QueryCacheEntries))
+	srv.AddTransport(jsonTransport{cache: newHTTPCache(store.Version(), cfg.CacheMaxAge, cfg.TrustedDocuments), timeout: cfg.Timeout})
+	srv.SetQueryCache(validated)
 	srv.SetParserTokenLimit(MaxParserTokens)
 	srv.Use(extension.Introspection{})
-	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
-	srv.SetErrorPresenter(presentError(logger))
-	srv.AroundResponses(sortErrors)
+	srv.Use(newPersistedQueries(cfg.TrustedDocuments))
+	srv.Use(documentLimits{validated: validated})
+	srv.Use(costLimit{})
+	srv.SetErrorPresenter(presentError(logger, cfg.Timeout))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic while resolving", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return &kg.Error{Code: kg.Internal, Message: "internal error"}
 	})
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if resp == nil {
+			return nil
+		}
+		collapseTimeouts(resp, cfg.Timeout)
+		sortErrors(resp)
+		truncateErrors(resp)
+		if info := infoFrom(ctx); info != nil {
+			info.addCodes(errorCodes(resp))
+		}
+		if reportExtensions {
+			addExtensions(ctx, resp, store.Version())
+		}
+		return resp
+	})
+
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
-		ctx := graph.WithLoaders(r.Context(), store)
-		srv.ServeHTTP(w, r.WithContext(ctx))
+		ctx, cancel := context.WithTimeout(r.Context(), cfg.Timeout)
+		defer cancel()
+		srv.ServeHTTP(w, r.WithContext(graph.WithLoaders(ctx, store)))
 	})
 }
 
-// presentError shows client errors as they are, with their code, and masks everything else
-// after logging it.
-func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
+// presentError shows client errors as they are, with their code, reports a request that ran
+// out of time as TIMEOUT, and masks everything else after logging it.
+func presentError(logger *slog.Logger, timeout time.Duration) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var user *kg.Error
 		if errors.As(err, &user) {
@@ -107,36 +163,31 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		var gerr *gqlerror.Error
 		if errors.As(err, &gerr) && gerr.Unwrap() == nil {
-			return gerr // parse and validation errors from gqlgen itself
+			return gerr // parse and validation errors from gqlgen, refusals of this package
 		}
-		logger.ErrorContext(ctx, "internal error", "err", err, "path", graphql.GetPath(ctx).String())
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return timeoutError(timeout) // whatever failed, it failed because time ran out
+		}
+		if errors.Is(ctx.Err(), context.Canceled) {
+			logger.InfoContext(ctx, "request cancelled by the client", "err", err)
+		} else {
+			logger.ErrorContext(ctx, "internal error", "err", err, "path", graphql.GetPath(ctx).String())
+		}
 		masked := gqlerror.WrapPath(graphql.GetPath(ctx), errors.New("internal error"))
 		masked.Extensions = map[string]any{"code": kg.Internal}
 		return masked
 	}
 }
 
-// sortErrors puts a response's errors in path order, so that the same request always gets
-// the same response although root fields resolve concurrently.
-func sortErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	resp := next(ctx)
-	if resp != nil && len(resp.Errors) > 1 {
-		sort.SliceStable(resp.Errors, func(i, j int) bool {
-			return resp.Errors[i].Path.String() < resp.Errors[j].Path.String()
-		})
-	}
-	return resp
-}
-
 // cors answers browsers' preflight requests and marks responses as readable by the allowed
 // origins. Credentials are never allowed: the API is public and read-only.
 func cors(origins []string, next http.Handler) http.Handler {
-	any := len(origins) == 1 && origins[0] == "*"
+	anyOrigin := len(origins) == 1 && origins[0] == "*"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
 		h := w.Header()
 		switch {
-		case any:
+		case anyOrigin:
 			h.Set("Access-Control-Allow-Origin", "*")
 		case origin != "" && contains(origins, origin):
 			h.Set("Access-Control-Allow-Origin", origin)
@@ -157,38 +208,19 @@ func cors(origins []string, next http.Handler) http.Handler {
 
 func contains(list []string, s string) bool {
 	for _, x := range list {
-		if strings.EqualFold(x, s) {
+		if strings.EqualFold(strings.TrimSpace(x), s) {
 			return true
 		}
 	}
 	return false
 }
 
-// statusWriter remembers the status code written.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	w.status = code
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
+// sortErrors puts a response's errors in path order, so that the same request always gets
+// the same response although root fields resolve concurrently.
+func sortErrors(resp *graphql.Response) {
+	if len(resp.Errors) > 1 {
+		sort.SliceStable(resp.Errors, func(i, j int) bool {
+			return resp.Errors[i].Path.String() < resp.Errors[j].Path.String()
+		})
 	}
-	return w.ResponseWriter.Write(b)
-}
-
-// accessLog writes one log line per request.
-func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		logger.InfoContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path,
-			"status", sw.status, "duration", time.Since(start))
-	})
 }

@@ -57,8 +57,9 @@ func keyset(cols []orderCol, after *Cursor) cond {
 	return or(alts...)
 }
 
-// listPage runs one page of a filtered, ordered list: SELECT data, the ordering values FROM
-// from WHERE where, after the cursor. decode turns a row's kind and data into an item.
+// listPage runs one page of a filtered, ordered list: SELECT kind, data, the ordering values
+// FROM from WHERE where, after the cursor, where the table holding the records is aliased
+// t. decode turns a row's kind and data into an item.
 func listPage[T any](ctx context.Context, s *Store, kindCol, from string, where cond, cols []orderCol, sig string,
 	first int, after *Cursor, decode func(kind, data string) (T, error)) (Page[T], error) {
 	if err := after.check(sig, len(cols)); err != nil {
@@ -74,7 +75,8 @@ func listPage[T any](ctx context.Context, s *Store, kindCol, from string, where 
 		}
 	}
 	w := and(where, keyset(cols, after))
-	q := "SELECT " + kindCol + ", data, " + strings.Join(exprs, ", ") + " FROM " + from +
+	t := strings.Fields(from)[1]
+	q := "SELECT " + kindCol + ", " + t + ".data, " + strings.Join(exprs, ", ") + " FROM " + from +
 		" WHERE " + w.sql + " ORDER BY " + strings.Join(orderBy, ", ") + " LIMIT ?"
 	rows, err := s.query(ctx, q, append(w.args, first+1)...)
 	if err != nil {

@@ -1,0 +1,131 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/lexer"
+)
+
+// Caching. The data only changes with a new build of the database, so the answer to a GET
+// request depends only on the dataset version and the request: a CDN or browser may keep it
+// for CacheMaxAge and then revalidate it with If-None-Match, which is answered 304 without
+// running anything.
+const (
+	// DefaultCacheMaxAge is how long a GET answer may be reused without asking again.
+	DefaultCacheMaxAge = 5 * time.Minute
+	// QueryCacheEntries is how many parsed and validated documents are kept.
+	QueryCacheEntries = 1000
+	// APQCacheEntries is how many automatic persisted queries are kept.
+	APQCacheEntries = 1000
+	// MaxCachedQueryBytes is the longest document kept in either cache, so that the caches
+	// stay small however large the documents sent (a longer one is parsed every time).
+	MaxCachedQueryBytes = 16 << 10
+)
+
+// httpCache computes ETags and sets caching headers on GET answers.
+type httpCache struct {
+	// salt is what besides the request decides an answer: the dataset version and the
+	// server's limits and mode.
+	salt   string
+	maxAge time.Duration
+}
+
+func newHTTPCache(version string, maxAge time.Duration, trusted *TrustedDocuments) httpCache {
+	salt := fmt.Sprintf("v1\x00%s\x00%d/%d/%d/%d/%d/%d\x00%s", version, MaxCost, MaxDepth,
+		MaxSelectionFields, MaxFields, MaxDirectives, MaxParserTokens, trusted.fingerprint())
+	return httpCache{salt: salt, maxAge: maxAge}
+}
+
+// etag identifies the answer to a GET request: it hashes the salt, the response media type
+// and the request normalised (the query's tokens without whitespace, commas and comments;
+// variables and extensions with sorted keys).
+func (c httpCache) etag(p *graphql.RawParams, contentType string) string {
+	h := sha256.New()
+	vars, _ := json.Marshal(p.Variables)
+	ext, _ := json.Marshal(p.Extensions)
+	for _, part := range []string{c.salt, contentType, normaliseQuery(p.Query), p.OperationName, string(vars), string(ext)} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
+}
+
+func (c httpCache) setCacheable(h http.Header, etag string) {
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(c.maxAge.Seconds())))
+}
+
+func noStore(h http.Header) { h.Set("Cache-Control", "no-store") }
+
+// etagMatches reports whether an If-None-Match header names etag (weak comparison, as
+// RFC 9110 asks for If-None-Match).
+func etagMatches(ifNoneMatch, etag string) bool {
+	if ifNoneMatch == "" {
+		return false
+	}
+	for candidate := range strings.SplitSeq(ifNoneMatch, ",") {
+		candidate = strings.TrimPrefix(strings.TrimSpace(candidate), "W/")
+		if candidate == "*" || candidate == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// normaliseQuery writes a document's tokens separated by single spaces, so that queries that
+// differ only in layout share one ETag. A document that does not lex, or has more tokens than
+// the parser accepts, is kept as it is: it will be refused anyway.
+func normaliseQuery(q string) string {
+	lx := lexer.New(&ast.Source{Input: q})
+	var b strings.Builder
+	for n := 0; ; n++ {
+		tok, err := lx.ReadToken()
+		if err != nil || n > MaxParserTokens {
+			return q
+		}
+		if tok.Kind == lexer.EOF {
+			return b.String()
+		}
+		if tok.Kind == lexer.Comment {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		switch tok.Kind {
+		case lexer.String, lexer.BlockString:
+			b.WriteString(strconv.Quote(tok.Value))
+		case lexer.Name, lexer.Int, lexer.Float:
+			b.WriteString(tok.Value)
+		default:
+			b.WriteString(tok.Kind.String()) // punctuation
+		}
+	}
+}
+
+// boundedCache keeps only small entries in a cache, so that its memory is bounded by the
+// number of entries times MaxCachedQueryBytes.
+type boundedCache[T any] struct {
+	inner graphql.Cache[T]
+	size  func(key string, value T) int
+}
+
+func (c boundedCache[T]) Get(ctx context.Context, key string) (T, bool) {
+	return c.inner.Get(ctx, key)
+}
+
+func (c boundedCache[T]) Add(ctx context.Context, key string, value T) {
+	if c.size(key, value) <= MaxCachedQueryBytes {
+		c.inner.Add(ctx, key, value)
+	}
+}

@@ -1,0 +1,214 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/treatygraph/treatygraph/graph"
+)
+
+// The cost of an operation is an upper bound on how many values its answer can hold, known
+// before anything runs:
+//
+//   - every field costs 1, plus the cost of the fields selected inside it;
+//   - a list with a first argument (search) multiplies what is selected inside it by first:
+//     20 when not given, never more than graph.MaxFirst (a larger first is refused by the
+//     resolver with BAD_USER_INPUT);
+//   - nodes(ids:) multiplies by the number of IDs;
+//   - any other list of objects (members, citations ...) multiplies by ListSizeEstimate;
+//   - in a connection, edges and nodes multiply by its first; totalCount and pageInfo do not;
+//   - introspection fields cost 1 each, their lists not multiplied: the schema is small.
+//
+// Fragments are costed once per request and reused wherever they are spread.
+const (
+	// ListSizeEstimate is how many items a list without first is assumed to hold.
+	ListSizeEstimate = 10
+)
+
+const costStatsKey = "treatygraph.cost"
+
+// costLimit computes the cost of the operation about to run, with its variables, and refuses
+// it when over MaxCost.
+type costLimit struct{}
+
+var _ interface {
+	graphql.OperationContextMutator
+	graphql.HandlerExtension
+} = costLimit{}
+
+func (costLimit) ExtensionName() string                          { return "CostLimit" }
+func (costLimit) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+func (costLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	c := &costWalker{vars: opCtx.Variables, fragments: map[fragmentAt]int{}}
+	cost := c.selectionSet(opCtx.Operation.SelectionSet, false, 0)
+	opCtx.Stats.SetExtension(costStatsKey, cost)
+	if info := infoFrom(ctx); info != nil {
+		info.setOperation(opCtx.Operation.Name, cost)
+	}
+	if cost > MaxCost {
+		return refusalAt(opCtx.Operation.Position, CodeComplexityLimitExceeded,
+			"the query costs %s, more than the limit of %d: ask for smaller pages (first), fewer nested lists or fewer fields",
+			countString(cost), MaxCost)
+	}
+	return nil
+}
+
+// operationCost is the cost computed for the request in ctx, or 0 before it was computed.
+func operationCost(ctx context.Context) int {
+	if !graphql.HasOperationContext(ctx) {
+		return 0
+	}
+	n, _ := graphql.GetOperationContext(ctx).Stats.GetExtension(costStatsKey).(int)
+	return n
+}
+
+type costWalker struct {
+	vars      map[string]any
+	fragments map[fragmentAt]int
+}
+
+// fragmentAt is a fragment costed under a connection with a given page size: the edges and
+// nodes inside it multiply by that size.
+type fragmentAt struct {
+	name string
+	page int
+}
+
+// selectionSet costs the fields of set; page is the first of the connection whose fields set
+// selects, or 0 outside a connection.
+func (c *costWalker) selectionSet(set ast.SelectionSet, introspection bool, page int) int {
+	total := 0
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			total = satAdd(total, c.field(sel, introspection, page))
+		case *ast.InlineFragment:
+			total = satAdd(total, c.selectionSet(sel.SelectionSet, introspection, page))
+		case *ast.FragmentSpread:
+			total = satAdd(total, c.fragment(sel, introspection, page))
+		}
+	}
+	return total
+}
+
+func (c *costWalker) fragment(spread *ast.FragmentSpread, introspection bool, page int) int {
+	if spread.Definition == nil {
+		return 0
+	}
+	if introspection {
+		return c.selectionSet(spread.Definition.SelectionSet, true, 0)
+	}
+	key := fragmentAt{spread.Name, page}
+	if n, ok := c.fragments[key]; ok {
+		return n
+	}
+	c.fragments[key] = 0 // validation refuses cycles; this only stops a walk into one
+	n := c.selectionSet(spread.Definition.SelectionSet, false, page)
+	c.fragments[key] = n
+	return n
+}
+
+func (c *costWalker) field(f *ast.Field, introspection bool, page int) int {
+	if introspection || strings.HasPrefix(f.Name, "__") || f.Definition == nil {
+		return satAdd(1, c.selectionSet(f.SelectionSet, true, 0))
+	}
+	def := f.Definition
+	first, hasFirst := c.first(f)
+	if def.Type.Elem == nil && strings.HasSuffix(def.Type.Name(), "Connection") {
+		// A page: its edges and nodes multiply by first, its totalCount and pageInfo do not.
+		return satAdd(1, c.selectionSet(f.SelectionSet, false, first))
+	}
+	m := 1
+	switch {
+	case hasFirst:
+		m = first
+	case def.Type.Elem == nil:
+		m = 1
+	case def.Arguments.ForName("ids") != nil:
+		m = c.count(f, "ids")
+	case page > 0 && f.ObjectDefinition != nil && strings.HasSuffix(f.ObjectDefinition.Name, "Connection"):
+		m = page
+	default:
+		m = ListSizeEstimate
+	}
+	return satAdd(1, satMul(m, c.selectionSet(f.SelectionSet, false, 0)))
+}
+
+// first is the page size a field asks for: its first argument, DefaultFirst when not given,
+// at most MaxFirst (a larger first is refused by the resolver). hasFirst is false for fields
+// without a first argument.
+func (c *costWalker) first(f *ast.Field) (n int, hasFirst bool) {
+	if f.Definition.Arguments.ForName("first") == nil {
+		return graph.DefaultFirst, false
+	}
+	n = graph.DefaultFirst
+	if v, ok := toInt(f.ArgumentMap(c.vars)["first"]); ok {
+		n = min(max(v, 0), graph.MaxFirst)
+	}
+	return n, true
+}
+
+// count is how many values a list argument holds.
+func (c *costWalker) count(f *ast.Field, arg string) int {
+	switch v := f.ArgumentMap(c.vars)[arg].(type) {
+	case []any:
+		return len(v)
+	case nil:
+		return 0
+	default:
+		return 1 // a single value stands for a list of one
+	}
+}
+
+// toInt reads an Int argument as the parser (literals) or the JSON decoder (variables) gave it.
+func toInt(v any) (int, bool) {
+	switch v := v.(type) {
+	case int:
+		return v, true
+	case int32:
+		return int(v), true
+	case int64:
+		return clampInt64(v), true
+	case float64:
+		switch {
+		case math.IsNaN(v):
+			return 0, false
+		case v > math.MaxInt32:
+			return math.MaxInt32, true
+		case v < math.MinInt32:
+			return math.MinInt32, true
+		}
+		return int(v), true
+	case json.Number:
+		if n, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+			return clampInt64(n), true
+		}
+		if f, err := v.Float64(); err == nil {
+			return toInt(f)
+		}
+	}
+	return 0, false
+}
+
+func clampInt64(v int64) int {
+	return int(max(min(v, math.MaxInt32), math.MinInt32))
+}
+
+// addExtensions reports in every answer what the query cost, the most it may cost, and the
+// version of the dataset that answered it (the hash of the seeds), in the manner of
+// Shopify's extensions.cost and GitHub's rateLimit.cost.
+func addExtensions(ctx context.Context, resp *graphql.Response, version string) {
+	if resp.Extensions == nil {
+		resp.Extensions = map[string]any{}
+	}
+	resp.Extensions["cost"] = map[string]int{"requestedQueryCost": operationCost(ctx), "maximumAvailable": MaxCost}
+	resp.Extensions["datasetVersion"] = version
+}

@@ -1,0 +1,304 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+)
+
+// Limits of a request. Each is checked before any SQL runs and refused with a GraphQL error
+// whose message names what was wrong and the limit, and whose extensions.code says which
+// limit it was.
+const (
+	// MaxBodyBytes is the largest POST body read; a larger one is answered with HTTP 413.
+	MaxBodyBytes = 1 << 20
+	// MaxParserTokens is the most lexical tokens (names, punctuation, values) a document may
+	// hold; the parser stops at the next one.
+	MaxParserTokens = 10_000
+	// MaxDepth is how deeply fields may nest in an operation, fragments expanded.
+	// Introspection (__schema, __type) is not counted: gqlparser's MaxIntrospectionDepth
+	// rule bounds it, and GraphiQL's own introspection query nests 13 levels.
+	MaxDepth = 10
+	// MaxSelectionFields is the most fields one selection set may select: aliases, repeats
+	// of a field and the fields of the fragments it spreads count each time. Validating
+	// repeated fields takes time that grows with the square of their number.
+	MaxSelectionFields = 100
+	// MaxFields is the most fields an operation may select, each fragment counted every
+	// time it is spread, so that fragments spreading fragments cannot multiply a small
+	// document into a huge one.
+	MaxFields = 1_000
+	// MaxDirectives is the most directives one field, fragment or operation may carry.
+	MaxDirectives = 4
+	// MaxCost is the highest cost an operation may have (see cost.go).
+	MaxCost = 100_000
+	// MaxErrors is the most errors one response lists; the rest are summed up in one more.
+	MaxErrors = 100
+	// DefaultTimeout bounds each GraphQL request; when it passes, the running SQL statement
+	// is cancelled and the request answered with a TIMEOUT error.
+	DefaultTimeout = 10 * time.Second
+)
+
+// Codes of the refusals of this package, in extensions.code. Parse and validation errors keep
+// gqlgen's GRAPHQL_PARSE_FAILED and GRAPHQL_VALIDATION_FAILED.
+const (
+	CodeBadRequest              = "BAD_REQUEST"
+	CodeRequestTooLarge         = "REQUEST_TOO_LARGE"
+	CodeUnsupportedMediaType    = "UNSUPPORTED_MEDIA_TYPE"
+	CodeMethodNotAllowed        = "METHOD_NOT_ALLOWED"
+	CodeBatchingNotSupported    = "BATCHING_NOT_SUPPORTED"
+	CodeDepthLimitExceeded      = "DEPTH_LIMIT_EXCEEDED"
+	CodeSelectionLimitExceeded  = "SELECTION_LIMIT_EXCEEDED"
+	CodeFieldLimitExceeded      = "FIELD_LIMIT_EXCEEDED"
+	CodeDirectiveLimitExceeded  = "DIRECTIVE_LIMIT_EXCEEDED"
+	CodeComplexityLimitExceeded = "COMPLEXITY_LIMIT_EXCEEDED"
+	CodeTooManyErrors           = "TOO_MANY_ERRORS"
+	CodeTimeout                 = "TIMEOUT"
+	CodePersistedQueryNotFound  = "PERSISTED_QUERY_NOT_FOUND"
+	CodeTrustedDocumentRequired = "TRUSTED_DOCUMENT_REQUIRED"
+)
+
+func init() {
+	// Refusals of the request itself, like parse and validation errors: HTTP 422 (400 for
+	// clients asking for application/graphql-response+json), nothing executed.
+	for _, code := range []string{
+		CodeBadRequest, CodeDepthLimitExceeded, CodeSelectionLimitExceeded, CodeFieldLimitExceeded,
+		CodeDirectiveLimitExceeded, CodeComplexityLimitExceeded, CodeTrustedDocumentRequired,
+	} {
+		errcode.RegisterErrorType(code, errcode.KindProtocol)
+	}
+}
+
+// refusal is a request refused with a code before it reaches the executor.
+func refusal(code, format string, args ...any) *gqlerror.Error {
+	return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": code}}
+}
+
+func refusalAt(pos *ast.Position, code, format string, args ...any) *gqlerror.Error {
+	err := refusal(code, format, args...)
+	if pos != nil {
+		err.Locations = []gqlerror.Location{{Line: pos.Line, Column: pos.Column}}
+	}
+	return err
+}
+
+// documentLimits checks the shape of a document before gqlgen validates it: validation
+// itself takes time that grows with the square of repeated fields and with every expansion
+// of a fragment, so a document over these limits must not reach it. Documents already in the
+// query cache have passed (only valid documents are cached) and are not checked again.
+type documentLimits struct {
+	validated graphql.Cache[*ast.QueryDocument]
+}
+
+var _ interface {
+	graphql.OperationParameterMutator
+	graphql.HandlerExtension
+} = documentLimits{}
+
+func (documentLimits) ExtensionName() string                          { return "DocumentLimits" }
+func (documentLimits) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+func (d documentLimits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if p.Query == "" {
+		return nil
+	}
+	if _, ok := d.validated.Get(ctx, p.Query); ok {
+		return nil
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, MaxParserTokens)
+	if err != nil {
+		return nil // gqlgen parses the document again and reports the error in its own words
+	}
+	return checkDocument(doc)
+}
+
+// checkDocument checks depth, breadth, field count and directives of every operation of doc.
+func checkDocument(doc *ast.QueryDocument) *gqlerror.Error {
+	w := &shapeWalker{fragments: map[string]*ast.FragmentDefinition{}, memo: map[string]shape{}, visiting: map[string]bool{}}
+	for _, f := range doc.Fragments {
+		w.fragments[f.Name] = f
+	}
+	for _, f := range doc.Fragments {
+		if err := w.directives(f.Directives, f.Position, "fragment "+f.Name); err != nil {
+			return err
+		}
+	}
+	for _, op := range doc.Operations {
+		name := "the operation"
+		if op.Name != "" {
+			name = "operation " + op.Name
+		}
+		if err := w.directives(op.Directives, op.Position, name); err != nil {
+			return err
+		}
+		s := w.selectionSet(op.SelectionSet, op.Position, name)
+		if w.err != nil {
+			return w.err
+		}
+		if s.depth > MaxDepth {
+			return refusalAt(op.Position, CodeDepthLimitExceeded,
+				"%s nests fields %d levels deep, more than the limit of %d (introspection fields are not counted)",
+				name, s.depth, MaxDepth)
+		}
+		if s.fields > MaxFields {
+			return refusalAt(op.Position, CodeFieldLimitExceeded,
+				"%s selects %s fields, counting a fragment's fields each time it is spread, more than the limit of %d",
+				name, countString(s.fields), MaxFields)
+		}
+	}
+	return nil
+}
+
+// shape is what the limits need to know of a selection set.
+type shape struct {
+	width  int // fields selected at this level, fragments expanded
+	fields int // fields selected at every level, fragments expanded
+	depth  int // levels of fields, introspection not counted
+}
+
+// shapeWalker measures selection sets, each fragment once: a fragment spread many times
+// is measured at its first spread and reused, so measuring stays linear in the document
+// however many times fragments multiply each other.
+type shapeWalker struct {
+	fragments map[string]*ast.FragmentDefinition
+	memo      map[string]shape
+	visiting  map[string]bool
+	err       *gqlerror.Error
+}
+
+func (w *shapeWalker) selectionSet(set ast.SelectionSet, pos *ast.Position, where string) shape {
+	s := w.level(set)
+	if w.err == nil && s.width > MaxSelectionFields {
+		w.err = refusalAt(pos, CodeSelectionLimitExceeded,
+			"the selection of %s selects %s fields, more than the limit of %d (aliases, repeated fields and the fields of fragments count each time)",
+			where, countString(s.width), MaxSelectionFields)
+	}
+	return s
+}
+
+// level measures one selection set, merging in the fragments it spreads.
+func (w *shapeWalker) level(set ast.SelectionSet) shape {
+	var s shape
+	for _, sel := range set {
+		if w.err != nil {
+			return s
+		}
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if w.err = w.directives(sel.Directives, sel.Position, "field "+sel.Alias); w.err != nil {
+				return s
+			}
+			s.width = satAdd(s.width, 1)
+			child := w.selectionSet(sel.SelectionSet, sel.Position, `"`+sel.Alias+`"`)
+			s.fields = satAdd(s.fields, satAdd(1, child.fields))
+			if sel.Name != "__schema" && sel.Name != "__type" {
+				s.depth = max(s.depth, 1+child.depth)
+			}
+		case *ast.InlineFragment:
+			if w.err = w.directives(sel.Directives, sel.Position, "an inline fragment"); w.err != nil {
+				return s
+			}
+			s = merge(s, w.level(sel.SelectionSet))
+		case *ast.FragmentSpread:
+			if w.err = w.directives(sel.Directives, sel.Position, "the spread of "+sel.Name); w.err != nil {
+				return s
+			}
+			s = merge(s, w.fragment(sel.Name))
+		}
+	}
+	return s
+}
+
+// fragment measures a named fragment once. An unknown fragment or a cycle measures nothing
+// here: validation refuses both.
+func (w *shapeWalker) fragment(name string) shape {
+	if s, ok := w.memo[name]; ok {
+		return s
+	}
+	def := w.fragments[name]
+	if def == nil || w.visiting[name] {
+		return shape{}
+	}
+	w.visiting[name] = true
+	s := w.selectionSet(def.SelectionSet, def.Position, "fragment "+name)
+	delete(w.visiting, name)
+	w.memo[name] = s
+	return s
+}
+
+func (w *shapeWalker) directives(list ast.DirectiveList, pos *ast.Position, where string) *gqlerror.Error {
+	if len(list) > MaxDirectives {
+		return refusalAt(pos, CodeDirectiveLimitExceeded,
+			"%s carries %d directives, more than the limit of %d", where, len(list), MaxDirectives)
+	}
+	return nil
+}
+
+func merge(a, b shape) shape {
+	return shape{width: satAdd(a.width, b.width), fields: satAdd(a.fields, b.fields), depth: max(a.depth, b.depth)}
+}
+
+// satAdd adds without overflowing: counts of fragments spreading fragments grow
+// exponentially, and an overflow must not make a huge document look small.
+func satAdd(a, b int) int {
+	if a > math.MaxInt-b {
+		return math.MaxInt
+	}
+	return a + b
+}
+
+// satMul multiplies non-negative counts without overflowing.
+func satMul(a, b int) int {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	if a > math.MaxInt/b {
+		return math.MaxInt
+	}
+	return a * b
+}
+
+func countString(n int) string {
+	if n == math.MaxInt {
+		return "too many"
+	}
+	return fmt.Sprint(n)
+}
+
+// timeoutError is the one error of a request that ran out of time.
+func timeoutError(timeout time.Duration) *gqlerror.Error {
+	return refusal(CodeTimeout, "the request took longer than the limit of %s and was stopped", timeout)
+}
+
+// collapseTimeouts keeps one TIMEOUT error, without a path, of the many a request that ran out
+// of time collects, one from every field still resolving.
+func collapseTimeouts(resp *graphql.Response, timeout time.Duration) {
+	kept := resp.Errors[:0]
+	timedOut := false
+	for _, e := range resp.Errors {
+		if e.Extensions["code"] == CodeTimeout {
+			timedOut = true
+			continue
+		}
+		kept = append(kept, e)
+	}
+	if timedOut {
+		kept = append(kept, timeoutError(timeout))
+	}
+	resp.Errors = kept
+}
+
+// truncateErrors keeps the first MaxErrors errors of a response and says how many more
+// there were.
+func truncateErrors(resp *graphql.Response) {
+	if n := len(resp.Errors); n > MaxErrors {
+		resp.Errors = append(resp.Errors[:MaxErrors], refusal(CodeTooManyErrors,
+			"%d more errors are not listed: a response lists at most %d", n-MaxErrors, MaxErrors))
+	}
+}

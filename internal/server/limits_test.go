@@ -1,0 +1,318 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/treatygraph/treatygraph/internal/seed"
+	"github.com/treatygraph/treatygraph/internal/sqlite"
+	"github.com/treatygraph/treatygraph/internal/synth"
+)
+
+// nest wraps a leaf in levels of memberships/organization/members/member, so that the
+// query's depth is exactly depth.
+func nest(depth int) string {
+	// state(1) → memberships(2) → organization(3) → members(4) → member(5) → memberships(6) ...
+	steps := []string{"memberships", "organization", "members", "member"}
+	var open strings.Builder
+	open.WriteString(`{ state(slug: "armenia") { `)
+	for d := 2; d < depth; d++ {
+		open.WriteString(steps[(d-2)%len(steps)] + " { ")
+	}
+	open.WriteString("__typename")
+	return open.String() + strings.Repeat(" }", depth-1) + " }"
+}
+
+func TestDepthLimit(t *testing.T) {
+	k := newKit(t, Config{})
+
+	a := k.query(nest(MaxDepth), nil)
+	require.Empty(t, a.Errors, "a query %d deep must run: %s", MaxDepth, a.Raw)
+	assert.True(t, a.ran())
+
+	k.noSQL("a query over the depth limit", func() {
+		a = k.query(nest(MaxDepth+1), nil)
+	})
+	assert.Equal(t, http.StatusUnprocessableEntity, a.Status)
+	assert.Equal(t, []string{CodeDepthLimitExceeded}, a.codes(), a.Raw)
+	assert.Contains(t, a.firstError(), fmt.Sprintf("%d levels deep, more than the limit of %d", MaxDepth+1, MaxDepth))
+	assert.False(t, a.ran())
+
+	// Fragments count where they are spread.
+	a = k.query(`query Deep { state(slug: "armenia") { ...M } }
+fragment M on State { memberships { organization { members { member { ...N } } } } }
+fragment N on Actor { memberships { organization { members { member { memberships { role } } } } } }`, nil)
+	assert.Equal(t, []string{CodeDepthLimitExceeded}, a.codes(), a.Raw)
+	assert.Contains(t, a.firstError(), "operation Deep nests fields 11 levels deep")
+
+	// Introspection is not counted: GraphiQL's own query nests 13 levels.
+	a = k.query(introspectionQuery, nil)
+	require.Empty(t, a.Errors, "%.500s", a.Raw)
+	assert.True(t, a.ran())
+}
+
+func TestSelectionLimit(t *testing.T) {
+	k := newKit(t, Config{})
+	aliases := func(n int) string {
+		var b strings.Builder
+		b.WriteString("{ ")
+		for i := range n {
+			fmt.Fprintf(&b, "a%d: __typename ", i)
+		}
+		return b.String() + "}"
+	}
+	a := k.query(aliases(MaxSelectionFields), nil)
+	require.Empty(t, a.Errors, "%.300s", a.Raw)
+
+	a = k.query(aliases(MaxSelectionFields+1), nil)
+	assert.Equal(t, []string{CodeSelectionLimitExceeded}, a.codes(), a.Raw)
+	assert.Contains(t, a.firstError(), fmt.Sprintf("selects %d fields, more than the limit of %d", MaxSelectionFields+1, MaxSelectionFields))
+
+	// The fields of a fragment count in the selection that spreads it.
+	fifty := strings.Repeat("name ", 50)
+	a = k.query(`{ state(slug: "armenia") { ...A ...B slug } } fragment A on State { `+fifty+` } fragment B on State { `+fifty+` }`, nil)
+	assert.Equal(t, []string{CodeSelectionLimitExceeded}, a.codes(), a.Raw)
+	assert.Contains(t, a.firstError(), `the selection of "state" selects 101 fields`)
+}
+
+func TestFieldLimit(t *testing.T) {
+	k := newKit(t, Config{})
+	// 11 states × 11 stints × 11 fields: each selection and the depth are small, the whole is not.
+	aliases := func(prefix, field, inner string) string {
+		var b strings.Builder
+		for i := range 11 {
+			fmt.Fprintf(&b, "%s%d: %s%s ", prefix, i, field, inner)
+		}
+		return b.String()
+	}
+	q := "query Wide { " + aliases("s", `state(slug: "armenia")`, " { ...M }") + "}\n" +
+		"fragment M on State { " + aliases("m", "memberships", " { ...L }") + "}\n" +
+		"fragment L on Membership { " + aliases("r", "role", "") + "}"
+	var a answer
+	k.noSQL("an operation over the field limit", func() { a = k.query(q, nil) })
+	assert.Equal(t, []string{CodeFieldLimitExceeded}, a.codes(), a.Raw)
+	assert.Contains(t, a.firstError(), fmt.Sprintf("operation Wide selects 1463 fields, counting a fragment's fields each time it is spread, more than the limit of %d", MaxFields))
+
+	// A fragment bomb, each fragment spreading the next twice (2^40 fields in a few
+	// kilobytes), is refused at once, before validation would walk it.
+	var b strings.Builder
+	b.WriteString("query Bomb { state(slug: \"armenia\") { ...F0 } }\n")
+	for i := range 40 {
+		fmt.Fprintf(&b, "fragment F%d on State { name ...F%d ...F%d }\n", i, i+1, i+1)
+	}
+	b.WriteString("fragment F40 on State { name }\n")
+	start := time.Now()
+	k.noSQL("a fragment bomb", func() { a = k.query(b.String(), nil) })
+	assert.Less(t, time.Since(start), time.Second, "refusing a fragment bomb must be quick")
+	require.Len(t, a.Errors, 1, a.Raw)
+	assert.Contains(t, []string{CodeFieldLimitExceeded, CodeSelectionLimitExceeded}, a.codes()[0], a.Raw)
+
+	// Under the limit, fragments spread several times are fine.
+	a = k.query(`{ a: state(slug: "armenia") { ...S } b: state(slug: "russia") { ...S } } fragment S on State { name iso2 iso3 }`, nil)
+	require.Empty(t, a.Errors, a.Raw)
+}
+
+func TestDirectiveLimit(t *testing.T) {
+	k := newKit(t, Config{})
+	a := k.query(`query ($yes: Boolean = true) { __typename @include(if: $yes) @skip(if: false) }`, nil)
+	require.Empty(t, a.Errors, a.Raw)
+
+	a = k.query(`{ __typename`+strings.Repeat(" @include(if: true)", MaxDirectives+1)+` }`, nil)
+	assert.Equal(t, []string{CodeDirectiveLimitExceeded}, a.codes(), a.Raw)
+	assert.Contains(t, a.firstError(), fmt.Sprintf("field __typename carries %d directives, more than the limit of %d", MaxDirectives+1, MaxDirectives))
+}
+
+func TestCostLimit(t *testing.T) {
+	k := newKit(t, Config{})
+	for _, tc := range []struct {
+		name  string
+		query string
+		vars  map[string]any
+		cost  int
+	}{
+		{"one field", `{ __typename }`, nil, 1},
+		{"object", `{ state(slug: "armenia") { name iso2 } }`, nil, 3},
+		{"plain list", `{ state(slug: "armenia") { memberships { role } } }`, nil, 1 + 1 + ListSizeEstimate*1},
+		{"connection default page", `{ states { totalCount nodes { name } } }`, nil, 1 + 1 + (1 + 20*1)},
+		{"connection page from a variable", `query ($n: Int) { states(first: $n) { nodes { name } } }`, map[string]any{"n": 7}, 1 + (1 + 7*1)},
+		{"edges multiply, node does not", `{ states(first: 5) { edges { cursor node { name } } pageInfo { hasNextPage } } }`, nil, 1 + (1 + 5*(1+2)) + 2},
+		{"list with first", `{ search(text: "kaz", first: 3) { field node { id } } }`, nil, 1 + 3*(1+2)},
+		{"nodes by IDs", `{ nodes(ids: ["a", "b", "c"]) { id } }`, nil, 1 + 3*1},
+		{"first over the maximum counts as the maximum", `{ states(first: 1000) { nodes { name } } }`, nil, 1 + (1 + 100*1)},
+		{"fragments cost where they are spread", `{ states(first: 2) { nodes { ...S } } } fragment S on State { name slug }`, nil, 1 + (1 + 2*2)},
+		{"introspection is not multiplied", `{ __schema { types { name fields { name } } } }`, nil, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := k.query(tc.query, tc.vars)
+			assert.Equal(t, float64(tc.cost), a.Extensions["cost"].(map[string]any)["requestedQueryCost"], a.Raw)
+		})
+	}
+
+	// Pages of pages of lists multiply past the limit; nothing runs.
+	over := `{ organizations(first: 100) { nodes { events(first: 100) { nodes { participants { name } } } } } }`
+	var a answer
+	k.noSQL("a query over the cost limit", func() { a = k.query(over, nil) })
+	assert.Equal(t, http.StatusUnprocessableEntity, a.Status)
+	assert.Equal(t, []string{CodeComplexityLimitExceeded}, a.codes(), a.Raw)
+	// organizations 1 + nodes (1 + 100 × events (1 + nodes (1 + 100 × participants (1 + 10 × name 1))))
+	assert.Contains(t, a.firstError(), fmt.Sprintf("the query costs 110202, more than the limit of %d", MaxCost))
+	assert.Equal(t, map[string]any{"requestedQueryCost": float64(110202), "maximumAvailable": float64(MaxCost)}, a.Extensions["cost"])
+
+	// The same query with small pages runs.
+	a = k.query(`{ organizations(first: 10) { nodes { events(first: 10) { nodes { participants { name } } } } } }`, nil)
+	require.Empty(t, a.Errors, "%.300s", a.Raw)
+}
+
+func TestFirstOverMaximumIsBadUserInput(t *testing.T) {
+	k := newKit(t, Config{})
+	a := k.query(`{ states(first: 101) { totalCount } }`, nil)
+	require.Len(t, a.Errors, 1, a.Raw)
+	assert.Equal(t, "BAD_USER_INPUT", a.Errors[0].Extensions["code"])
+	assert.Contains(t, a.Errors[0].Message, "at most 100, got 101")
+}
+
+func TestRecursiveFragmentsAreRefused(t *testing.T) {
+	k := newKit(t, Config{})
+	var a answer
+	k.noSQL("recursive fragments", func() {
+		a = k.query(`{ state(slug: "armenia") { ...A } }
+fragment A on State { name ...B }
+fragment B on State { slug ...A }`, nil)
+	})
+	assert.Equal(t, http.StatusUnprocessableEntity, a.Status)
+	require.NotEmpty(t, a.Errors, a.Raw)
+	assert.Contains(t, a.firstError(), "Cannot spread fragment")
+	assert.False(t, a.ran())
+
+	a = k.query(`{ state(slug: "armenia") { ...A } } fragment A on State { ...A }`, nil)
+	assert.Equal(t, http.StatusUnprocessableEntity, a.Status)
+	assert.NotEmpty(t, a.Errors, a.Raw)
+}
+
+func TestDeeplyNestedInputIsRefused(t *testing.T) {
+	k := newKit(t, Config{})
+	for _, tc := range []struct {
+		name, body string
+		status     int
+	}{
+		{"nested list literal", fmt.Sprintf(`{"query": "{ nodes(ids: %s\"x\"%s) { id } }"}`, strings.Repeat("[", 5000), strings.Repeat("]", 5000)), http.StatusUnprocessableEntity},
+		{"nested object literal", fmt.Sprintf(`{"query": "{ nodes(ids: %s) { id } }"}`, strings.Repeat("{a: ", 3000)+"1"+strings.Repeat("}", 3000)), http.StatusUnprocessableEntity},
+		{"nested selections", `{"query": "` + strings.Repeat("{ a ", 3000) + strings.Repeat("}", 3000) + `"}`, http.StatusUnprocessableEntity},
+		{"nested JSON variables", `{"query": "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }", "variables": {"ids": ` + strings.Repeat("[", 200_000) + strings.Repeat("]", 200_000) + `}}`, http.StatusBadRequest},
+		{"variables nested within the JSON limit", `{"query": "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }", "variables": {"ids": ` + strings.Repeat("[", 5000) + `"x"` + strings.Repeat("]", 5000) + `}}`, http.StatusUnprocessableEntity},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var a answer
+			k.noSQL(tc.name, func() { a = k.post(tc.body) })
+			assert.Equal(t, tc.status, a.Status, "%.300s", a.Raw)
+			assert.NotEmpty(t, a.Errors, "%.300s", a.Raw)
+			assert.False(t, a.ran())
+			assert.NotEmpty(t, a.codes()[0], "%.300s", a.Raw)
+		})
+	}
+}
+
+func TestTooManyErrorsAreCounted(t *testing.T) {
+	k := newKit(t, Config{})
+	// The same response key with different arguments, 50 times each way: 2,500 conflicts.
+	var b strings.Builder
+	b.WriteString("{ ")
+	for i := range MaxSelectionFields {
+		fmt.Fprintf(&b, "s: states(first: %d) { totalCount } ", i%2)
+	}
+	b.WriteString("}")
+	a := k.query(b.String(), nil)
+	require.Len(t, a.Errors, MaxErrors+1, "%.300s", a.Raw)
+	last := a.Errors[MaxErrors]
+	assert.Equal(t, CodeTooManyErrors, last.Extensions["code"])
+	assert.Contains(t, last.Message, fmt.Sprintf("more errors are not listed: a response lists at most %d", MaxErrors))
+}
+
+func TestTimeout(t *testing.T) {
+	// A request that has no time left gets one TIMEOUT error and runs no SQL.
+	k := newKit(t, Config{Timeout: time.Nanosecond})
+	var a answer
+	k.noSQL("a request out of time", func() {
+		a = k.query(`{ states { nodes { name memberships { role } } } organizations { totalCount } }`, nil)
+	})
+	assert.Equal(t, http.StatusOK, a.Status)
+	require.Equal(t, []string{CodeTimeout}, a.codes(), a.Raw)
+	assert.Equal(t, "the request took longer than the limit of 1ns and was stopped", a.firstError())
+	assert.NotContains(t, strings.ToLower(a.Raw), "context")
+}
+
+// introspectionQuery is the query GraphiQL sends (graphql-js getIntrospectionQuery, v16).
+const introspectionQuery = `query IntrospectionQuery {
+  __schema {
+    queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name ofType { kind name } } } } } } }
+}`
+
+// TestTimeoutCancelsRunningSQL runs a search that takes tens of milliseconds on sixty times
+// the seeds, with a timeout of 5ms: the answer must come soon after the timeout, not when
+// the statement would have finished, and the connection must serve the next request.
+func TestTimeoutCancelsRunningSQL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a database sixty times the seeds")
+	}
+	g, err := seed.Load(os.DirFS("../../seeds"), "seeds")
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "graph.db")
+	require.NoError(t, sqlite.Build(context.Background(), synth.Scale(g, 60), path))
+	store, err := sqlite.Open(path, 1) // one connection: the next request must reuse it
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = store.Close() })
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	patient := &kit{t: t, store: store, handler: New(Config{Store: store, Logger: logger})}
+	const timeout = 5 * time.Millisecond
+	hasty := &kit{t: t, store: store, handler: New(Config{Store: store, Logger: logger, Timeout: timeout})}
+	const q = `{ search(text: "a", first: 100) { field snippet } }`
+
+	full := time.Hour
+	for range 3 {
+		start := time.Now()
+		a := patient.query(q, nil)
+		full = min(full, time.Since(start))
+		require.Empty(t, a.Errors, "%.300s", a.Raw)
+	}
+	if full < 3*timeout {
+		t.Skipf("the search takes only %s here: too quick to show a cancellation", full)
+	}
+
+	start := time.Now()
+	a := hasty.query(q, nil)
+	elapsed := time.Since(start)
+	require.Equal(t, []string{CodeTimeout}, a.codes(), "%.300s", a.Raw)
+	assert.Less(t, elapsed, timeout+(full-timeout)/2, "the search takes %s in full; stopped after %s", full, elapsed)
+
+	a = patient.query(`{ states { totalCount } }`, nil)
+	require.Empty(t, a.Errors, "the connection of the cancelled statement must serve again: %s", a.Raw)
+	t.Logf("search: %s in full, answered after %s with a timeout of %s", full, elapsed, timeout)
+}

@@ -1,0 +1,234 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/treatygraph/treatygraph/internal/sqlite"
+)
+
+// Observability: one access log line per request through log/slog, Prometheus metrics at
+// /metrics, and the health checks /healthz and /readyz.
+
+// requestInfo is what the GraphQL layer learns about a request, for its log line and metrics.
+type requestInfo struct {
+	mu        sync.Mutex
+	analysed  bool // the operation was parsed, validated and costed
+	operation string
+	cost      int
+	codes     []string // extensions.code of the response's errors
+}
+
+type infoKey struct{}
+
+func infoFrom(ctx context.Context) *requestInfo {
+	info, _ := ctx.Value(infoKey{}).(*requestInfo)
+	return info
+}
+
+func (i *requestInfo) setOperation(name string, cost int) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.analysed, i.operation, i.cost = true, name, cost
+}
+
+func (i *requestInfo) addCodes(codes []string) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.codes = append(i.codes, codes...)
+}
+
+// metrics are the Prometheus series of one handler, in a registry of its own so that tests
+// can build many handlers.
+type metrics struct {
+	registry   *prometheus.Registry
+	requests   *prometheus.CounterVec
+	duration   *prometheus.HistogramVec
+	cost       prometheus.Histogram
+	errorCodes *prometheus.CounterVec
+}
+
+func newMetrics(store *sqlite.Store) *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "treatygraph_http_requests_total",
+			Help: "HTTP requests answered, by route and status code.",
+		}, []string{"route", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "treatygraph_http_request_duration_seconds",
+			Help:    "Time to answer HTTP requests, by route.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route"}),
+		cost: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "treatygraph_graphql_query_cost",
+			Help:    "Computed cost of the GraphQL operations received (see extensions.cost).",
+			Buckets: []float64{1, 10, 100, 1000, 5000, 10000, 25000, 50000, MaxCost},
+		}),
+		errorCodes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "treatygraph_graphql_errors_total",
+			Help: "Errors in GraphQL responses, by extensions.code.",
+		}, []string{"code"}),
+	}
+	dataset := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "treatygraph_dataset_info",
+		Help:        "Always 1; its label is the dataset version, the hash of the seeds the database was built from.",
+		ConstLabels: prometheus.Labels{"version": store.Version()},
+	})
+	dataset.Set(1)
+	m.registry.MustRegister(m.requests, m.duration, m.cost, m.errorCodes, dataset,
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "treatygraph_sql_statements_total",
+			Help: "SQL statements the store has run since it was opened.",
+		}, func() float64 { return float64(store.Statements()) }),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return m
+}
+
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// statusWriter remembers the status code and size written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe writes one log line per request and records its metrics. The route is the
+// pattern the mux matched, so that arbitrary paths do not make new series.
+func observe(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		info := &requestInfo{}
+		sw := &statusWriter{ResponseWriter: w}
+		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
+		next.ServeHTTP(sw, r)
+		elapsed := time.Since(start)
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		route := r.Pattern // set by the mux on this request
+		if route == "" {
+			route = "unmatched"
+		}
+		m.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
+		m.duration.WithLabelValues(route).Observe(elapsed.Seconds())
+
+		attrs := []slog.Attr{
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status), slog.Duration("duration", elapsed), slog.Int("bytes", sw.bytes),
+		}
+		info.mu.Lock()
+		if info.analysed {
+			m.cost.Observe(float64(info.cost))
+			attrs = append(attrs, slog.String("operation", info.operation), slog.Int("cost", info.cost))
+		}
+		for _, code := range info.codes {
+			m.errorCodes.WithLabelValues(code).Inc()
+		}
+		if len(info.codes) > 0 {
+			attrs = append(attrs, slog.Any("errors", slices.Compact(slices.Sorted(slices.Values(info.codes)))))
+		}
+		info.mu.Unlock()
+		logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+	})
+}
+
+// recoverPanics answers 500 when a handler panics, logging the panic, instead of dropping
+// the connection. Panics in resolvers are recovered by gqlgen and never reach here.
+func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				logger.ErrorContext(r.Context(), "panic while serving", "path", r.URL.Path,
+					"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				w.Header().Set("Content-Type", "application/json; charset=utf-8")
+				w.WriteHeader(http.StatusInternalServerError)
+				_, _ = w.Write([]byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// healthz answers whether the process serves and its database answers.
+func healthz(store *sqlite.Store) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := store.Ping(r.Context()); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintf(w, "ok %s\n", store.Version())
+	}
+}
+
+// ReadyTimeout bounds the query /readyz sends to the store.
+const ReadyTimeout = 2 * time.Second
+
+// readyz answers whether the server can answer queries: whether the store answers a ping
+// within ReadyTimeout.
+func readyz(store *sqlite.Store) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), ReadyTimeout)
+		defer cancel()
+		w.Header().Set("Cache-Control", "no-store")
+		if err := store.Ping(ctx); err != nil {
+			http.Error(w, "not ready: database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintf(w, "ready %s\n", store.Version())
+	}
+}
+
+// errorCodes lists the extensions.code of a response's errors.
+func errorCodes(resp *graphql.Response) []string {
+	var codes []string
+	for _, e := range resp.Errors {
+		if code, ok := e.Extensions["code"].(string); ok {
+			codes = append(codes, code)
+		} else {
+			codes = append(codes, "NONE")
+		}
+	}
+	return codes
+}

@@ -1,0 +1,263 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// jsonTransport is how GraphQL requests reach the executor: a JSON object in the body of a
+// POST with Content-Type application/json, or the same fields in the query string of a GET
+// (queries only; answers carry ETag and Cache-Control, see cache.go). Everything else is
+// refused with a GraphQL error and a 4xx status:
+//
+//   - form-encoded, multipart and other bodies (415): browsers send them cross-site without
+//     a preflight, so they would allow cross-site request forgery;
+//   - bodies over MaxBodyBytes (413);
+//   - batches, JSON arrays of operations (400): one operation per request keeps the limits
+//     per request meaningful and GET answers cacheable; HTTP/2 makes batching unnecessary;
+//   - mutations and subscriptions over GET (405), and methods other than GET and POST (405).
+//
+// OPTIONS and HEAD are left to gqlgen's Options transport.
+type jsonTransport struct {
+	cache   httpCache
+	timeout time.Duration
+}
+
+var _ graphql.Transport = jsonTransport{}
+
+func (jsonTransport) Supports(r *http.Request) bool {
+	return r.Method != http.MethodOptions && r.Method != http.MethodHead
+}
+
+func (t jsonTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	ctx := r.Context()
+	contentType := responseContentType(r)
+	start := graphql.Now()
+	var params *graphql.RawParams
+	var status int
+	var err *gqlerror.Error
+	switch r.Method {
+	case http.MethodGet:
+		params, status, err = paramsFromURL(r.URL.RawQuery)
+	case http.MethodPost:
+		params, status, err = paramsFromBody(w, r)
+	default:
+		w.Header().Set("Allow", "GET, POST, OPTIONS")
+		status, err = http.StatusMethodNotAllowed, refusal(CodeMethodNotAllowed,
+			"method %s is not allowed on the GraphQL endpoint: send queries with GET or POST", r.Method)
+	}
+	if err != nil {
+		write(w, contentType, status, exec.DispatchError(ctx, gqlerror.List{err}))
+		return
+	}
+	params.Headers = r.Header
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+
+	isGET := r.Method == http.MethodGet
+	var etag string
+	if isGET {
+		w.Header().Add("Vary", "Accept")
+		etag = t.cache.etag(params, contentType)
+		if etagMatches(r.Header.Get("If-None-Match"), etag) {
+			t.cache.setCacheable(w.Header(), etag)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+
+	opCtx, errs := exec.CreateOperationContext(ctx, params)
+	if errs != nil {
+		if isGET {
+			noStore(w.Header())
+		}
+		resp := exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
+		write(w, contentType, requestErrorStatus(errs, contentType), resp)
+		return
+	}
+	if isGET && opCtx.Operation.Operation != ast.Query {
+		noStore(w.Header())
+		w.Header().Set("Allow", "POST")
+		err := refusal(CodeMethodNotAllowed, "GET requests may only run queries: send this %s with POST", opCtx.Operation.Operation)
+		write(w, contentType, http.StatusMethodNotAllowed, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), gqlerror.List{err}))
+		return
+	}
+
+	responses, ctx := exec.DispatchOperation(ctx, opCtx)
+	resp := responses(ctx)
+	if resp == nil {
+		// The executor answers nothing when the request's context ended before it began.
+		resp = exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), gqlerror.List{timeoutError(t.timeout)})
+	}
+	if isGET {
+		if len(resp.Errors) == 0 {
+			t.cache.setCacheable(w.Header(), etag)
+		} else {
+			noStore(w.Header())
+		}
+	}
+	write(w, contentType, http.StatusOK, resp)
+}
+
+// paramsFromURL reads query, operationName, variables and extensions from a query string.
+func paramsFromURL(rawQuery string) (*graphql.RawParams, int, *gqlerror.Error) {
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return nil, http.StatusBadRequest, refusal(CodeBadRequest, "the query string is malformed: %v", err)
+	}
+	p := &graphql.RawParams{Query: q.Get("query"), OperationName: q.Get("operationName")}
+	for _, f := range []struct {
+		name string
+		dst  *map[string]any
+	}{{"variables", &p.Variables}, {"extensions", &p.Extensions}} {
+		if s := q.Get(f.name); s != "" {
+			if err := decodeObject([]byte(s), f.dst); err != nil {
+				return nil, http.StatusBadRequest, refusal(CodeBadRequest, "the %s parameter must be a JSON object: %s", f.name, err)
+			}
+		}
+	}
+	return p, 0, nil
+}
+
+// paramsFromBody reads a JSON POST body of at most MaxBodyBytes.
+func paramsFromBody(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, int, *gqlerror.Error) {
+	given := r.Header.Get("Content-Type")
+	if mediaType, _, err := mime.ParseMediaType(given); err != nil || mediaType != "application/json" {
+		if given == "" {
+			given = "none"
+		} else {
+			given = fmt.Sprintf("%q", given)
+		}
+		return nil, http.StatusUnsupportedMediaType, refusal(CodeUnsupportedMediaType,
+			"POST bodies must be JSON sent with Content-Type: application/json, got %s (form and multipart bodies are refused: browsers send them cross-site without asking)", given)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, http.StatusRequestEntityTooLarge, refusal(CodeRequestTooLarge,
+				"the request body is larger than the limit of %d bytes (1 MiB)", MaxBodyBytes)
+		}
+		return nil, http.StatusBadRequest, refusal(CodeBadRequest, "the request body could not be read")
+	}
+	switch trimmed := bytes.TrimLeft(body, " \t\r\n"); {
+	case len(trimmed) == 0:
+		return nil, http.StatusBadRequest, refusal(CodeBadRequest, `the request body is empty: send a JSON object such as {"query": "{ states { totalCount } }"}`)
+	case trimmed[0] == '[':
+		return nil, http.StatusBadRequest, refusal(CodeBatchingNotSupported,
+			"batched requests (a JSON array of operations) are not supported: send each operation in its own request")
+	}
+	var fields map[string]json.RawMessage
+	if err := decodeObject(body, &fields); err != nil {
+		return nil, http.StatusBadRequest, refusal(CodeBadRequest, "the request body must be a JSON object: %s", err)
+	}
+	p := &graphql.RawParams{}
+	for _, f := range []struct {
+		name string
+		dst  any
+	}{{"query", &p.Query}, {"operationName", &p.OperationName}, {"variables", &p.Variables}, {"extensions", &p.Extensions}} {
+		raw, ok := fields[f.name]
+		if !ok {
+			continue
+		}
+		if err := decodeField(raw, f.dst); err != nil {
+			kind := "a string"
+			if _, isMap := f.dst.(*map[string]any); isMap {
+				kind = "a JSON object"
+			}
+			return nil, http.StatusBadRequest, refusal(CodeBadRequest, "%q in the request body must be %s or null", f.name, kind)
+		}
+	}
+	return p, 0, nil
+}
+
+// decodeObject decodes one JSON object, numbers kept as json.Number as gqlgen expects, and
+// nothing after it. Its errors describe the JSON, never Go types.
+func decodeObject(b []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(dst); err != nil {
+		var syntax *json.SyntaxError
+		switch {
+		case errors.As(err, &syntax):
+			return fmt.Errorf("invalid JSON at byte %d: %s", syntax.Offset, syntax.Error())
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			return errors.New("the JSON ends too early")
+		default:
+			return errors.New("not a JSON object")
+		}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("more follows the JSON object")
+	}
+	return nil
+}
+
+func decodeField(raw json.RawMessage, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	return dec.Decode(dst)
+}
+
+// requestErrorStatus is the status of a request refused before execution: 422 (400 for
+// application/graphql-response+json) for parse, validation and limit errors, as gqlgen does,
+// and 200 for the others (a persisted query not found, which clients answer by sending the
+// query).
+func requestErrorStatus(errs gqlerror.List, contentType string) int {
+	if errcode.GetErrorKind(errs) != errcode.KindProtocol {
+		return http.StatusOK
+	}
+	if contentType == graphqlResponseJSON {
+		return http.StatusBadRequest
+	}
+	return http.StatusUnprocessableEntity
+}
+
+const graphqlResponseJSON = "application/graphql-response+json"
+
+// responseContentType picks application/json unless the client accepts only the GraphQL
+// response media type.
+func responseContentType(r *http.Request) string {
+	accept := r.Header.Get("Accept")
+	if accept == "" {
+		return "application/json"
+	}
+	for part := range strings.SplitSeq(accept, ",") {
+		mediaType, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		switch mediaType {
+		case "application/json", "application/*", "*/*":
+			return "application/json"
+		case graphqlResponseJSON:
+			return graphqlResponseJSON
+		}
+	}
+	return "application/json"
+}
+
+// write sends a GraphQL response as JSON.
+func write(w http.ResponseWriter, contentType string, status int, resp *graphql.Response) {
+	b, err := json.Marshal(resp)
+	if err != nil {
+		// Only a resolver returning a value JSON cannot hold gets here.
+		status = http.StatusInternalServerError
+		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+	}
+	w.Header().Set("Content-Type", contentType+"; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
