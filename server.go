@@ -91,8 +91,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 const usage = `treatygraph serves a knowledge graph of states, alliances and treaties over GraphQL.
 
 Usage:
-  treatygraph [serve] [-addr host:port] [-db FILE] [-seeds DIR]
-        serve the graph: GraphiQL at /, the API at /graphql, health at /healthz
+  treatygraph [serve] [-addr host:port] [-db FILE] [-seeds DIR] [-conns N]
+                    [-cors-origins LIST] [-timeout D] [-cache-max-age D]
+                    [-trusted-documents FILE]
+        serve the graph: GraphiQL at /, the API at /graphql, exports at /export/,
+        /healthz, /readyz and Prometheus metrics at /metrics
   treatygraph build -o FILE [-seeds DIR]
         write the SQLite database built from the seeds to FILE
   treatygraph validate [-seeds DIR]
