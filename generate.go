@@ -68,10 +68,10 @@ func checkOutputDir(dir string) error {
 		return nil
 	})
 	if err != nil && !os.IsNotExist(err) {
-		return fmt.Errorf("generate: %w", err)
+		return err
 	}
 	if len(others) > 0 {
-		return fmt.Errorf("generate: %s already holds other seed files (%s); choose an empty directory", dir, strings.Join(others, ", "))
+		return fmt.Errorf("%s already holds other seed files (%s); choose an empty directory", dir, strings.Join(others, ", "))
 	}
 	return nil
 }

@@ -52,6 +52,13 @@ type options struct {
 
 func run() error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "usage: go run ./internal/load [-scale 1,100,1000] [-duration 5s] [-concurrency 1,8,32] [-queries lookup,page]\n\n"+
+			"Serves each scale of the data on 127.0.0.1 with the real handler and with a handler that\n"+
+			"returns the same responses precomputed, drives each canonical query against both, and\n"+
+			"prints a Markdown table. Run it from inside the repository.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	scales := fs.String("scale", "1,100,1000", "comma-separated scales of the data: 1 is the seeds, N is N times their size")
 	conc := fs.String("concurrency", "1,8,32", "comma-separated numbers of clients sending requests at once")
 	queries := fs.String("queries", "", "comma-separated canonical queries to run (default all: lookup,two-hop,three-hop,page,search,path,page-all)")

@@ -71,6 +71,9 @@ func Build(ctx context.Context, g *kg.Graph, path string) (err error) {
 	if _, err := tx.ExecContext(ctx, "INSERT INTO search(search) VALUES ('optimize')"); err != nil {
 		return fmt.Errorf("build: optimize search index: %w", err)
 	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) SELECT 'max_event_span', CAST(COALESCE(MAX(hi - lo), 0) AS TEXT) FROM events"); err != nil {
+		return fmt.Errorf("build: event span: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, "ANALYZE"); err != nil {
 		return fmt.Errorf("build: analyze: %w", err)
 	}

@@ -18,8 +18,9 @@ func (s *Store) CitationsByFacts(ctx context.Context, facts []string) (map[strin
 
 // CitationsByKeys loads footnotes by key ("csto-article/6").
 func (s *Store) CitationsByKeys(ctx context.Context, keys []string) (map[string]*kg.Citation, error) {
-	return scanKeyed[kg.Citation](s.query(ctx, `SELECT document || '/' || number, data FROM citations
-		WHERE document || '/' || number IN (SELECT value FROM json_each(?))`, keysJSON(keys)))
+	return scanKeyed[kg.Citation](s.query(ctx, `SELECT j.value, c.data FROM json_each(?) j
+		JOIN citations c ON c.document = substr(j.value, 1, instr(j.value, '/') - 1)
+			AND c.number = CAST(substr(j.value, instr(j.value, '/') + 1) AS INTEGER)`, keysJSON(keys)))
 }
 
 // docCitationsOrder names the ordering of one document's footnotes, for its cursors.
@@ -87,8 +88,10 @@ func (s *Store) CountCitationsByDocuments(ctx context.Context, docs []string) (m
 // FactsByCitations loads, for each footnote key ("csto-article/6"), the refs of the facts it
 // supports.
 func (s *Store) FactsByCitations(ctx context.Context, keys []string) (map[string][]kg.Ref, error) {
-	rows, err := s.query(ctx, `SELECT document || '/' || number AS k, fact FROM fact_citations
-		WHERE k IN (SELECT value FROM json_each(?)) ORDER BY k, fact`, keysJSON(keys))
+	rows, err := s.query(ctx, `SELECT j.value AS k, fc.fact FROM json_each(?) j
+		JOIN fact_citations fc ON fc.document = substr(j.value, 1, instr(j.value, '/') - 1)
+			AND fc.number = CAST(substr(j.value, instr(j.value, '/') + 1) AS INTEGER)
+		ORDER BY k, fc.fact`, keysJSON(keys))
 	if err != nil {
 		return nil, err
 	}

@@ -185,7 +185,10 @@ type EventQuery struct {
 func (q EventQuery) where() cond {
 	var cs []cond
 	if q.From != nil {
-		cs = append(cs, cond{"e.hi >= ?", []any{q.From.First()}})
+		// hi - lo never exceeds the longest event's span, so the bound on lo follows from the
+		// one on hi; it lets the date index start near the first event that can match.
+		cs = append(cs, cond{"e.hi >= ? AND e.lo >= ? - COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'max_event_span'), 99999999)",
+			[]any{q.From.First(), q.From.First()}})
 	}
 	if q.To != nil {
 		cs = append(cs, cond{"e.lo <= ?", []any{q.To.Last()}})

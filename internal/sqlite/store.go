@@ -37,14 +37,15 @@ const maxPrepared = 512
 // and renames it into place), so it is opened immutable: SQLite then takes no file locks
 // and never checks whether another process changed the file, which it otherwise does at the
 // start of every statement. It is also mapped into memory (up to 2 GiB) so that reads do
-// not copy pages, gets a 64 MiB page cache per connection, and sorts in memory.
+// not copy pages (with the whole file mapped, SQLite's own page cache holds little), and
+// sorts in memory.
 func Open(path string, conns int) (*Store, error) {
 	if conns < 1 {
 		conns = 1
 	}
 	dsn := "file:" + url.PathEscape(path) + "?mode=ro&immutable=1" +
 		"&_pragma=query_only(1)&_pragma=foreign_keys(1)&_pragma=temp_store(memory)" +
-		"&_pragma=cache_size(-65536)&_pragma=mmap_size(2147418112)"
+		"&_pragma=cache_size(-16000)&_pragma=mmap_size(2147418112)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -1,6 +1,7 @@
 package synth_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -96,7 +97,7 @@ func TestScaleKeepsShape(t *testing.T) {
 	}
 	for _, o := range g.Organizations {
 		for i := 1; i < 5; i++ {
-			assert.Equal(t, perOrg[o.Slug], perOrg[o.Slug+"-c"+string(rune('0'+i))], o.Slug)
+			assert.Equal(t, perOrg[o.Slug], perOrg[fmt.Sprintf("%s-c%d", o.Slug, i)], o.Slug)
 		}
 	}
 	acronyms := map[string]bool{}

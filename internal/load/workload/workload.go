@@ -189,7 +189,6 @@ type DB struct {
 	Built time.Duration
 	// Bytes is the size of the file.
 	Bytes int64
-	Graph *kg.Graph
 }
 
 // Database returns a database of base scaled n times with rand seed rnd, kept in dir. A
@@ -216,7 +215,7 @@ func Database(ctx context.Context, root string, base *kg.Graph, n int, rnd uint6
 	if err := sqlite.Build(ctx, g, path); err != nil {
 		return nil, err
 	}
-	db.Built, db.Graph = time.Since(start), g
+	db.Built = time.Since(start)
 	if info, err := os.Stat(path); err == nil {
 		db.Bytes = info.Size()
 	}

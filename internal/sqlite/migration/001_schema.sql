@@ -45,6 +45,10 @@ CREATE TABLE actors (
 ) STRICT;
 CREATE INDEX actors_kind_name ON actors (kind, name, slug);
 CREATE INDEX actors_parent ON actors (parent, name);
+-- Lookups by code ignore case (state(iso2: "am")), so they need indexes that do too.
+CREATE INDEX actors_acronym_nocase ON actors (acronym COLLATE NOCASE);
+CREATE INDEX actors_iso2_nocase ON actors (iso2 COLLATE NOCASE);
+CREATE INDEX actors_iso3_nocase ON actors (iso3 COLLATE NOCASE);
 
 CREATE TABLE places (
   slug  TEXT PRIMARY KEY,
@@ -98,6 +102,7 @@ CREATE TABLE events (
   data    TEXT NOT NULL
 ) STRICT;
 CREATE INDEX events_date ON events (lo, slug);
+CREATE INDEX events_hi ON events (hi, lo);
 CREATE INDEX events_kind ON events (kind, lo, slug);
 
 -- Who or what an event involves: participants ("Organization:csto"), people and its place,
