@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -136,7 +137,9 @@ func observe(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
 		start := time.Now()
 		info := &requestInfo{}
 		sw := &statusWriter{ResponseWriter: w}
-		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
+		var statements atomic.Int64
+		ctx := sqlite.WithCounter(context.WithValue(r.Context(), infoKey{}, info), &statements)
+		r = r.WithContext(ctx)
 		next.ServeHTTP(sw, r)
 		elapsed := time.Since(start)
 		if sw.status == 0 {
@@ -152,6 +155,7 @@ func observe(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
 		attrs := []slog.Attr{
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status), slog.Duration("duration", elapsed), slog.Int("bytes", sw.bytes),
+			slog.Int64("sql", statements.Load()),
 		}
 		info.mu.Lock()
 		if info.analysed {

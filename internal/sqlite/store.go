@@ -82,9 +82,17 @@ func (s *Store) Statements() int64 { return s.statements.Load() }
 
 type counterKey struct{}
 
-// WithCounter returns a context in which the store counts the statements it runs into n.
+// counters is the chain of counters a context carries, innermost first.
+type counters struct {
+	n      *atomic.Int64
+	parent *counters
+}
+
+// WithCounter returns a context in which the store counts the statements it runs into n,
+// as well as into any counter the context already carries (the access log's and a test's).
 func WithCounter(ctx context.Context, n *atomic.Int64) context.Context {
-	return context.WithValue(ctx, counterKey{}, n)
+	parent, _ := ctx.Value(counterKey{}).(*counters)
+	return context.WithValue(ctx, counterKey{}, &counters{n: n, parent: parent})
 }
 
 // query runs one statement, counting it. Each SQL text is prepared once and its statement
@@ -92,8 +100,8 @@ func WithCounter(ctx context.Context, n *atomic.Int64) context.Context {
 // ones.
 func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	s.statements.Add(1)
-	if n, ok := ctx.Value(counterKey{}).(*atomic.Int64); ok {
-		n.Add(1)
+	for c, _ := ctx.Value(counterKey{}).(*counters); c != nil; c = c.parent {
+		c.n.Add(1)
 	}
 	st, err := s.prepare(ctx, q)
 	if err != nil {
