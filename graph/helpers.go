@@ -295,6 +295,19 @@ func checkStintArgs(during *kg.DateRange, filter *kg.MembershipFilter) error {
 	return checkRange("during", during)
 }
 
+// stintsOf loads the stints of one actor with a loader and keeps those that match the
+// arguments, which are checked before anything is loaded.
+func stintsOf(ctx context.Context, ld loader[[]*kg.Membership], slug string, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
+	if err := checkStintArgs(during, filter); err != nil {
+		return nil, err
+	}
+	ms, err := list(ctx, ld, slug)
+	if err != nil {
+		return nil, err
+	}
+	return selectStints(ms, at, roles, during, filter)
+}
+
 // selectStints keeps the stints that cover at, overlap during, are in one of roles and match
 // filter (each when given); checkStintArgs has checked the arguments.
 func selectStints(ms []*kg.Membership, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {

@@ -108,25 +108,11 @@ func (r *organizationResolver) Bodies(ctx context.Context, obj *kg.Organization)
 }
 
 func (r *organizationResolver) Memberships(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
-	if err := checkStintArgs(during, filter); err != nil {
-		return nil, err
-	}
-	ms, err := list(ctx, membershipsOfL, obj.Slug)
-	if err != nil {
-		return nil, err
-	}
-	return selectStints(ms, at, roles, during, filter)
+	return stintsOf(ctx, membershipsOfL, obj.Slug, at, roles, during, filter)
 }
 
 func (r *organizationResolver) Members(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
-	if err := checkStintArgs(during, filter); err != nil {
-		return nil, err
-	}
-	ms, err := list(ctx, membersOfL, obj.Slug)
-	if err != nil {
-		return nil, err
-	}
-	return selectStints(ms, at, roles, during, filter)
+	return stintsOf(ctx, membersOfL, obj.Slug, at, roles, during, filter)
 }
 
 func (r *organizationResolver) Leaders(ctx context.Context, obj *kg.Organization, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error) {
@@ -467,14 +453,7 @@ func (r *sourceResolver) Citations(ctx context.Context, obj *kg.Source) ([]*kg.C
 }
 
 func (r *stateResolver) Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
-	if err := checkStintArgs(during, filter); err != nil {
-		return nil, err
-	}
-	ms, err := list(ctx, membershipsOfL, obj.Slug)
-	if err != nil {
-		return nil, err
-	}
-	return selectStints(ms, at, roles, during, filter)
+	return stintsOf(ctx, membershipsOfL, obj.Slug, at, roles, during, filter)
 }
 
 func (r *stateResolver) Organizations(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange) ([]*kg.Organization, error) {
