@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"os"
 	"sync"
 	"sync/atomic"
 
@@ -42,6 +43,9 @@ const maxPrepared = 512
 func Open(path string, conns int) (*Store, error) {
 	if conns < 1 {
 		conns = 1
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	dsn := "file:" + url.PathEscape(path) + "?mode=ro&immutable=1" +
 		"&_pragma=query_only(1)&_pragma=foreign_keys(1)&_pragma=temp_store(memory)" +
