@@ -42,7 +42,7 @@ func (l *logBuffer) String() string {
 
 // openSeedStore builds the project's real seeds into a database under t.TempDir and opens it.
 // The store is closed when the test ends (closing it twice is harmless).
-func openSeedStore(t *testing.T) (*sqlite.Store, string) {
+func openSeedStore(t testing.TB) (*sqlite.Store, string) {
 	t.Helper()
 	g, err := seed.Load(os.DirFS("../../seeds"), "seeds")
 	require.NoError(t, err)

@@ -1,21 +1,17 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
 
@@ -31,13 +27,7 @@ type kit struct {
 // and Logger filled in when empty).
 func newKit(t testing.TB, cfg Config) *kit {
 	t.Helper()
-	g, err := seed.Load(os.DirFS("../../seeds"), "seeds")
-	require.NoError(t, err)
-	path := filepath.Join(t.TempDir(), "graph.db")
-	require.NoError(t, sqlite.Build(context.Background(), g, path))
-	store, err := sqlite.Open(path, 2)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = store.Close() })
+	store, _ := openSeedStore(t)
 	cfg.Store = store
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
