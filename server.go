@@ -170,9 +170,12 @@ func (c *validateCommand) Run(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "ok: %d documents, %d citations, %d states, %d organizations, %d places, %d people, %d positions, %d memberships, %d events, %d quotes, %d figures, %d provisions (version %s)\n",
+	for _, n := range g.Notices {
+		fmt.Fprintf(c.stderr, "notice: %s\n", n)
+	}
+	fmt.Fprintf(c.stdout, "ok: %d documents, %d citations, %d states, %d organizations, %d places, %d people, %d positions, %d memberships, %d events, %d quotes, %d figures, %d provisions, %d notices (version %s)\n",
 		len(g.Documents), len(g.Citations), len(g.States), len(g.Organizations), len(g.Places), len(g.People),
-		len(g.Positions), len(g.Memberships), len(g.Events), len(g.Quotes), len(g.Figures), len(g.Provisions), g.Version)
+		len(g.Positions), len(g.Memberships), len(g.Events), len(g.Quotes), len(g.Figures), len(g.Provisions), len(g.Notices), g.Version)
 	return nil
 }
 
@@ -247,7 +250,11 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		if err := sqlite.Build(ctx, g, path); err != nil {
 			return err
 		}
-		logger.Info("built database from seeds", "path", path, "version", g.Version, "duration", time.Since(start))
+		logger.Info("built database from seeds", "path", path, "version", g.Version, "duration", time.Since(start),
+			"notices", len(g.Notices))
+		if len(g.Notices) > 0 {
+			logger.Info("the seeds hold odd but kept dataset records; `treatygraph validate` lists them", "first", g.Notices[0])
+		}
 	} else if *dir != "" {
 		return fmt.Errorf("serve: give -db or -seeds, not both")
 	}

@@ -156,7 +156,7 @@ func intersect(a, b kg.Period) *kg.Period {
 	return p
 }
 
-func (r *queryResolver) sharedOrganizations(ctx context.Context, a, b string, at *kg.Date, organization *string) ([]*model.SharedOrganization, error) {
+func (r *queryResolver) sharedOrganizations(ctx context.Context, a, b string, at *kg.Date, organization *string, roles []kg.MembershipRole, source *string) ([]*model.SharedOrganization, error) {
 	sa, err := actorSlug("sharedOrganizations: a", a)
 	if err != nil {
 		return nil, err
@@ -165,12 +165,18 @@ func (r *queryResolver) sharedOrganizations(ctx context.Context, a, b string, at
 	if err != nil {
 		return nil, err
 	}
+	doc, err := sourceArg(ctx, r.Store, "sharedOrganizations: source", source)
+	if err != nil {
+		return nil, err
+	}
 	lists, err := membershipsOfL.loadMany(ctx, sa, sb)
 	if err != nil {
 		return nil, err
 	}
+	lists[0], lists[1] = kg.StintsAsStated(lists[0], doc), kg.StintsAsStated(lists[1], doc)
 	keep := func(m *kg.Membership) bool {
-		return (organization == nil || m.OrganizationSlug == *organization) && (at == nil || m.Period().Covers(at.PartialDate))
+		return (organization == nil || m.OrganizationSlug == *organization) && (at == nil || m.Period().Covers(at.PartialDate)) &&
+			(len(roles) == 0 || slices.Contains(roles, m.Role))
 	}
 	var out []*model.SharedOrganization
 	byOrg := map[string]*model.SharedOrganization{}
@@ -341,9 +347,12 @@ func (r *queryResolver) eventCounts(ctx context.Context, groupBy []model.EventGr
 	return out, nil
 }
 
-func (r *queryResolver) membershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter) ([]*model.MembershipCount, error) {
+// maxCountYears bounds the years one count by year may span.
+const maxCountYears = 300
+
+func (r *queryResolver) membershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter, from, to *kg.Date, source *string) ([]*model.MembershipCount, error) {
 	if len(groupBy) == 0 {
-		return nil, kg.Errorf(kg.BadUserInput, "membershipCounts: groupBy needs ORGANIZATION, ROLE or both")
+		return nil, kg.Errorf(kg.BadUserInput, "membershipCounts: groupBy needs YEAR, ORGANIZATION, MEMBER and/or ROLE")
 	}
 	if err := kg.CheckFilter("membershipCounts: filter", filter); err != nil {
 		return nil, err
@@ -353,7 +362,27 @@ func (r *queryResolver) membershipCounts(ctx context.Context, groupBy []model.Me
 			return nil, err
 		}
 	}
-	groups, err := r.Store.CountMembershipsBy(ctx, filter, slices.Contains(groupBy, model.MembershipGroupByOrganization), slices.Contains(groupBy, model.MembershipGroupByRole))
+	q := sqlite.MembershipCountQuery{Filter: filter,
+		ByYear: slices.Contains(groupBy, model.MembershipGroupByYear), ByOrganization: slices.Contains(groupBy, model.MembershipGroupByOrganization),
+		ByMember: slices.Contains(groupBy, model.MembershipGroupByMember), ByRole: slices.Contains(groupBy, model.MembershipGroupByRole)}
+	switch {
+	case q.ByYear && (from == nil || to == nil):
+		return nil, kg.Errorf(kg.BadUserInput, "membershipCounts: groupBy YEAR needs from and to (the first and last year to count)")
+	case !q.ByYear && (from != nil || to != nil):
+		return nil, kg.Errorf(kg.BadUserInput, "membershipCounts: from and to bound the years of groupBy YEAR; to keep stints of a period, use filter: {during: ...}")
+	case q.ByYear && to.Year < from.Year:
+		return nil, kg.Errorf(kg.BadUserInput, "membershipCounts: to (%s) is before from (%s)", to.ISO(), from.ISO())
+	case q.ByYear && to.Year-from.Year >= maxCountYears:
+		return nil, kg.Errorf(kg.BadUserInput, "membershipCounts: from %d to %d spans more than %d years", from.Year, to.Year, maxCountYears)
+	}
+	if q.ByYear {
+		q.From, q.To = from.Year, to.Year
+	}
+	var err error
+	if q.Source, err = sourceArg(ctx, r.Store, "membershipCounts: source", source); err != nil {
+		return nil, err
+	}
+	groups, err := r.Store.CountMembershipsBy(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -362,18 +391,25 @@ func (r *queryResolver) membershipCounts(ctx context.Context, groupBy []model.Me
 		if g.Organization != nil {
 			slugs = append(slugs, *g.Organization)
 		}
+		if g.Member != nil {
+			slugs = append(slugs, *g.Member)
+		}
 	}
-	orgs, err := actorsL.loadMany(ctx, slugs...)
+	actors, err := actorsL.loadMany(ctx, slugs...)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.MembershipCount, len(groups))
-	oi := 0
+	ai := 0
 	for i, g := range groups {
-		out[i] = &model.MembershipCount{Role: g.Role, Count: g.Count}
+		out[i] = &model.MembershipCount{Year: g.Year, Role: g.Role, Count: g.Count}
 		if g.Organization != nil {
-			out[i].Organization = asOrganization(orgs[oi])
-			oi++
+			out[i].Organization = asOrganization(actors[ai])
+			ai++
+		}
+		if g.Member != nil {
+			out[i].Member = actors[ai]
+			ai++
 		}
 	}
 	return out, nil

@@ -88,15 +88,25 @@ type ComplexityRoot struct {
 
 	Document struct {
 		AccessedVia func(childComplexity int) int
+		Authors     func(childComplexity int) int
 		Citations   func(childComplexity int, first *int, after *string) int
+		CoversUntil func(childComplexity int) int
+		Doi         func(childComplexity int) int
 		ID          func(childComplexity int) int
+		Issue       func(childComplexity int) int
 		Language    func(childComplexity int) int
 		Licence     func(childComplexity int) int
 		Note        func(childComplexity int) int
+		Pages       func(childComplexity int) int
+		Published   func(childComplexity int) int
+		PublishedIn func(childComplexity int) int
 		Publisher   func(childComplexity int) int
 		Sections    func(childComplexity int) int
 		Slug        func(childComplexity int) int
 		Title       func(childComplexity int) int
+		URL         func(childComplexity int) int
+		Version     func(childComplexity int) int
+		Volume      func(childComplexity int) int
 	}
 
 	DocumentSection struct {
@@ -147,17 +157,20 @@ type ComplexityRoot struct {
 	}
 
 	Membership struct {
-		Citations    func(childComplexity int) int
-		End          func(childComplexity int) int
-		EndReason    func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Member       func(childComplexity int) int
-		Note         func(childComplexity int) int
-		Organization func(childComplexity int) int
-		Role         func(childComplexity int) int
-		Slug         func(childComplexity int) int
-		Source       func(childComplexity int) int
-		Start        func(childComplexity int) int
+		Citations     func(childComplexity int) int
+		Claims        func(childComplexity int) int
+		Disagreements func(childComplexity int) int
+		Disputed      func(childComplexity int) int
+		End           func(childComplexity int) int
+		EndReason     func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Member        func(childComplexity int) int
+		Note          func(childComplexity int) int
+		Organization  func(childComplexity int) int
+		Role          func(childComplexity int) int
+		Slug          func(childComplexity int) int
+		Source        func(childComplexity int) int
+		Start         func(childComplexity int) int
 	}
 
 	MembershipChange struct {
@@ -172,10 +185,38 @@ type ComplexityRoot struct {
 		Source       func(childComplexity int) int
 	}
 
+	MembershipClaim struct {
+		Accuracy   func(childComplexity int) int
+		AsOf       func(childComplexity int) int
+		End        func(childComplexity int) int
+		EndRange   func(childComplexity int) int
+		EndReason  func(childComplexity int) int
+		Note       func(childComplexity int) int
+		Role       func(childComplexity int) int
+		Source     func(childComplexity int) int
+		Start      func(childComplexity int) int
+		StartRange func(childComplexity int) int
+		Years      func(childComplexity int) int
+	}
+
+	MembershipConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
 	MembershipCount struct {
 		Count        func(childComplexity int) int
+		Member       func(childComplexity int) int
 		Organization func(childComplexity int) int
 		Role         func(childComplexity int) int
+		Year         func(childComplexity int) int
+	}
+
+	MembershipEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	MilitaryStrength struct {
@@ -216,23 +257,32 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Acronym      func(childComplexity int) int
-		Aliases      func(childComplexity int) int
-		Bodies       func(childComplexity int) int
-		Events       func(childComplexity int, first *int, after *string) int
-		Founded      func(childComplexity int) int
-		Headquarters func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Leaders      func(childComplexity int, at *kg.Date, during *kg.DateRange) int
-		Members      func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) int
-		Memberships  func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) int
-		NameIn       func(childComplexity int, lang *string) int
-		Names        func(childComplexity int) int
-		Parent       func(childComplexity int) int
-		Provisions   func(childComplexity int) int
-		Slug         func(childComplexity int) int
-		Source       func(childComplexity int) int
-		Type         func(childComplexity int) int
+		Acronym                func(childComplexity int) int
+		Aliases                func(childComplexity int) int
+		Bodies                 func(childComplexity int) int
+		CowKey                 func(childComplexity int) int
+		CowNumber              func(childComplexity int) int
+		EndReason              func(childComplexity int) int
+		Ended                  func(childComplexity int) int
+		Events                 func(childComplexity int, first *int, after *string) int
+		Founded                func(childComplexity int) int
+		Headquarters           func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		Leaders                func(childComplexity int, at *kg.Date, during *kg.DateRange) int
+		LongName               func(childComplexity int) int
+		Members                func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) int
+		MembershipDateAccuracy func(childComplexity int) int
+		Memberships            func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) int
+		NameIn                 func(childComplexity int, lang *string) int
+		Names                  func(childComplexity int) int
+		Parent                 func(childComplexity int) int
+		Provisions             func(childComplexity int) int
+		Purposes               func(childComplexity int) int
+		ShortName              func(childComplexity int) int
+		Slug                   func(childComplexity int) int
+		Source                 func(childComplexity int) int
+		Sources                func(childComplexity int) int
+		Type                   func(childComplexity int) int
 	}
 
 	OrganizationConnection struct {
@@ -347,19 +397,20 @@ type ComplexityRoot struct {
 	Query struct {
 		Citation              func(childComplexity int, number int, document *string) int
 		Citations             func(childComplexity int, filter *kg.CitationFilter, orderBy []*kg.CitationOrder, first *int, after *string) int
+		Disputes              func(childComplexity int, first *int, after *string) int
 		Document              func(childComplexity int, slug string) int
 		Documents             func(childComplexity int) int
 		Event                 func(childComplexity int, slug string) int
 		EventCounts           func(childComplexity int, groupBy []model.EventGroupBy, from *kg.Date, to *kg.Date, filter *kg.EventFilter) int
 		Events                func(childComplexity int, from *kg.Date, to *kg.Date, kinds []kg.EventKind, involving *string, filter *kg.EventFilter, orderBy []*kg.EventOrder, first *int, after *string) int
 		MembershipChanges     func(childComplexity int, organization string, from *kg.Date, to *kg.Date) int
-		MembershipCounts      func(childComplexity int, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter) int
+		MembershipCounts      func(childComplexity int, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter, from *kg.Date, to *kg.Date, source *string) int
 		MilitaryStrengthStats func(childComplexity int, filter *kg.MilitaryStrengthFilter) int
 		MilitaryStrengths     func(childComplexity int, filter *kg.MilitaryStrengthFilter) int
 		Neighborhood          func(childComplexity int, id string, depth *int, at *kg.Date, maxNodes *int) int
 		Node                  func(childComplexity int, id string) int
 		Nodes                 func(childComplexity int, ids []string) int
-		Organization          func(childComplexity int, slug *string, acronym *string) int
+		Organization          func(childComplexity int, slug *string, acronym *string, cowKey *string) int
 		Organizations         func(childComplexity int, filter *kg.OrganizationFilter, orderBy []*kg.OrganizationOrder, first *int, after *string) int
 		Path                  func(childComplexity int, from string, to string, at *kg.Date, maxHops *int) int
 		People                func(childComplexity int, filter *kg.PersonFilter, orderBy []*kg.PersonOrder, first *int, after *string) int
@@ -367,8 +418,8 @@ type ComplexityRoot struct {
 		Place                 func(childComplexity int, slug string) int
 		Quote                 func(childComplexity int, slug string) int
 		Search                func(childComplexity int, text string, first *int, kinds []model.NodeKind) int
-		SharedOrganizations   func(childComplexity int, a string, b string, at *kg.Date, organization *string) int
-		State                 func(childComplexity int, slug *string, iso2 *string, iso3 *string) int
+		SharedOrganizations   func(childComplexity int, a string, b string, at *kg.Date, organization *string, roles []kg.MembershipRole, source *string) int
+		State                 func(childComplexity int, slug *string, iso2 *string, iso3 *string, cowCode *int) int
 		States                func(childComplexity int, filter *kg.StateFilter, orderBy []*kg.StateOrder, first *int, after *string) int
 	}
 
@@ -406,18 +457,23 @@ type ComplexityRoot struct {
 
 	State struct {
 		Aliases          func(childComplexity int) int
+		CowAbbreviation  func(childComplexity int) int
+		CowCode          func(childComplexity int) int
 		Events           func(childComplexity int, first *int, after *string) int
 		ID               func(childComplexity int) int
 		Iso2             func(childComplexity int) int
 		Iso3             func(childComplexity int) int
 		Leaders          func(childComplexity int, at *kg.Date, during *kg.DateRange) int
-		Memberships      func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) int
+		Memberships      func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) int
 		MilitaryStrength func(childComplexity int) int
 		NameIn           func(childComplexity int, lang *string) int
 		Names            func(childComplexity int) int
-		Organizations    func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange) int
+		Organizations    func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, source *string) int
 		Recognition      func(childComplexity int) int
 		Slug             func(childComplexity int) int
+		Source           func(childComplexity int) int
+		Sources          func(childComplexity int) int
+		SystemMembership func(childComplexity int) int
 	}
 
 	StateConnection struct {
@@ -430,6 +486,17 @@ type ComplexityRoot struct {
 	StateEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	StateSystemPeriod struct {
+		End    func(childComplexity int) int
+		Source func(childComplexity int) int
+		Start  func(childComplexity int) int
+	}
+
+	YearRange struct {
+		Earliest func(childComplexity int) int
+		Latest   func(childComplexity int) int
 	}
 }
 
@@ -468,8 +535,8 @@ type OrganizationResolver interface {
 	Headquarters(ctx context.Context, obj *kg.Organization) (*kg.Place, error)
 	Parent(ctx context.Context, obj *kg.Organization) (*kg.Organization, error)
 	Bodies(ctx context.Context, obj *kg.Organization) ([]*kg.Organization, error)
-	Memberships(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error)
-	Members(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error)
+	Memberships(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error)
+	Members(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error)
 	Leaders(ctx context.Context, obj *kg.Organization, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error)
 	Provisions(ctx context.Context, obj *kg.Organization) ([]*kg.Provision, error)
 	Events(ctx context.Context, obj *kg.Organization, first *int, after *string) (*model.EventConnection, error)
@@ -499,9 +566,9 @@ type ProvisionResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (kg.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]kg.Node, error)
-	State(ctx context.Context, slug *string, iso2 *string, iso3 *string) (*kg.State, error)
+	State(ctx context.Context, slug *string, iso2 *string, iso3 *string, cowCode *int) (*kg.State, error)
 	States(ctx context.Context, filter *kg.StateFilter, orderBy []*kg.StateOrder, first *int, after *string) (*model.StateConnection, error)
-	Organization(ctx context.Context, slug *string, acronym *string) (*kg.Organization, error)
+	Organization(ctx context.Context, slug *string, acronym *string, cowKey *string) (*kg.Organization, error)
 	Organizations(ctx context.Context, filter *kg.OrganizationFilter, orderBy []*kg.OrganizationOrder, first *int, after *string) (*model.OrganizationConnection, error)
 	Person(ctx context.Context, slug string) (*kg.Person, error)
 	People(ctx context.Context, filter *kg.PersonFilter, orderBy []*kg.PersonOrder, first *int, after *string) (*model.PersonConnection, error)
@@ -516,10 +583,11 @@ type QueryResolver interface {
 	Search(ctx context.Context, text string, first *int, kinds []model.NodeKind) ([]*model.SearchHit, error)
 	Path(ctx context.Context, from string, to string, at *kg.Date, maxHops *int) (*model.Path, error)
 	MembershipChanges(ctx context.Context, organization string, from *kg.Date, to *kg.Date) ([]*model.MembershipChange, error)
-	SharedOrganizations(ctx context.Context, a string, b string, at *kg.Date, organization *string) ([]*model.SharedOrganization, error)
+	SharedOrganizations(ctx context.Context, a string, b string, at *kg.Date, organization *string, roles []kg.MembershipRole, source *string) ([]*model.SharedOrganization, error)
+	Disputes(ctx context.Context, first *int, after *string) (*model.MembershipConnection, error)
 	Neighborhood(ctx context.Context, id string, depth *int, at *kg.Date, maxNodes *int) (*model.Neighborhood, error)
 	EventCounts(ctx context.Context, groupBy []model.EventGroupBy, from *kg.Date, to *kg.Date, filter *kg.EventFilter) ([]*model.EventCount, error)
-	MembershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter) ([]*model.MembershipCount, error)
+	MembershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter, from *kg.Date, to *kg.Date, source *string) ([]*model.MembershipCount, error)
 	MilitaryStrengthStats(ctx context.Context, filter *kg.MilitaryStrengthFilter) (*model.MilitaryStrengthStats, error)
 	MilitaryStrengths(ctx context.Context, filter *kg.MilitaryStrengthFilter) ([]*kg.MilitaryStrength, error)
 }
@@ -536,8 +604,8 @@ type SourceResolver interface {
 	Citations(ctx context.Context, obj *kg.Source) ([]*kg.Citation, error)
 }
 type StateResolver interface {
-	Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error)
-	Organizations(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange) ([]*kg.Organization, error)
+	Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error)
+	Organizations(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, source *string) ([]*kg.Organization, error)
 	Events(ctx context.Context, obj *kg.State, first *int, after *string) (*model.EventConnection, error)
 	MilitaryStrength(ctx context.Context, obj *kg.State) ([]*kg.MilitaryStrength, error)
 	Leaders(ctx context.Context, obj *kg.State, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error)
@@ -738,6 +806,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.AccessedVia(childComplexity), true
+	case "Document.authors":
+		if e.ComplexityRoot.Document.Authors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Authors(childComplexity), true
 	case "Document.citations":
 		if e.ComplexityRoot.Document.Citations == nil {
 			break
@@ -749,12 +823,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Citations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Document.coversUntil":
+		if e.ComplexityRoot.Document.CoversUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.CoversUntil(childComplexity), true
+	case "Document.doi":
+		if e.ComplexityRoot.Document.Doi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Doi(childComplexity), true
 	case "Document.id":
 		if e.ComplexityRoot.Document.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Document.ID(childComplexity), true
+	case "Document.issue":
+		if e.ComplexityRoot.Document.Issue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Issue(childComplexity), true
 	case "Document.language":
 		if e.ComplexityRoot.Document.Language == nil {
 			break
@@ -773,6 +865,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Note(childComplexity), true
+	case "Document.pages":
+		if e.ComplexityRoot.Document.Pages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Pages(childComplexity), true
+	case "Document.published":
+		if e.ComplexityRoot.Document.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Published(childComplexity), true
+	case "Document.publishedIn":
+		if e.ComplexityRoot.Document.PublishedIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.PublishedIn(childComplexity), true
 	case "Document.publisher":
 		if e.ComplexityRoot.Document.Publisher == nil {
 			break
@@ -797,6 +907,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Title(childComplexity), true
+	case "Document.url":
+		if e.ComplexityRoot.Document.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.URL(childComplexity), true
+	case "Document.version":
+		if e.ComplexityRoot.Document.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Version(childComplexity), true
+	case "Document.volume":
+		if e.ComplexityRoot.Document.Volume == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Volume(childComplexity), true
 
 	case "DocumentSection.key":
 		if e.ComplexityRoot.DocumentSection.Key == nil {
@@ -984,6 +1112,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Membership.Citations(childComplexity), true
+	case "Membership.claims":
+		if e.ComplexityRoot.Membership.Claims == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.Claims(childComplexity), true
+	case "Membership.disagreements":
+		if e.ComplexityRoot.Membership.Disagreements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.Disagreements(childComplexity), true
+	case "Membership.disputed":
+		if e.ComplexityRoot.Membership.Disputed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.Disputed(childComplexity), true
 	case "Membership.end":
 		if e.ComplexityRoot.Membership.End == nil {
 			break
@@ -1100,12 +1246,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MembershipChange.Source(childComplexity), true
 
+	case "MembershipClaim.accuracy":
+		if e.ComplexityRoot.MembershipClaim.Accuracy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipClaim.Accuracy(childComplexity), true
+	case "MembershipClaim.asOf":
+		if e.ComplexityRoot.MembershipClaim.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipClaim.AsOf(childComplexity), true
+	case "MembershipClaim.end":
+		if e.ComplexityRoot.MembershipClaim.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipClaim.End(childComplexity), true
+	case "MembershipClaim.endRange":
+		if e.ComplexityRoot.MembershipClaim.EndRange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipClaim.EndRange(childComplexity), true
+	case "MembershipClaim.endReason":
+		if e.ComplexityRoot.MembershipClaim.EndReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipClaim.EndReason(childComplexity), true
+	case "MembershipClaim.note":
+		if e.ComplexityRoot.MembershipClaim.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipClaim.Note(childComplexity), true
+	case "MembershipClaim.role":
+		if e.ComplexityRoot.MembershipClaim.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipClaim.Role(childComplexity), true
+	case "MembershipClaim.source":
+		if e.ComplexityRoot.MembershipClaim.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipClaim.Source(childComplexity), true
+	case "MembershipClaim.start":
+		if e.ComplexityRoot.MembershipClaim.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipClaim.Start(childComplexity), true
+	case "MembershipClaim.startRange":
+		if e.ComplexityRoot.MembershipClaim.StartRange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipClaim.StartRange(childComplexity), true
+	case "MembershipClaim.years":
+		if e.ComplexityRoot.MembershipClaim.Years == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipClaim.Years(childComplexity), true
+
+	case "MembershipConnection.edges":
+		if e.ComplexityRoot.MembershipConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipConnection.Edges(childComplexity), true
+	case "MembershipConnection.nodes":
+		if e.ComplexityRoot.MembershipConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipConnection.Nodes(childComplexity), true
+	case "MembershipConnection.pageInfo":
+		if e.ComplexityRoot.MembershipConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipConnection.PageInfo(childComplexity), true
+	case "MembershipConnection.totalCount":
+		if e.ComplexityRoot.MembershipConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipConnection.TotalCount(childComplexity), true
+
 	case "MembershipCount.count":
 		if e.ComplexityRoot.MembershipCount.Count == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MembershipCount.Count(childComplexity), true
+	case "MembershipCount.member":
+		if e.ComplexityRoot.MembershipCount.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipCount.Member(childComplexity), true
 	case "MembershipCount.organization":
 		if e.ComplexityRoot.MembershipCount.Organization == nil {
 			break
@@ -1118,6 +1362,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MembershipCount.Role(childComplexity), true
+	case "MembershipCount.year":
+		if e.ComplexityRoot.MembershipCount.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipCount.Year(childComplexity), true
+
+	case "MembershipEdge.cursor":
+		if e.ComplexityRoot.MembershipEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipEdge.Cursor(childComplexity), true
+	case "MembershipEdge.node":
+		if e.ComplexityRoot.MembershipEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipEdge.Node(childComplexity), true
 
 	case "MilitaryStrength.active":
 		if e.ComplexityRoot.MilitaryStrength.Active == nil {
@@ -1291,6 +1554,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Bodies(childComplexity), true
+	case "Organization.cowKey":
+		if e.ComplexityRoot.Organization.CowKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.CowKey(childComplexity), true
+	case "Organization.cowNumber":
+		if e.ComplexityRoot.Organization.CowNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.CowNumber(childComplexity), true
+	case "Organization.endReason":
+		if e.ComplexityRoot.Organization.EndReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.EndReason(childComplexity), true
+	case "Organization.ended":
+		if e.ComplexityRoot.Organization.Ended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Ended(childComplexity), true
 	case "Organization.events":
 		if e.ComplexityRoot.Organization.Events == nil {
 			break
@@ -1331,6 +1618,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Leaders(childComplexity, args["at"].(*kg.Date), args["during"].(*kg.DateRange)), true
+	case "Organization.longName":
+		if e.ComplexityRoot.Organization.LongName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.LongName(childComplexity), true
 	case "Organization.members":
 		if e.ComplexityRoot.Organization.Members == nil {
 			break
@@ -1341,7 +1634,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Members(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["filter"].(*kg.MembershipFilter)), true
+		return e.ComplexityRoot.Organization.Members(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["filter"].(*kg.MembershipFilter), args["source"].(*string)), true
+	case "Organization.membershipDateAccuracy":
+		if e.ComplexityRoot.Organization.MembershipDateAccuracy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.MembershipDateAccuracy(childComplexity), true
 	case "Organization.memberships":
 		if e.ComplexityRoot.Organization.Memberships == nil {
 			break
@@ -1352,7 +1651,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Memberships(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["filter"].(*kg.MembershipFilter)), true
+		return e.ComplexityRoot.Organization.Memberships(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["filter"].(*kg.MembershipFilter), args["source"].(*string)), true
 	case "Organization.name":
 		if e.ComplexityRoot.Organization.NameIn == nil {
 			break
@@ -1382,6 +1681,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Provisions(childComplexity), true
+	case "Organization.purposes":
+		if e.ComplexityRoot.Organization.Purposes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Purposes(childComplexity), true
+	case "Organization.shortName":
+		if e.ComplexityRoot.Organization.ShortName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.ShortName(childComplexity), true
 	case "Organization.slug":
 		if e.ComplexityRoot.Organization.Slug == nil {
 			break
@@ -1394,6 +1705,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Source(childComplexity), true
+	case "Organization.sources":
+		if e.ComplexityRoot.Organization.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Sources(childComplexity), true
 	case "Organization.type":
 		if e.ComplexityRoot.Organization.Type == nil {
 			break
@@ -1854,6 +2171,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Citations(childComplexity, args["filter"].(*kg.CitationFilter), args["orderBy"].([]*kg.CitationOrder), args["first"].(*int), args["after"].(*string)), true
+	case "Query.disputes":
+		if e.ComplexityRoot.Query.Disputes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_disputes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Disputes(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.document":
 		if e.ComplexityRoot.Query.Document == nil {
 			break
@@ -1926,7 +2254,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.MembershipCounts(childComplexity, args["groupBy"].([]model.MembershipGroupBy), args["filter"].(*kg.MembershipFilter)), true
+		return e.ComplexityRoot.Query.MembershipCounts(childComplexity, args["groupBy"].([]model.MembershipGroupBy), args["filter"].(*kg.MembershipFilter), args["from"].(*kg.Date), args["to"].(*kg.Date), args["source"].(*string)), true
 	case "Query.militaryStrengthStats":
 		if e.ComplexityRoot.Query.MilitaryStrengthStats == nil {
 			break
@@ -1992,7 +2320,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organization(childComplexity, args["slug"].(*string), args["acronym"].(*string)), true
+		return e.ComplexityRoot.Query.Organization(childComplexity, args["slug"].(*string), args["acronym"].(*string), args["cowKey"].(*string)), true
 	case "Query.organizations":
 		if e.ComplexityRoot.Query.Organizations == nil {
 			break
@@ -2080,7 +2408,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SharedOrganizations(childComplexity, args["a"].(string), args["b"].(string), args["at"].(*kg.Date), args["organization"].(*string)), true
+		return e.ComplexityRoot.Query.SharedOrganizations(childComplexity, args["a"].(string), args["b"].(string), args["at"].(*kg.Date), args["organization"].(*string), args["roles"].([]kg.MembershipRole), args["source"].(*string)), true
 	case "Query.state":
 		if e.ComplexityRoot.Query.State == nil {
 			break
@@ -2091,7 +2419,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.State(childComplexity, args["slug"].(*string), args["iso2"].(*string), args["iso3"].(*string)), true
+		return e.ComplexityRoot.Query.State(childComplexity, args["slug"].(*string), args["iso2"].(*string), args["iso3"].(*string), args["cowCode"].(*int)), true
 	case "Query.states":
 		if e.ComplexityRoot.Query.States == nil {
 			break
@@ -2234,6 +2562,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.State.Aliases(childComplexity), true
+	case "State.cowAbbreviation":
+		if e.ComplexityRoot.State.CowAbbreviation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.State.CowAbbreviation(childComplexity), true
+	case "State.cowCode":
+		if e.ComplexityRoot.State.CowCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.State.CowCode(childComplexity), true
 	case "State.events":
 		if e.ComplexityRoot.State.Events == nil {
 			break
@@ -2284,7 +2624,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Memberships(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["filter"].(*kg.MembershipFilter)), true
+		return e.ComplexityRoot.State.Memberships(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["filter"].(*kg.MembershipFilter), args["source"].(*string)), true
 	case "State.militaryStrength":
 		if e.ComplexityRoot.State.MilitaryStrength == nil {
 			break
@@ -2318,7 +2658,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Organizations(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange)), true
+		return e.ComplexityRoot.State.Organizations(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["source"].(*string)), true
 	case "State.recognition":
 		if e.ComplexityRoot.State.Recognition == nil {
 			break
@@ -2331,6 +2671,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.State.Slug(childComplexity), true
+	case "State.source":
+		if e.ComplexityRoot.State.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.State.Source(childComplexity), true
+	case "State.sources":
+		if e.ComplexityRoot.State.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.State.Sources(childComplexity), true
+	case "State.systemMembership":
+		if e.ComplexityRoot.State.SystemMembership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.State.SystemMembership(childComplexity), true
 
 	case "StateConnection.edges":
 		if e.ComplexityRoot.StateConnection.Edges == nil {
@@ -2369,6 +2727,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StateEdge.Node(childComplexity), true
+
+	case "StateSystemPeriod.end":
+		if e.ComplexityRoot.StateSystemPeriod.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StateSystemPeriod.End(childComplexity), true
+	case "StateSystemPeriod.source":
+		if e.ComplexityRoot.StateSystemPeriod.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StateSystemPeriod.Source(childComplexity), true
+	case "StateSystemPeriod.start":
+		if e.ComplexityRoot.StateSystemPeriod.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StateSystemPeriod.Start(childComplexity), true
+
+	case "YearRange.earliest":
+		if e.ComplexityRoot.YearRange.Earliest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearRange.Earliest(childComplexity), true
+	case "YearRange.latest":
+		if e.ComplexityRoot.YearRange.Latest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearRange.Latest(childComplexity), true
 
 	}
 	return 0, false
@@ -2548,6 +2938,8 @@ interface Actor implements Node {
     during: DateRange
     "Keep only the stints that match this filter."
     filter: MembershipFilter
+    "Show each stint as this source states it (a document slug, e.g. \"cow-igo-v3\"): its role and dates are that source's claim, and stints the source does not state are left out."
+    source: String
   ): [Membership!]!
   "Events the actor took part in, in date order."
   events(
@@ -2566,6 +2958,10 @@ enum Recognition {
   PARTIALLY_RECOGNIZED
   "Recognised by no UN member state."
   UNRECOGNIZED
+  "A state of the past: it has left the state system (Correlates of War state list)."
+  FORMER_STATE
+  "A state of the state system that is not a UN member state; how widely others recognise it is not recorded."
+  OUTSIDE_UN
 }
 
 "A state, recognised or not."
@@ -2589,6 +2985,16 @@ type State implements Node & Actor {
   iso3: String
   "Whether the world recognises the state."
   recognition: Recognition!
+  "Correlates of War country code (ccode), e.g. 365 for Russia; null for actors outside the COW state system."
+  cowCode: Int
+  "Correlates of War three-letter state abbreviation, e.g. \"RUS\"; null outside the COW state system."
+  cowAbbreviation: String
+  "The periods in which the state was a member of the international state system (Correlates of War), oldest first."
+  systemMembership: [StateSystemPeriod!]!
+  "Where the graph's knowledge of the state itself comes from, if recorded."
+  source: Source
+  "Every source that states the state, the one in source first."
+  sources: [Source!]!
   "The state's stints in organizations, oldest first."
   memberships(
     "Keep only the stints that cover this date."
@@ -2599,6 +3005,8 @@ type State implements Node & Actor {
     during: DateRange
     "Keep only the stints that match this filter."
     filter: MembershipFilter
+    "Show each stint as this source states it (a document slug, e.g. \"cow-igo-v3\"): its role and dates are that source's claim, and stints the source does not state are left out."
+    source: String
   ): [Membership!]!
   "The organizations the state belonged to, once each, in order of first joining."
   organizations(
@@ -2608,6 +3016,8 @@ type State implements Node & Actor {
     roles: [MembershipRole!]
     "Keep only organizations it belonged to at some time in this range."
     during: DateRange
+    "Count only the stints this source (a document slug) states, with its dates and roles."
+    source: String
   ): [Organization!]!
   "Events the state took part in, in date order."
   events(
@@ -2648,6 +3058,22 @@ type Organization implements Node & Actor {
   type: String
   "Earliest formation, under any earlier name."
   founded: PartialDate
+  "When it ceased to exist; null while it exists (or when no source says)."
+  ended: PartialDate
+  "How it came to an end: integrated into another, replaced by another or dissolved; null while it exists."
+  endReason: OrganizationEnd
+  "Correlates of War IGO key (ioname), e.g. \"SCO\"; null for organizations COW does not list."
+  cowKey: String
+  "Correlates of War IGO number (ionum); null for organizations COW does not list."
+  cowNumber: Int
+  "The short name the Correlates of War dataset gives."
+  shortName: String
+  "The long name the Correlates of War dataset gives."
+  longName: String
+  "What it is for, as the Correlates of War dataset codes it: political, social and/or economic."
+  purposes: [OrganizationPurpose!]!
+  "How exact the Correlates of War dataset says its membership years before 1965 are, in its words (e.g. \"Within 5 years\")."
+  membershipDateAccuracy: String
   "Where it has its seat."
   headquarters: Place
   "The organization this one is a body of, if any."
@@ -2664,6 +3090,8 @@ type Organization implements Node & Actor {
     during: DateRange
     "Keep only the stints that match this filter."
     filter: MembershipFilter
+    "Show each stint as this source states it (a document slug, e.g. \"cow-igo-v3\"): its role and dates are that source's claim, and stints the source does not state are left out."
+    source: String
   ): [Membership!]!
   "Who belongs to it, oldest stint first. With at: only the stints that cover that date."
   members(
@@ -2675,6 +3103,8 @@ type Organization implements Node & Actor {
     during: DateRange
     "Keep only the stints that match this filter."
     filter: MembershipFilter
+    "Show each stint as this source states it (a document slug, e.g. \"cow-igo-v3\"): its role and dates are that source's claim, and stints the source does not state are left out."
+    source: String
   ): [Membership!]!
   "Posts in the organization, such as its secretaries general."
   leaders(
@@ -2694,6 +3124,77 @@ type Organization implements Node & Actor {
   ): EventConnection!
   "Where the graph's knowledge of the organization itself comes from, if recorded."
   source: Source
+  "Every source that states the organization, the one in source first."
+  sources: [Source!]!
+}
+
+"How an organization came to an end."
+enum OrganizationEnd {
+  "It was folded into another organization."
+  INTEGRATED
+  "Another organization succeeded it."
+  REPLACED
+  "It ceased to exist with no successor."
+  DISSOLVED
+}
+
+"What an organization is for, as the Correlates of War IGO dataset codes it."
+enum OrganizationPurpose {
+  "Political purposes."
+  POLITICAL
+  "Social purposes."
+  SOCIAL
+  "Economic purposes."
+  ECONOMIC
+}
+
+"A period in which a state was a member of the international state system."
+type StateSystemPeriod {
+  "The day it entered the state system."
+  start: PartialDate!
+  "The day it left; null while it remains (2016 in the Correlates of War state list)."
+  end: PartialDate
+  "Where the period is stated."
+  source: Source!
+}
+
+"The earliest and latest year an approximate date may be."
+type YearRange {
+  "The earliest year."
+  earliest: Int!
+  "The latest year."
+  latest: Int!
+}
+
+"""
+What one source says about a stint: its role and dates, at that source's precision, and
+where it says so. Before 1965 the Correlates of War dataset observed memberships every fifth
+year; where it calls its early years approximate, startRange and endRange give the earliest
+and latest year a boundary may be.
+"""
+type MembershipClaim {
+  "The role this source gives."
+  role: MembershipRole!
+  "When the stint began, by this source; null when it gives no date."
+  start: PartialDate
+  "When the stint ended, by this source; null while it lasted when the source ends (see asOf)."
+  end: PartialDate
+  "Why the stint ended, by this source."
+  endReason: MembershipEnd
+  "The earliest and latest year the start may be, when the source calls its date approximate; null when start is as exact as written."
+  startRange: YearRange
+  "The earliest and latest year the end may be, when the source calls its date approximate; null when end is as exact as written."
+  endRange: YearRange
+  "The source's own word on how exact its early dates are, where it gives one."
+  accuracy: String
+  "For a year-by-year dataset, how many years it records in this stint; null for other sources."
+  years: Int
+  "The last date the source observes: an open end means still so then. Null for a text (its time of writing)."
+  asOf: PartialDate
+  "A remark on the claim, in the project's own words."
+  note: String
+  "Where the claim is stated: document, section (for a dataset, its file) and footnotes."
+  source: Source!
 }
 
 "The standing of a member in an organization."
@@ -2750,8 +3251,19 @@ type Membership implements Node {
   note: String
   "The footnotes that support the stint (empty when the source gives none: see source)."
   citations: [Citation!]!
-  "Where the stint is stated: document, section and footnotes."
+  "Where the stint is stated: document, section and footnotes (those of the preferred claim)."
   source: Source!
+  """
+  One claim per source that states this stint, the preferred one first: the claim with the
+  most precise start (a day before a month before a year), then the most precise end, then
+  the curated article before the dataset. role, start, end and source are the preferred
+  claim's.
+  """
+  claims: [MembershipClaim!]!
+  "True when the claims disagree beyond their precision: in role, or in a start or end whose periods (widened to any approximate range) do not overlap."
+  disputed: Boolean!
+  "How the claims disagree, one line each, e.g. \"start: csto-article says 2006-06-23, cow-igo-v3 says 2002\"; empty when they agree."
+  disagreements: [String!]!
 }
 
 "What kind of happening an event is."
@@ -3073,6 +3585,26 @@ type Document implements Node {
   note: String
   "The parts of the document that facts cite."
   sections: [DocumentSection!]!
+  "The authors of a published work or dataset."
+  authors: [String!]!
+  "When it was published."
+  published: PartialDate
+  "The journal or series it appeared in, e.g. \"Journal of Peace Research\"."
+  publishedIn: String
+  "Volume of the journal."
+  volume: String
+  "Issue of the journal."
+  issue: String
+  "Pages in the journal."
+  pages: String
+  "DOI of the work."
+  doi: String
+  "Where to find it, e.g. a dataset's page."
+  url: String
+  "The version of a dataset, e.g. \"3.0\"."
+  version: String
+  "The last date the document observes (a dataset's last year); an open end in its facts means still so then. Null for a text."
+  coversUntil: PartialDate
   "The document's footnotes, in number order."
   citations(
     "How many footnotes to return: 20 by default, at most 100."
@@ -3128,6 +3660,26 @@ type Citation implements Node {
   note: String
   "The facts (memberships, events, quotes, figures, positions, provisions) this footnote supports."
   supports: [Node!]!
+}
+
+"A page of stints, Relay-style."
+type MembershipConnection {
+  "The stints of this page, each with its cursor."
+  edges: [MembershipEdge!]!
+  "The stints of this page, without cursors."
+  nodes: [Membership!]!
+  "Where this page sits in the list."
+  pageInfo: PageInfo!
+  "How many stints the whole list holds."
+  totalCount: Int!
+}
+
+"A stint in a page, with its cursor."
+type MembershipEdge {
+  "The cursor of this stint: pass it as after to get the stints that follow."
+  cursor: String!
+  "The stint."
+  node: Membership!
 }
 
 "Where a page of a list sits, for Relay-style paging."
@@ -3304,7 +3856,7 @@ type Query {
     ids: [ID!]!
   ): [Node]!
 
-  "A state by one natural key. Give exactly one of slug, iso2, iso3; null when none matches."
+  "A state by one natural key. Give exactly one of slug, iso2, iso3, cowCode; null when none matches."
   state(
     "The state's slug, e.g. \"armenia\"."
     slug: String
@@ -3312,6 +3864,8 @@ type Query {
     iso2: String
     "ISO 3166-1 alpha-3 code, e.g. \"ARM\" (any case)."
     iso3: String
+    "Correlates of War country code, e.g. 365 for Russia."
+    cowCode: Int
   ): State
   "All states, in order of name."
   states(
@@ -3325,12 +3879,14 @@ type Query {
     after: String
   ): StateConnection!
 
-  "An organization by one natural key. Give exactly one of slug, acronym; null when none matches."
+  "An organization by one natural key. Give exactly one of slug, acronym, cowKey; null when none matches."
   organization(
     "The organization's slug, e.g. \"csto\"."
     slug: String
     "Its acronym, e.g. \"CSTO\" (any case)."
     acronym: String
+    "Its Correlates of War key (ioname), e.g. \"SCO\" (any case)."
+    cowKey: String
   ): Organization
   "All organizations, in order of name."
   organizations(
@@ -3467,7 +4023,19 @@ type Query {
     at: Date
     "Keep only this organization (its slug)."
     organization: String
+    "Keep only stints in these roles (both actors' stints), e.g. [MEMBER] for shared full memberships."
+    roles: [MembershipRole!]
+    "Count only the stints this source (a document slug) states, as it states them."
+    source: String
   ): [SharedOrganization!]!
+
+  "Stints whose sources disagree beyond their precision, by start; each carries every claim."
+  disputes(
+    "How many stints to return: 20 by default, at most 100."
+    first: Int
+    "Return stints after this cursor."
+    after: String
+  ): MembershipConnection!
 
   "Every node within depth links of a node, as nodes and edges ready for a graph drawing. With at, only facts true on that date count."
   neighborhood(
@@ -3493,12 +4061,24 @@ type Query {
     filter: EventFilter
   ): [EventCount!]!
 
-  "Counts of stints grouped by organization and/or role, over the stints that match the filter; e.g. members per organization on a date with filter: {at: ...}."
+  """
+  Counts of stints grouped by year, organization, member and/or role, over the stints that
+  match the filter, computed in the database; e.g. members per organization on a date with
+  filter: {at: ...}, or a state's memberships per year with groupBy: [YEAR, ROLE], from and to.
+  By YEAR, a stint counts in every year from..to it overlaps (each date taken as the whole
+  period it names; a year-precision stint "2002"-"2011" counts in 2002 through 2011).
+  """
   membershipCounts(
-    "What to group by: ORGANIZATION, ROLE or both."
+    "What to group by: YEAR, ORGANIZATION, MEMBER and/or ROLE."
     groupBy: [MembershipGroupBy!]!
     "Keep only the stints that match this filter."
     filter: MembershipFilter
+    "With YEAR: the first year to count (required with YEAR; the year of the date given)."
+    from: Date
+    "With YEAR: the last year to count (required with YEAR; at most 300 years after from)."
+    to: Date
+    "Count only the stints this source (a document slug) states, with its roles and dates."
+    source: String
   ): [MembershipCount!]!
 
   "Count, sum, minimum, maximum and mean of the personnel figures that match the filter."
@@ -3992,10 +4572,18 @@ enum MembershipGroupBy {
   ORGANIZATION
   "The role."
   ROLE
+  "Each year of from..to the stint overlaps."
+  YEAR
+  "The member (state or organization)."
+  MEMBER
 }
 
 "A count of stints in one group."
 type MembershipCount {
+  "The year, when grouping by YEAR."
+  year: Int
+  "The member, when grouping by MEMBER."
+  member: Actor
   "The organization, when grouping by ORGANIZATION."
   organization: Organization
   "The role, when grouping by ROLE."
@@ -4133,6 +4721,26 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_note(ctx, field)
 	case "sections":
 		return ec.fieldContext_Document_sections(ctx, field)
+	case "authors":
+		return ec.fieldContext_Document_authors(ctx, field)
+	case "published":
+		return ec.fieldContext_Document_published(ctx, field)
+	case "publishedIn":
+		return ec.fieldContext_Document_publishedIn(ctx, field)
+	case "volume":
+		return ec.fieldContext_Document_volume(ctx, field)
+	case "issue":
+		return ec.fieldContext_Document_issue(ctx, field)
+	case "pages":
+		return ec.fieldContext_Document_pages(ctx, field)
+	case "doi":
+		return ec.fieldContext_Document_doi(ctx, field)
+	case "url":
+		return ec.fieldContext_Document_url(ctx, field)
+	case "version":
+		return ec.fieldContext_Document_version(ctx, field)
+	case "coversUntil":
+		return ec.fieldContext_Document_coversUntil(ctx, field)
 	case "citations":
 		return ec.fieldContext_Document_citations(ctx, field)
 	}
@@ -4257,6 +4865,12 @@ func (ec *executionContext) childFields_Membership(ctx context.Context, field gr
 		return ec.fieldContext_Membership_citations(ctx, field)
 	case "source":
 		return ec.fieldContext_Membership_source(ctx, field)
+	case "claims":
+		return ec.fieldContext_Membership_claims(ctx, field)
+	case "disputed":
+		return ec.fieldContext_Membership_disputed(ctx, field)
+	case "disagreements":
+		return ec.fieldContext_Membership_disagreements(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Membership", field.Name)
 }
@@ -4285,8 +4899,54 @@ func (ec *executionContext) childFields_MembershipChange(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type MembershipChange", field.Name)
 }
 
+func (ec *executionContext) childFields_MembershipClaim(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_MembershipClaim_role(ctx, field)
+	case "start":
+		return ec.fieldContext_MembershipClaim_start(ctx, field)
+	case "end":
+		return ec.fieldContext_MembershipClaim_end(ctx, field)
+	case "endReason":
+		return ec.fieldContext_MembershipClaim_endReason(ctx, field)
+	case "startRange":
+		return ec.fieldContext_MembershipClaim_startRange(ctx, field)
+	case "endRange":
+		return ec.fieldContext_MembershipClaim_endRange(ctx, field)
+	case "accuracy":
+		return ec.fieldContext_MembershipClaim_accuracy(ctx, field)
+	case "years":
+		return ec.fieldContext_MembershipClaim_years(ctx, field)
+	case "asOf":
+		return ec.fieldContext_MembershipClaim_asOf(ctx, field)
+	case "note":
+		return ec.fieldContext_MembershipClaim_note(ctx, field)
+	case "source":
+		return ec.fieldContext_MembershipClaim_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembershipClaim", field.Name)
+}
+
+func (ec *executionContext) childFields_MembershipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MembershipConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_MembershipConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MembershipConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MembershipConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembershipConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_MembershipCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "year":
+		return ec.fieldContext_MembershipCount_year(ctx, field)
+	case "member":
+		return ec.fieldContext_MembershipCount_member(ctx, field)
 	case "organization":
 		return ec.fieldContext_MembershipCount_organization(ctx, field)
 	case "role":
@@ -4295,6 +4955,16 @@ func (ec *executionContext) childFields_MembershipCount(ctx context.Context, fie
 		return ec.fieldContext_MembershipCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MembershipCount", field.Name)
+}
+
+func (ec *executionContext) childFields_MembershipEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MembershipEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MembershipEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembershipEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_MilitaryStrength(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4389,6 +5059,22 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_type(ctx, field)
 	case "founded":
 		return ec.fieldContext_Organization_founded(ctx, field)
+	case "ended":
+		return ec.fieldContext_Organization_ended(ctx, field)
+	case "endReason":
+		return ec.fieldContext_Organization_endReason(ctx, field)
+	case "cowKey":
+		return ec.fieldContext_Organization_cowKey(ctx, field)
+	case "cowNumber":
+		return ec.fieldContext_Organization_cowNumber(ctx, field)
+	case "shortName":
+		return ec.fieldContext_Organization_shortName(ctx, field)
+	case "longName":
+		return ec.fieldContext_Organization_longName(ctx, field)
+	case "purposes":
+		return ec.fieldContext_Organization_purposes(ctx, field)
+	case "membershipDateAccuracy":
+		return ec.fieldContext_Organization_membershipDateAccuracy(ctx, field)
 	case "headquarters":
 		return ec.fieldContext_Organization_headquarters(ctx, field)
 	case "parent":
@@ -4407,6 +5093,8 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_events(ctx, field)
 	case "source":
 		return ec.fieldContext_Organization_source(ctx, field)
+	case "sources":
+		return ec.fieldContext_Organization_sources(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
 }
@@ -4711,6 +5399,16 @@ func (ec *executionContext) childFields_State(ctx context.Context, field graphql
 		return ec.fieldContext_State_iso3(ctx, field)
 	case "recognition":
 		return ec.fieldContext_State_recognition(ctx, field)
+	case "cowCode":
+		return ec.fieldContext_State_cowCode(ctx, field)
+	case "cowAbbreviation":
+		return ec.fieldContext_State_cowAbbreviation(ctx, field)
+	case "systemMembership":
+		return ec.fieldContext_State_systemMembership(ctx, field)
+	case "source":
+		return ec.fieldContext_State_source(ctx, field)
+	case "sources":
+		return ec.fieldContext_State_sources(ctx, field)
 	case "memberships":
 		return ec.fieldContext_State_memberships(ctx, field)
 	case "organizations":
@@ -4747,6 +5445,28 @@ func (ec *executionContext) childFields_StateEdge(ctx context.Context, field gra
 		return ec.fieldContext_StateEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StateEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StateSystemPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_StateSystemPeriod_start(ctx, field)
+	case "end":
+		return ec.fieldContext_StateSystemPeriod_end(ctx, field)
+	case "source":
+		return ec.fieldContext_StateSystemPeriod_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StateSystemPeriod", field.Name)
+}
+
+func (ec *executionContext) childFields_YearRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "earliest":
+		return ec.fieldContext_YearRange_earliest(ctx, field)
+	case "latest":
+		return ec.fieldContext_YearRange_latest(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type YearRange", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4966,6 +5686,14 @@ func (ec *executionContext) field_Organization_members_args(ctx context.Context,
 		return nil, err
 	}
 	args["filter"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg4
 	return args, nil
 }
 
@@ -5004,6 +5732,14 @@ func (ec *executionContext) field_Organization_memberships_args(ctx context.Cont
 		return nil, err
 	}
 	args["filter"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg4
 	return args, nil
 }
 
@@ -5158,6 +5894,28 @@ func (ec *executionContext) field_Query_citations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_disputes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -5346,6 +6104,30 @@ func (ec *executionContext) field_Query_membershipCounts_args(ctx context.Contex
 		return nil, err
 	}
 	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg4
 	return args, nil
 }
 
@@ -5462,6 +6244,14 @@ func (ec *executionContext) field_Query_organization_args(ctx context.Context, r
 		return nil, err
 	}
 	args["acronym"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "cowKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cowKey"] = arg2
 	return args, nil
 }
 
@@ -5686,6 +6476,22 @@ func (ec *executionContext) field_Query_sharedOrganizations_args(ctx context.Con
 		return nil, err
 	}
 	args["organization"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "roles",
+		func(ctx context.Context, v any) ([]kg.MembershipRole, error) {
+			return ec.unmarshalOMembershipRole2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRoleᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["roles"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg5
 	return args, nil
 }
 
@@ -5716,6 +6522,14 @@ func (ec *executionContext) field_Query_state_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["iso3"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "cowCode",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cowCode"] = arg3
 	return args, nil
 }
 
@@ -5836,6 +6650,14 @@ func (ec *executionContext) field_State_memberships_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["filter"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg4
 	return args, nil
 }
 
@@ -5880,6 +6702,14 @@ func (ec *executionContext) field_State_organizations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["during"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg3
 	return args, nil
 }
 
@@ -6893,6 +7723,254 @@ func (ec *executionContext) fieldContext_Document_sections(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DocumentSection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Document_authors(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_authors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Authors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Document_authors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
+}
+
+func (ec *executionContext) _Document_published(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Document_publishedIn(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_publishedIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedIn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_publishedIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
+}
+
+func (ec *executionContext) _Document_volume(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_volume(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Volume, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_volume(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
+}
+
+func (ec *executionContext) _Document_issue(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_issue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_issue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
+}
+
+func (ec *executionContext) _Document_pages(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_pages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_pages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
+}
+
+func (ec *executionContext) _Document_doi(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_doi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Doi, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_doi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
+}
+
+func (ec *executionContext) _Document_url(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
+}
+
+func (ec *executionContext) _Document_version(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
+}
+
+func (ec *executionContext) _Document_coversUntil(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_coversUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoversUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_coversUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8033,6 +9111,84 @@ func (ec *executionContext) fieldContext_Membership_source(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Membership_claims(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Membership_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Claims, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.MembershipClaim) graphql.Marshaler {
+			return ec.marshalNMembershipClaim2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Membership_claims(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Membership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipClaim(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Membership_disputed(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Membership_disputed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Membership_disputed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Membership", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Membership_disagreements(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Membership_disagreements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disagreements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Membership_disagreements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Membership", field, false, false, "String")
+}
+
 func (ec *executionContext) _MembershipChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8294,6 +9450,487 @@ func (ec *executionContext) fieldContext_MembershipChange_source(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _MembershipClaim_role(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipClaim_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.MembershipRole) graphql.Marshaler {
+			return ec.marshalNMembershipRole2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipClaim_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipClaim", field, false, false, "MembershipRole")
+}
+
+func (ec *executionContext) _MembershipClaim_start(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipClaim_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipClaim_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipClaim",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipClaim_end(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipClaim_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipClaim_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipClaim",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipClaim_endReason(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipClaim_endReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.MembershipEnd) graphql.Marshaler {
+			return ec.marshalOMembershipEnd2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEnd(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipClaim_endReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipClaim", field, false, false, "MembershipEnd")
+}
+
+func (ec *executionContext) _MembershipClaim_startRange(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipClaim_startRange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartRange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.YearRange) graphql.Marshaler {
+			return ec.marshalOYearRange2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐYearRange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipClaim_startRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipClaim",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_YearRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipClaim_endRange(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipClaim_endRange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndRange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.YearRange) graphql.Marshaler {
+			return ec.marshalOYearRange2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐYearRange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipClaim_endRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipClaim",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_YearRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipClaim_accuracy(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipClaim_accuracy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accuracy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipClaim_accuracy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipClaim", field, false, false, "String")
+}
+
+func (ec *executionContext) _MembershipClaim_years(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipClaim_years(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Years, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipClaim_years(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipClaim", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MembershipClaim_asOf(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipClaim_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipClaim_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipClaim",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipClaim_note(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipClaim_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipClaim_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipClaim", field, false, false, "String")
+}
+
+func (ec *executionContext) _MembershipClaim_source(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipClaim_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Source) graphql.Marshaler {
+			return ec.marshalNSource2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipClaim_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipClaim",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MembershipEdge) graphql.Marshaler {
+			return ec.marshalNMembershipEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.MembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Membership) graphql.Marshaler {
+			return ec.marshalNMembership2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _MembershipCount_year(ctx context.Context, field graphql.CollectedField, obj *model.MembershipCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipCount_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipCount_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MembershipCount_member(ctx context.Context, field graphql.CollectedField, obj *model.MembershipCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipCount_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Actor) graphql.Marshaler {
+			return ec.marshalOActor2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐActor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipCount_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MembershipCount_organization(ctx context.Context, field graphql.CollectedField, obj *model.MembershipCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8370,6 +10007,61 @@ func (ec *executionContext) _MembershipCount_count(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_MembershipCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MembershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MembershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Membership) graphql.Marshaler {
+			return ec.marshalNMembership2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MilitaryStrength_id(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
@@ -9260,6 +10952,199 @@ func (ec *executionContext) fieldContext_Organization_founded(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Organization_ended(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_ended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_ended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_endReason(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_endReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.OrganizationEnd) graphql.Marshaler {
+			return ec.marshalOOrganizationEnd2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationEnd(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_endReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "OrganizationEnd")
+}
+
+func (ec *executionContext) _Organization_cowKey(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_cowKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CowKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_cowKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+}
+
+func (ec *executionContext) _Organization_cowNumber(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_cowNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CowNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_cowNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Organization_shortName(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_shortName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShortName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_shortName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+}
+
+func (ec *executionContext) _Organization_longName(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_longName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LongName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_longName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+}
+
+func (ec *executionContext) _Organization_purposes(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_purposes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purposes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.OrganizationPurpose) graphql.Marshaler {
+			return ec.marshalNOrganizationPurpose2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationPurposeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_purposes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "OrganizationPurpose")
+}
+
+func (ec *executionContext) _Organization_membershipDateAccuracy(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_membershipDateAccuracy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MembershipDateAccuracy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_membershipDateAccuracy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+}
+
 func (ec *executionContext) _Organization_headquarters(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9366,7 +11251,7 @@ func (ec *executionContext) _Organization_memberships(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Memberships(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["filter"].(*kg.MembershipFilter))
+			return ec.Resolvers.Organization().Memberships(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["filter"].(*kg.MembershipFilter), fc.Args["source"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Membership) graphql.Marshaler {
@@ -9410,7 +11295,7 @@ func (ec *executionContext) _Organization_members(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["filter"].(*kg.MembershipFilter))
+			return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["filter"].(*kg.MembershipFilter), fc.Args["source"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Membership) graphql.Marshaler {
@@ -9584,6 +11469,38 @@ func (ec *executionContext) _Organization_source(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Organization_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
@@ -11568,7 +13485,7 @@ func (ec *executionContext) _Query_state(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().State(ctx, fc.Args["slug"].(*string), fc.Args["iso2"].(*string), fc.Args["iso3"].(*string))
+			return ec.Resolvers.Query().State(ctx, fc.Args["slug"].(*string), fc.Args["iso2"].(*string), fc.Args["iso3"].(*string), fc.Args["cowCode"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.State) graphql.Marshaler {
@@ -11656,7 +13573,7 @@ func (ec *executionContext) _Query_organization(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organization(ctx, fc.Args["slug"].(*string), fc.Args["acronym"].(*string))
+			return ec.Resolvers.Query().Organization(ctx, fc.Args["slug"].(*string), fc.Args["acronym"].(*string), fc.Args["cowKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Organization) graphql.Marshaler {
@@ -12304,7 +14221,7 @@ func (ec *executionContext) _Query_sharedOrganizations(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SharedOrganizations(ctx, fc.Args["a"].(string), fc.Args["b"].(string), fc.Args["at"].(*kg.Date), fc.Args["organization"].(*string))
+			return ec.Resolvers.Query().SharedOrganizations(ctx, fc.Args["a"].(string), fc.Args["b"].(string), fc.Args["at"].(*kg.Date), fc.Args["organization"].(*string), fc.Args["roles"].([]kg.MembershipRole), fc.Args["source"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.SharedOrganization) graphql.Marshaler {
@@ -12332,6 +14249,50 @@ func (ec *executionContext) fieldContext_Query_sharedOrganizations(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_sharedOrganizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_disputes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Disputes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MembershipConnection) graphql.Marshaler {
+			return ec.marshalNMembershipConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_disputes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_disputes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12436,7 +14397,7 @@ func (ec *executionContext) _Query_membershipCounts(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().MembershipCounts(ctx, fc.Args["groupBy"].([]model.MembershipGroupBy), fc.Args["filter"].(*kg.MembershipFilter))
+			return ec.Resolvers.Query().MembershipCounts(ctx, fc.Args["groupBy"].([]model.MembershipGroupBy), fc.Args["filter"].(*kg.MembershipFilter), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["source"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.MembershipCount) graphql.Marshaler {
@@ -13425,6 +15386,148 @@ func (ec *executionContext) fieldContext_State_recognition(_ context.Context, fi
 	return graphql.NewScalarFieldContext("State", field, false, false, "Recognition")
 }
 
+func (ec *executionContext) _State_cowCode(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_State_cowCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CowCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_State_cowCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("State", field, false, false, "Int")
+}
+
+func (ec *executionContext) _State_cowAbbreviation(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_State_cowAbbreviation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CowAbbreviation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_State_cowAbbreviation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("State", field, false, false, "String")
+}
+
+func (ec *executionContext) _State_systemMembership(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_State_systemMembership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SystemMembership, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.StateSystemPeriod) graphql.Marshaler {
+			return ec.marshalNStateSystemPeriod2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateSystemPeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_State_systemMembership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "State",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StateSystemPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _State_source(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_State_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Source) graphql.Marshaler {
+			return ec.marshalOSource2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐSource(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_State_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "State",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _State_sources(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_State_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_State_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "State",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _State_memberships(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13435,7 +15538,7 @@ func (ec *executionContext) _State_memberships(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Memberships(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["filter"].(*kg.MembershipFilter))
+			return ec.Resolvers.State().Memberships(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["filter"].(*kg.MembershipFilter), fc.Args["source"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Membership) graphql.Marshaler {
@@ -13479,7 +15582,7 @@ func (ec *executionContext) _State_organizations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Organizations(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange))
+			return ec.Resolvers.State().Organizations(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["source"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Organization) graphql.Marshaler {
@@ -13805,6 +15908,148 @@ func (ec *executionContext) fieldContext_StateEdge_node(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _StateSystemPeriod_start(ctx context.Context, field graphql.CollectedField, obj *kg.StateSystemPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StateSystemPeriod_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.PartialDate) graphql.Marshaler {
+			return ec.marshalNPartialDate2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StateSystemPeriod_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StateSystemPeriod",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StateSystemPeriod_end(ctx context.Context, field graphql.CollectedField, obj *kg.StateSystemPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StateSystemPeriod_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StateSystemPeriod_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StateSystemPeriod",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StateSystemPeriod_source(ctx context.Context, field graphql.CollectedField, obj *kg.StateSystemPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StateSystemPeriod_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Source) graphql.Marshaler {
+			return ec.marshalNSource2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StateSystemPeriod_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StateSystemPeriod",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearRange_earliest(ctx context.Context, field graphql.CollectedField, obj *kg.YearRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearRange_earliest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Earliest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearRange_earliest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearRange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _YearRange_latest(ctx context.Context, field graphql.CollectedField, obj *kg.YearRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearRange_latest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearRange_latest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearRange", field, false, false, "Int")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -16832,6 +19077,56 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "authors":
+			out.Values[i] = ec._Document_authors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "published":
+			out.Values[i] = ec._Document_published(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publishedIn":
+			out.Values[i] = ec._Document_publishedIn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "volume":
+			out.Values[i] = ec._Document_volume(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issue":
+			out.Values[i] = ec._Document_issue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pages":
+			out.Values[i] = ec._Document_pages(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "doi":
+			out.Values[i] = ec._Document_doi(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.Values[i] = ec._Document_url(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Document_version(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "coversUntil":
+			out.Values[i] = ec._Document_coversUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "citations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17243,6 +19538,21 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "claims":
+			out.Values[i] = ec._Membership_claims(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "disputed":
+			out.Values[i] = ec._Membership_disputed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "disagreements":
+			out.Values[i] = ec._Membership_disagreements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17333,6 +19643,138 @@ func (ec *executionContext) _MembershipChange(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var membershipClaimImplementors = []string{"MembershipClaim"}
+
+func (ec *executionContext) _MembershipClaim(ctx context.Context, sel ast.SelectionSet, obj *kg.MembershipClaim) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membershipClaimImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembershipClaim")
+		case "role":
+			out.Values[i] = ec._MembershipClaim_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "start":
+			out.Values[i] = ec._MembershipClaim_start(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._MembershipClaim_end(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endReason":
+			out.Values[i] = ec._MembershipClaim_endReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startRange":
+			out.Values[i] = ec._MembershipClaim_startRange(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endRange":
+			out.Values[i] = ec._MembershipClaim_endRange(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "accuracy":
+			out.Values[i] = ec._MembershipClaim_accuracy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "years":
+			out.Values[i] = ec._MembershipClaim_years(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._MembershipClaim_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._MembershipClaim_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._MembershipClaim_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var membershipConnectionImplementors = []string{"MembershipConnection"}
+
+func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MembershipConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membershipConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembershipConnection")
+		case "edges":
+			out.Values[i] = ec._MembershipConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._MembershipConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MembershipConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MembershipConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var membershipCountImplementors = []string{"MembershipCount"}
 
 func (ec *executionContext) _MembershipCount(ctx context.Context, sel ast.SelectionSet, obj *model.MembershipCount) graphql.Marshaler {
@@ -17344,6 +19786,16 @@ func (ec *executionContext) _MembershipCount(ctx context.Context, sel ast.Select
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("MembershipCount")
+		case "year":
+			out.Values[i] = ec._MembershipCount_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "member":
+			out.Values[i] = ec._MembershipCount_member(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "organization":
 			out.Values[i] = ec._MembershipCount_organization(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -17356,6 +19808,44 @@ func (ec *executionContext) _MembershipCount(ctx context.Context, sel ast.Select
 			}
 		case "count":
 			out.Values[i] = ec._MembershipCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var membershipEdgeImplementors = []string{"MembershipEdge"}
+
+func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MembershipEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membershipEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembershipEdge")
+		case "cursor":
+			out.Values[i] = ec._MembershipEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MembershipEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17666,6 +20156,46 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "ended":
+			out.Values[i] = ec._Organization_ended(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endReason":
+			out.Values[i] = ec._Organization_endReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cowKey":
+			out.Values[i] = ec._Organization_cowKey(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cowNumber":
+			out.Values[i] = ec._Organization_cowNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shortName":
+			out.Values[i] = ec._Organization_shortName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "longName":
+			out.Values[i] = ec._Organization_longName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "purposes":
+			out.Values[i] = ec._Organization_purposes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "membershipDateAccuracy":
+			out.Values[i] = ec._Organization_membershipDateAccuracy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "headquarters":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -17717,6 +20247,11 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 		case "source":
 			out.Values[i] = ec._Organization_source(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._Organization_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -18616,6 +21151,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_sharedOrganizations(ctx, field)
 				})
+		case "disputes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_disputes(ctx, field)
+				})
 		case "neighborhood":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -18946,6 +21487,31 @@ func (ec *executionContext) _State(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "cowCode":
+			out.Values[i] = ec._State_cowCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cowAbbreviation":
+			out.Values[i] = ec._State_cowAbbreviation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "systemMembership":
+			out.Values[i] = ec._State_systemMembership(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._State_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._State_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "memberships":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -19060,6 +21626,87 @@ func (ec *executionContext) _StateEdge(ctx context.Context, sel ast.SelectionSet
 			}
 		case "node":
 			out.Values[i] = ec._StateEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var stateSystemPeriodImplementors = []string{"StateSystemPeriod"}
+
+func (ec *executionContext) _StateSystemPeriod(ctx context.Context, sel ast.SelectionSet, obj *kg.StateSystemPeriod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stateSystemPeriodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StateSystemPeriod")
+		case "start":
+			out.Values[i] = ec._StateSystemPeriod_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._StateSystemPeriod_end(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._StateSystemPeriod_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var yearRangeImplementors = []string{"YearRange"}
+
+func (ec *executionContext) _YearRange(ctx context.Context, sel ast.SelectionSet, obj *kg.YearRange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, yearRangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("YearRange")
+		case "earliest":
+			out.Values[i] = ec._YearRange_earliest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latest":
+			out.Values[i] = ec._YearRange_latest(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19946,6 +22593,34 @@ func (ec *executionContext) marshalNMembershipChangeKind2githubᚗcomᚋtreatygr
 	return v
 }
 
+func (ec *executionContext) marshalNMembershipClaim2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipClaim(ctx context.Context, sel ast.SelectionSet, v kg.MembershipClaim) graphql.Marshaler {
+	return ec._MembershipClaim(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMembershipClaim2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipClaimᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.MembershipClaim) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMembershipClaim2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipClaim(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMembershipConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipConnection(ctx context.Context, sel ast.SelectionSet, v *model.MembershipConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembershipConnection!")
+		return graphql.Null
+	}
+	return ec._MembershipConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMembershipCount2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MembershipCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19968,6 +22643,30 @@ func (ec *executionContext) marshalNMembershipCount2ᚖgithubᚗcomᚋtreatygrap
 		return graphql.Null
 	}
 	return ec._MembershipCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMembershipEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MembershipEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMembershipEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMembershipEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipEdge(ctx context.Context, sel ast.SelectionSet, v *model.MembershipEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembershipEdge!")
+		return graphql.Null
+	}
+	return ec._MembershipEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMembershipEnd2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEnd(ctx context.Context, v any) (kg.MembershipEnd, error) {
@@ -20206,6 +22905,46 @@ func (ec *executionContext) unmarshalNOrganizationOrderField2githubᚗcomᚋtrea
 
 func (ec *executionContext) marshalNOrganizationOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationOrderField(ctx context.Context, sel ast.SelectionSet, v kg.OrganizationOrderField) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNOrganizationPurpose2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationPurpose(ctx context.Context, v any) (kg.OrganizationPurpose, error) {
+	var res kg.OrganizationPurpose
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrganizationPurpose2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationPurpose(ctx context.Context, sel ast.SelectionSet, v kg.OrganizationPurpose) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNOrganizationPurpose2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationPurposeᚄ(ctx context.Context, v any) ([]kg.OrganizationPurpose, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]kg.OrganizationPurpose, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOrganizationPurpose2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationPurpose(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNOrganizationPurpose2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationPurposeᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.OrganizationPurpose) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrganizationPurpose2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationPurpose(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -20536,6 +23275,22 @@ func (ec *executionContext) marshalNSource2githubᚗcomᚋtreatygraphᚋtreatygr
 	return ec._Source(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNSource2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Source) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSource2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐSource(ctx context.Context, sel ast.SelectionSet, v *kg.Source) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Source!")
@@ -20618,6 +23373,26 @@ func (ec *executionContext) unmarshalNStateOrderField2githubᚗcomᚋtreatygraph
 
 func (ec *executionContext) marshalNStateOrderField2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateOrderField(ctx context.Context, sel ast.SelectionSet, v kg.StateOrderField) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNStateSystemPeriod2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateSystemPeriod(ctx context.Context, sel ast.SelectionSet, v kg.StateSystemPeriod) graphql.Marshaler {
+	return ec._StateSystemPeriod(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStateSystemPeriod2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateSystemPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.StateSystemPeriod) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStateSystemPeriod2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐStateSystemPeriod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -21373,6 +24148,22 @@ func (ec *executionContext) marshalOOrganization2ᚖgithubᚗcomᚋtreatygraph�
 	return ec._Organization(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOOrganizationEnd2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationEnd(ctx context.Context, v any) (*kg.OrganizationEnd, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(kg.OrganizationEnd)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrganizationEnd2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationEnd(ctx context.Context, sel ast.SelectionSet, v *kg.OrganizationEnd) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOOrganizationFilter2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationFilterᚄ(ctx context.Context, v any) ([]*kg.OrganizationFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -21667,6 +24458,13 @@ func (ec *executionContext) unmarshalOStringFilter2ᚖgithubᚗcomᚋtreatygraph
 	}
 	res, err := ec.unmarshalInputStringFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOYearRange2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐYearRange(ctx context.Context, sel ast.SelectionSet, v *kg.YearRange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._YearRange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -82,8 +82,58 @@ func real(t testing.TB) *api {
 	return realAPI
 }
 
+var (
+	curatedGraphOnce sync.Once
+	curatedG         *kg.Graph
+	curatedGErr      error
+)
+
+// curatedGraph loads the curated seeds alone, without the facts of published datasets, once.
+func curatedGraph(t testing.TB) *kg.Graph {
+	curatedGraphOnce.Do(func() { curatedG, curatedGErr = seed.LoadCurated(os.DirFS("../seeds"), "seeds") })
+	require.NoError(t, curatedGErr)
+	return curatedG
+}
+
+var (
+	curatedOnce sync.Once
+	curatedAPI  *api
+	curatedErr  error
+	curatedDir  string
+)
+
+// curated serves the hand-curated seeds alone, without the facts of published datasets: the
+// same shape as the real graph with a few hundredths of its stints, for tests that compare
+// a small graph with a large one. Built once.
+func curated(t testing.TB) *api {
+	g := curatedGraph(t)
+	curatedOnce.Do(func() {
+		if curatedDir, curatedErr = os.MkdirTemp("", "treatygraph-graph-test-"); curatedErr != nil {
+			return
+		}
+		path := filepath.Join(curatedDir, "graph.db")
+		if curatedErr = sqlite.Build(context.Background(), g, path); curatedErr != nil {
+			return
+		}
+		store, err := sqlite.Open(path, 4)
+		if curatedErr = err; err != nil {
+			return
+		}
+		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+		curatedAPI = &api{store: store, handler: server.NewGraphQL(store, logger)}
+	})
+	require.NoError(t, curatedErr)
+	return curatedAPI
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if curatedAPI != nil {
+		_ = curatedAPI.store.Close()
+	}
+	if curatedDir != "" {
+		_ = os.RemoveAll(curatedDir)
+	}
 	if realAPI != nil {
 		_ = realAPI.store.Close()
 	}

@@ -297,15 +297,21 @@ func checkStintArgs(during *kg.DateRange, filter *kg.MembershipFilter) error {
 
 // stintsOf loads the stints of one actor with a loader and keeps those that match the
 // arguments, which are checked before anything is loaded.
-func stintsOf(ctx context.Context, ld loader[[]*kg.Membership], slug string, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
+// With source, each stint is as that document states it, and stints it does not state are
+// left out.
+func stintsOf(ctx context.Context, ld loader[[]*kg.Membership], slug string, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error) {
 	if err := checkStintArgs(during, filter); err != nil {
+		return nil, err
+	}
+	doc, err := sourceArg(ctx, storeFrom(ctx), "source", source)
+	if err != nil {
 		return nil, err
 	}
 	ms, err := list(ctx, ld, slug)
 	if err != nil {
 		return nil, err
 	}
-	return selectStints(ms, at, roles, during, filter)
+	return selectStints(kg.StintsAsStated(ms, doc), at, roles, during, filter)
 }
 
 // selectStints keeps the stints that cover at, overlap during, are in one of roles and match
@@ -345,4 +351,19 @@ func heldPositions(ps []*kg.Position, at *kg.Date, during *kg.DateRange) []*kg.P
 		out = append(out, p)
 	}
 	return out
+}
+
+// sourceArg checks a source argument: nil for none, else the slug of a known document.
+func sourceArg(ctx context.Context, store *sqlite.Store, arg string, source *string) (string, error) {
+	if source == nil {
+		return "", nil
+	}
+	docs, err := store.DocumentSlugs(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !slices.Contains(docs, *source) {
+		return "", kg.Errorf(kg.BadUserInput, "%s: no document has the slug %.40q (documents: %s)", arg, *source, strings.Join(docs, ", "))
+	}
+	return *source, nil
 }

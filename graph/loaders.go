@@ -256,6 +256,10 @@ func (l *Loaders) see(n any, level string) {
 		l.see(v.Items, level)
 	case *kg.State:
 		ref := v.NodeRef().String()
+		l.seeSources(v.Source, v.Sources, level)
+		for i := range v.SystemMembership {
+			l.seeSource(&v.SystemMembership[i].Source, level)
+		}
 		x(membershipsOfL.name, v.Slug)
 		x(positionsInL.name, v.Slug)
 		x(figuresOfL.name, v.Slug)
@@ -272,11 +276,14 @@ func (l *Loaders) see(n any, level string) {
 		x(actorsL.name, v.ParentSlug)
 		x(eventsOfL.name, ref)
 		x(eventCountsL.name, ref)
-		l.seeSource(v.Source, level)
+		l.seeSources(v.Source, v.Sources, level)
 	case *kg.Membership:
 		x(actorsL.name, v.MemberSlug, v.OrganizationSlug)
 		x(citationsOfL.name, v.NodeRef().String())
 		l.seeSource(&v.Source, level)
+		for i := range v.Claims {
+			l.seeSource(&v.Claims[i].Source, level)
+		}
 	case *kg.Event:
 		ref := v.NodeRef().String()
 		x(placesL.name, v.PlaceSlug)
@@ -336,6 +343,14 @@ func (l *Loaders) seeSource(s *kg.Source, level string) {
 	}
 }
 
+// seeSources declares what an actor's sources may load.
+func (l *Loaders) seeSources(s *kg.Source, more []kg.Source, level string) {
+	l.seeSource(s, level)
+	for i := range more {
+		l.seeSource(&more[i], level)
+	}
+}
+
 // seen declares the children of the values a resolver returns and returns them.
 func seen[T any](ctx context.Context, v T) T {
 	l := loadersFrom(ctx)
@@ -345,3 +360,6 @@ func seen[T any](ctx context.Context, v T) T {
 	l.see(v, field)
 	return v
 }
+
+// storeFrom is the store of the request's loaders.
+func storeFrom(ctx context.Context) *sqlite.Store { return loadersFrom(ctx).store }

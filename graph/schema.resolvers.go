@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/treatygraph/treatygraph/graph/model"
 	"github.com/treatygraph/treatygraph/internal/kg"
@@ -107,12 +108,12 @@ func (r *organizationResolver) Bodies(ctx context.Context, obj *kg.Organization)
 	return list(ctx, bodiesOfL, obj.Slug)
 }
 
-func (r *organizationResolver) Memberships(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
-	return stintsOf(ctx, membershipsOfL, obj.Slug, at, roles, during, filter)
+func (r *organizationResolver) Memberships(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error) {
+	return stintsOf(ctx, membershipsOfL, obj.Slug, at, roles, during, filter, source)
 }
 
-func (r *organizationResolver) Members(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
-	return stintsOf(ctx, membersOfL, obj.Slug, at, roles, during, filter)
+func (r *organizationResolver) Members(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error) {
+	return stintsOf(ctx, membersOfL, obj.Slug, at, roles, during, filter, source)
 }
 
 func (r *organizationResolver) Leaders(ctx context.Context, obj *kg.Organization, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error) {
@@ -206,12 +207,23 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]kg.Node, err
 	return loadNodes(ctx, refs)
 }
 
-func (r *queryResolver) State(ctx context.Context, slug *string, iso2 *string, iso3 *string) (*kg.State, error) {
-	key, value, err := exactlyOne("state", map[string]*string{"slug": slug, "iso2": iso2, "iso3": iso3}, "slug", "iso2", "iso3")
+func (r *queryResolver) State(ctx context.Context, slug *string, iso2 *string, iso3 *string, cowCode *int) (*kg.State, error) {
+	var code *string
+	if cowCode != nil {
+		c := strconv.Itoa(*cowCode)
+		code = &c
+	}
+	key, value, err := exactlyOne("state", map[string]*string{"slug": slug, "iso2": iso2, "iso3": iso3, "cowCode": code}, "slug", "iso2", "iso3", "cowCode")
 	if err != nil {
 		return nil, err
 	}
-	if key != "slug" {
+	switch key {
+	case "cowCode":
+		if value, err = r.Store.StateSlugByCowCode(ctx, *cowCode); err != nil {
+			return nil, err
+		}
+	case "slug":
+	default:
 		if value, err = r.Store.ActorSlugByCode(ctx, key, value); err != nil {
 			return nil, err
 		}
@@ -235,13 +247,14 @@ func (r *queryResolver) States(ctx context.Context, filter *kg.StateFilter, orde
 	}), nil
 }
 
-func (r *queryResolver) Organization(ctx context.Context, slug *string, acronym *string) (*kg.Organization, error) {
-	key, value, err := exactlyOne("organization", map[string]*string{"slug": slug, "acronym": acronym}, "slug", "acronym")
+func (r *queryResolver) Organization(ctx context.Context, slug *string, acronym *string, cowKey *string) (*kg.Organization, error) {
+	key, value, err := exactlyOne("organization", map[string]*string{"slug": slug, "acronym": acronym, "cowKey": cowKey}, "slug", "acronym", "cowKey")
 	if err != nil {
 		return nil, err
 	}
 	if key != "slug" {
-		if value, err = r.Store.ActorSlugByCode(ctx, key, value); err != nil {
+		column := map[string]string{"acronym": "acronym", "cowKey": "cow_key"}[key]
+		if value, err = r.Store.ActorSlugByCode(ctx, column, value); err != nil {
 			return nil, err
 		}
 	}
@@ -392,8 +405,21 @@ func (r *queryResolver) MembershipChanges(ctx context.Context, organization stri
 	return r.membershipChanges(ctx, organization, from, to)
 }
 
-func (r *queryResolver) SharedOrganizations(ctx context.Context, a string, b string, at *kg.Date, organization *string) ([]*model.SharedOrganization, error) {
-	return r.sharedOrganizations(ctx, a, b, at, organization)
+func (r *queryResolver) SharedOrganizations(ctx context.Context, a string, b string, at *kg.Date, organization *string, roles []kg.MembershipRole, source *string) ([]*model.SharedOrganization, error) {
+	return r.sharedOrganizations(ctx, a, b, at, organization, roles, source)
+}
+
+func (r *queryResolver) Disputes(ctx context.Context, first *int, after *string) (*model.MembershipConnection, error) {
+	n, cur, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	page, err := r.Store.ListDisputes(ctx, n, cur)
+	if err != nil {
+		return nil, err
+	}
+	seen(ctx, page.Items)
+	return model.NewMembershipConnection(page, cur != nil, r.Store.CountDisputes), nil
 }
 
 func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, at *kg.Date, maxNodes *int) (*model.Neighborhood, error) {
@@ -404,8 +430,8 @@ func (r *queryResolver) EventCounts(ctx context.Context, groupBy []model.EventGr
 	return r.eventCounts(ctx, groupBy, from, to, filter)
 }
 
-func (r *queryResolver) MembershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter) ([]*model.MembershipCount, error) {
-	return r.membershipCounts(ctx, groupBy, filter)
+func (r *queryResolver) MembershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter, from *kg.Date, to *kg.Date, source *string) ([]*model.MembershipCount, error) {
+	return r.membershipCounts(ctx, groupBy, filter, from, to, source)
 }
 
 func (r *queryResolver) MilitaryStrengthStats(ctx context.Context, filter *kg.MilitaryStrengthFilter) (*model.MilitaryStrengthStats, error) {
@@ -452,19 +478,23 @@ func (r *sourceResolver) Citations(ctx context.Context, obj *kg.Source) ([]*kg.C
 	return seen(ctx, cs), err
 }
 
-func (r *stateResolver) Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
-	return stintsOf(ctx, membershipsOfL, obj.Slug, at, roles, during, filter)
+func (r *stateResolver) Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error) {
+	return stintsOf(ctx, membershipsOfL, obj.Slug, at, roles, during, filter, source)
 }
 
-func (r *stateResolver) Organizations(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange) ([]*kg.Organization, error) {
+func (r *stateResolver) Organizations(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, source *string) ([]*kg.Organization, error) {
 	if err := checkStintArgs(during, nil); err != nil {
+		return nil, err
+	}
+	doc, err := sourceArg(ctx, r.Store, "source", source)
+	if err != nil {
 		return nil, err
 	}
 	ms, err := list(ctx, membershipsOfL, obj.Slug)
 	if err != nil {
 		return nil, err
 	}
-	stints, err := selectStints(ms, at, roles, during, nil)
+	stints, err := selectStints(kg.StintsAsStated(ms, doc), at, roles, during, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -175,3 +175,31 @@ func NewCitationConnection(p sqlite.Page[*kg.Citation], after bool, count Counte
 	}
 	return c
 }
+
+// MembershipConnection is a page of stints.
+type MembershipConnection struct {
+	Edges    []*MembershipEdge
+	Nodes    []*kg.Membership
+	PageInfo *PageInfo
+	Count    Counter
+}
+
+// MembershipEdge is a stint with its cursor.
+type MembershipEdge struct {
+	Cursor string
+	Node   *kg.Membership
+}
+
+// TotalCount counts the whole list.
+func (c *MembershipConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+// NewMembershipConnection wraps a page of stints.
+func NewMembershipConnection(p sqlite.Page[*kg.Membership], after bool, count Counter) *MembershipConnection {
+	info, cursors := pageInfo(p, after)
+	c := &MembershipConnection{PageInfo: info, Count: count, Edges: []*MembershipEdge{}, Nodes: []*kg.Membership{}}
+	for i, n := range p.Items {
+		c.Nodes = append(c.Nodes, n)
+		c.Edges = append(c.Edges, &MembershipEdge{Cursor: cursors[i], Node: n})
+	}
+	return c
+}

@@ -45,6 +45,10 @@ type MembershipChange struct {
 
 // A count of stints in one group.
 type MembershipCount struct {
+	// The year, when grouping by YEAR.
+	Year *int `json:"year,omitempty"`
+	// The member, when grouping by MEMBER.
+	Member kg.Actor `json:"member,omitempty"`
 	// The organization, when grouping by ORGANIZATION.
 	Organization *kg.Organization `json:"organization,omitempty"`
 	// The role, when grouping by ROLE.
@@ -285,16 +289,22 @@ const (
 	MembershipGroupByOrganization MembershipGroupBy = "ORGANIZATION"
 	// The role.
 	MembershipGroupByRole MembershipGroupBy = "ROLE"
+	// Each year of from..to the stint overlaps.
+	MembershipGroupByYear MembershipGroupBy = "YEAR"
+	// The member (state or organization).
+	MembershipGroupByMember MembershipGroupBy = "MEMBER"
 )
 
 var AllMembershipGroupBy = []MembershipGroupBy{
 	MembershipGroupByOrganization,
 	MembershipGroupByRole,
+	MembershipGroupByYear,
+	MembershipGroupByMember,
 }
 
 func (e MembershipGroupBy) IsValid() bool {
 	switch e {
-	case MembershipGroupByOrganization, MembershipGroupByRole:
+	case MembershipGroupByOrganization, MembershipGroupByRole, MembershipGroupByYear, MembershipGroupByMember:
 		return true
 	}
 	return false

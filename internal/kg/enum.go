@@ -41,7 +41,7 @@ const (
 )
 
 // Recognitions lists every Recognition value.
-var Recognitions = []Recognition{UNMember, PartiallyRecognized, Unrecognized}
+var Recognitions = []Recognition{UNMember, PartiallyRecognized, Unrecognized, FormerState, OutsideUN}
 
 // UnmarshalGQL reads an enum value.
 func (e *Recognition) UnmarshalGQL(v any) error { return unmarshalEnum(v, e, Recognitions) }
@@ -153,3 +153,52 @@ func (e *ProvisionKind) UnmarshalGQL(v any) error { return unmarshalEnum(v, e, P
 
 // MarshalGQL writes an enum value.
 func (e ProvisionKind) MarshalGQL(w io.Writer) { marshalEnum(w, string(e)) }
+
+// Recognition values for states that only a dataset knows.
+const (
+	// FormerState is a state that has left the state system (Bavaria, the GDR ...).
+	FormerState Recognition = "FORMER_STATE"
+	// OutsideUN is a state of the state system that is not a UN member state; how widely it
+	// is recognised is not recorded.
+	OutsideUN Recognition = "OUTSIDE_UN"
+)
+
+// OrganizationEnd is how an organization came to an end.
+type OrganizationEnd string
+
+// The ways an organization can end.
+const (
+	OrgIntegrated OrganizationEnd = "INTEGRATED"
+	OrgReplaced   OrganizationEnd = "REPLACED"
+	OrgDissolved  OrganizationEnd = "DISSOLVED"
+)
+
+// OrganizationEnds lists every OrganizationEnd value.
+var OrganizationEnds = []OrganizationEnd{OrgIntegrated, OrgReplaced, OrgDissolved}
+
+// UnmarshalGQL reads an enum value.
+func (e *OrganizationEnd) UnmarshalGQL(v any) error { return unmarshalEnum(v, e, OrganizationEnds) }
+
+// MarshalGQL writes an enum value.
+func (e OrganizationEnd) MarshalGQL(w io.Writer) { marshalEnum(w, string(e)) }
+
+// OrganizationPurpose is a purpose an organization serves, as the COW IGO dataset codes it.
+type OrganizationPurpose string
+
+// The purposes.
+const (
+	PurposePolitical OrganizationPurpose = "POLITICAL"
+	PurposeSocial    OrganizationPurpose = "SOCIAL"
+	PurposeEconomic  OrganizationPurpose = "ECONOMIC"
+)
+
+// OrganizationPurposes lists every OrganizationPurpose value.
+var OrganizationPurposes = []OrganizationPurpose{PurposePolitical, PurposeSocial, PurposeEconomic}
+
+// UnmarshalGQL reads an enum value.
+func (e *OrganizationPurpose) UnmarshalGQL(v any) error {
+	return unmarshalEnum(v, e, OrganizationPurposes)
+}
+
+// MarshalGQL writes an enum value.
+func (e OrganizationPurpose) MarshalGQL(w io.Writer) { marshalEnum(w, string(e)) }

@@ -41,6 +41,20 @@ type Document struct {
 	AccessedVia *string
 	Note        *string
 	Sections    []Section
+	// The bibliographic record of a published work or dataset: its authors, when and where it
+	// appeared, and how to reach it.
+	Authors     []string
+	Published   *PartialDate
+	PublishedIn *string
+	Volume      *string
+	Issue       *string
+	Pages       *string
+	Doi         *string
+	URL         *string
+	Version     *string
+	// CoversUntil is the last date the document observes: an open end in one of its facts
+	// means "still so then". Nil when unknown (the time of writing).
+	CoversUntil *PartialDate
 }
 
 // Section is a part of a document that facts may cite: a stretch of text, a table, a figure.
@@ -109,6 +123,26 @@ type State struct {
 	Iso3        *string
 	Recognition Recognition
 	Source      *Source
+	// CowCode is the Correlates of War country code (ccode); nil outside the COW state system.
+	CowCode         *int
+	CowAbbreviation *string
+	// SystemMembership are the state's periods as a member of the state system, oldest first.
+	SystemMembership []StateSystemPeriod
+	// Sources are every source that states the state, Source first.
+	Sources []Source
+}
+
+// StateSystemPeriod is a period in which a state was a member of the international state system.
+type StateSystemPeriod struct {
+	Start  PartialDate
+	End    *PartialDate
+	Source Source
+}
+
+// Period is the span of the period.
+func (p *StateSystemPeriod) Period() Period {
+	s := p.Start
+	return Period{&s, p.End}
 }
 
 // NodeRef identifies the state.
@@ -132,6 +166,18 @@ type Organization struct {
 	HeadquartersSlug string
 	ParentSlug       string
 	Source           *Source
+	// CowKey is the Correlates of War IGO key (ioname); nil for organizations COW does not list.
+	CowKey    *string
+	CowNumber *int
+	ShortName *string
+	LongName  *string
+	Ended     *PartialDate
+	EndReason *OrganizationEnd
+	Purposes  []OrganizationPurpose
+	// DateAccuracy says, in the dataset's words, how exact its early membership years are.
+	MembershipDateAccuracy *string
+	// Sources are every source that states the organization, Source first.
+	Sources []Source
 }
 
 // NodeRef identifies the organization.
@@ -202,6 +248,12 @@ type Membership struct {
 	EndReason        *MembershipEnd
 	Note             *string
 	Source           Source
+	// Claims holds one claim per source that states the stint; Role, Start, End, EndReason and
+	// Source are those of the preferred claim (see Reconcile).
+	Claims []MembershipClaim
+	// Disputed is true when the claims disagree beyond their precision; Disagreements says how.
+	Disputed      bool
+	Disagreements []string
 }
 
 // NodeRef identifies the membership.
@@ -324,6 +376,9 @@ type Graph struct {
 	Provisions    []*Provision
 	// Version is a hash of the seed files the graph was read from.
 	Version string
+	// Notices are odd but kept records of published datasets, each "file:line:col: what",
+	// reported by validate and at start, never dropped.
+	Notices []string
 }
 
 // nameIn returns the name in lang, or the English name.

@@ -2,6 +2,7 @@ package seed
 
 import (
 	"fmt"
+	"io/fs"
 	"regexp"
 	"sort"
 	"strings"
@@ -26,7 +27,7 @@ type checker struct {
 }
 
 func (c *checker) add(p pos, field string, format string, args ...any) {
-	c.problems = append(c.problems, Problem{p.file, p.at(field), fmt.Sprintf(format, args...)})
+	c.problems = append(c.problems, Problem{p.file, p.at(field), fmt.Sprintf(format, args...), 0})
 }
 
 // slugs checks the format and uniqueness of one namespace of slugs and returns it as a set.
@@ -196,7 +197,18 @@ func (c *checker) checkDocuments(g *kg.Graph) {
 		r, p := it.rec, it.pos
 		c.required(p, "title", r.Title, "document")
 		d := &kg.Document{Slug: r.Slug, Title: r.Title, Publisher: opt(r.Publisher), Language: opt(r.Language),
-			Licence: opt(r.Licence), AccessedVia: opt(r.AccessedVia), Note: opt(r.Note)}
+			Licence: opt(r.Licence), AccessedVia: opt(r.AccessedVia), Note: opt(r.Note),
+			Authors: nonNil(r.Authors), Published: c.date(p, "published", r.Published), PublishedIn: opt(r.PublishedIn),
+			Volume: optScalar(r.Volume), Issue: optScalar(r.Issue), Pages: optScalar(r.Pages), Doi: opt(r.Doi),
+			URL: opt(r.URL), Version: optScalar(r.Version)}
+		if r.Dataset != nil {
+			if r.Dataset.Format != cowFormat {
+				c.add(p, "dataset", "dataset: unknown format %q (want %q)", r.Dataset.Format, cowFormat)
+			}
+			if r.Dataset.Folder == "" || !fs.ValidPath(r.Dataset.Folder) {
+				c.add(p, "dataset", "dataset: folder %q is not a path inside the seed folder", r.Dataset.Folder)
+			}
+		}
 		keys := map[string]bool{}
 		for _, s := range r.Sections {
 			if s.Key == "" || s.Title == "" {
@@ -286,6 +298,7 @@ func (c *checker) checkActors(g *kg.Graph) {
 			Iso2: opt(r.Iso2), Iso3: opt(r.Iso3),
 			Recognition: checkEnum(c, p, "recognition", r.Recognition, kg.Recognitions),
 			Source:      c.source(p, r.Source, ""),
+			CowCode:     r.CowCode,
 		})
 	}
 	for _, it := range c.raw.organizations {
@@ -302,6 +315,7 @@ func (c *checker) checkActors(g *kg.Graph) {
 			Slug: r.Slug, Name: r.Name, Names: names(r.Names), Aliases: nonNil(r.Aliases),
 			Acronym: opt(r.Acronym), Type: opt(r.Type), Founded: c.date(p, "founded", r.Founded),
 			HeadquartersSlug: r.Headquarters, ParentSlug: r.Parent, Source: c.source(p, r.Source, ""),
+			CowKey: opt(r.CowKey),
 		})
 	}
 }

@@ -25,9 +25,15 @@ type Problem struct {
 	File    string
 	Line    int
 	Message string
+	Column  int // 0 when only the line is known
 }
 
-func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message) }
+func (p Problem) String() string {
+	if p.Column > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Column, p.Message)
+	}
+	return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
+}
 
 // Problems is every problem found in a seed set; it is the error Load returns.
 type Problems []Problem
@@ -80,7 +86,14 @@ type rawSet struct {
 // Load reads every *.yaml file under fsys, checks the whole set, and returns the graph. On
 // any problem it returns Problems holding all of them. prefix is put before file names in
 // messages (e.g. "seeds").
-func Load(fsys fs.FS, prefix string) (*kg.Graph, error) {
+func Load(fsys fs.FS, prefix string) (*kg.Graph, error) { return load(fsys, prefix, true) }
+
+// LoadCurated is Load without the facts of published datasets: their documents are kept, but
+// their files are not read. It gives the small, hand-curated graph, for tests and benchmarks
+// that multiply it.
+func LoadCurated(fsys fs.FS, prefix string) (*kg.Graph, error) { return load(fsys, prefix, false) }
+
+func load(fsys fs.FS, prefix string, datasets bool) (*kg.Graph, error) {
 	var files []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -117,6 +130,15 @@ func Load(fsys fs.FS, prefix string) (*kg.Graph, error) {
 	}
 	g, more := check(&raw)
 	problems = append(problems, more...)
+	if len(problems) == 0 && datasets {
+		if err := hashDatasets(fsys, &raw, hash); err != nil {
+			return nil, err
+		}
+		problems = append(problems, mergeDatasets(fsys, prefix, &raw, g)...)
+	}
+	if len(problems) == 0 {
+		reconcileAll(g)
+	}
 	if len(problems) > 0 {
 		sort.SliceStable(problems, func(i, j int) bool {
 			if problems[i].File != problems[j].File {
@@ -144,7 +166,7 @@ func decodeFile(name string, data []byte, raw *rawSet) Problems {
 		}
 		top, ok := doc.Body.(*ast.MappingNode)
 		if !ok {
-			problems = append(problems, Problem{name, lineOf(doc.Body), "a seed file must be a mapping from record kinds (states, memberships ...) to lists"})
+			problems = append(problems, Problem{name, lineOf(doc.Body), "a seed file must be a mapping from record kinds (states, memberships ...) to lists", 0})
 			continue
 		}
 		for _, kv := range top.Values {
@@ -154,7 +176,7 @@ func decodeFile(name string, data []byte, raw *rawSet) Problems {
 				if _, isNull := kv.Value.(*ast.NullNode); isNull {
 					continue
 				}
-				problems = append(problems, Problem{name, lineOf(kv.Key), fmt.Sprintf("%s must be a list of records", key)})
+				problems = append(problems, Problem{name, lineOf(kv.Key), fmt.Sprintf("%s must be a list of records", key), 0})
 				continue
 			}
 			var ps Problems
@@ -182,7 +204,7 @@ func decodeFile(name string, data []byte, raw *rawSet) Problems {
 			case "provisions":
 				ps = decodeList(name, seq, &raw.provisions)
 			default:
-				ps = Problems{{name, lineOf(kv.Key), fmt.Sprintf("unknown record kind %q (want documents, citations, states, organizations, places, people, memberships, events, quotes, figures or provisions)", key)}}
+				ps = Problems{{name, lineOf(kv.Key), fmt.Sprintf("unknown record kind %q (want documents, citations, states, organizations, places, people, memberships, events, quotes, figures or provisions)", key), 0}}
 			}
 			problems = append(problems, ps...)
 		}
@@ -195,7 +217,7 @@ func decodeList[T any](name string, seq *ast.SequenceNode, dst *[]item[T]) Probl
 	for _, n := range seq.Values {
 		m, ok := n.(*ast.MappingNode)
 		if !ok {
-			problems = append(problems, Problem{name, lineOf(n), "a record must be a mapping of keys to values"})
+			problems = append(problems, Problem{name, lineOf(n), "a record must be a mapping of keys to values", 0})
 			continue
 		}
 		var rec T
@@ -280,7 +302,7 @@ func yamlProblem(name string, err error) Problem {
 			field = strings.ToLower(field[:1]) + field[1:]
 			msg = fmt.Sprintf("%s: %q is not %s", field, tyErr.Token.Value, kindWord(tyErr.DstType))
 		}
-		return Problem{name, ye.GetToken().Position.Line, msg}
+		return Problem{name, ye.GetToken().Position.Line, msg, 0}
 	}
-	return Problem{name, 0, err.Error()}
+	return Problem{name, 0, err.Error(), 0}
 }

@@ -69,6 +69,23 @@ type documentRec struct {
 	AccessedVia string       `yaml:"accessedVia"`
 	Note        string       `yaml:"note"`
 	Sections    []sectionRec `yaml:"sections"`
+	Authors     []string     `yaml:"authors"`
+	Published   scalar       `yaml:"published"`
+	PublishedIn string       `yaml:"publishedIn"`
+	Volume      scalar       `yaml:"volume"`
+	Issue       scalar       `yaml:"issue"`
+	Pages       scalar       `yaml:"pages"`
+	Doi         string       `yaml:"doi"`
+	URL         string       `yaml:"url"`
+	Version     scalar       `yaml:"version"`
+	Dataset     *datasetRec  `yaml:"dataset"`
+}
+
+// datasetRec says where a published dataset's files are and in which format, for a document
+// that is a dataset rather than text.
+type datasetRec struct {
+	Format string `yaml:"format"`
+	Folder string `yaml:"folder"`
 }
 
 type citationRec struct {
@@ -102,6 +119,7 @@ type stateRec struct {
 	Iso2        string     `yaml:"iso2"`
 	Iso3        string     `yaml:"iso3"`
 	Recognition string     `yaml:"recognition"`
+	CowCode     *int       `yaml:"cowCode"`
 	Source      *sourceRec `yaml:"source"`
 }
 
@@ -115,6 +133,7 @@ type organizationRec struct {
 	Founded      scalar     `yaml:"founded"`
 	Headquarters string     `yaml:"headquarters"`
 	Parent       string     `yaml:"parent"`
+	CowKey       string     `yaml:"cowKey"`
 	Source       *sourceRec `yaml:"source"`
 }
 

@@ -89,7 +89,7 @@ func TestTrustedDocuments(t *testing.T) {
 	ext, _ := json.Marshal(persisted(sha256Hex(count)))
 	a = k.get(url.Values{"extensions": {string(ext)}})
 	require.Empty(t, a.Errors, a.Raw)
-	assert.JSONEq(t, `{"states":{"totalCount":22}}`, string(a.Data))
+	assert.JSONEq(t, `{"states":{"totalCount":221}}`, string(a.Data))
 	a = k.query(count, nil)
 	require.Empty(t, a.Errors, a.Raw)
 

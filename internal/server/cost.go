@@ -22,7 +22,8 @@ import (
 //     20 when not given, never more than graph.MaxFirst (a larger first is refused by the
 //     resolver with BAD_USER_INPUT);
 //   - nodes(ids:) multiplies by the number of IDs;
-//   - any other list of objects (members, citations ...) multiplies by ListSizeEstimate;
+//   - an actor's stints and organizations (members, memberships) multiply by
+//     StintListSizeEstimate, any other list of objects (citations ...) by ListSizeEstimate;
 //   - in a connection, edges and nodes multiply by its first; totalCount and pageInfo do not;
 //   - introspection fields cost 1 each, their lists not multiplied: the schema is small.
 //
@@ -30,24 +31,40 @@ import (
 const (
 	// ListSizeEstimate is how many items a list without first is assumed to hold.
 	ListSizeEstimate = 10
+	// StintListSizeEstimate is how many items a list of an actor's stints or organizations is
+	// assumed to hold when the database cannot say: the server reads the real bound, the
+	// longest such list in the graph (France's 268 stints in the COW IGO dataset), at start.
+	// Nested stint lists multiply quickly: a state's organizations' members' organizations
+	// would be millions of values.
+	StintListSizeEstimate = 300
 )
+
+// stintLists are the list fields that hold an actor's stints or organizations, by type and
+// field name.
+var stintLists = map[string]bool{
+	"State.memberships": true, "Organization.memberships": true, "Actor.memberships": true,
+	"Organization.members": true, "State.organizations": true,
+}
 
 const costStatsKey = "treatygraph.cost"
 
 // costLimit computes the cost of the operation about to run, with its variables, and refuses
 // it when over MaxCost.
-type costLimit struct{}
+type costLimit struct {
+	// stintList is how many items a list of an actor's stints may hold.
+	stintList int
+}
 
 var _ interface {
 	graphql.OperationContextMutator
 	graphql.HandlerExtension
-} = costLimit{}
+} = costLimit{stintList: StintListSizeEstimate}
 
 func (costLimit) ExtensionName() string                          { return "CostLimit" }
 func (costLimit) Validate(schema graphql.ExecutableSchema) error { return nil }
 
-func (costLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
-	c := &costWalker{vars: opCtx.Variables, fragments: map[fragmentAt]int{}}
+func (l costLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	c := &costWalker{vars: opCtx.Variables, fragments: map[fragmentAt]int{}, stintList: l.stintList}
 	cost := c.selectionSet(opCtx.Operation.SelectionSet, false, 0)
 	opCtx.Stats.SetExtension(costStatsKey, cost)
 	if info := infoFrom(ctx); info != nil {
@@ -73,6 +90,7 @@ func operationCost(ctx context.Context) int {
 type costWalker struct {
 	vars      map[string]any
 	fragments map[fragmentAt]int
+	stintList int
 }
 
 // fragmentAt is a fragment costed under a connection with a given page size: the edges and
@@ -136,10 +154,40 @@ func (c *costWalker) field(f *ast.Field, introspection bool, page int) int {
 		m = c.count(f, "ids")
 	case page > 0 && f.ObjectDefinition != nil && strings.HasSuffix(f.ObjectDefinition.Name, "Connection"):
 		m = page
+	case f.ObjectDefinition != nil && stintLists[f.ObjectDefinition.Name+"."+f.Name]:
+		m = c.stintList
+		if n, ok := c.narrowed(f); ok {
+			m = min(m, n)
+		}
 	default:
 		m = ListSizeEstimate
 	}
 	return satAdd(1, satMul(m, c.selectionSet(f.SelectionSet, false, 0)))
+}
+
+// narrowed bounds a stint list whose filter names its organizations or members: a few stints
+// for each one named (ListSizeEstimate).
+func (c *costWalker) narrowed(f *ast.Field) (int, bool) {
+	filter, _ := f.ArgumentMap(c.vars)["filter"].(map[string]any)
+	best, ok := 0, false
+	for _, key := range []string{"organization", "member"} {
+		sf, _ := filter[key].(map[string]any)
+		n := 0
+		switch in := sf["in"].(type) {
+		case []any:
+			n = len(in)
+		case nil:
+		default:
+			n = 1
+		}
+		if sf["eq"] != nil {
+			n = 1
+		}
+		if n > 0 && (!ok || n*ListSizeEstimate < best) {
+			best, ok = n*ListSizeEstimate, true
+		}
+	}
+	return best, ok
 }
 
 // first is the page size a field asks for: its first argument, DefaultFirst when not given,

@@ -120,7 +120,11 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 	srv.Use(extension.Introspection{})
 	srv.Use(newPersistedQueries(cfg.TrustedDocuments))
 	srv.Use(documentLimits{validated: validated})
-	srv.Use(costLimit{})
+	cost := costLimit{stintList: StintListSizeEstimate}
+	if n, err := store.LargestStintList(context.Background()); err == nil && n > 0 {
+		cost.stintList = n
+	}
+	srv.Use(cost)
 	srv.SetErrorPresenter(presentError(logger, cfg.Timeout))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic while resolving", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))

@@ -2,14 +2,12 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -18,7 +16,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
 
@@ -40,14 +37,12 @@ func (l *logBuffer) String() string {
 	return l.b.String()
 }
 
-// openSeedStore builds the project's real seeds into a database under t.TempDir and opens it.
-// The store is closed when the test ends (closing it twice is harmless).
+// openSeedStore opens the database of the project's real seeds, built once per test binary
+// (see seedDB). Each caller gets a store of its own, closed when the test ends (closing it
+// twice is harmless).
 func openSeedStore(t testing.TB) (*sqlite.Store, string) {
 	t.Helper()
-	g, err := seed.Load(os.DirFS("../../seeds"), "seeds")
-	require.NoError(t, err)
-	path := filepath.Join(t.TempDir(), "graph.db")
-	require.NoError(t, sqlite.Build(context.Background(), g, path))
+	path := seedDB(t)
 	store, err := sqlite.Open(path, 2)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = store.Close() })

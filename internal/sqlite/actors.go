@@ -44,12 +44,13 @@ func scanActor(rows *sql.Rows) (kg.Actor, string, error) {
 	return a, slug, nil
 }
 
-// ActorSlugByCode finds the slug of the actor with the given ISO code or acronym. column is
-// one of iso2, iso3 or acronym; matching ignores case. It returns "" when none matches.
+// ActorSlugByCode finds the slug of the actor with the given ISO code, acronym or COW key.
+// column is one of iso2, iso3, acronym or cow_key; matching ignores case. It returns "" when
+// none matches.
 func (s *Store) ActorSlugByCode(ctx context.Context, column, code string) (string, error) {
 	var q string
 	switch column {
-	case "iso2", "iso3", "acronym":
+	case "iso2", "iso3", "acronym", "cow_key":
 		q = "SELECT slug FROM actors WHERE " + column + " = ? COLLATE NOCASE"
 	default:
 		return "", fmt.Errorf("actor code: unknown column %q", column)
@@ -66,6 +67,34 @@ func (s *Store) ActorSlugByCode(ctx context.Context, column, code string) (strin
 		}
 	}
 	return slug, rows.Err()
+}
+
+// StateSlugByCowCode finds the slug of the state with the given Correlates of War country
+// code; "" when none has it.
+func (s *Store) StateSlugByCowCode(ctx context.Context, code int) (string, error) {
+	rows, err := s.query(ctx, "SELECT slug FROM actors WHERE cow_code = ?", code)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var slug string
+	if rows.Next() {
+		if err := rows.Scan(&slug); err != nil {
+			return "", err
+		}
+	}
+	return slug, rows.Err()
+}
+
+// ListDisputes pages through the stints whose sources disagree, by start and slug.
+func (s *Store) ListDisputes(ctx context.Context, first int, after *Cursor) (Page[*kg.Membership], error) {
+	cols, sig := ordering(nil, nil, nil, "m.lo", "m.slug")
+	return listPage(ctx, s, "'Membership'", "memberships m", cond{sql: "m.disputed = 1"}, cols, "Dispute/"+sig, first, after, decodeJSON[kg.Membership])
+}
+
+// CountDisputes counts the stints whose sources disagree.
+func (s *Store) CountDisputes(ctx context.Context) (int, error) {
+	return s.count(ctx, "SELECT COUNT(*) FROM memberships m WHERE m.disputed = 1")
 }
 
 // MembershipsByOrganizations loads every stint in each of the given organizations, in order

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"strings"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
 )
@@ -41,16 +42,44 @@ func (s *Store) CountEventsBy(ctx context.Context, q EventQuery, byYear, byKind 
 
 // MembershipGroup is one group of a stint count.
 type MembershipGroup struct {
+	Year         *int
 	Organization *string
+	Member       *string
 	Role         *kg.MembershipRole
 	Count        int
 }
 
-// CountMembershipsBy counts the stints that match f, grouped by organization and/or role.
-func (s *Store) CountMembershipsBy(ctx context.Context, f *kg.MembershipFilter, byOrg, byRole bool) ([]MembershipGroup, error) {
-	w := membershipCond("m", f)
-	rows, err := s.query(ctx, `SELECT CASE WHEN ? THEN m.organization END AS o, CASE WHEN ? THEN m.role END AS r, COUNT(*)
-		FROM memberships m WHERE `+w.sql+` GROUP BY o, r ORDER BY o, r`, append([]any{byOrg, byRole}, w.args...)...)
+// MembershipCountQuery says which stints to count and how to group them.
+type MembershipCountQuery struct {
+	Filter *kg.MembershipFilter
+	// Source, when set, counts the stints a document states, as it states them.
+	Source                                   string
+	ByYear, ByOrganization, ByMember, ByRole bool
+	// From and To bound the years of a count by year, both included.
+	From, To int
+}
+
+// CountMembershipsBy counts the stints that match q, grouped as it asks, in order of the
+// groups. By year, a stint counts in every year of From..To that it overlaps.
+func (s *Store) CountMembershipsBy(ctx context.Context, q MembershipCountQuery) ([]MembershipGroup, error) {
+	table := "memberships m"
+	w := membershipCond("m", q.Filter)
+	if q.Source != "" {
+		table = "claims m"
+		w = and(cond{"m.document = ?", []any{q.Source}}, w)
+	}
+	sel := `SELECT CASE WHEN ? THEN y END AS yr, CASE WHEN ? THEN m.organization END AS o,
+		CASE WHEN ? THEN m.member END AS mem, CASE WHEN ? THEN m.role END AS r, COUNT(*) `
+	args := []any{q.ByYear, q.ByOrganization, q.ByMember, q.ByRole}
+	var text string
+	if q.ByYear {
+		text = `WITH RECURSIVE years(y) AS (SELECT ? UNION ALL SELECT y + 1 FROM years WHERE y < ?) ` + sel +
+			`FROM years JOIN ` + table + ` ON m.lo <= y * 10000 + 1231 AND m.hi >= y * 10000 + 101 WHERE ` + w.sql
+		args = append([]any{q.From, q.To}, args...)
+	} else {
+		text = strings.Replace(sel, "THEN y END", "THEN NULL END", 1) + `FROM ` + table + ` WHERE ` + w.sql
+	}
+	rows, err := s.query(ctx, text+` GROUP BY yr, o, mem, r ORDER BY yr, o, mem, r`, append(args, w.args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +88,7 @@ func (s *Store) CountMembershipsBy(ctx context.Context, f *kg.MembershipFilter, 
 	for rows.Next() {
 		var g MembershipGroup
 		var role *string
-		if err := rows.Scan(&g.Organization, &role, &g.Count); err != nil {
+		if err := rows.Scan(&g.Year, &g.Organization, &g.Member, &role, &g.Count); err != nil {
 			return nil, err
 		}
 		if role != nil {

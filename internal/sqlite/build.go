@@ -228,8 +228,12 @@ func (w *writer) graph(g *kg.Graph) error {
 		}
 	}
 	for _, s := range g.States {
-		if err := w.exec("INSERT INTO actors (slug, kind, name, iso2, iso3, recognition, data) VALUES (?, 'State', ?, ?, ?, ?, ?)",
-			s.Slug, s.Name, nullableP(s.Iso2), nullableP(s.Iso3), string(s.Recognition), jsonOf(s)); err != nil {
+		var code any
+		if s.CowCode != nil {
+			code = *s.CowCode
+		}
+		if err := w.exec("INSERT INTO actors (slug, kind, name, iso2, iso3, recognition, cow_code, data) VALUES (?, 'State', ?, ?, ?, ?, ?, ?)",
+			s.Slug, s.Name, nullableP(s.Iso2), nullableP(s.Iso3), string(s.Recognition), code, jsonOf(s)); err != nil {
 			return err
 		}
 		if err := w.names(s.NodeRef(), s.Name, s.Names, s.Aliases); err != nil {
@@ -241,9 +245,9 @@ func (w *writer) graph(g *kg.Graph) error {
 	}
 	for _, o := range g.Organizations {
 		lo, hi := dateBounds(o.Founded)
-		if err := w.exec(`INSERT INTO actors (slug, kind, name, acronym, parent, type, founded_lo, founded_hi, data)
-				VALUES (?, 'Organization', ?, ?, ?, ?, ?, ?, ?)`,
-			o.Slug, o.Name, nullableP(o.Acronym), nullable(o.ParentSlug), nullableP(o.Type), lo, hi, jsonOf(o)); err != nil {
+		if err := w.exec(`INSERT INTO actors (slug, kind, name, acronym, parent, type, founded_lo, founded_hi, cow_key, data)
+				VALUES (?, 'Organization', ?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.Slug, o.Name, nullableP(o.Acronym), nullable(o.ParentSlug), nullableP(o.Type), lo, hi, nullableP(o.CowKey), jsonOf(o)); err != nil {
 			return err
 		}
 		aliases := o.Aliases
@@ -329,13 +333,32 @@ func (w *writer) graph(g *kg.Graph) error {
 			reason = string(*m.EndReason)
 		}
 		if err := w.exec(`INSERT INTO memberships (slug, member, organization, role, lo, hi, start_lo, start_hi,
-				end_lo, end_hi, end_reason, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			m.Slug, m.MemberSlug, m.OrganizationSlug, string(m.Role), p.Lo(), p.Hi(), slo, shi, elo, ehi, reason, jsonOf(m)); err != nil {
+				end_lo, end_hi, end_reason, disputed, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.Slug, m.MemberSlug, m.OrganizationSlug, string(m.Role), p.Lo(), p.Hi(), slo, shi, elo, ehi, reason, m.Disputed, jsonOf(m)); err != nil {
 			return err
 		}
 		ref := m.NodeRef()
 		if err := w.cite(ref, &m.Source); err != nil {
 			return err
+		}
+		for i := range m.Claims {
+			c := &m.Claims[i]
+			cp := c.Period()
+			slo, shi := dateBounds(c.Start)
+			elo, ehi := dateBounds(c.End)
+			var reason any
+			if c.EndReason != nil {
+				reason = string(*c.EndReason)
+			}
+			if err := w.exec(`INSERT INTO claims (document, slug, member, organization, role, lo, hi, start_lo, start_hi,
+					end_lo, end_hi, end_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				c.Source.DocumentSlug, m.Slug, m.MemberSlug, m.OrganizationSlug, string(c.Role), cp.Lo(), cp.Hi(),
+				slo, shi, elo, ehi, reason); err != nil {
+				return err
+			}
+			if err := w.cite(ref, &c.Source); err != nil {
+				return err
+			}
 		}
 		role := strings.ToLower(string(m.Role))
 		if err := w.link(actor(m.MemberSlug), actor(m.OrganizationSlug), role+" of", "has "+role, &ref, &ref, p); err != nil {

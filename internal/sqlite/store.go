@@ -25,6 +25,11 @@ type Store struct {
 	// maxPrepared of them; see query.
 	mu       sync.RWMutex
 	prepared map[string]*sql.Stmt
+
+	// docs is the slugs of the source documents, read on first use; see DocumentSlugs.
+	docsOnce sync.Once
+	docs     []string
+	docsErr  error
 }
 
 // maxPrepared bounds the statements kept prepared. The store's texts are few, but filters

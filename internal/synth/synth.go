@@ -88,6 +88,25 @@ func (c *copier) src(s kg.Source) kg.Source {
 	return kg.Source{DocumentSlug: c.s(s.DocumentSlug), SectionKey: s.SectionKey, Notes: s.Notes}
 }
 
+func (c *copier) srcs(ss []kg.Source) []kg.Source {
+	if ss == nil {
+		return nil
+	}
+	out := make([]kg.Source, len(ss))
+	for i, s := range ss {
+		out[i] = c.src(s)
+	}
+	return out
+}
+
+// yearRange moves a range of years as dates are moved.
+func (c *copier) yearRange(r *kg.YearRange) *kg.YearRange {
+	if r == nil {
+		return nil
+	}
+	return &kg.YearRange{Earliest: r.Earliest + c.years, Latest: r.Latest + c.years}
+}
+
 func (c *copier) srcP(s *kg.Source) *kg.Source {
 	if s == nil {
 		return nil
@@ -147,8 +166,14 @@ func (c *copier) add(g, out *kg.Graph) {
 	}
 	for _, x := range g.States {
 		v := *x
-		v.Slug, v.Source = c.s(x.Slug), c.srcP(x.Source)
+		v.Slug, v.Source, v.Sources = c.s(x.Slug), c.srcP(x.Source), c.srcs(x.Sources)
+		v.SystemMembership = nil
+		for _, p := range x.SystemMembership {
+			v.SystemMembership = append(v.SystemMembership, kg.StateSystemPeriod{Start: c.dateV(p.Start), End: c.date(p.End), Source: c.src(p.Source)})
+		}
 		if !c.original() {
+			// Like ISO codes, the dataset's codes are unique and have no copies.
+			v.CowCode, v.CowAbbreviation = nil, nil
 			v.Name, v.Iso2, v.Iso3 = c.names[x.Name], nil, nil
 			v.Names, v.Aliases = c.localized(x.Names), c.aliases(x.Aliases)
 		}
@@ -156,10 +181,11 @@ func (c *copier) add(g, out *kg.Graph) {
 	}
 	for _, x := range g.Organizations {
 		v := *x
-		v.Slug, v.Source = c.s(x.Slug), c.srcP(x.Source)
+		v.Slug, v.Source, v.Sources = c.s(x.Slug), c.srcP(x.Source), c.srcs(x.Sources)
 		v.HeadquartersSlug, v.ParentSlug = c.s(x.HeadquartersSlug), c.s(x.ParentSlug)
-		v.Founded = c.date(x.Founded)
+		v.Founded, v.Ended = c.date(x.Founded), c.date(x.Ended)
 		if !c.original() {
+			v.CowKey, v.CowNumber = nil, nil
 			v.Name = c.names[x.Name]
 			if x.Acronym != nil {
 				a := c.acr[*x.Acronym]
@@ -195,6 +221,15 @@ func (c *copier) add(g, out *kg.Graph) {
 		v := *x
 		v.Slug, v.MemberSlug, v.OrganizationSlug, v.Source = c.s(x.Slug), c.s(x.MemberSlug), c.s(x.OrganizationSlug), c.src(x.Source)
 		v.Start, v.End, v.Note = c.date(x.Start), c.date(x.End), c.textP(x.Note)
+		v.Claims = nil
+		if x.Claims != nil {
+			v.Claims = make([]kg.MembershipClaim, len(x.Claims))
+		}
+		for i, cl := range x.Claims {
+			cl.Start, cl.End, cl.AsOf, cl.Note, cl.Source = c.date(cl.Start), c.date(cl.End), c.date(cl.AsOf), c.textP(cl.Note), c.src(cl.Source)
+			cl.StartRange, cl.EndRange = c.yearRange(cl.StartRange), c.yearRange(cl.EndRange)
+			v.Claims[i] = cl
+		}
 		out.Memberships = append(out.Memberships, &v)
 	}
 	for _, x := range g.Events {

@@ -16,7 +16,7 @@ import (
 
 func realSeeds(t *testing.T) *kg.Graph {
 	t.Helper()
-	g, err := seed.Load(os.DirFS("../../seeds"), "seeds")
+	g, err := seed.LoadCurated(os.DirFS("../../seeds"), "seeds")
 	require.NoError(t, err)
 	return g
 }

@@ -107,6 +107,11 @@ func (r record) add(key string, val any) record {
 			return r
 		}
 		val = *v
+	case *int:
+		if v == nil {
+			return r
+		}
+		val = *v
 	case bool:
 		if !v {
 			return r
@@ -221,7 +226,9 @@ func documentRecord(d *kg.Document) record {
 	}
 	return record{}.add("slug", d.Slug).add("title", d.Title).add("publisher", d.Publisher).
 		add("language", d.Language).add("licence", d.Licence).add("accessedVia", d.AccessedVia).
-		add("note", d.Note).add("sections", sections)
+		add("note", d.Note).add("sections", sections).add("authors", d.Authors).add("published", d.Published).
+		add("publishedIn", d.PublishedIn).add("volume", d.Volume).add("issue", d.Issue).add("pages", d.Pages).
+		add("doi", d.Doi).add("url", d.URL).add("version", d.Version)
 }
 
 func citationRecord(c *kg.Citation) record {
@@ -236,14 +243,14 @@ func citationRecord(c *kg.Citation) record {
 func stateRecord(s *kg.State) record {
 	return record{}.add("slug", s.Slug).add("name", s.Name).add("names", namesRecords(s.Names)).
 		add("aliases", s.Aliases).add("iso2", s.Iso2).add("iso3", s.Iso3).
-		add("recognition", string(s.Recognition)).add("source", sourceRecordP(s.Source))
+		add("recognition", string(s.Recognition)).add("cowCode", s.CowCode).add("source", sourceRecordP(s.Source))
 }
 
 func organizationRecord(o *kg.Organization) record {
 	return record{}.add("slug", o.Slug).add("name", o.Name).add("acronym", o.Acronym).
 		add("names", namesRecords(o.Names)).add("aliases", o.Aliases).add("type", o.Type).
 		add("founded", o.Founded).add("headquarters", o.HeadquartersSlug).add("parent", o.ParentSlug).
-		add("source", sourceRecordP(o.Source))
+		add("cowKey", o.CowKey).add("source", sourceRecordP(o.Source))
 }
 
 func placeRecord(p *kg.Place) record {

@@ -1,0 +1,791 @@
+package cow
+
+import (
+	"bufio"
+	"cmp"
+	"compress/gzip"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The files of the dataset, as derive.R names them.
+const (
+	FileStates       = "states.csv"
+	FileCountryCodes = "country_codes.csv"
+	FileStateYears   = "state_years.csv"
+	FileIGOs         = "igos.csv"
+	FileImputed      = "igo_years_imputed.csv"
+	FileStateIGOYear = "state_igo_year.csv.gz"
+)
+
+// maxYear bounds the years Read accepts. Nothing in the data goes past 2014; the bound only
+// stops a mistyped year (20014) from passing as real and stretching LastYear.
+const maxYear = 2100
+
+// The headers Read insists on. A changed header means derive.R (or the data) changed, and
+// reading columns by position would then silently mean something else.
+var (
+	headerStates       = []string{"ccode", "stateabb", "statenme", "styear", "stmonth", "stday", "endyear", "endmonth", "endday"}
+	headerCountryCodes = []string{"cown", "cowc", "iso2c", "iso3c", "iso3n", "country.name.en"}
+	headerStateYears   = []string{"ccode", "year"}
+	headerIGOs         = []string{"ioname", "orgname", "longorgname", "ionum", "sdate", "deaddate", "dead", "integrated", "replaced", "political", "social", "economic", "accuracyofpre1965membershipdates", "sourcesandnotes"}
+	headerImputed      = []string{"ioname", "year"}
+	headerStateIGOYear = []string{"ioname", "ccode", "year", "status"}
+)
+
+// cldrPrefix starts the columns of country_codes.csv that hold CLDR names; derive.R keeps
+// only those its countrycode version has, so their number may vary.
+const cldrPrefix = "cldr.name."
+
+// Read reads the dataset's files from dir inside fsys. name is how the folder is called in
+// problems (e.g. "seeds/cow-igo-v3"). On bad input it returns Problems holding every
+// problem found, each at file:line:column; odd data that is kept is in Dataset.Anomalies.
+func Read(fsys fs.FS, dir, name string) (*Dataset, error) {
+	r := &reader{fsys: fsys, dir: dir, name: name}
+	d := &Dataset{}
+	statesOK := r.readStates(d)
+	r.readCountryCodes(d, statesOK)
+	yearsOK := r.readStateYears(d, statesOK)
+	igosOK := r.readIGOs(d)
+	r.readImputed(d, igosOK)
+	r.readStateIGOYears(d, statesOK, yearsOK, igosOK)
+	if len(r.problems) > 0 {
+		sortProblems(r.problems)
+		return nil, r.problems
+	}
+	sortProblems(r.anomalies)
+	d.Anomalies = r.anomalies
+	return d, nil
+}
+
+// reader collects problems and anomalies while the files are read.
+type reader struct {
+	fsys      fs.FS
+	dir, name string
+	problems  Problems
+	anomalies []Problem
+}
+
+func (r *reader) display(file string) string {
+	if r.name == "" {
+		return file
+	}
+	return path.Join(r.name, file)
+}
+
+// table is the file being read, positioned at its current record.
+type table struct {
+	r      *reader
+	file   string // as shown in problems
+	header []string
+	cr     *csv.Reader // nil when the file is split by hand
+	// Where the current record is, when split by hand.
+	fastLine int
+	cols     []int
+	rec      []string
+}
+
+// line is the line of the current record.
+func (t *table) line() int {
+	l, _ := t.pos(0)
+	return l
+}
+
+// pos is the place of field i of the current record.
+func (t *table) pos(i int) (int, int) {
+	if t.cr == nil {
+		return t.fastLine, t.cols[i]
+	}
+	return t.cr.FieldPos(i)
+}
+
+func (t *table) problem(i int, format string, args ...any) {
+	l, c := t.pos(i)
+	t.r.problems = append(t.r.problems, Problem{File: t.file, Line: l, Column: c, Message: fmt.Sprintf(format, args...)})
+}
+
+func (t *table) anomaly(i int, format string, args ...any) {
+	l, c := t.pos(i)
+	t.r.anomalies = append(t.r.anomalies, Problem{File: t.file, Line: l, Column: c, Message: fmt.Sprintf(format, args...)})
+}
+
+// int parses field i as a required integer, reporting it when it is not one.
+func (t *table) int(i int) (int, bool) {
+	v, ok := atoi(t.rec[i])
+	if !ok {
+		if t.rec[i] == "" {
+			t.problem(i, "%s is empty, want an integer", t.header[i])
+		} else {
+			t.problem(i, "%s %q is not an integer", t.header[i], t.rec[i])
+		}
+	}
+	return v, ok
+}
+
+// optInt parses field i as an integer that may be empty (then 0).
+func (t *table) optInt(i int) (int, bool) {
+	if t.rec[i] == "" {
+		return 0, true
+	}
+	return t.int(i)
+}
+
+// flag parses a 0/1 field.
+func (t *table) flag(i int) bool {
+	switch t.rec[i] {
+	case "0":
+		return false
+	case "1":
+		return true
+	}
+	t.problem(i, "%s %q is not 0 or 1", t.header[i], t.rec[i])
+	return false
+}
+
+// year parses a year field and checks it lies in the span the dataset can cover.
+func (t *table) year(i int) (int, bool) {
+	y, ok := t.int(i)
+	if ok && (y < FirstYear || y > maxYear) {
+		t.problem(i, "%s %d is outside %d-%d", t.header[i], y, FirstYear, maxYear)
+		return y, false
+	}
+	return y, ok
+}
+
+// each opens file, checks its header against want (plus, when extra is not "", any number
+// of further columns whose names start with extra) and calls row for every record. It
+// reports false when the file had any problem (missing, unreadable, wrong header, a bad
+// row), so that callers skip checks against its content rather than flood the report with
+// consequences of the real problem: a dropped row of igos.csv would otherwise make every
+// row of its IGO in state_igo_year a problem of its own.
+//
+// A file without quotes or carriage returns (state_igo_year, which derive.R writes with
+// quote=FALSE, and the other all-number files) is split at commas and newlines by hand:
+// for such text that is exactly what encoding/csv would do, at a fraction of the cost, and
+// these files run to half a million rows read at every server start. Anything else goes
+// through encoding/csv.
+func (r *reader) each(file string, want []string, extra string, row func(t *table)) bool {
+	before := len(r.problems)
+	return r.eachRow(file, want, extra, row) && len(r.problems) == before
+}
+
+// eachRow does the work of each; it reports false only when the file could not be read.
+func (r *reader) eachRow(file string, want []string, extra string, row func(t *table)) bool {
+	shown := r.display(file)
+	fail := func(line, col int, msg string) bool {
+		r.problems = append(r.problems, Problem{File: shown, Line: line, Column: col, Message: msg})
+		return false
+	}
+	f, err := r.fsys.Open(path.Join(r.dir, file))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fail(0, 0, "missing file")
+		}
+		return fail(0, 0, "cannot open: "+err.Error())
+	}
+	defer f.Close()
+	var src io.Reader = f
+	if strings.HasSuffix(file, ".gz") {
+		gz, err := gzip.NewReader(bufio.NewReaderSize(f, 64<<10))
+		if err != nil {
+			return fail(0, 0, "not a gzip file: "+err.Error())
+		}
+		defer gz.Close()
+		src = gz
+	}
+	var buf strings.Builder
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		// A gzip stream of this data inflates about eightfold; a close guess saves regrowing.
+		n := st.Size()
+		if src != io.Reader(f) {
+			n *= 9
+		}
+		buf.Grow(int(min(n, 1<<28)))
+	}
+	if _, err := io.Copy(&buf, src); err != nil {
+		return fail(0, 0, "read: "+err.Error())
+	}
+	text := buf.String()
+
+	t := &table{r: r, file: shown}
+	started := false
+	// header checks the first record and reports whether the rows are worth reading.
+	header := func(hdr []string) bool {
+		started = true
+		hdr[0] = strings.TrimPrefix(hdr[0], "\ufeff") // a byte-order mark is not part of the name
+		if i, ok := headerMismatch(hdr, want, extra); !ok {
+			col := 0
+			if i < len(hdr) {
+				_, col = t.pos(i)
+			}
+			msg := "header is " + strings.Join(hdr, ",") + ", want " + strings.Join(want, ",")
+			if extra != "" {
+				msg += ",[" + extra + "*...]"
+			}
+			return fail(1, col, msg)
+		}
+		t.header = slices.Clone(hdr)
+		return true
+	}
+	record := func(rec []string) {
+		if len(rec) != len(t.header) {
+			r.problems = append(r.problems, Problem{File: shown, Line: t.line(), Column: 0,
+				Message: fmt.Sprintf("row has %d fields, want %d", len(rec), len(t.header))})
+			return
+		}
+		t.rec = rec
+		row(t)
+	}
+
+	// Two IndexByte scans are much quicker than one ContainsAny over megabytes.
+	if strings.IndexByte(text, '"') < 0 && strings.IndexByte(text, '\r') < 0 {
+		rec := make([]string, 0, len(want)+16)
+		t.cols = make([]int, 0, len(want)+16)
+		for n := 1; len(text) > 0; n++ {
+			ln := text
+			if i := strings.IndexByte(text, '\n'); i >= 0 {
+				ln, text = text[:i], text[i+1:]
+			} else {
+				text = ""
+			}
+			if ln == "" {
+				continue // as encoding/csv does, blank lines are no records
+			}
+			rec, t.cols, t.fastLine = rec[:0], t.cols[:0], n
+			for start := 0; ; {
+				t.cols = append(t.cols, start+1)
+				j := strings.IndexByte(ln[start:], ',')
+				if j < 0 {
+					rec = append(rec, ln[start:])
+					break
+				}
+				rec = append(rec, ln[start:start+j])
+				start += j + 1
+			}
+			if !started {
+				if !header(rec) {
+					return false
+				}
+				continue
+			}
+			record(rec)
+		}
+		if !started {
+			return fail(1, 0, "empty file, want header "+strings.Join(want, ","))
+		}
+		return true
+	}
+
+	cr := csv.NewReader(strings.NewReader(text))
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1 // field counts are checked here, against the header
+	t.cr = cr
+	hdr, err := cr.Read()
+	if err == io.EOF {
+		return fail(1, 0, "empty file, want header "+strings.Join(want, ","))
+	}
+	if err != nil {
+		return r.readError(shown, err)
+	}
+	if !header(hdr) {
+		return false
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return true
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				// encoding/csv resumes at the next line after a syntax error, so the
+				// remaining rows are still worth checking.
+				r.problems = append(r.problems, Problem{File: shown, Line: pe.Line, Column: pe.Column, Message: pe.Err.Error()})
+				continue
+			}
+			return r.readError(shown, err)
+		}
+		record(rec)
+	}
+}
+
+// readError reports an error that stops reading a file (e.g. a broken gzip stream).
+func (r *reader) readError(shown string, err error) bool {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		r.problems = append(r.problems, Problem{File: shown, Line: pe.Line, Column: pe.Column, Message: pe.Err.Error()})
+	} else {
+		r.problems = append(r.problems, Problem{File: shown, Message: "read: " + err.Error()})
+	}
+	return false
+}
+
+// headerMismatch returns the index of the first header field that is not as wanted.
+func headerMismatch(hdr, want []string, extra string) (int, bool) {
+	for i, w := range want {
+		if i >= len(hdr) || hdr[i] != w {
+			return i, false
+		}
+	}
+	if extra == "" {
+		if len(hdr) != len(want) {
+			return len(want), false
+		}
+		return 0, true
+	}
+	for i := len(want); i < len(hdr); i++ {
+		if !strings.HasPrefix(hdr[i], extra) || len(hdr[i]) == len(extra) {
+			return i, false
+		}
+	}
+	return 0, true
+}
+
+func (r *reader) readStates(d *Dataset) bool {
+	ok := r.each(FileStates, headerStates, "", func(t *table) {
+		code, ok1 := t.int(0)
+		var v [6]int
+		okAll := ok1
+		for i := range v {
+			var ok bool
+			v[i], ok = t.int(3 + i)
+			okAll = okAll && ok
+		}
+		if !okAll {
+			return
+		}
+		start := Date{v[0], v[1], v[2]}
+		end := Date{v[3], v[4], v[5]}
+		good := true
+		if !validDate(start) {
+			t.problem(3, "impossible start date %s", start)
+			good = false
+		}
+		if !validDate(end) {
+			t.problem(6, "impossible end date %s", end)
+			good = false
+		}
+		if good && compareDates(end, start) < 0 {
+			t.problem(6, "end date %s is before start date %s", end, start)
+			good = false
+		}
+		if !good {
+			return
+		}
+		p := SystemPeriod{Start: start, Line: t.line()}
+		if end != (Date{2016, 12, 31}) {
+			p.End = &end
+		}
+		// States are few (243 rows), so a linear search keeps this simple.
+		for i := range d.States {
+			s := &d.States[i]
+			if s.Code != code {
+				continue
+			}
+			if s.Abbrev != t.rec[1] || s.Name != t.rec[2] {
+				t.problem(1, "state %d is %s %q here but %s %q at line %d", code, t.rec[1], t.rec[2], s.Abbrev, s.Name, s.Line)
+				return
+			}
+			s.Periods = append(s.Periods, p)
+			return
+		}
+		d.States = append(d.States, State{Code: code, Abbrev: t.rec[1], Name: t.rec[2], Periods: []SystemPeriod{p}, Line: p.Line})
+	})
+	slices.SortStableFunc(d.States, func(a, b State) int { return cmp.Compare(a.Code, b.Code) })
+	return ok
+}
+
+// String formats the date as YYYY-MM-DD.
+func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
+
+func validDate(d Date) bool {
+	if d.Month < 1 || d.Month > 12 || d.Day < 1 {
+		return false
+	}
+	days := [...]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[d.Month-1]
+	if d.Month == 2 && d.Year%4 == 0 && (d.Year%100 != 0 || d.Year%400 == 0) {
+		days = 29
+	}
+	return d.Day <= days
+}
+
+func compareDates(a, b Date) int {
+	return cmp.Or(cmp.Compare(a.Year, b.Year), cmp.Compare(a.Month, b.Month), cmp.Compare(a.Day, b.Day))
+}
+
+func (r *reader) readCountryCodes(d *Dataset, statesOK bool) {
+	seen := map[int]int{}
+	r.each(FileCountryCodes, headerCountryCodes, cldrPrefix, func(t *table) {
+		code, ok := t.int(0)
+		iso3n, ok2 := t.optInt(4)
+		if !ok || !ok2 || !statesOK {
+			return
+		}
+		i, found := stateIndex(d.States, code)
+		if !found {
+			t.problem(0, "COW code %d has no state in %s", code, FileStates)
+			return
+		}
+		if first, dup := seen[code]; dup {
+			t.problem(0, "second row for COW code %d (first at line %d)", code, first)
+			return
+		}
+		seen[code] = t.line()
+		s := &d.States[i]
+		s.Iso2, s.Iso3, s.Iso3N, s.EnglishName = t.rec[2], t.rec[3], iso3n, t.rec[5]
+		for j := len(headerCountryCodes); j < len(t.rec); j++ {
+			if t.rec[j] == "" {
+				continue
+			}
+			if s.Names == nil {
+				s.Names = map[string]string{}
+			}
+			s.Names[t.header[j][len(cldrPrefix):]] = t.rec[j]
+		}
+	})
+}
+
+func (r *reader) readStateYears(d *Dataset, statesOK bool) bool {
+	// lines remembers where each state-year was seen, to place duplicates.
+	lines := map[[2]int]int{}
+	ok := r.each(FileStateYears, headerStateYears, "", func(t *table) {
+		code, ok1 := t.int(0)
+		y, ok2 := t.year(1)
+		if !ok1 || !ok2 || !statesOK {
+			return
+		}
+		i, found := stateIndex(d.States, code)
+		if !found {
+			t.problem(0, "COW code %d has no state in %s", code, FileStates)
+			return
+		}
+		k := [2]int{code, y}
+		if first, dup := lines[k]; dup {
+			t.problem(0, "duplicate row for state %d, year %d (first at line %d)", code, y, first)
+			return
+		}
+		lines[k] = t.line()
+		d.States[i].Years = append(d.States[i].Years, y)
+		d.LastYear = max(d.LastYear, y)
+	})
+	for i := range d.States {
+		slices.Sort(d.States[i].Years)
+	}
+	return ok
+}
+
+func (r *reader) readIGOs(d *Dataset) bool {
+	lines := map[string]int{}
+	return r.each(FileIGOs, headerIGOs, "", func(t *table) {
+		key := t.rec[0]
+		if key == "" {
+			t.problem(0, "ioname is empty")
+			return
+		}
+		if first, dup := lines[key]; dup {
+			t.problem(0, "second row for IGO %q (first at line %d)", key, first)
+			return
+		}
+		lines[key] = t.line()
+		num, ok1 := t.int(3)
+		founded, ok2 := t.int(4) // no range check: the Rhine commission (CCNR) dates from 1815, before the data starts
+		ended, ok3 := t.optInt(5)
+		if ok3 && ended != 0 && (ended < FirstYear || ended > maxYear) {
+			t.problem(5, "deaddate %d is outside %d-%d", ended, FirstYear, maxYear)
+			ok3 = false
+		}
+		ig := IGO{
+			Key: key, ShortName: t.rec[1], LongName: t.rec[2], Number: num, Founded: founded, Ended: ended,
+			Dead: t.flag(6), Integrated: t.flag(7), Replaced: t.flag(8),
+			Political: t.flag(9), Social: t.flag(10), Economic: t.flag(11),
+			Accuracy: t.rec[12], Notes: t.rec[13], Line: t.line(),
+		}
+		if ok2 && ok3 && ended != 0 && ended < founded {
+			t.problem(5, "deaddate %d is before sdate %d", ended, founded)
+		}
+		if ok1 && ok2 && ok3 {
+			// The real data has IGOs with an end year that are not marked dead; the end
+			// year is kept as the better-founded of the two.
+			if ig.Ended != 0 && !ig.Dead {
+				t.anomaly(5, "IGO %s has deaddate %d but dead is 0", key, ended)
+			} else if ig.Ended == 0 && ig.Dead {
+				t.anomaly(6, "IGO %s is marked dead but has no deaddate", key)
+			}
+		}
+		d.IGOs = append(d.IGOs, ig)
+	})
+}
+
+// igoIndex maps IGO keys to their index in d.IGOs.
+func igoIndex(d *Dataset) map[string]int {
+	m := make(map[string]int, len(d.IGOs))
+	for i := range d.IGOs {
+		m[d.IGOs[i].Key] = i
+	}
+	return m
+}
+
+func (r *reader) readImputed(d *Dataset, igosOK bool) {
+	idx := igoIndex(d)
+	lines := map[string]map[int]int{}
+	r.each(FileImputed, headerImputed, "", func(t *table) {
+		y, ok := t.year(1)
+		if !ok || !igosOK {
+			return
+		}
+		i, found := idx[t.rec[0]]
+		if !found {
+			t.problem(0, "IGO %q has no row in %s", t.rec[0], FileIGOs)
+			return
+		}
+		ig := &d.IGOs[i]
+		if lines[ig.Key] == nil {
+			lines[ig.Key] = map[int]int{}
+		}
+		if first, dup := lines[ig.Key][y]; dup {
+			t.problem(0, "duplicate row for IGO %s, year %d (first at line %d)", ig.Key, y, first)
+			return
+		}
+		lines[ig.Key][y] = t.line()
+		ig.Imputed = append(ig.Imputed, y)
+	})
+	for i := range d.IGOs {
+		slices.Sort(d.IGOs[i].Imputed)
+	}
+}
+
+// obs is one row of state_igo_year, packed small: there are over half a million of them.
+type obs struct {
+	igo    int32 // index in Dataset.IGOs
+	state  int32 // index in Dataset.States
+	line   int32
+	year   int16
+	status int8
+}
+
+// late is a row after its IGO's end year, kept to be reported as one anomaly per run.
+type late struct {
+	igo, state, year, line, col int
+}
+
+func (r *reader) readStateIGOYears(d *Dataset, statesOK, yearsOK, igosOK bool) {
+	refs := statesOK && igosOK
+	idx := igoIndex(d)
+	// The span of years each state has, as a bitmap, for a cheap per-row check.
+	var span []bool
+	spanOf := func(s int) []bool { return span[s*(maxYear+1-FirstYear) : (s+1)*(maxYear+1-FirstYear)] }
+	if refs && yearsOK {
+		span = make([]bool, len(d.States)*(maxYear+1-FirstYear))
+		for s := range d.States {
+			for _, y := range d.States[s].Years {
+				spanOf(s)[y-FirstYear] = true
+			}
+		}
+	}
+	var (
+		rows     = make([]obs, 0, 560_000) // room for v3.0's 538,965 rows without regrowing
+		lates    []late
+		prevKey  string
+		prevIGO  = -1
+		prevCode = -1
+		prevSt   = -1
+	)
+	r.each(FileStateIGOYear, headerStateIGOYear, "", func(t *table) {
+		code, ok1 := t.int(1)
+		y, ok2 := t.year(2)
+		st, ok3 := t.int(3)
+		if ok3 && (st < 1 || st > 3) {
+			t.problem(3, "status %d is not 1 (member), 2 (associate) or 3 (observer)", st)
+			ok3 = false
+		}
+		if !ok1 || !ok2 || !ok3 {
+			return
+		}
+		d.LastYear = max(d.LastYear, y)
+		if !refs {
+			return
+		}
+		// Rows come grouped by IGO and state, so the previous lookups nearly always hold.
+		gi := prevIGO
+		if gi < 0 || t.rec[0] != prevKey {
+			var found bool
+			gi, found = idx[t.rec[0]]
+			if !found {
+				t.problem(0, "IGO %q has no row in %s", t.rec[0], FileIGOs)
+				return
+			}
+			prevIGO, prevKey = gi, d.IGOs[gi].Key
+		}
+		si := prevSt
+		if code != prevCode {
+			var found bool
+			si, found = stateIndex(d.States, code)
+			if !found {
+				t.problem(1, "COW code %d has no state in %s", code, FileStates)
+				return
+			}
+			prevCode, prevSt = code, si
+		}
+		if span != nil && !spanOf(si)[y-FirstYear] {
+			t.problem(2, "state %d was not a state in %d (no row in %s)", code, y, FileStateYears)
+			return
+		}
+		ig := &d.IGOs[gi]
+		if y < ig.Founded {
+			t.problem(2, "year %d is before IGO %s was founded (%d)", y, ig.Key, ig.Founded)
+			return
+		}
+		line := t.line()
+		if ig.Ended != 0 && y > ig.Ended {
+			_, col := t.pos(2)
+			lates = append(lates, late{gi, si, y, line, col})
+		}
+		rows = append(rows, obs{igo: int32(gi), state: int32(si), line: int32(line), year: int16(y), status: int8(st)})
+	})
+	if !refs {
+		return
+	}
+	r.reportLate(d, lates)
+	d.Stints = r.stints(d, rows)
+}
+
+// reportLate turns rows after an IGO's end year into anomalies, one per IGO, state and run
+// of consecutive years: one line each is enough to find and judge them.
+func (r *reader) reportLate(d *Dataset, lates []late) {
+	slices.SortStableFunc(lates, func(a, b late) int {
+		return cmp.Or(cmp.Compare(a.igo, b.igo), cmp.Compare(a.state, b.state), cmp.Compare(a.year, b.year))
+	})
+	for i := 0; i < len(lates); {
+		j := i + 1
+		for j < len(lates) && lates[j].igo == lates[i].igo && lates[j].state == lates[i].state && lates[j].year == lates[j-1].year+1 {
+			j++
+		}
+		a, b := lates[i], lates[j-1]
+		ig := &d.IGOs[a.igo]
+		r.anomalies = append(r.anomalies, Problem{
+			File: r.display(FileStateIGOYear), Line: a.line, Column: a.col,
+			Message: fmt.Sprintf("IGO %s ended in %d but state %d has a status in %s (%d rows, to line %d)",
+				ig.Key, ig.Ended, d.States[a.state].Code, yearSpan(a.year, b.year), j-i, b.line),
+		})
+		i = j
+	}
+}
+
+// stints folds the rows into stints, ordered by IGO key, state code and first year.
+func (r *reader) stints(d *Dataset, rows []obs) []Stint {
+	// The file is sorted by IGO, state and year, though in R's locale collation of the
+	// keys, not byte order. Runs of one (IGO, state) are found in file order; only when
+	// the file is not grouped that way is the whole of it sorted, which keeps the usual
+	// case linear.
+	type seg struct{ from, to int }
+	var segs []seg
+	group := func(o obs) int64 { return int64(o.igo)<<32 | int64(o.state) }
+	seen := make(map[int64]struct{}, 1<<15)
+	regroup := false
+	for i := 0; i < len(rows); {
+		j := i + 1
+		for j < len(rows) && group(rows[j]) == group(rows[i]) {
+			if rows[j].year <= rows[j-1].year {
+				regroup = true
+			}
+			j++
+		}
+		if _, dup := seen[group(rows[i])]; dup {
+			regroup = true
+		}
+		seen[group(rows[i])] = struct{}{}
+		segs = append(segs, seg{i, j})
+		i = j
+	}
+	if regroup {
+		// Stable, so that of two rows for the same year the later in the file is the
+		// one reported as the duplicate.
+		slices.SortStableFunc(rows, func(a, b obs) int {
+			return cmp.Or(cmp.Compare(a.igo, b.igo), cmp.Compare(a.state, b.state), cmp.Compare(a.year, b.year))
+		})
+		segs = segs[:0]
+		for i := 0; i < len(rows); {
+			j := i + 1
+			for j < len(rows) && group(rows[j]) == group(rows[i]) {
+				j++
+			}
+			segs = append(segs, seg{i, j})
+			i = j
+		}
+	}
+	slices.SortFunc(segs, func(a, b seg) int {
+		x, y := rows[a.from], rows[b.from]
+		return cmp.Or(strings.Compare(d.IGOs[x.igo].Key, d.IGOs[y.igo].Key), cmp.Compare(d.States[x.state].Code, d.States[y.state].Code))
+	})
+
+	out := make([]Stint, 0, len(segs)*2)
+	for _, sg := range segs {
+		ig := &d.IGOs[rows[sg.from].igo]
+		from := len(out)
+		code := d.States[rows[sg.from].state].Code
+		var cur *Stint
+		prev := -1
+		for _, o := range rows[sg.from:sg.to] {
+			y, st := int(o.year), Status(o.status)
+			if y == prev {
+				r.problems = append(r.problems, Problem{File: r.display(FileStateIGOYear), Line: int(o.line),
+					Message: fmt.Sprintf("duplicate row for IGO %s, state %d, year %d (first at line %d)", ig.Key, code, y, cur.EndLine)})
+				continue
+			}
+			if cur == nil || y != prev+1 || st != cur.Status {
+				out = append(out, Stint{IGO: ig.Key, State: code, Status: st, First: y, Line: int(o.line)})
+				cur = &out[len(out)-1]
+			}
+			cur.Last, cur.EndLine = y, int(o.line)
+			prev = y
+		}
+		for i := from; i < len(out); i++ {
+			s := &out[i]
+			s.StateYears = s.Last - s.First + 1
+			s.Open = s.Last == d.LastYear && (ig.Ended == 0 || ig.Ended > d.LastYear)
+			s.StartEarliest, s.StartLatest, s.EndEarliest, s.EndLatest = bounds(ig, s.First, s.Last)
+		}
+	}
+	return out
+}
+
+// atoi parses a decimal integer without allocating (strconv.Atoi allocates its error on
+// failure, and this runs on every field). It takes at most 9 digits, so it cannot overflow.
+func atoi(s string) (int, bool) {
+	neg := false
+	if len(s) > 0 && s[0] == '-' {
+		neg, s = true, s[1:]
+	}
+	if len(s) == 0 || len(s) > 9 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		n = n*10 + int(c)
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// yearSpan formats a run of years as "2006-2014", or "2014" when it is one year.
+func yearSpan(a, b int) string {
+	if a == b {
+		return itoa(a)
+	}
+	return itoa(a) + "-" + itoa(b)
+}

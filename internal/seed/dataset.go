@@ -1,0 +1,518 @@
+package seed
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/treatygraph/treatygraph/internal/cow"
+	"github.com/treatygraph/treatygraph/internal/kg"
+)
+
+// cowFormat names the layout of the Correlates of War IGO dataset's files (see
+// internal/cow); a document with `dataset: {format: cow-igo, folder: ...}` is read from them.
+const cowFormat = "cow-igo"
+
+// Sections of a COW IGO document, one per file that facts cite.
+const (
+	cowStatesSection  = "states"
+	cowIGOsSection    = "igos"
+	cowStintsSection  = "state-igo-year"
+	cowCodesSection   = "country-codes"
+	cowImputedSection = "igo-years-imputed"
+)
+
+// hashDatasets adds the bytes of every dataset folder's files to the seed set's version.
+func hashDatasets(fsys fs.FS, raw *rawSet, h io.Writer) error {
+	for _, it := range raw.documents {
+		ds := it.rec.Dataset
+		if ds == nil || !fs.ValidPath(ds.Folder) {
+			continue
+		}
+		entries, err := fs.ReadDir(fsys, ds.Folder)
+		if err != nil {
+			continue // reported when the dataset is read
+		}
+		for _, e := range entries {
+			if e.IsDir() {
+				continue
+			}
+			data, err := fs.ReadFile(fsys, path.Join(ds.Folder, e.Name()))
+			if err != nil {
+				return fmt.Errorf("seed: read %s: %w", e.Name(), err)
+			}
+			fmt.Fprintf(h, "%s/%s\x00%d\x00", ds.Folder, e.Name(), len(data))
+			_, _ = h.Write(data)
+		}
+	}
+	return nil
+}
+
+// mergeDatasets reads the files of every dataset document and merges what they state into
+// the graph: states and organizations are matched to the curated ones by their COW code and
+// key, stints become claims of the curated stint they match or stints of their own.
+func mergeDatasets(fsys fs.FS, prefix string, raw *rawSet, g *kg.Graph) Problems {
+	var problems Problems
+	for _, it := range raw.documents {
+		r := it.rec
+		if r.Dataset == nil {
+			continue
+		}
+		name := r.Dataset.Folder
+		if prefix != "" {
+			name = path.Join(prefix, name)
+		}
+		ds, err := cow.Read(fsys, r.Dataset.Folder, name)
+		if err != nil {
+			if ps, ok := err.(cow.Problems); ok {
+				for _, p := range ps {
+					problems = append(problems, Problem{File: p.File, Line: p.Line, Column: p.Column, Message: p.Message})
+				}
+				continue
+			}
+			problems = append(problems, Problem{File: it.pos.file, Line: it.pos.at("dataset"), Message: fmt.Sprintf("dataset: %v", err)})
+			continue
+		}
+		var doc *kg.Document
+		for _, d := range g.Documents {
+			if d.Slug == r.Slug {
+				doc = d
+			}
+		}
+		for _, a := range ds.Anomalies {
+			g.Notices = append(g.Notices, a.String())
+		}
+		m := &cowMerge{raw: raw, g: g, doc: doc, ds: ds, pos: it.pos}
+		problems = append(problems, m.merge()...)
+	}
+	return problems
+}
+
+// cowMerge merges one COW IGO dataset into a graph.
+type cowMerge struct {
+	raw *rawSet
+	g   *kg.Graph
+	doc *kg.Document
+	ds  *cow.Dataset
+	pos pos
+
+	problems Problems
+	states   map[int]*kg.State           // by COW code
+	orgs     map[string]*kg.Organization // by COW key
+	slugs    map[string]bool             // actor slugs in use
+}
+
+func (m *cowMerge) add(p pos, field, format string, args ...any) {
+	m.problems = append(m.problems, Problem{File: p.file, Line: p.at(field), Message: fmt.Sprintf(format, args...)})
+}
+
+func (m *cowMerge) source(section string) kg.Source {
+	return kg.Source{DocumentSlug: m.doc.Slug, SectionKey: section, Notes: []int{}}
+}
+
+func (m *cowMerge) merge() Problems {
+	for _, key := range []string{cowStatesSection, cowIGOsSection, cowStintsSection, cowCodesSection, cowImputedSection} {
+		if m.doc.Section(key) == nil {
+			m.add(m.pos, "sections", "dataset %s: the document needs a section with key %q for the facts its file states", m.doc.Slug, key)
+		}
+	}
+	if len(m.problems) > 0 {
+		return m.problems
+	}
+	asOf := kg.PartialDate{Year: m.ds.LastYear}
+	m.doc.CoversUntil = &asOf
+	m.slugs = map[string]bool{}
+	for _, s := range m.g.States {
+		m.slugs[s.Slug] = true
+	}
+	for _, o := range m.g.Organizations {
+		m.slugs[o.Slug] = true
+	}
+	m.mergeStates()
+	m.mergeOrganizations()
+	if len(m.problems) > 0 {
+		return m.problems
+	}
+	m.mergeStints()
+	return m.problems
+}
+
+// slugify makes a slug from a name: lower-case ASCII letters and digits joined by "-",
+// accents dropped.
+func slugify(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFD.String(name) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(unicode.ToLower(r))
+		case r == '\'' || r == '’':
+			// "Cote d'Ivoire" reads best as cote-divoire
+		default:
+			dash = true
+		}
+	}
+	return b.String()
+}
+
+// freeSlug returns base, or base with the suffix when base is taken, and marks it taken.
+func (m *cowMerge) freeSlug(base, suffix string) string {
+	s := base
+	if s == "" || m.slugs[s] {
+		s = strings.Trim(base+"-"+suffix, "-")
+	}
+	for i := 2; m.slugs[s]; i++ {
+		s = fmt.Sprintf("%s-%s-%d", base, suffix, i)
+	}
+	m.slugs[s] = true
+	return s
+}
+
+func cowDate(d cow.Date) kg.PartialDate {
+	return kg.PartialDate{Year: d.Year, Month: d.Month, Day: d.Day}
+}
+
+func (m *cowMerge) mergeStates() {
+	byCode := map[int]*kg.State{}
+	posOf := map[string]pos{}
+	for _, it := range m.raw.states {
+		posOf[it.rec.Slug] = it.pos
+	}
+	for _, s := range m.g.States {
+		if s.CowCode != nil {
+			byCode[*s.CowCode] = s
+		}
+	}
+	known := map[int]bool{}
+	for i := range m.ds.States {
+		known[m.ds.States[i].Code] = true
+	}
+	for _, s := range m.g.States {
+		if s.CowCode != nil && !known[*s.CowCode] {
+			m.add(posOf[s.Slug], "cowCode", "cowCode: %d is not a state of %s", *s.CowCode, m.doc.Slug)
+		}
+	}
+	// A curated state that shares an ISO code with a COW state must name its COW code, or
+	// the graph would hold the same state twice.
+	iso := map[string]*kg.State{}
+	for _, s := range m.g.States {
+		for _, c := range []*string{s.Iso2, s.Iso3} {
+			if c != nil {
+				iso[*c] = s
+			}
+		}
+	}
+	m.states = map[int]*kg.State{}
+	unStatus := m.unMembersAtEnd()
+	for i := range m.ds.States {
+		cs := &m.ds.States[i]
+		periods := make([]kg.StateSystemPeriod, len(cs.Periods))
+		for j, p := range cs.Periods {
+			periods[j] = kg.StateSystemPeriod{Start: cowDate(p.Start), Source: m.source(cowStatesSection)}
+			if p.End != nil {
+				e := cowDate(*p.End)
+				periods[j].End = &e
+			}
+		}
+		code := cs.Code
+		abbrev := cs.Abbrev
+		if st := byCode[code]; st != nil {
+			st.CowAbbreviation = &abbrev
+			st.SystemMembership = periods
+			if st.Iso2 == nil && cs.Iso2 != "" {
+				st.Iso2 = &cs.Iso2
+			}
+			if st.Iso3 == nil && cs.Iso3 != "" {
+				st.Iso3 = &cs.Iso3
+			}
+			for _, c := range [][2]*string{{st.Iso2, &cs.Iso2}, {st.Iso3, &cs.Iso3}} {
+				if *c[1] != "" && *c[0] != *c[1] {
+					m.add(posOf[st.Slug], "cowCode", "state %s: ISO code %s differs from %s, which %s gives COW code %d", st.Slug, *c[0], *c[1], m.doc.Slug, code)
+				}
+			}
+			st.Names = mergeNames(st.Names, cs.Names)
+			st.Sources = append(sourcesOf(st.Source), m.source(cowStatesSection))
+			m.states[code] = st
+			continue
+		}
+		for _, c := range []string{cs.Iso2, cs.Iso3} {
+			if other := iso[c]; c != "" && other != nil {
+				m.add(posOf[other.Slug], "slug", "state %s has ISO code %s, which %s gives to COW code %d (%s): add cowCode: %d so that they are one state",
+					other.Slug, c, m.doc.Slug, code, cs.Name, code)
+			}
+		}
+		name := cs.EnglishName
+		if name == "" {
+			name = cs.Name
+		}
+		st := &kg.State{
+			Slug: m.freeSlug(slugify(name), fmt.Sprint(code)), Name: name,
+			Names: mergeNames(nil, cs.Names), Aliases: []string{},
+			CowCode: &code, CowAbbreviation: &abbrev, SystemMembership: periods,
+		}
+		if cs.Name != name {
+			st.Aliases = append(st.Aliases, cs.Name)
+		}
+		if cs.Iso2 != "" {
+			st.Iso2 = &cs.Iso2
+		}
+		if cs.Iso3 != "" {
+			st.Iso3 = &cs.Iso3
+		}
+		src := m.source(cowStatesSection)
+		st.Source = &src
+		switch last := cs.Periods[len(cs.Periods)-1]; {
+		case last.End != nil:
+			st.Recognition = kg.FormerState
+		case unStatus[code]:
+			st.Recognition = kg.UNMember
+		default:
+			st.Recognition = kg.OutsideUN
+		}
+		st.Sources = []kg.Source{src}
+		m.g.States = append(m.g.States, st)
+		m.states[code] = st
+	}
+}
+
+// unMembersAtEnd is the states the dataset has as full UN members in its last year.
+func (m *cowMerge) unMembersAtEnd() map[int]bool {
+	out := map[int]bool{}
+	for _, s := range m.ds.Stints {
+		if s.IGO == "UN" && s.Status == 1 && s.Last == m.ds.LastYear {
+			out[s.State] = true
+		}
+	}
+	return out
+}
+
+func sourcesOf(s *kg.Source) []kg.Source {
+	if s == nil {
+		return nil
+	}
+	return []kg.Source{*s}
+}
+
+// mergeNames adds the dataset's names in languages the curated names lack, English aside
+// (the English name is the name itself).
+func mergeNames(have []kg.LocalizedName, more map[string]string) []kg.LocalizedName {
+	out := append([]kg.LocalizedName{}, have...)
+	got := map[string]bool{}
+	for _, n := range have {
+		got[strings.ToLower(n.Language)] = true
+	}
+	langs := make([]string, 0, len(more))
+	for l := range more {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	for _, l := range langs {
+		if l == "en" || got[l] || more[l] == "" {
+			continue
+		}
+		out = append(out, kg.LocalizedName{Language: l, Text: more[l]})
+	}
+	return out
+}
+
+func (m *cowMerge) mergeOrganizations() {
+	byKey := map[string]*kg.Organization{}
+	posOf := map[string]pos{}
+	for _, it := range m.raw.organizations {
+		posOf[it.rec.Slug] = it.pos
+	}
+	acronyms := map[string]bool{}
+	for _, o := range m.g.Organizations {
+		if o.CowKey != nil {
+			byKey[*o.CowKey] = o
+		}
+		if o.Acronym != nil {
+			acronyms[strings.ToUpper(*o.Acronym)] = true
+		}
+	}
+	known := map[string]bool{}
+	for i := range m.ds.IGOs {
+		known[m.ds.IGOs[i].Key] = true
+	}
+	for _, o := range m.g.Organizations {
+		if o.CowKey != nil && !known[*o.CowKey] {
+			m.add(posOf[o.Slug], "cowKey", "cowKey: %q is not an organization of %s", *o.CowKey, m.doc.Slug)
+		}
+	}
+	m.orgs = map[string]*kg.Organization{}
+	for i := range m.ds.IGOs {
+		igo := &m.ds.IGOs[i]
+		key, number := igo.Key, igo.Number
+		short, long := igo.ShortName, igo.LongName
+		o := byKey[key]
+		if o == nil {
+			name := strings.TrimSpace(strings.TrimSuffix(long, " ("+key+")"))
+			if name == "" {
+				name = short
+			}
+			o = &kg.Organization{Slug: m.freeSlug(strings.ToLower(key), "igo"), Name: name, Aliases: []string{}}
+			if !acronyms[strings.ToUpper(key)] {
+				acr := key
+				o.Acronym = &acr
+			}
+			if short != "" && short != name {
+				o.Aliases = append(o.Aliases, short)
+			}
+			src := m.source(cowIGOsSection)
+			o.Source = &src
+			m.g.Organizations = append(m.g.Organizations, o)
+		}
+		o.CowKey, o.CowNumber = &key, &number
+		if short != "" {
+			o.ShortName = &short
+		}
+		if long != "" {
+			o.LongName = &long
+		}
+		if o.Founded == nil && igo.Founded != 0 {
+			o.Founded = &kg.PartialDate{Year: igo.Founded}
+		}
+		if igo.Dead || igo.Ended != 0 {
+			end := kg.PartialDate{Year: igo.Ended}
+			if igo.Ended != 0 {
+				o.Ended = &end
+			}
+			reason := kg.OrgDissolved
+			switch {
+			case igo.Integrated:
+				reason = kg.OrgIntegrated
+			case igo.Replaced:
+				reason = kg.OrgReplaced
+			}
+			o.EndReason = &reason
+		}
+		o.Purposes = []kg.OrganizationPurpose{}
+		for _, p := range []struct {
+			on bool
+			p  kg.OrganizationPurpose
+		}{{igo.Political, kg.PurposePolitical}, {igo.Social, kg.PurposeSocial}, {igo.Economic, kg.PurposeEconomic}} {
+			if p.on {
+				o.Purposes = append(o.Purposes, p.p)
+			}
+		}
+		if igo.Accuracy != "" {
+			acc := igo.Accuracy
+			o.MembershipDateAccuracy = &acc
+		}
+		o.Sources = append(sourcesOf(o.Source), m.source(cowIGOsSection))
+		if o.Source != nil && o.Source.DocumentSlug == m.doc.Slug {
+			o.Sources = o.Sources[:1]
+		}
+		m.orgs[key] = o
+	}
+}
+
+var cowRoles = map[cow.Status]kg.MembershipRole{1: kg.RoleMember, 2: kg.RoleAssociate, 3: kg.RoleObserver}
+
+// claim turns a COW stint into a claim.
+func (m *cowMerge) claim(s *cow.Stint) kg.MembershipClaim {
+	igo := m.orgs[s.IGO]
+	start := kg.PartialDate{Year: s.First}
+	asOf := kg.PartialDate{Year: m.ds.LastYear}
+	years := s.StateYears
+	c := kg.MembershipClaim{Role: cowRoles[s.Status], Start: &start, Years: &years, AsOf: &asOf,
+		Source: m.source(cowStintsSection)}
+	if s.StartEarliest != s.StartLatest {
+		c.StartRange = &kg.YearRange{Earliest: s.StartEarliest, Latest: s.StartLatest}
+	}
+	if !s.Open {
+		end := kg.PartialDate{Year: s.Last}
+		c.End = &end
+		if s.EndEarliest != s.EndLatest {
+			c.EndRange = &kg.YearRange{Earliest: s.EndEarliest, Latest: s.EndLatest}
+		}
+		if igo.Ended != nil && s.Last >= igo.Ended.Year {
+			r := kg.EndDissolved
+			c.EndReason = &r
+		}
+	}
+	if s.First < 1965 && igo.MembershipDateAccuracy != nil && !strings.HasPrefix(*igo.MembershipDateAccuracy, "Not applicable") {
+		c.Accuracy = igo.MembershipDateAccuracy
+	}
+	return c
+}
+
+func (m *cowMerge) mergeStints() {
+	type pairKey struct{ member, org string }
+	curated := map[pairKey][]*kg.Membership{}
+	for _, ms := range m.g.Memberships {
+		k := pairKey{ms.MemberSlug, ms.OrganizationSlug}
+		curated[k] = append(curated[k], ms)
+	}
+	dataset := map[pairKey][]int{}
+	var order []pairKey
+	for i := range m.ds.Stints {
+		s := &m.ds.Stints[i]
+		k := pairKey{m.states[s.State].Slug, m.orgs[s.IGO].Slug}
+		if _, ok := dataset[k]; !ok {
+			order = append(order, k)
+		}
+		dataset[k] = append(dataset[k], i)
+	}
+	for _, k := range order {
+		idx := dataset[k]
+		claims := make([]kg.MembershipClaim, len(idx))
+		periods := make([]kg.Period, len(idx))
+		for i, j := range idx {
+			claims[i] = m.claim(&m.ds.Stints[j])
+			periods[i] = claims[i].Period()
+		}
+		matched := make([]bool, len(idx))
+		if cur := curated[k]; len(cur) > 0 {
+			curPeriods := make([]kg.Period, len(cur))
+			for i, c := range cur {
+				curPeriods[i] = c.Period()
+			}
+			for i, j := range kg.MatchStints(curPeriods, periods) {
+				if j >= 0 {
+					ensureOwnClaim(cur[i])
+					cur[i].Claims = append(cur[i].Claims, claims[j])
+					matched[j] = true
+				}
+			}
+		}
+		for i, j := range idx {
+			if matched[i] {
+				continue
+			}
+			s := &m.ds.Stints[j]
+			m.g.Memberships = append(m.g.Memberships, &kg.Membership{
+				Slug:       fmt.Sprintf("cow-%s-%d-%d", strings.ToLower(s.IGO), s.State, s.First),
+				MemberSlug: k.member, OrganizationSlug: k.org,
+				Claims: []kg.MembershipClaim{claims[i]},
+			})
+		}
+	}
+}
+
+// ensureOwnClaim gives a curated stint the claim its own record makes, once.
+func ensureOwnClaim(ms *kg.Membership) {
+	if len(ms.Claims) == 0 {
+		ms.Claims = []kg.MembershipClaim{{Role: ms.Role, Start: ms.Start, End: ms.End, EndReason: ms.EndReason, Note: ms.Note, Source: ms.Source}}
+	}
+}
+
+// reconcileAll gives every stint its claims and sets its own fields from them.
+func reconcileAll(g *kg.Graph) {
+	for _, ms := range g.Memberships {
+		ensureOwnClaim(ms)
+		ms.Reconcile()
+	}
+}

@@ -1,0 +1,44 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"sort"
+)
+
+// DocumentSlugs returns the slugs of every source document, sorted. The set is read once: the
+// database does not change while it is open, and a cancelled first caller must not leave the
+// error behind for the others.
+func (s *Store) DocumentSlugs(ctx context.Context) ([]string, error) {
+	s.docsOnce.Do(func() {
+		rows, err := s.query(context.WithoutCancel(ctx), "SELECT slug FROM documents")
+		if err != nil {
+			s.docsErr = err
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var slug string
+			if err := rows.Scan(&slug); err != nil {
+				s.docsErr = err
+				return
+			}
+			s.docs = append(s.docs, slug)
+		}
+		s.docsErr = rows.Err()
+		sort.Strings(s.docs)
+	})
+	return s.docs, s.docsErr
+}
+
+// LargestStintList is the length of the longest list of stints one actor has, as a member or
+// as an organization: the most items a list of an actor's stints can hold.
+func (s *Store) LargestStintList(ctx context.Context) (int, error) {
+	n, err := s.count(ctx, `SELECT MAX(n) FROM (
+		SELECT COUNT(*) AS n FROM memberships GROUP BY organization
+		UNION ALL SELECT COUNT(*) FROM memberships GROUP BY member)`)
+	if err != nil {
+		return 0, fmt.Errorf("largest stint list: %w", err)
+	}
+	return n, nil
+}
