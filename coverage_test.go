@@ -391,6 +391,145 @@ func TestCoverageArticleFacts(t *testing.T) {
 		assert.Equal(t, 70.0, aircraft.Value, "\"70 combat aircraft\"")
 	})
 
+	t.Run("licence", func(t *testing.T) {
+		doc := findArticle(t, g)
+		require.NotNil(t, doc.Licence, "the article's licence")
+		assert.Equal(t, "CC BY-SA 3.0 (and GFDL)", *doc.Licence,
+			"the copy (latest retrieval 18 February 2020) predates Wikipedia's move to CC BY-SA 4.0 in June 2023")
+	})
+
+	events := map[string]*kg.Event{}
+	for _, e := range g.Events {
+		events[e.Slug] = e
+	}
+	event := func(slug string) *kg.Event {
+		t.Helper()
+		e := events[slug]
+		require.NotNil(t, e, "event %s", slug)
+		return e
+	}
+
+	t.Run("the-following-month", func(t *testing.T) {
+		remark, cut := event("medvedev-belarus-remark"), event("gas-cut-order")
+		assert.Equal(t, "2010-04", remark.Date.ISO(), "the remark belongs to the aftermath of the April 2010 ouster")
+		assert.Equal(t, "2010-05", cut.Date.ISO(),
+			"\"The following month, President Medvedev ordered ... to cut gas supplies\": the month after the remark, not the June of footnote 26")
+		if published := cite(26).Published; assert.NotNil(t, published, "footnote 26 date") {
+			assert.Equal(t, kg.PartialDate{Year: 2010, Month: 6, Day: 21}, *published,
+				"footnote 26 is dated June 2010; the event's summary says it disagrees")
+		}
+	})
+
+	t.Run("no-date-finer-than-the-text", func(t *testing.T) {
+		// The text dates none of these finer than a year: "Additionally, Kazakhstan took over
+		// the rotating presidency", "Only weeks later", "at a meeting in Yerevan",
+		// "Subsequently", "Then", "Later".
+		for _, slug := range []string{"kazakhstan-presidency-2011", "kyrgyz-deputy-complaint", "yerevan-meeting-2010",
+			"ntv-documentary", "prikhodko-transcript-threat", "bordyuzha-mercenaries"} {
+			e := event(slug)
+			assert.Equal(t, kg.PrecisionYear, e.Date.Precision(), "event %s is dated %s", slug, e.Date.ISO())
+		}
+		assert.Equal(t, "2011", event("kazakhstan-presidency-2011").Date.ISO())
+	})
+
+	positions := map[string]*kg.Position{}
+	for _, p := range g.Positions {
+		positions[p.Slug] = p
+	}
+	position := func(slug string) *kg.Position {
+		t.Helper()
+		p := positions[slug]
+		require.NotNil(t, p, "position %s", slug)
+		return p
+	}
+
+	t.Run("secretaries-general", func(t *testing.T) {
+		bordyuzha := position("bordyuzha-csto-secretary-general")
+		require.NotNil(t, bordyuzha.End, "the infobox names Stanislav Zas as Secretary General, so Bordyuzha's post ended")
+		assert.True(t, bordyuzha.Period().Covers(kg.PartialDate{Year: 2015, Month: 3, Day: 19}),
+			"\"On March 19, 2015, the CSTO Secretary General Nikolai Bordyuzha offered\": still in post then")
+		var current []string
+		for _, p := range g.Positions {
+			if p.OfSlug == "csto" && p.Title == "Secretary General" && p.End == nil {
+				current = append(current, p.PersonSlug)
+			}
+		}
+		assert.Equal(t, []string{"stanislav-zas"}, current, "one current Secretary General, the one in the infobox")
+	})
+
+	t.Run("putin-former-president", func(t *testing.T) {
+		putin := position("putin-president-of-russia")
+		require.NotNil(t, putin.End, "\"former Russian President Vladimir Putin\"")
+		assert.False(t, putin.Period().Covers(kg.PartialDate{Year: 2010, Month: 4}),
+			"Putin is a former president in the April 2010 account, when Medvedev is president")
+	})
+
+	t.Run("iran-prospective", func(t *testing.T) {
+		var found []*kg.Membership
+		for _, m := range g.Memberships {
+			if m.MemberSlug == "iran" && m.OrganizationSlug == "csto" {
+				found = append(found, m)
+			}
+		}
+		require.Len(t, found, 1, "one CSTO stint of Iran")
+		m := found[0]
+		assert.Equal(t, kg.RoleProspective, m.Role, "\"suggested Iran could join the CSTO\"")
+		assert.Equal(t, "potential-members", m.Source.SectionKey)
+		if assert.NotNil(t, m.Start) {
+			assert.Equal(t, "2007-05", m.Start.ISO(), "\"In May 2007\"")
+		}
+		assert.Nil(t, m.End, "the article reports no later step")
+	})
+
+	t.Run("names", func(t *testing.T) {
+		// Names are names, not link labels ("Georgia (country)") or reading aids (the stress
+		// marks of a Russian name).
+		check := func(kind, slug string, names ...string) {
+			for _, n := range names {
+				assert.NotContains(t, n, "(", "%s %s: %q looks like a link label", kind, slug, n)
+				assert.False(t, strings.ContainsRune(n, '\u0301'), "%s %s: %q carries stress marks", kind, slug, n)
+			}
+		}
+		localized := func(ns []kg.LocalizedName) []string {
+			var out []string
+			for _, n := range ns {
+				out = append(out, n.Text)
+			}
+			return out
+		}
+		// The dataset's names are its own ("Myanmar (Burma)"); the article's are checked here.
+		fromArticle := func(src *kg.Source) bool { return src == nil || src.DocumentSlug != "cow-igo-v3" }
+		for _, s := range g.States {
+			if fromArticle(s.Source) {
+				check("state", s.Slug, append(append([]string{s.Name}, s.Aliases...), localized(s.Names)...)...)
+			}
+		}
+		for _, o := range g.Organizations {
+			if fromArticle(o.Source) {
+				check("organization", o.Slug, append(append([]string{o.Name}, o.Aliases...), localized(o.Names)...)...)
+			}
+		}
+		for _, p := range g.Places {
+			check("place", p.Slug, p.Name)
+		}
+		for _, p := range g.People {
+			check("person", p.Slug, append([]string{p.Name}, p.Aliases...)...)
+		}
+	})
+
+	t.Run("places-used", func(t *testing.T) {
+		used := map[string]bool{}
+		for _, e := range g.Events {
+			used[e.PlaceSlug] = true
+		}
+		for _, o := range g.Organizations {
+			used[o.HeadquartersSlug] = true
+		}
+		for _, p := range g.Places {
+			assert.True(t, used[p.Slug], "place %s is neither where an event happened nor a headquarters", p.Slug)
+		}
+	})
+
 	t.Run("footnotes-cited-twice", func(t *testing.T) {
 		count := map[int]int{}
 		for _, r := range sourcedRecords(g) {

@@ -13,7 +13,7 @@ import (
 // member's own memberships and each event's participants, so that every level is a child
 // list of a list.
 const nested = `{
-  organizations(first: 100) {
+  organizations(first: 50) {
     totalCount
     nodes {
       slug
