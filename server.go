@@ -218,6 +218,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	dir := fs.String("seeds", "", "seed directory (default: the seeds embedded in the binary)")
 	conns := fs.Int("conns", 8, "most open database connections")
 	origins := fs.String("cors-origins", "*", "comma-separated origins allowed to call the API from browsers, or *")
+	headers := fs.String("cors-headers", strings.Join(server.DefaultCORSHeaders, ","), "comma-separated request headers such calls may send, or * for any")
 	timeout := fs.Duration("timeout", server.DefaultTimeout, "longest time a GraphQL request may take; its SQL is then cancelled")
 	maxAge := fs.Duration("cache-max-age", server.DefaultCacheMaxAge, "how long browsers and CDNs may reuse a GET answer (Cache-Control max-age)")
 	var trusted server.TrustedDocumentsFlag
@@ -258,7 +259,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	defer store.Close()
 
 	h := server.New(server.Config{Store: store, Logger: logger, CORSOrigins: strings.Split(*origins, ","),
-		Timeout: *timeout, CacheMaxAge: *maxAge, TrustedDocuments: trusted.Docs})
+		CORSHeaders: strings.Split(*headers, ","), Timeout: *timeout, CacheMaxAge: *maxAge, TrustedDocuments: trusted.Docs})
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	ln, err := net.Listen("tcp", listen)
