@@ -90,7 +90,7 @@ func New(cfg Config) http.Handler {
 	graphiql := GraphiQL()
 	mux.Handle("GET /{$}", graphiql)
 	mux.Handle("GET "+GraphiQLAssetPrefix, graphiql)
-	mux.Handle("GET "+export.Prefix, cors(cfg.CORSOrigins, cfg.CORSHeaders, export.Handler(cfg.Store, cfg.Logger)))
+	mux.Handle("GET "+export.Prefix, cors(cfg.CORSOrigins, cfg.CORSHeaders, export.Handler(cfg.Store, cfg.Logger, cfg.CacheMaxAge)))
 	return recoverPanics(cfg.Logger, observe(cfg.Logger, m, mux))
 }
 
