@@ -28,9 +28,11 @@ import (
 //   - bodies over MaxBodyBytes (413);
 //   - batches, JSON arrays of operations (400): one operation per request keeps the limits
 //     per request meaningful and GET answers cacheable; HTTP/2 makes batching unnecessary;
-//   - mutations and subscriptions over GET (405), and methods other than GET and POST (405).
+//   - mutations and subscriptions over GET (405), and methods other than GET and POST (405);
+//   - requests without a query or a persisted query's hash (400).
 //
-// OPTIONS and HEAD are left to gqlgen's Options transport.
+// A GET without a query from a browser (Accept: text/html) gets a page pointing to GraphiQL
+// (endpointpage.go). OPTIONS and HEAD are left to gqlgen's Options transport.
 type jsonTransport struct {
 	cache   httpCache
 	timeout time.Duration
