@@ -23,12 +23,12 @@ func (c *exportCommand) Run(ctx context.Context, args []string) error {
 		"into DIR: the files the server offers under /export/.")
 	out := fs.String("o", "", "`DIR` to write the files into, created if missing (required)")
 	dbPath := fs.String("db", "", "export the database `FILE` written by build (default: build one from the seeds)")
-	dir := fs.String("seeds", "", "seed directory (default: the seeds embedded in the binary)")
+	dir := fs.String("seeds", "", "seed `DIR` to build from (default: the seeds embedded in the binary)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
-		fmt.Fprintln(c.stderr, "export: -o DIR is required")
+		fmt.Fprintln(c.stderr, "treatygraph export: -o DIR is required")
 		fs.Usage()
 		return errUsage
 	}

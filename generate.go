@@ -23,15 +23,15 @@ func (c *generateCommand) Run(_ context.Context, args []string) error {
 		"Writes a valid seed set N times the size of the seeds, with the same shape, into DIR:\n"+
 		"the seeds themselves and N-1 copies with their own names, acronyms, figures and dates.\n"+
 		"The same seeds, N and SEED always give byte-identical files.")
-	scale := fs.Int("scale", 10, "how many times the size of the seeds to make (1 or more)")
-	out := fs.String("o", "", "directory to write the seed files into (required)")
-	rnd := fs.Uint64("rand", 1, "seed of the random names, figures and dates of the copies")
-	dir := fs.String("seeds", "", "seed directory to scale (default: the seeds embedded in the binary)")
+	scale := fs.Int("scale", 10, "how many times the size of the seeds to make, `N` (1 or more)")
+	out := fs.String("o", "", "`DIR` to write the seed files into (required)")
+	rnd := fs.Uint64("rand", 1, "`SEED` of the random names, figures and dates of the copies")
+	dir := fs.String("seeds", "", "seed `DIR` to scale (default: the seeds embedded in the binary)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" || *scale < 1 {
-		fmt.Fprintln(c.stderr, "generate: -o DIR and -scale N (1 or more) are required")
+		fmt.Fprintln(c.stderr, "treatygraph generate: -o DIR and -scale N (1 or more) are required")
 		fs.Usage()
 		return errUsage
 	}
@@ -47,9 +47,15 @@ func (c *generateCommand) Run(_ context.Context, args []string) error {
 	if err := synth.WriteSeeds(big, *out); err != nil {
 		return err
 	}
+	// Read the files back as validate and serve will: this checks them, and gives the
+	// dataset version those commands report (a hash of the files), not the in-memory graph's.
+	written, err := loadSeeds(*out)
+	if err != nil {
+		return fmt.Errorf("the written seeds do not read back: %w", err)
+	}
 	fmt.Fprintf(c.stdout, "wrote %s in %s: %d citations, %d states, %d organizations, %d people, %d memberships, %d events, %d quotes (version %s)\n",
-		*out, time.Since(start).Round(time.Millisecond), len(big.Citations), len(big.States), len(big.Organizations),
-		len(big.People), len(big.Memberships), len(big.Events), len(big.Quotes), big.Version)
+		*out, time.Since(start).Round(time.Millisecond), len(written.Citations), len(written.States), len(written.Organizations),
+		len(written.People), len(written.Memberships), len(written.Events), len(written.Quotes), written.Version)
 	return nil
 }
 

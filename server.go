@@ -2,11 +2,15 @@
 // them over GraphQL. The graph is built from curated YAML seeds, embedded in the binary, into
 // a read-only SQLite database.
 //
-// Subcommands:
+// Subcommands (run `treatygraph COMMAND -h` for each one's flags):
 //
-//	treatygraph [serve] [-addr host:port] [-db FILE] [-seeds DIR]
-//	treatygraph build -o FILE [-seeds DIR]
-//	treatygraph validate [-seeds DIR]
+//	treatygraph [serve] [flags]   serve GraphiQL, the GraphQL API and the exports over HTTP
+//	treatygraph build -o FILE     write the SQLite database built from the seeds
+//	treatygraph validate          check the seeds, printing every problem as file:line: message
+//	treatygraph export -o DIR     write the node-link JSON and CSV exports
+//	treatygraph generate -o DIR   write a larger synthetic seed set, for benchmarks
+//	treatygraph version           print the build and dataset versions
+//	treatygraph help              print the usage
 package main
 
 import (
@@ -60,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cmd = &exportCommand{stdout: stdout, stderr: stderr}
 	case "generate":
 		cmd = &generateCommand{stdout: stdout, stderr: stderr}
+	case "version":
+		cmd = &versionCommand{stdout: stdout, stderr: stderr}
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -84,16 +90,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "treatygraph %s: %d problem(s) in the seeds\n", name, len(problems))
 		return 1
 	}
-	fmt.Fprintf(stderr, "treatygraph %s: %v\n", name, err)
+	// One prefix: the command's name, said once even when the error repeats it.
+	fmt.Fprintf(stderr, "treatygraph %s: %s\n", name, strings.TrimPrefix(err.Error(), name+": "))
 	return 1
 }
 
 const usage = `treatygraph serves a knowledge graph of states, alliances and treaties over GraphQL.
 
 Usage:
-  treatygraph [serve] [-addr host:port] [-db FILE] [-seeds DIR] [-conns N]
-                    [-cors-origins LIST] [-timeout D] [-cache-max-age D]
-                    [-trusted-documents FILE]
+  treatygraph [serve] [-addr host:port] [-db FILE | -seeds DIR] [-conns N]
+                    [-cors-origins LIST] [-cors-headers LIST] [-timeout D]
+                    [-cache-max-age D] [-trusted-documents FILE]
         serve the graph: GraphiQL at /, the API at /graphql, exports at /export/,
         /healthz, /readyz and Prometheus metrics at /metrics
   treatygraph build -o FILE [-seeds DIR]
@@ -105,6 +112,11 @@ Usage:
         figures as CSV into DIR: the files the server offers under /export/
   treatygraph generate -scale N -o DIR [-rand SEED] [-seeds DIR]
         write a valid seed set N times the size of the seeds, for benchmarks
+  treatygraph version [-seeds DIR | -db FILE]
+        print the binary's module version, commit and Go version, and the
+        dataset version (a hash of the seed files) every answer reports
+  treatygraph help
+        print this text; treatygraph COMMAND -h prints a command's flags
 
 Without -seeds, the seeds embedded in the binary are used.
 `
@@ -162,7 +174,7 @@ type validateCommand struct {
 
 func (c *validateCommand) Run(_ context.Context, args []string) error {
 	fs := newFlagSet("validate", c.stderr, "usage: treatygraph validate [-seeds DIR]\n\nChecks the seeds and prints every problem as file:line: message; exits 1 if there is any.")
-	dir := fs.String("seeds", "", "seed directory (default: the seeds embedded in the binary)")
+	dir := fs.String("seeds", "", "seed `DIR` to check (default: the seeds embedded in the binary)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -186,13 +198,13 @@ type buildCommand struct {
 
 func (c *buildCommand) Run(ctx context.Context, args []string) error {
 	fs := newFlagSet("build", c.stderr, "usage: treatygraph build -o FILE [-seeds DIR]\n\nBuilds the SQLite database from the seeds, in one transaction, into FILE.")
-	out := fs.String("o", "", "database file to write (required)")
-	dir := fs.String("seeds", "", "seed directory (default: the seeds embedded in the binary)")
+	out := fs.String("o", "", "database `FILE` to write (required)")
+	dir := fs.String("seeds", "", "seed `DIR` to build from (default: the seeds embedded in the binary)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
-		fmt.Fprintln(c.stderr, "build: -o FILE is required")
+		fmt.Fprintln(c.stderr, "treatygraph build: -o FILE is required")
 		fs.Usage()
 		return errUsage
 	}
@@ -215,14 +227,20 @@ type serveCommand struct {
 }
 
 func (c *serveCommand) Run(ctx context.Context, args []string) error {
-	fs := newFlagSet("serve", c.stderr, "usage: treatygraph [serve] [-addr host:port] [-db FILE] [-seeds DIR]\n\nServes GraphiQL at /, the GraphQL API at /graphql and a health check at /healthz.\nThe PORT environment variable, when set, overrides the port of -addr.")
-	addr := fs.String("addr", "localhost:8080", "address to listen on")
-	dbPath := fs.String("db", "", "serve this database file built by `build` (default: build one from the seeds at start)")
-	dir := fs.String("seeds", "", "seed directory (default: the seeds embedded in the binary)")
-	conns := fs.Int("conns", 8, "most open database connections")
-	origins := fs.String("cors-origins", "*", "comma-separated origins allowed to call the API from browsers, or *")
-	timeout := fs.Duration("timeout", server.DefaultTimeout, "longest time a GraphQL request may take; its SQL is then cancelled")
-	maxAge := fs.Duration("cache-max-age", server.DefaultCacheMaxAge, "how long browsers and CDNs may reuse a GET answer (Cache-Control max-age)")
+	fs := newFlagSet("serve", c.stderr, "usage: treatygraph [serve] [-addr host:port] [-db FILE | -seeds DIR] [-conns N]\n"+
+		"                   [-cors-origins LIST] [-cors-headers LIST] [-timeout D]\n"+
+		"                   [-cache-max-age D] [-trusted-documents FILE]\n\n"+
+		"Serves GraphiQL at /, the GraphQL API at /graphql, the exports at /export/, health checks\n"+
+		"at /healthz and /readyz, and Prometheus metrics at /metrics.\n"+
+		"The PORT environment variable, when set, overrides the port of -addr.")
+	addr := fs.String("addr", "localhost:8080", "`host:port` to listen on")
+	dbPath := fs.String("db", "", "serve the database `FILE` written by the build command (default: build one from the seeds at start)")
+	dir := fs.String("seeds", "", "seed `DIR` to build from at start (default: the seeds embedded in the binary)")
+	conns := fs.Int("conns", 8, "most open database connections, `N`")
+	origins := fs.String("cors-origins", "*", "comma-separated `LIST` of origins allowed to call the API from browsers, or *")
+	headers := fs.String("cors-headers", strings.Join(server.DefaultCORSHeaders, ","), "comma-separated `LIST` of request headers such calls may send, or * for any")
+	timeout := fs.Duration("timeout", server.DefaultTimeout, "longest time `D` a GraphQL request may take; its SQL is then cancelled")
+	maxAge := fs.Duration("cache-max-age", server.DefaultCacheMaxAge, "how long `D` browsers and CDNs may reuse a GET answer or an export (Cache-Control max-age)")
 	var trusted server.TrustedDocumentsFlag
 	fs.Var(&trusted, "trusted-documents", "run only the documents of this JSON `FILE` mapping sha256 hashes to documents (default: any query, with automatic persisted queries)")
 	if err := parse(fs, args); err != nil {
@@ -242,7 +260,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		}
 		tmp, err := os.MkdirTemp("", "treatygraph-")
 		if err != nil {
-			return fmt.Errorf("serve: temporary directory: %w", err)
+			return fmt.Errorf("temporary directory: %w", err)
 		}
 		defer os.RemoveAll(tmp)
 		path = filepath.Join(tmp, "graph.db")
@@ -256,7 +274,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 			logger.Info("the seeds hold odd but kept dataset records; `treatygraph validate` lists them", "first", g.Notices[0])
 		}
 	} else if *dir != "" {
-		return fmt.Errorf("serve: give -db or -seeds, not both")
+		return fmt.Errorf("give -db or -seeds, not both")
 	}
 	store, err := sqlite.Open(path, *conns)
 	if err != nil {
@@ -265,7 +283,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	defer store.Close()
 
 	h := server.New(server.Config{Store: store, Logger: logger, CORSOrigins: strings.Split(*origins, ","),
-		Timeout: *timeout, CacheMaxAge: *maxAge, TrustedDocuments: trusted.Docs})
+		CORSHeaders: strings.Split(*headers, ","), Timeout: *timeout, CacheMaxAge: *maxAge, TrustedDocuments: trusted.Docs})
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	ln, err := net.Listen("tcp", listen)
@@ -299,7 +317,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 func listenAddr(addr, port string) (string, error) {
 	host, p, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "", fmt.Errorf("serve: -addr %q: want host:port", addr)
+		return "", fmt.Errorf("-addr %q: want host:port", addr)
 	}
 	if port != "" {
 		p = port

@@ -2,10 +2,15 @@
 // GraphiQL page at URL and checks that it works from this server alone. Run by
 // browser-test.sh, which starts the server with only loopback networking.
 //
-// It opens the page, runs the example in the first tab with the run button, types a query of
-// its own into the editor and runs it with Ctrl-Enter, runs every other example tab, opens the
-// explorer plugin, and reads each answer from the result pane. It fails on any request to
-// another host, any script error, and any refusal by the page's Content-Security-Policy.
+// It opens the page in a 1024 px wide window, runs the example in the first tab with the run
+// button, opens the explorer plugin, types a query of its own into the editor and runs it
+// with Ctrl-Enter, runs every other example tab with the explorer open, and reads each answer
+// from the result pane; on every tab the editor wraps its lines rather than cutting them. It
+// fails on any request to another host, any script error or console error, and any refusal
+// by the page's Content-Security-Policy. Then it opens /graphql as a browser would, and from
+// a second origin (localhost rather than 127.0.0.1, which the server allows with
+// -cors-origins) calls the API with the headers Apollo Client and auth links add, in a
+// browser of its own without request interception, so that Chromium's own CORS checks run.
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -39,7 +44,7 @@ const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
   timeout: STEP_TIMEOUT,
-  viewport: { width: 1400, height: 900 },
+  viewport: { width: 1024, height: 768 },
   args: [
     '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -115,6 +120,28 @@ try {
   const shown = await page.locator('.graphiql-response').innerText();
   check(shown.includes('Armenia'), 'the result pane shows "Armenia"');
 
+  // The explorer, opened on the first tab, shows its list argument without complaint.
+  await page.locator('[aria-label="Show GraphiQL Explorer"]').click();
+  await page.locator('.graphiql-explorer-root').waitFor();
+  await page.waitForTimeout(300);
+  const roles = await page.evaluate(() =>
+    [...document.querySelectorAll('.graphiql-explorer-root select')].map((s) => s.value),
+  );
+  check(roles.includes('MEMBER'), `the explorer shows roles: MEMBER on the first tab (${roles.join(', ')})`);
+  const welcome = await queryText();
+  check(welcome.includes('the explorer (the folder with a plus)'), 'the welcome text names the explorer by its icon');
+
+  // The query editor wraps long lines: nothing is cut at the pane's edge, explorer open.
+  const wraps = () =>
+    page.evaluate(() => {
+      const cm = document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror;
+      const s = cm.getScrollInfo();
+      return { wrapping: cm.getOption('lineWrapping'), width: s.width, clientWidth: s.clientWidth };
+    });
+  let w = await wraps();
+  check(w.wrapping && w.width <= w.clientWidth + 1,
+    `the editor wraps its lines at 1024 px with the explorer open (content ${w.width} px in ${w.clientWidth} px)`);
+
   // 2. A query typed into the editor, run with Ctrl-Enter.
   const typed = '{ state(slug: "uzbekistan") { name memberships { organization { acronym } start { iso } end { iso } endReason } } }';
   await page.locator('.graphiql-query-editor .CodeMirror').click();
@@ -147,11 +174,13 @@ try {
     await page.locator('.graphiql-execute-button').click();
     ({ text, answer } = await waitForAnswer(before));
     check(!answer.errors && answer.data, `example ${name} runs without errors${answer.errors ? ': ' + JSON.stringify(answer.errors) : ''}`);
+    check(await page.locator('.graphiql-explorer-root').isVisible(), `the explorer is open on ${name}`);
+    w = await wraps();
+    check(w.width <= w.clientWidth + 1, `${name}: no line is cut at the editor's edge (${w.width} px in ${w.clientWidth} px)`);
+    check(problems.length === 0, `${name}: no console error with the explorer open${problems.length ? ': ' + problems.join('; ') : ''}`);
   }
 
-  // 4. The explorer plugin opens and shows the schema's root fields.
-  await page.locator('[aria-label="Show GraphiQL Explorer"]').click();
-  await page.locator('.graphiql-explorer-root').waitFor();
+  // 4. The explorer plugin lists the schema's root fields.
   const explorer = await page.locator('.graphiql-plugin').innerText();
   check(explorer.includes('organization') && explorer.includes('path'), 'the explorer lists the root fields');
 
@@ -160,8 +189,67 @@ try {
     console.log(`  screenshot in ${process.env.BROWSER_TEST_SCREENSHOT}`);
   }
 
+  // 5. A browser opening the endpoint itself is pointed to GraphiQL.
+  const endpoint = await page.goto(new URL('graphql', url).href, { waitUntil: 'load' });
+  check(endpoint.status() === 200 && (await page.locator('a', { hasText: 'GraphiQL' }).count()) === 1,
+    'GET /graphql in a browser shows a page with a link to GraphiQL');
+  await page.locator('a', { hasText: 'GraphiQL' }).click();
+  await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
+  check(new URL(page.url()).pathname === '/', 'the link opens GraphiQL at /');
+
   check(external.length === 0, `no request left the server${external.length ? ': ' + external.join(', ') : ''}`);
   check(problems.length === 0, `no script errors or refusals${problems.length ? ':\n    ' + problems.join('\n    ') : ''}`);
+
+  // 6. CORS from a second origin. Playwright answers preflights itself when it intercepts
+  // requests, so this runs in a browser without interception; the network namespace keeps
+  // it on loopback.
+  const second = new URL(url);
+  second.hostname = 'localhost';
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    timeout: STEP_TIMEOUT,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking'],
+  });
+  try {
+    const other = await browser.newPage();
+    const corsConsole = [];
+    other.on('console', (m) => corsConsole.push(m.text()));
+    await other.goto(new URL('healthz', second).href);
+    const call = (headers, credentials = 'omit') =>
+      other.evaluate(
+        async ({ api, headers, credentials }) => {
+          try {
+            const r = await fetch(api, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json', ...headers },
+              credentials,
+              body: JSON.stringify({ query: 'query Count { states { totalCount } }' }),
+            });
+            return { status: r.status, body: await r.json() };
+          } catch (e) {
+            return { failed: String(e) };
+          }
+        },
+        { api: new URL('graphql', url).href, headers, credentials },
+      );
+    const apollo = await call({
+      Authorization: 'Bearer not-checked',
+      'apollographql-client-name': 'web',
+      'apollographql-client-version': '1.0.0',
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    });
+    check(apollo.status === 200 && apollo.body?.data?.states?.totalCount > 0,
+      `from ${second.origin}, a POST with Authorization and Apollo's client headers passes the preflight (${JSON.stringify(apollo)})`);
+    const odd = await call({ 'X-Not-Allowed': '1' });
+    check(odd.failed, `from ${second.origin}, a header outside the allowed list is refused by the browser (${JSON.stringify(odd)})`);
+    const creds = await call({}, 'include');
+    check(creds.failed, `from ${second.origin}, a request with credentials is refused by the browser (${JSON.stringify(creds)})`);
+    check(corsConsole.some((t) => t.includes('x-not-allowed') && t.includes('Access-Control-Allow-Headers')),
+      "Chromium's console names the refused header");
+  } finally {
+    await browser.close();
+  }
   console.log(`browser-test: ${passed} checks passed in ${Date.now() - started} ms`);
 } catch (e) {
   console.error(`browser-test: FAILED after ${passed} checks: ${e.message}`);

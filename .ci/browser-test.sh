@@ -5,8 +5,9 @@
 # .ci/package-lock.json, into a temporary directory), builds treatygraph, then, inside a
 # network namespace of its own whose only interface is loopback, starts the server on
 # 127.0.0.1 and drives headless Chromium through .ci/browser-test.mjs: open /, run the
-# example queries from the editor, read the answers from the result pane, and fail on any
-# request to another host.
+# example queries from the editor with the explorer open, read the answers from the result
+# pane, and fail on any request to another host or any console error; then check CORS from
+# a second origin, http://localhost:PORT, which the server is told to allow.
 #
 # Needs root, or unprivileged user namespaces, for `unshare --net`. Bounded: every step has
 # a timeout, and the server and browser are stopped on exit.
@@ -44,7 +45,8 @@ if [ "${1:-}" = "--inside" ]; then
 		port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	fi
 	url=http://127.0.0.1:$port/
-	"$bin" serve -addr "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+	# A second origin (localhost) may call the API, for the CORS check.
+	"$bin" serve -addr "127.0.0.1:$port" -cors-origins "http://localhost:$port" >"$work/server.log" 2>&1 &
 	server=$!
 	trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true' EXIT
 	for i in $(seq 1 300); do

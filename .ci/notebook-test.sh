@@ -115,6 +115,10 @@ ids = [n["id"] for n in graph["nodes"]]
 check(len(ids) == len(set(ids)) and ids, f"/export/graph.json has {len(ids)} nodes with unique ids")
 check(all(l["source"] in set(ids) and l["target"] in set(ids) for l in graph["links"]),
       f"every one of its {len(graph['links'])} links joins two of its nodes")
+check("edges" not in graph, "/export/graph.json lists its links once, under links")
+check(all(l["fact"] for l in graph["links"]), "every link names the fact that states it")
+with urllib.request.urlopen(f"{base}/export/graph.json?links=edges", timeout=30) as resp:
+    check(json.load(resp)["edges"] == graph["links"], "/export/graph.json?links=edges lists the same links under edges")
 try:
     urllib.request.urlopen(f"{base}/export/people.csv", timeout=30)
     check(False, "/export/people.csv is 404")

@@ -2869,9 +2869,12 @@ directive @goField(
 """
 A calendar date at year, month or day precision, written as in ISO 8601: "1994",
 "2007-05" or "1992-05-15". Anything else, including dates that do not exist such as
-"1996-13-45", is rejected with a BAD_USER_INPUT error that names the value.
+"1996-13-45", is rejected with a BAD_USER_INPUT error that names the value. These are the
+year, year-and-month and complete-date forms of the W3C profile of ISO 8601 that
+@specifiedBy names; its forms with a time are not accepted. Clients read and write it as a
+string.
 """
-scalar Date
+scalar Date @specifiedBy(url: "https://www.w3.org/TR/NOTE-datetime")
 
 "Anything with a global ID that ` + "`" + `node` + "`" + ` and ` + "`" + `nodes` + "`" + ` can fetch again later."
 interface Node {

@@ -107,10 +107,10 @@ func TestGraphJSONIsNodeLink(t *testing.T) {
 	// The keys NetworkX's node_link_graph reads.
 	assert.Equal(t, false, raw["directed"])
 	assert.Equal(t, true, raw["multigraph"])
-	for _, k := range []string{"graph", "nodes", "links", "edges"} {
+	for _, k := range []string{"graph", "nodes", "links"} {
 		assert.Contains(t, raw, k)
 	}
-	assert.Equal(t, nl.Links, nl.Edges)
+	assert.NotContains(t, raw, "edges", "the links are listed once")
 	assert.Equal(t, f.seeds.Version, nl.Graph.Version)
 	require.Len(t, nl.Graph.Sources, len(f.seeds.Documents))
 	assert.NotNil(t, nl.Graph.Sources[0].Licence, "the licence of the source travels with the data")
@@ -129,6 +129,7 @@ func TestGraphJSONIsNodeLink(t *testing.T) {
 
 	// Each link once, each end a node, each key unique between its two nodes.
 	keys := map[[3]string]bool{}
+	attributes := map[string]int{}
 	for _, l := range nl.Links {
 		assert.Contains(t, ids, l.Source)
 		assert.Contains(t, ids, l.Target)
@@ -137,6 +138,21 @@ func TestGraphJSONIsNodeLink(t *testing.T) {
 		assert.False(t, keys[pair], "key %q repeats between %s and %s", l.Key, l.Source, l.Target)
 		keys[pair] = true
 		assert.NotNil(t, l.Citations)
+		// Every link has the fact that states it: a record of its own, or for an attribute
+		// of a node (a place's state, an organization's headquarters), that node's record.
+		if assert.NotNil(t, l.Fact, "link %s %q %s has no fact", l.Source, l.Relation, l.Target) {
+			assert.NotNil(t, l.FactKind)
+			switch l.Relation {
+			case "located in", "body of", "headquartered in":
+				attributes[l.Relation]++
+				assert.Equal(t, l.From, *l.Fact, "an attribute's fact is its node's record: %+v", l)
+				assert.Equal(t, ids[l.From].Kind, *l.FactKind)
+				assert.Nil(t, l.Start, "an attribute link has no dates: %+v", l)
+			}
+		}
+	}
+	for _, rel := range []string{"located in", "headquartered in"} {
+		assert.NotZero(t, attributes[rel], "no %q links", rel)
 	}
 	links, err := f.store.Links(context.Background())
 	require.NoError(t, err)
@@ -278,7 +294,7 @@ func TestWriteDir(t *testing.T) {
 	assert.ElementsMatch(t, []string{"graph.json", "memberships.csv", "events.csv", "figures.csv"}, names, "no temporary files left")
 
 	// The files are the ones the server offers.
-	srv := httptest.NewServer(Handler(f.store, nil))
+	srv := httptest.NewServer(Handler(f.store, nil, 0))
 	defer srv.Close()
 	for _, name := range names {
 		want, err := os.ReadFile(filepath.Join(dir, name))
@@ -294,7 +310,7 @@ func TestWriteDir(t *testing.T) {
 func TestHandler(t *testing.T) {
 	f := open(t)
 	mux := http.NewServeMux()
-	mux.Handle("GET "+Prefix, Handler(f.store, nil))
+	mux.Handle("GET "+Prefix, Handler(f.store, nil, 0))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
@@ -325,7 +341,7 @@ func TestHandler(t *testing.T) {
 			resp, body := do(http.MethodGet, tt.path, nil)
 			require.Equal(t, http.StatusOK, resp.StatusCode, body)
 			assert.Equal(t, tt.contentType, resp.Header.Get("Content-Type"))
-			assert.Equal(t, CacheControl, resp.Header.Get("Cache-Control"))
+			assert.Equal(t, "public, max-age=300", resp.Header.Get("Cache-Control"))
 			etag := resp.Header.Get("ETag")
 			assert.Contains(t, etag, f.store.Version())
 			if tt.rows > 0 {

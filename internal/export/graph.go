@@ -13,15 +13,50 @@ import (
 // undirected multigraph (two nodes may be joined by several facts) whose links carry the
 // fact that makes them, its period and its footnotes.
 //
-// The links are given twice, under "links" and "edges", because NetworkX reads "links" by
-// default up to 3.5 and "edges" from 3.6 on; both lists are the same.
+// The links are listed once, under LinksKey ("links") unless EdgesKey is asked for.
+// NetworkX reads "links" by default up to 3.5 (3.4 and 3.5 warn that the default changes)
+// and "edges" from 3.6 on; node_link_graph(data, edges="links") reads this file in 3.4 and
+// later, node_link_graph(data) before 3.4.
 type NodeLink struct {
 	Directed   bool      `json:"directed"`
 	Multigraph bool      `json:"multigraph"`
 	Graph      GraphInfo `json:"graph"`
 	Nodes      []Node    `json:"nodes"`
 	Links      []Link    `json:"links"`
-	Edges      []Link    `json:"edges"`
+	// Key is the name the links are written under: LinksKey (when "") or EdgesKey.
+	Key string `json:"-"`
+}
+
+// The names the links of a node-link graph may be written under.
+const (
+	LinksKey = "links" // NetworkX's default before 3.6, and this export's
+	EdgesKey = "edges" // NetworkX's default from 3.6 on
+)
+
+// MarshalJSON writes the links under n.Key.
+func (n NodeLink) MarshalJSON() ([]byte, error) {
+	type plain struct {
+		Directed   bool      `json:"directed"`
+		Multigraph bool      `json:"multigraph"`
+		Graph      GraphInfo `json:"graph"`
+		Nodes      []Node    `json:"nodes"`
+		Links      *[]Link   `json:"links,omitempty"`
+		Edges      *[]Link   `json:"edges,omitempty"`
+	}
+	out := plain{Directed: n.Directed, Multigraph: n.Multigraph, Graph: n.Graph, Nodes: n.Nodes}
+	links := n.Links
+	if links == nil {
+		links = []Link{}
+	}
+	switch n.Key {
+	case "", LinksKey:
+		out.Links = &links
+	case EdgesKey:
+		out.Edges = &links
+	default:
+		return nil, fmt.Errorf("export: links key %q: want %q or %q", n.Key, LinksKey, EdgesKey)
+	}
+	return json.Marshal(out)
 }
 
 // GraphInfo describes the whole graph: where it comes from and under which licence.
@@ -73,8 +108,10 @@ type Link struct {
 	// Relation reads from source to target ("member of"), Inverse the other way.
 	Relation string `json:"relation"`
 	Inverse  string `json:"inverse"`
-	// Fact is the public ID of the record that makes the link (a membership, an event ...),
-	// null for links such as a place lying in a state.
+	// Fact is the public ID of the record that states the link: a membership, an event ...
+	// For a link that is an attribute of one of its ends (a place lying in a state, an
+	// organization's parent body or headquarters) it is that end's own record, the node the
+	// link reads from; such a link holds as long as the record says so and has no dates.
 	Fact     *string `json:"fact"`
 	FactKind *string `json:"factKind"`
 	// Start and End bound the time the link holds, as ISO dates at their precision; null
@@ -142,11 +179,16 @@ func (d *Data) NodeLink() (*NodeLink, error) {
 			}
 		}
 		l.Key = e.Relation
-		if e.Fact != nil {
+		switch {
+		case e.Fact != nil:
 			id, kind := e.Fact.ID(), e.Fact.Kind
 			l.Fact, l.FactKind, l.Key = &id, &kind, id
 			period := ix.periods[*e.Fact]
 			l.Start, l.End = ptr(iso(period[0])), ptr(iso(period[1]))
+		case e.Cite != nil:
+			// An attribute of a node: the node's record states it, and its footnotes support it.
+			id, kind := e.Cite.ID(), e.Cite.Kind
+			l.Fact, l.FactKind = &id, &kind
 		}
 		if e.Cite != nil {
 			if src := ix.sources[*e.Cite]; src != nil {
@@ -161,16 +203,22 @@ func (d *Data) NodeLink() (*NodeLink, error) {
 		}
 		out.Links = append(out.Links, l)
 	}
-	out.Edges = out.Links
 	return out, nil
 }
 
-// WriteGraphJSON writes the node-link graph as JSON.
+// WriteGraphJSON writes the node-link graph as JSON, its links under LinksKey.
 func (d *Data) WriteGraphJSON(w io.Writer) error {
+	return d.WriteGraphJSONKey(w, LinksKey)
+}
+
+// WriteGraphJSONKey writes the node-link graph as JSON, its links under key (LinksKey or
+// EdgesKey).
+func (d *Data) WriteGraphJSONKey(w io.Writer, key string) error {
 	nl, err := d.NodeLink()
 	if err != nil {
 		return err
 	}
+	nl.Key = key
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(nl)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
@@ -18,25 +19,33 @@ import (
 // Prefix is the URL path under which Handler serves the exports.
 const Prefix = "/export/"
 
-// CacheControl is how long clients and CDNs may keep an export without asking again. The
-// data only changes with a new build; the ETag names the build, so asking again is cheap.
-const CacheControl = "public, max-age=300"
+// DefaultMaxAge is how long clients and CDNs may keep an export without asking again, unless
+// the server is told otherwise. The data only changes with a new build; the ETag names the
+// build, so asking again is cheap.
+const DefaultMaxAge = 5 * time.Minute
 
-// Handler serves GET /export/graph.json and GET /export/{kind}.csv from the store. The
+// Handler serves GET /export/graph.json and GET /export/{kind}.csv from the store, with
+// Cache-Control max-age maxAge (DefaultMaxAge when zero). graph.json lists its links under
+// "links"; graph.json?links=edges lists them under "edges", for NetworkX 3.6 and later. The
 // store is read-only, so each file is built once, on its first request, and kept. Route
 // Prefix to it:
 //
-//	mux.Handle("GET "+export.Prefix, export.Handler(store, logger))
-func Handler(store *sqlite.Store, logger *slog.Logger) http.Handler {
+//	mux.Handle("GET "+export.Prefix, export.Handler(store, logger, maxAge))
+func Handler(store *sqlite.Store, logger *slog.Logger, maxAge time.Duration) http.Handler {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &handler{store: store, logger: logger, files: map[string][]byte{}}
+	if maxAge <= 0 {
+		maxAge = DefaultMaxAge
+	}
+	return &handler{store: store, logger: logger, files: map[string][]byte{},
+		cacheControl: fmt.Sprintf("public, max-age=%d", int(maxAge.Seconds()))}
 }
 
 type handler struct {
-	store  *sqlite.Store
-	logger *slog.Logger
+	store        *sqlite.Store
+	logger       *slog.Logger
+	cacheControl string
 
 	mu    sync.Mutex // guards data and files, and makes concurrent first requests build once
 	data  *Data
@@ -59,10 +68,24 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("no export %q: the exports are %s", name, strings.Join(h.urls(), ", ")), http.StatusNotFound)
 		return
 	}
+	variant := name // the file, or graph.json with its links under another key
+	if name == GraphFile {
+		switch key := r.URL.Query().Get("links"); key {
+		case "", LinksKey:
+		case EdgesKey:
+			variant = name + "?links=" + EdgesKey
+		default:
+			if len(key) > 20 {
+				key = key[:20] + "..."
+			}
+			http.Error(w, fmt.Sprintf("links=%q: want links=%s (the default) or links=%s", key, LinksKey, EdgesKey), http.StatusBadRequest)
+			return
+		}
+	}
 	hd := w.Header()
 	hd.Set("Content-Type", contentTypes[path.Ext(name)])
-	hd.Set("Cache-Control", CacheControl)
-	hd.Set("ETag", `"`+h.store.Version()+"-"+name+`"`)
+	hd.Set("Cache-Control", h.cacheControl)
+	hd.Set("ETag", `"`+h.store.Version()+"-"+strings.ReplaceAll(variant, "?links=", "-")+`"`)
 	hd.Set("X-Content-Type-Options", "nosniff")
 	if path.Ext(name) == ".csv" {
 		hd.Set("Content-Disposition", `attachment; filename="`+name+`"`)
@@ -71,7 +94,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	body, err := h.file(r.Context(), name)
+	body, err := h.file(r.Context(), variant)
 	if err != nil {
 		if r.Context().Err() == nil {
 			h.logger.ErrorContext(r.Context(), "export failed", "file", name, "err", err)
@@ -90,10 +113,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // file returns the export, building it on first use.
-func (h *handler) file(ctx context.Context, name string) ([]byte, error) {
+func (h *handler) file(ctx context.Context, variant string) ([]byte, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if b, ok := h.files[name]; ok {
+	if b, ok := h.files[variant]; ok {
 		return b, nil
 	}
 	if h.data == nil {
@@ -104,10 +127,16 @@ func (h *handler) file(ctx context.Context, name string) ([]byte, error) {
 		h.data = d
 	}
 	var buf bytes.Buffer
-	if err := h.data.Write(&buf, name); err != nil {
+	var err error
+	if _, key, ok := strings.Cut(variant, "?links="); ok {
+		err = h.data.WriteGraphJSONKey(&buf, key)
+	} else {
+		err = h.data.Write(&buf, variant)
+	}
+	if err != nil {
 		return nil, err
 	}
-	h.files[name] = buf.Bytes()
+	h.files[variant] = buf.Bytes()
 	return buf.Bytes(), nil
 }
 

@@ -50,21 +50,21 @@ func TestGraphQLCop(t *testing.T) {
 		check func(t *testing.T, a answer)
 	}{
 		{"alias overloading: 101 aliases", postQuery("query cop { " + aliases.String() + " }"), func(t *testing.T, a answer) {
-			refused(t, a, http.StatusUnprocessableEntity, CodeSelectionLimitExceeded, "selects 101 fields, more than the limit of 100")
+			refused(t, a, http.StatusOK, CodeSelectionLimitExceeded, "selects 101 fields, more than the limit of 100")
 		}},
 		{"batch queries: a JSON array of 10 operations", post(batch), func(t *testing.T, a answer) {
 			refused(t, a, http.StatusBadRequest, CodeBatchingNotSupported, "batched requests (a JSON array of operations) are not supported")
 			assert.True(t, strings.HasPrefix(a.Raw, "{"), "the answer is one response, not a list of them")
 		}},
 		{"field duplication: 500 repeated fields", postQuery("query cop { " + strings.Repeat("__typename \n", 500) + "} "), func(t *testing.T, a answer) {
-			refused(t, a, http.StatusUnprocessableEntity, CodeSelectionLimitExceeded, "selects 500 fields, more than the limit of 100")
+			refused(t, a, http.StatusOK, CodeSelectionLimitExceeded, "selects 500 fields, more than the limit of 100")
 		}},
 		{"directive overloading: 10 repeated directives", postQuery("query cop { __typename @aa@aa@aa@aa@aa@aa@aa@aa@aa@aa }"), func(t *testing.T, a answer) {
-			refused(t, a, http.StatusUnprocessableEntity, CodeDirectiveLimitExceeded, "carries 10 directives, more than the limit of 4")
+			refused(t, a, http.StatusOK, CodeDirectiveLimitExceeded, "carries 10 directives, more than the limit of 4")
 			assert.Len(t, a.Errors, 1, "one error, not one per directive")
 		}},
 		{"circular introspection", postQuery("query cop { __schema { types { fields { type { fields { type { fields { type { fields { type { name } } } } } } } } } } }"), func(t *testing.T, a answer) {
-			refused(t, a, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED", "Maximum introspection depth exceeded")
+			refused(t, a, http.StatusOK, "GRAPHQL_VALIDATION_FAILED", "Maximum introspection depth exceeded")
 		}},
 		{"field suggestions: kept on purpose", postQuery("query cop { __schema { directive } }"), func(t *testing.T, a answer) {
 			require.NotEmpty(t, a.Errors, a.Raw)
@@ -72,7 +72,7 @@ func TestGraphQLCop(t *testing.T) {
 			assert.False(t, a.ran())
 		}},
 		{"mutation over GET", get("mutation cop { __typename }"), func(t *testing.T, a answer) {
-			refused(t, a, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED", `Schema does not support operation type "mutation"`)
+			refused(t, a, http.StatusOK, "GRAPHQL_VALIDATION_FAILED", `Schema does not support operation type "mutation"`)
 		}},
 		{"introspection: on on purpose", postQuery("query cop { __schema { types { name fields { name } } } }"), func(t *testing.T, a answer) {
 			require.Empty(t, a.Errors, a.Raw)
@@ -86,7 +86,7 @@ func TestGraphQLCop(t *testing.T) {
 			refused(t, a, http.StatusUnsupportedMediaType, CodeUnsupportedMediaType, "POST bodies must be JSON")
 		}},
 		{"unhandled errors: a malformed query", postQuery("qwerty cop { abc }"), func(t *testing.T, a answer) {
-			refused(t, a, http.StatusUnprocessableEntity, "GRAPHQL_PARSE_FAILED", `Unexpected Name "qwerty"`)
+			refused(t, a, http.StatusOK, "GRAPHQL_PARSE_FAILED", `Unexpected Name "qwerty"`)
 		}},
 		{"tracing data: none in answers", postQuery("query cop { __typename }"), func(t *testing.T, a answer) {
 			require.Empty(t, a.Errors, a.Raw)

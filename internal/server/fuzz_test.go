@@ -30,6 +30,7 @@ func FuzzHandler(f *testing.F) {
 		{"GET", "%zz", "", "", ""},
 		{"PUT", "", "application/json", "", `{}`},
 		{"OPTIONS", "", "", "", ""},
+		{"GET", "", "", "text/html,application/xhtml+xml,*/*;q=0.8", ""},
 	} {
 		f.Add(s.method, s.query, s.contentType, s.accept, s.body)
 	}
@@ -46,6 +47,13 @@ func FuzzHandler(f *testing.F) {
 			t.Fatalf("%s ?%q %q: status %d: %s", method, rawQuery, body, rec.Code, rec.Body.String())
 		}
 		if rec.Body.Len() == 0 {
+			return
+		}
+		if strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			// Only a browser's GET of the endpoint gets the page pointing to GraphiQL.
+			if method != http.MethodGet || !wantsHTML(req) {
+				t.Fatalf("%s ?%q accept %q: an HTML answer: %.300s", method, rawQuery, accept, rec.Body.String())
+			}
 			return
 		}
 		var resp struct {

@@ -65,8 +65,9 @@ const (
 )
 
 func init() {
-	// Refusals of the request itself, like parse and validation errors: HTTP 422 (400 for
-	// clients asking for application/graphql-response+json), nothing executed.
+	// Refusals of the request itself, like parse and validation errors: nothing executed;
+	// HTTP 400 for clients asking for application/graphql-response+json, 200 for the others
+	// (see requestErrorStatus).
 	for _, code := range []string{
 		CodeBadRequest, CodeDepthLimitExceeded, CodeSelectionLimitExceeded, CodeFieldLimitExceeded,
 		CodeDirectiveLimitExceeded, CodeComplexityLimitExceeded, CodeTrustedDocumentRequired,

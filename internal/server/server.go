@@ -39,6 +39,9 @@ type Config struct {
 	Logger *slog.Logger
 	// CORSOrigins lists the origins allowed to call the API from a browser; "*" allows any.
 	CORSOrigins []string
+	// CORSHeaders lists the request headers such calls may send (DefaultCORSHeaders when
+	// empty); "*" allows any.
+	CORSHeaders []string
 	// Timeout bounds each GraphQL request (DefaultTimeout when zero); when it passes, the
 	// running SQL statement is cancelled.
 	Timeout time.Duration
@@ -55,6 +58,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if len(cfg.CORSOrigins) == 0 {
 		cfg.CORSOrigins = []string{"*"}
+	}
+	if len(cfg.CORSHeaders) == 0 {
+		cfg.CORSHeaders = DefaultCORSHeaders
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -77,14 +83,14 @@ func New(cfg Config) http.Handler {
 	m := newMetrics(cfg.Store)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", cors(cfg.CORSOrigins, newGraphQL(cfg, true)))
+	mux.Handle("/graphql", cors(cfg.CORSOrigins, cfg.CORSHeaders, newGraphQL(cfg, true)))
 	mux.Handle("GET /metrics", m.handler())
 	mux.HandleFunc("GET /healthz", healthz(cfg.Store))
 	mux.HandleFunc("GET /readyz", readyz(cfg.Store))
 	graphiql := GraphiQL()
 	mux.Handle("GET /{$}", graphiql)
 	mux.Handle("GET "+GraphiQLAssetPrefix, graphiql)
-	mux.Handle("GET "+export.Prefix, cors(cfg.CORSOrigins, export.Handler(cfg.Store, cfg.Logger)))
+	mux.Handle("GET "+export.Prefix, cors(cfg.CORSOrigins, cfg.CORSHeaders, export.Handler(cfg.Store, cfg.Logger, cfg.CacheMaxAge)))
 	return recoverPanics(cfg.Logger, observe(cfg.Logger, m, mux))
 }
 
@@ -184,9 +190,11 @@ func presentError(logger *slog.Logger, timeout time.Duration) graphql.ErrorPrese
 }
 
 // cors answers browsers' preflight requests and marks responses as readable by the allowed
-// origins. Credentials are never allowed: the API is public and read-only.
-func cors(origins []string, next http.Handler) http.Handler {
+// origins, with the request headers of corsHeaders.allow. Credentials are never allowed: the
+// API is public and read-only.
+func cors(origins, headers []string, next http.Handler) http.Handler {
 	anyOrigin := len(origins) == 1 && origins[0] == "*"
+	allowHeaders := newCORSHeaders(headers)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
 		h := w.Header()
@@ -200,9 +208,7 @@ func cors(origins []string, next http.Handler) http.Handler {
 			h.Add("Vary", "Origin")
 		}
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
-			h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-			h.Set("Access-Control-Allow-Headers", "Content-Type")
-			h.Set("Access-Control-Max-Age", "86400")
+			allowHeaders.setPreflightHeaders(w, r)
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}

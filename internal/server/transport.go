@@ -28,9 +28,11 @@ import (
 //   - bodies over MaxBodyBytes (413);
 //   - batches, JSON arrays of operations (400): one operation per request keeps the limits
 //     per request meaningful and GET answers cacheable; HTTP/2 makes batching unnecessary;
-//   - mutations and subscriptions over GET (405), and methods other than GET and POST (405).
+//   - mutations and subscriptions over GET (405), and methods other than GET and POST (405);
+//   - requests without a query or a persisted query's hash (400).
 //
-// OPTIONS and HEAD are left to gqlgen's Options transport.
+// A GET without a query from a browser (Accept: text/html) gets a page pointing to GraphiQL
+// (endpointpage.go). OPTIONS and HEAD are left to gqlgen's Options transport.
 type jsonTransport struct {
 	cache   httpCache
 	timeout time.Duration
@@ -51,6 +53,10 @@ func (t jsonTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	var err *gqlerror.Error
 	switch r.Method {
 	case http.MethodGet:
+		if wantsHTML(r) {
+			endpointPage(w, r)
+			return
+		}
 		params, status, err = paramsFromURL(r.URL.RawQuery)
 	case http.MethodPost:
 		params, status, err = paramsFromBody(w, r)
@@ -59,8 +65,12 @@ func (t jsonTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		status, err = http.StatusMethodNotAllowed, refusal(CodeMethodNotAllowed,
 			"method %s is not allowed on the GraphQL endpoint: send queries with GET or POST", r.Method)
 	}
+	if err == nil && params.Query == "" && params.Extensions["persistedQuery"] == nil {
+		status, err = http.StatusBadRequest, refusal(CodeBadRequest,
+			`the request has no query: send a GraphQL document in "query", e.g. {"query": "{ states { totalCount } }"}`)
+	}
 	if err != nil {
-		write(w, contentType, status, exec.DispatchError(ctx, gqlerror.List{err}))
+		writeRequestError(w, contentType, status, exec.DispatchError(ctx, gqlerror.List{err}))
 		return
 	}
 	params.Headers = r.Header
@@ -84,14 +94,14 @@ func (t jsonTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			noStore(w.Header())
 		}
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
-		write(w, contentType, requestErrorStatus(errs, contentType), resp)
+		writeRequestError(w, contentType, requestErrorStatus(errs, contentType), resp)
 		return
 	}
 	if isGET && opCtx.Operation.Operation != ast.Query {
 		noStore(w.Header())
 		w.Header().Set("Allow", "POST")
 		err := refusal(CodeMethodNotAllowed, "GET requests may only run queries: send this %s with POST", opCtx.Operation.Operation)
-		write(w, contentType, http.StatusMethodNotAllowed, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), gqlerror.List{err}))
+		writeRequestError(w, contentType, http.StatusMethodNotAllowed, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), gqlerror.List{err}))
 		return
 	}
 
@@ -211,18 +221,17 @@ func decodeField(raw json.RawMessage, dst any) error {
 	return dec.Decode(dst)
 }
 
-// requestErrorStatus is the status of a request refused before execution: 422 (400 for
-// application/graphql-response+json) for parse, validation and limit errors, as gqlgen does,
-// and 200 for the others (a persisted query not found, which clients answer by sending the
-// query).
+// requestErrorStatus is the status of a well-formed request refused before execution, as
+// the GraphQL-over-HTTP specification asks: for parse, validation and limit errors, 400 to
+// clients that accept application/graphql-response+json and 200 to the others, since
+// clients that know only application/json (Apollo Client 3, curl scripts) take any other
+// status for a network failure and drop the errors; and 200 for the rest (a persisted query
+// not found, which clients answer by sending the query).
 func requestErrorStatus(errs gqlerror.List, contentType string) int {
-	if errcode.GetErrorKind(errs) != errcode.KindProtocol {
-		return http.StatusOK
-	}
-	if contentType == graphqlResponseJSON {
+	if errcode.GetErrorKind(errs) == errcode.KindProtocol && contentType == graphqlResponseJSON {
 		return http.StatusBadRequest
 	}
-	return http.StatusUnprocessableEntity
+	return http.StatusOK
 }
 
 const graphqlResponseJSON = "application/graphql-response+json"
@@ -247,6 +256,23 @@ func responseContentType(r *http.Request) string {
 		}
 	}
 	return "application/json"
+}
+
+// writeRequestError sends the errors of a request that did not execute. Such a response has
+// no "data" entry at all, as the GraphQL specification asks, which tells clients that
+// nothing ran (a "data": null would mean that execution began and failed).
+func writeRequestError(w http.ResponseWriter, contentType string, status int, resp *graphql.Response) {
+	b, err := json.Marshal(struct {
+		Errors     gqlerror.List  `json:"errors"`
+		Extensions map[string]any `json:"extensions,omitempty"`
+	}{resp.Errors, resp.Extensions})
+	if err != nil {
+		write(w, contentType, status, resp)
+		return
+	}
+	w.Header().Set("Content-Type", contentType+"; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
 }
 
 // write sends a GraphQL response as JSON.

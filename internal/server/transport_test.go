@@ -93,9 +93,9 @@ func TestTransportsRefused(t *testing.T) {
 		{"PUT", "PUT", "/graphql", "application/json", `{"query": "{ __typename }"}`,
 			405, CodeMethodNotAllowed, "method PUT is not allowed"},
 		{"GET with a mutation", "GET", "/graphql?" + url.Values{"query": {"mutation { __typename }"}}.Encode(), "", "",
-			422, "GRAPHQL_VALIDATION_FAILED", `Schema does not support operation type "mutation"`},
+			200, "GRAPHQL_VALIDATION_FAILED", `Schema does not support operation type "mutation"`},
 		{"GET with a subscription", "GET", "/graphql?" + url.Values{"query": {"subscription { __typename }"}}.Encode(), "", "",
-			422, "GRAPHQL_VALIDATION_FAILED", `Schema does not support operation type "subscription"`},
+			200, "GRAPHQL_VALIDATION_FAILED", `Schema does not support operation type "subscription"`},
 		{"a body over the limit", "POST", "/graphql", "application/json", `{"query": "{ __typename }` + strings.Repeat(" ", MaxBodyBytes) + `"}`,
 			413, CodeRequestTooLarge, "larger than the limit of 1048576 bytes (1 MiB)"},
 	} {

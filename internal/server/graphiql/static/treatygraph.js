@@ -9,6 +9,16 @@
   // The example tabs come from graphiql/examples/*.graphql, written into the page by the server.
   var examples = JSON.parse(document.getElementById('examples').textContent || '[]');
 
+  // Wrap long lines in every editor rather than cut them at the pane's edge: with the
+  // explorer open on a 1024 px screen, the query editor is about 26 characters wide.
+  // GraphiQL creates its CodeMirror editors itself, without this option, so set it on each
+  // as it appears.
+  new MutationObserver(function () {
+    root.querySelectorAll('.CodeMirror:not(.CodeMirror-wrap)').forEach(function (el) {
+      if (el.CodeMirror) el.CodeMirror.setOption('lineWrapping', true);
+    });
+  }).observe(root, { childList: true, subtree: true });
+
   ReactDOM.createRoot(root).render(
     React.createElement(GraphiQL, {
       fetcher: GraphiQL.createFetcher({ url: endpoint }),
