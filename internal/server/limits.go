@@ -36,8 +36,10 @@ const (
 	MaxFields = 1_000
 	// MaxDirectives is the most directives one field, fragment or operation may carry.
 	MaxDirectives = 4
-	// MaxCost is the highest cost an operation may have (see cost.go).
-	MaxCost = 100_000
+	// MaxCost is the highest cost an operation may have (see cost.go). Lists of stints are
+	// priced at the longest in the graph (268), so that two nested ones under one node, such
+	// as an organization's members' memberships, fit, and three, or two under a page, do not.
+	MaxCost = 2_000_000
 	// MaxErrors is the most errors one response lists; the rest are summed up in one more.
 	MaxErrors = 100
 	// DefaultTimeout bounds each GraphQL request; when it passes, the running SQL statement

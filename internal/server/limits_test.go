@@ -164,18 +164,19 @@ func TestCostLimit(t *testing.T) {
 		})
 	}
 
-	// Pages of pages of lists multiply past the limit; nothing runs.
-	over := `{ organizations(first: 100) { nodes { events(first: 100) { nodes { participants { name } } } } } }`
+	// Lists of stints in lists of stints under a page multiply past the limit; nothing runs.
+	over := `{ organizations(first: 100) { nodes { members { member { memberships { role } } } } } }`
 	var a answer
 	k.noSQL("a query over the cost limit", func() { a = k.query(over, nil) })
 	assert.Equal(t, http.StatusOK, a.Status)
 	assert.Equal(t, []string{CodeComplexityLimitExceeded}, a.codes(), a.Raw)
-	// organizations 1 + nodes (1 + 100 × events (1 + nodes (1 + 100 × participants (1 + 10 × name 1))))
-	assert.Contains(t, a.firstError(), fmt.Sprintf("the query costs 110202, more than the limit of %d", MaxCost))
-	assert.Equal(t, map[string]any{"requestedQueryCost": float64(110202), "maximumAvailable": float64(MaxCost)}, a.Extensions["cost"])
+	// organizations 1 + nodes (1 + 100 × members (1 + stints × member (1 + memberships (1 + stints × role 1))))
+	cost := 1 + (1 + 100*(1+stints*(1+(1+stints*1))))
+	assert.Contains(t, a.firstError(), fmt.Sprintf("the query costs %s, more than the limit of %d", countString(cost), MaxCost))
+	assert.Equal(t, map[string]any{"requestedQueryCost": float64(cost), "maximumAvailable": float64(MaxCost)}, a.Extensions["cost"])
 
-	// The same query with small pages runs.
-	a = k.query(`{ organizations(first: 10) { nodes { events(first: 10) { nodes { participants { name } } } } } }`, nil)
+	// One organization's members' memberships run.
+	a = k.query(`{ organization(slug: "csto") { members { member { memberships { role } } } } }`, nil)
 	require.Empty(t, a.Errors, "%.300s", a.Raw)
 }
 
