@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 )
 
 // contractFile is a verbatim copy of the shared API contract, kept in the repository so that
@@ -27,6 +28,52 @@ func TestSchemaHoldsContract(t *testing.T) {
 	if problems := contractProblems(contract, project); len(problems) > 0 {
 		t.Errorf("schema.graphqls breaks the API contract (%s) in %d place(s):\n\t%s",
 			contractFile, len(problems), strings.Join(problems, "\n\t"))
+	}
+}
+
+// sourcesContractFile is a verbatim copy of the shared additions to the contract for several
+// sources per fact and the COW IGO dataset, written as extensions of the contract's types.
+const sourcesContractFile = "testdata/api-contract-sources.graphql"
+
+// TestSchemaHoldsSourcesContract checks the contract with its additions for several sources
+// per fact: the cowCode and cowKey lookups, disputes, claims and source arguments. The
+// additions are written as extensions for reading ("where a field already exists, the
+// arguments shown are added to it"), so they are merged into the contract here field by
+// field rather than loaded as GraphQL extensions.
+func TestSchemaHoldsSourcesContract(t *testing.T) {
+	contract := loadSchemaFile(t, contractFile)
+	b, err := os.ReadFile(sourcesContractFile)
+	require.NoError(t, err)
+	// The additions name Source as "the type the service already serves"; its least surface
+	// is its footnote numbers.
+	doc, err := parser.ParseSchema(&ast.Source{Name: sourcesContractFile,
+		Input: string(b) + "\ntype Source { notes: [Int!]! }\n"})
+	require.NoError(t, err)
+	for _, def := range doc.Definitions {
+		contract.Types[def.Name] = def
+	}
+	for _, ext := range doc.Extensions {
+		base := contract.Types[ext.Name]
+		require.NotNil(t, base, "%s extends %s, which the contract does not have", sourcesContractFile, ext.Name)
+		for _, f := range ext.Fields {
+			have := base.Fields.ForName(f.Name)
+			if have == nil {
+				base.Fields = append(base.Fields, f)
+				continue
+			}
+			for _, a := range f.Arguments {
+				if have.Arguments.ForName(a.Name) == nil {
+					have.Arguments = append(have.Arguments, a)
+				}
+			}
+		}
+	}
+	require.NotNil(t, contract.Types["MembershipClaim"], "the additions are read")
+	require.NotNil(t, contract.Types["Query"].Fields.ForName("disputes"))
+	project := loadSchemaFile(t, "schema.graphqls")
+	if problems := contractProblems(contract, project); len(problems) > 0 {
+		t.Errorf("schema.graphqls breaks the API contract with its additions (%s) in %d place(s):\n\t%s",
+			sourcesContractFile, len(problems), strings.Join(problems, "\n\t"))
 	}
 }
 
