@@ -47,6 +47,17 @@ type Config struct {
 	// TrustedDocuments, when set, are the only documents that run (see LoadTrustedDocuments);
 	// otherwise any query runs, and automatic persisted queries are kept.
 	TrustedDocuments *TrustedDocuments
+	// MaxResponseBytes bounds each answer (DefaultMaxResponseBytes when zero).
+	MaxResponseBytes int
+	// MaxErrorBytes bounds the errors of each answer (DefaultMaxErrorBytes when zero).
+	MaxErrorBytes int
+	// MaxInFlight bounds the GraphQL requests handled at once (DefaultMaxInFlight when zero).
+	MaxInFlight int
+	// MaxBufferedBytes bounds the answers built and not yet written, over all requests
+	// (DefaultMaxBufferedBytes when zero).
+	MaxBufferedBytes int
+
+	budget *budget
 }
 
 func (cfg Config) withDefaults() Config {
@@ -62,6 +73,13 @@ func (cfg Config) withDefaults() Config {
 	if cfg.CacheMaxAge <= 0 {
 		cfg.CacheMaxAge = DefaultCacheMaxAge
 	}
+	cfg.MaxResponseBytes = orDefault(cfg.MaxResponseBytes, DefaultMaxResponseBytes)
+	cfg.MaxErrorBytes = orDefault(cfg.MaxErrorBytes, DefaultMaxErrorBytes)
+	cfg.MaxInFlight = orDefault(cfg.MaxInFlight, DefaultMaxInFlight)
+	cfg.MaxBufferedBytes = orDefault(cfg.MaxBufferedBytes, DefaultMaxBufferedBytes)
+	if cfg.budget == nil {
+		cfg.budget = newBudget(cfg)
+	}
 	return cfg
 }
 
@@ -71,13 +89,14 @@ func (cfg Config) withDefaults() Config {
 //	observe         one access log line, and the request's metrics
 //	mux             /graphql, /metrics, /healthz, /readyz, GraphiQL at /
 //	cors            on /graphql: preflights and Access-Control-Allow-Origin
+//	admit           on /graphql: 503 when too many requests or unwritten answers (budget.go)
 //	newGraphQL      the GraphQL endpoint: see there
 func New(cfg Config) http.Handler {
 	cfg = cfg.withDefaults()
 	m := newMetrics(cfg.Store)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", cors(cfg.CORSOrigins, newGraphQL(cfg, true)))
+	mux.Handle("/graphql", cors(cfg.CORSOrigins, cfg.budget.admit(newGraphQL(cfg, true))))
 	mux.Handle("GET /metrics", m.handler())
 	mux.HandleFunc("GET /healthz", healthz(cfg.Store))
 	mux.HandleFunc("GET /readyz", readyz(cfg.Store))
@@ -104,7 +123,8 @@ func NewGraphQL(store *sqlite.Store, logger *slog.Logger) http.Handler {
 //	parse, validate    gqlgen, with the parser token limit and a cache of valid documents
 //	costLimit          the cost with the variables: before anything runs
 //	execution          resolvers, with per-request batch loaders
-//	finish             errors in order, timeouts and error count bounded, cost reported
+//	finish             errors in order, timeouts, error count, error bytes and answer bytes
+//	                   bounded (budget.go), cost reported; the answer written by the deadline
 func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 	store, logger := cfg.Store, cfg.Logger
 	validated := boundedCache[*ast.QueryDocument]{
@@ -120,6 +140,8 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 	srv.Use(extension.Introspection{})
 	srv.Use(newPersistedQueries(cfg.TrustedDocuments))
 	srv.Use(documentLimits{validated: validated})
+	srv.Use(&variableCheck{validated: validated})
+	srv.SetValidationRulesFn(validationRules)
 	srv.Use(costLimit{})
 	srv.SetErrorPresenter(presentError(logger, cfg.Timeout))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
@@ -134,6 +156,7 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 		collapseTimeouts(resp, cfg.Timeout)
 		sortErrors(resp)
 		truncateErrors(resp)
+		cfg.budget.limitAnswer(ctx, resp)
 		if info := infoFrom(ctx); info != nil {
 			info.addCodes(errorCodes(resp))
 		}
@@ -146,6 +169,8 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.Timeout)
 		defer cancel()
+		deadline, _ := ctx.Deadline()
+		setWriteDeadline(w, deadline)
 		srv.ServeHTTP(w, r.WithContext(graph.WithLoaders(ctx, store)))
 	})
 }
@@ -204,6 +229,13 @@ func cors(origins []string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+func orDefault(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
 }
 
 func contains(list []string, s string) bool {
