@@ -1,0 +1,122 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/treatygraph/treatygraph/internal/kg"
+)
+
+// The attack suite: requests a hostile client may send, each answered with a bounded,
+// coded client error. The cases that need a separate server process, the 200-times database
+// or many seconds run in attack_slow_test.go when TREATYGRAPH_ATTACK is set.
+
+// aliases repeats a field n times under aliases a0, a1 ...
+func aliases(n int, field string) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "a%d: %s ", i, field)
+	}
+	return b.String()
+}
+
+func TestAttackErrorsQuoteAShortPrefix(t *testing.T) {
+	k := newKit(t, Config{})
+	huge := strings.Repeat("x", 900<<10) // the body stays under MaxBodyBytes
+	missing := kg.Ref{Kind: kg.KindState, Key: huge[:600<<10]}.ID()
+	cases := []struct {
+		name, query string
+		vars        map[string]any
+	}{
+		{"date", `query($v: Date) { ` + aliases(100, `events(from: $v) { totalCount }`) + `}`, map[string]any{"v": huge}},
+		{"membershipChanges", `query($v: String!) { ` + aliases(100, `membershipChanges(organization: $v) { kind }`) + `}`, map[string]any{"v": huge}},
+		{"neighborhood", `query($v: ID!) { ` + aliases(100, `neighborhood(id: $v) { truncated }`) + `}`, map[string]any{"v": missing}},
+		{"path", `query($v: ID!) { ` + aliases(100, `path(from: $v, to: $v) { length }`) + `}`, map[string]any{"v": missing}},
+		{"search", `query($v: String!) { ` + aliases(100, `search(text: $v) { field }`) + `}`, map[string]any{"v": strings.Repeat("-", 150)}},
+		{"enum", `query($v: [NodeKind!]) { search(text: "kaz", kinds: $v) { field } }`, map[string]any{"v": []any{huge}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := k.query(c.query, c.vars)
+			require.Less(t, a.Status, 500, "%.300s", a.Raw)
+			require.NotEqual(t, http.StatusRequestEntityTooLarge, a.Status)
+			require.NotEmpty(t, a.Errors, "%.300s", a.Raw)
+			for _, e := range a.Errors {
+				assert.LessOrEqual(t, len(e.Message), 300, "an error quotes too much: %.400s", e.Message)
+				assert.NotEqual(t, kg.Internal, e.Extensions["code"])
+			}
+			assert.Less(t, len(a.Raw), 100<<10, "the answer holds %d bytes", len(a.Raw))
+		})
+	}
+	t.Run("GET", func(t *testing.T) {
+		a := k.get(url.Values{"query": {`query($v: Date) { ` + aliases(100, `events(from: $v) { totalCount }`) + `}`},
+			"variables": {`{"v": "` + strings.Repeat("y", 300<<10) + `"}`}})
+		require.NotEmpty(t, a.Errors)
+		assert.Less(t, len(a.Raw), 100<<10, "the answer holds %d bytes", len(a.Raw))
+	})
+}
+
+func TestAttackErrorBytesAndAnswerBytesAreCapped(t *testing.T) {
+	k := newKit(t, Config{MaxErrorBytes: 2 << 10, MaxResponseBytes: 8 << 10})
+	a := k.query(`{ `+aliases(100, `events(from: "1994-13") { totalCount }`)+`}`, nil)
+	assert.Less(t, len(a.Raw), 4<<10, "%d bytes of errors", len(a.Raw))
+	assert.Contains(t, a.codes(), CodeTooManyErrors)
+
+	a = k.query(`{ `+aliases(60, `states(first: 100) { nodes { name } }`)+`}`, nil)
+	assert.Equal(t, []string{CodeResponseTooLarge}, a.codes(), "%.300s", a.Raw)
+	assert.Less(t, len(a.Raw), 1<<10)
+	assert.Contains(t, a.firstError(), "8 KiB")
+
+	ok := k.query(`{ states(first: 3) { nodes { name } } }`, nil)
+	assert.Empty(t, ok.Errors)
+}
+
+func TestAttackNonScalarLiteralsAndLooseVariables(t *testing.T) {
+	k := newKit(t, Config{})
+	cases := []struct {
+		name, query string
+		vars        map[string]any
+		want        string // in the message
+	}{
+		{"object for Int", `{ search(text: "kaz", first: {}) { field } }`, nil, "Int"},
+		{"object for String", `{ search(text: {a: 1}) { field } }`, nil, "String"},
+		{"object default for Int", `query($n: Int = {}) { search(text: "kaz", first: $n) { field } }`, nil, "Int"},
+		{"string for Int", `query($n: Int) { search(text: "kaz", first: $n) { field } }`, map[string]any{"n": "5"}, `"5"`},
+		{"fraction for Int", `query($n: Int) { search(text: "kaz", first: $n) { field } }`, map[string]any{"n": 2.5}, "2.5"},
+		{"object for Int", `query($n: Int) { search(text: "kaz", first: $n) { field } }`, map[string]any{"n": map[string]any{}}, "object"},
+		{"string for Int in a filter", `query($f: MilitaryStrengthFilter) { militaryStrengths(filter: $f) { total } }`,
+			map[string]any{"f": map[string]any{"year": map[string]any{"eq": "1994"}}}, `"1994"`},
+		{"too large for Int", `query($n: Int) { search(text: "kaz", first: $n) { field } }`, map[string]any{"n": 1 << 40}, "1099511627776"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := k.query(c.query, c.vars)
+			require.NotEmpty(t, a.Errors, "accepted: %.300s", a.Raw)
+			assert.NotEqual(t, kg.Internal, a.Errors[0].Extensions["code"], "%.300s", a.Raw)
+			assert.NotEmpty(t, a.Errors[0].Extensions["code"])
+			assert.Contains(t, a.firstError(), c.want)
+			assert.NotContains(t, a.firstError(), "value 0")
+		})
+	}
+	ok := k.query(`query($n: Int) { search(text: "kaz", first: $n) { field } }`, map[string]any{"n": 2})
+	assert.Empty(t, ok.Errors, "%.300s", ok.Raw)
+}
+
+func TestAttackIfNoneMatchStarOnlyForCacheableAnswers(t *testing.T) {
+	k := newKit(t, Config{})
+	for _, q := range []string{`{ nope }`, `{ node(id: "bad") { id } }`} {
+		a := k.get(url.Values{"query": {q}}, "If-None-Match", "*")
+		assert.NotEqual(t, http.StatusNotModified, a.Status, "%s", q)
+		assert.NotContains(t, a.Header.Get("Cache-Control"), "public", "%s", q)
+		assert.NotEmpty(t, a.Errors, "%s", q)
+	}
+	a := k.get(url.Values{"query": {`{ states(first: 1) { totalCount } }`}}, "If-None-Match", "*")
+	assert.Equal(t, http.StatusNotModified, a.Status)
+	assert.NotEmpty(t, a.Header.Get("ETag"))
+}
