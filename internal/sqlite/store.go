@@ -19,6 +19,7 @@ import (
 type Store struct {
 	db         *sql.DB
 	version    string
+	build      string
 	statements atomic.Int64
 
 	// prepared holds a prepared statement for each SQL text run so far, up to
@@ -40,6 +41,9 @@ const maxPrepared = 512
 // start of every statement. It is also mapped into memory (up to 2 GiB) so that reads do
 // not copy pages (with the whole file mapped, SQLite's own page cache holds little), and
 // sorts in memory.
+//
+// A database of another format version, lacking a table, or failing SQLite's quick_check is
+// refused (see format.go).
 func Open(path string, conns int) (*Store, error) {
 	if conns < 1 {
 		conns = 1
@@ -60,6 +64,13 @@ func Open(path string, conns int) (*Store, error) {
 	if err := db.QueryRow("SELECT value FROM meta WHERE key = 'version'").Scan(&s.version); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("open %s: not a treatygraph database: %w", path, err)
+	}
+	if s.build, err = checkLayout(context.Background(), db); err == nil {
+		err = s.CheckIntegrity(context.Background())
+	}
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return s, nil
 }
