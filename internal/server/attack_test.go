@@ -1,7 +1,10 @@
 package server
 
 import (
+	"database/sql"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
+	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
 
 // The attack suite: requests a hostile client may send, each answered with a bounded,
@@ -119,4 +123,28 @@ func TestAttackIfNoneMatchStarOnlyForCacheableAnswers(t *testing.T) {
 	a := k.get(url.Values{"query": {`{ states(first: 1) { totalCount } }`}}, "If-None-Match", "*")
 	assert.Equal(t, http.StatusNotModified, a.Status)
 	assert.NotEmpty(t, a.Header.Get("ETag"))
+}
+
+func TestAttackETagChangesWithTheDatabaseBuild(t *testing.T) {
+	params := url.Values{"query": {`{ states(first: 2) { nodes { name } } }`}}
+	etagOf := func(build string) string {
+		_, path := openSeedStore(t)
+		if build != "" {
+			db, err := sql.Open("sqlite", "file:"+path)
+			require.NoError(t, err)
+			_, err = db.Exec("UPDATE meta SET value = ? WHERE key = 'build'", build)
+			require.NoError(t, err)
+			require.NoError(t, db.Close())
+		}
+		store, err := sqlite.Open(path, 1)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = store.Close() })
+		k := &kit{t: t, store: store, handler: New(Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})}
+		a := k.get(params)
+		require.Equal(t, http.StatusOK, a.Status)
+		return a.Header.Get("ETag")
+	}
+	same := etagOf("")
+	assert.Equal(t, same, etagOf(""), "the same build must give the same ETag")
+	assert.NotEqual(t, same, etagOf("0123456789abcdef"), "a database of another build must not revalidate")
 }

@@ -134,7 +134,10 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store}}))
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
-	srv.AddTransport(jsonTransport{cache: newHTTPCache(store.Version(), cfg.CacheMaxAge, cfg.TrustedDocuments), timeout: cfg.Timeout})
+	// The ETag depends on the seeds, the database build and the program serving it: a deploy
+	// that changes answers changes every ETag.
+	identity := store.Version() + "/" + store.BuildID() + "/" + sqlite.ProgramID()
+	srv.AddTransport(jsonTransport{cache: newHTTPCache(identity, cfg.CacheMaxAge, cfg.TrustedDocuments), timeout: cfg.Timeout})
 	srv.SetQueryCache(validated)
 	srv.SetParserTokenLimit(MaxParserTokens)
 	srv.Use(extension.Introspection{})
