@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -147,4 +148,32 @@ func TestAttackETagChangesWithTheDatabaseBuild(t *testing.T) {
 	same := etagOf("")
 	assert.Equal(t, same, etagOf(""), "the same build must give the same ETag")
 	assert.NotEqual(t, same, etagOf("0123456789abcdef"), "a database of another build must not revalidate")
+}
+
+// heapAfterGC is the live heap of this process, the server's.
+func heapAfterGC() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
+}
+
+func TestAttackDocumentCacheIsBoundedByMemory(t *testing.T) {
+	const budget = 16 << 20
+	k := newKit(t, Config{QueryCacheBytes: budget})
+	// A list literal of small numbers is the document that holds the most memory per byte
+	// of text once parsed: each value is a node of about 200 bytes.
+	values := strings.Repeat("1 ", 7_800)
+	before := heapAfterGC()
+	for i := range 200 {
+		q := fmt.Sprintf(`query Q%d { militaryStrengths(filter: {year: {in: [%s]}}) { total } }`, i, values)
+		require.Less(t, len(q), MaxCachedQueryBytes)
+		a := k.query(q, nil)
+		require.NotEmpty(t, a.Errors, "the filter takes at most 100 values: %.200s", a.Raw)
+		require.Equal(t, "BAD_USER_INPUT", a.Errors[0].Extensions["code"], "%.200s", a.Raw) // valid, so cached
+	}
+	grown := heapAfterGC() - before
+	runtime.KeepAlive(k)
+	t.Logf("the heap grew by %d MiB for 200 documents of %d bytes", grown>>20, len(values))
+	assert.Less(t, grown, int64(2*budget), "the document cache holds more than its budget")
 }

@@ -22,9 +22,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/treatygraph/treatygraph/graph"
@@ -56,6 +54,9 @@ type Config struct {
 	// MaxBufferedBytes bounds the answers built and not yet written, over all requests
 	// (DefaultMaxBufferedBytes when zero).
 	MaxBufferedBytes int
+	// QueryCacheBytes bounds the memory of the parsed and validated documents kept
+	// (DefaultQueryCacheBytes when zero).
+	QueryCacheBytes int
 
 	budget *budget
 }
@@ -77,6 +78,7 @@ func (cfg Config) withDefaults() Config {
 	cfg.MaxErrorBytes = orDefault(cfg.MaxErrorBytes, DefaultMaxErrorBytes)
 	cfg.MaxInFlight = orDefault(cfg.MaxInFlight, DefaultMaxInFlight)
 	cfg.MaxBufferedBytes = orDefault(cfg.MaxBufferedBytes, DefaultMaxBufferedBytes)
+	cfg.QueryCacheBytes = orDefault(cfg.QueryCacheBytes, DefaultQueryCacheBytes)
 	if cfg.budget == nil {
 		cfg.budget = newBudget(cfg)
 	}
@@ -127,10 +129,7 @@ func NewGraphQL(store *sqlite.Store, logger *slog.Logger) http.Handler {
 //	                   bounded (budget.go), cost reported; the answer written by the deadline
 func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 	store, logger := cfg.Store, cfg.Logger
-	validated := boundedCache[*ast.QueryDocument]{
-		inner: lru.New[*ast.QueryDocument](QueryCacheEntries),
-		size:  func(query string, _ *ast.QueryDocument) int { return len(query) },
-	}
+	validated := newDocCache(cfg.QueryCacheBytes)
 
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store}}))
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
