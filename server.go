@@ -93,7 +93,9 @@ const usage = `treatygraph serves a knowledge graph of states, alliances and tre
 Usage:
   treatygraph [serve] [-addr host:port] [-db FILE] [-seeds DIR] [-conns N]
                     [-cors-origins LIST] [-timeout D] [-cache-max-age D]
-                    [-trusted-documents FILE]
+                    [-trusted-documents FILE] [-max-response-bytes N]
+                    [-max-error-bytes N] [-max-inflight N] [-max-buffered-bytes N]
+                    [-query-cache-bytes N]
         serve the graph: GraphiQL at /, the API at /graphql, exports at /export/,
         /healthz, /readyz and Prometheus metrics at /metrics
   treatygraph build -o FILE [-seeds DIR]
@@ -220,6 +222,11 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	origins := fs.String("cors-origins", "*", "comma-separated origins allowed to call the API from browsers, or *")
 	timeout := fs.Duration("timeout", server.DefaultTimeout, "longest time a GraphQL request may take; its SQL is then cancelled")
 	maxAge := fs.Duration("cache-max-age", server.DefaultCacheMaxAge, "how long browsers and CDNs may reuse a GET answer (Cache-Control max-age)")
+	maxResponse := fs.Int("max-response-bytes", server.DefaultMaxResponseBytes, "largest answer sent; a larger one is replaced by a RESPONSE_TOO_LARGE error")
+	maxErrors := fs.Int("max-error-bytes", server.DefaultMaxErrorBytes, "most bytes the errors of one answer hold")
+	maxInFlight := fs.Int("max-inflight", server.DefaultMaxInFlight, "GraphQL requests handled at once; more are answered 503 with Retry-After")
+	maxBuffered := fs.Int("max-buffered-bytes", server.DefaultMaxBufferedBytes, "answers built and not yet written, all requests together; past it, 503 with Retry-After")
+	queryCache := fs.Int("query-cache-bytes", server.DefaultQueryCacheBytes, "memory the cache of parsed and validated documents may hold")
 	var trusted server.TrustedDocumentsFlag
 	fs.Var(&trusted, "trusted-documents", "run only the documents of this JSON `FILE` mapping sha256 hashes to documents (default: any query, with automatic persisted queries)")
 	if err := parse(fs, args); err != nil {
@@ -258,9 +265,14 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	defer store.Close()
 
 	h := server.New(server.Config{Store: store, Logger: logger, CORSOrigins: strings.Split(*origins, ","),
-		Timeout: *timeout, CacheMaxAge: *maxAge, TrustedDocuments: trusted.Docs})
+		Timeout: *timeout, CacheMaxAge: *maxAge, TrustedDocuments: trusted.Docs,
+		MaxResponseBytes: *maxResponse, MaxErrorBytes: *maxErrors, MaxInFlight: *maxInFlight,
+		MaxBufferedBytes: *maxBuffered, QueryCacheBytes: *queryCache})
+	// A GraphQL answer must be written by its request's deadline and WriteGrace: the handler
+	// sets that write deadline on each request. WriteTimeout bounds the other routes, whose
+	// exports of a large graph take a slow client longer.
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+		WriteTimeout: max(*timeout+server.WriteGrace, 60*time.Second), IdleTimeout: 120 * time.Second}
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

@@ -1,15 +1,19 @@
 package server
 
 import (
+	"bufio"
 	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -176,4 +180,40 @@ func TestAttackDocumentCacheIsBoundedByMemory(t *testing.T) {
 	runtime.KeepAlive(k)
 	t.Logf("the heap grew by %d MiB for 200 documents of %d bytes", grown>>20, len(values))
 	assert.Less(t, grown, int64(2*budget), "the document cache holds more than its budget")
+}
+
+func TestAttackHeadIsRefusedWithAllow(t *testing.T) {
+	k := newKit(t, Config{})
+	a := k.do(httptest.NewRequest(http.MethodHead, "/graphql?query={__typename}", nil))
+	assert.Equal(t, http.StatusMethodNotAllowed, a.Status)
+	assert.Equal(t, "GET, POST, OPTIONS", a.Header.Get("Allow"))
+}
+
+// rawHTTP sends a request as written to a server on loopback and returns the status line.
+func rawHTTP(t *testing.T, h http.Handler, request string) string {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	conn, err := net.DialTimeout("tcp", srv.Listener.Addr().String(), 5*time.Second)
+	require.NoError(t, err)
+	defer conn.Close()
+	require.NoError(t, conn.SetDeadline(time.Now().Add(5*time.Second)))
+	_, err = io.WriteString(conn, request)
+	require.NoError(t, err)
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	require.NoError(t, err)
+	return strings.TrimSpace(line)
+}
+
+func TestAttackContentLengthAndTransferEncodingTogetherAreRefused(t *testing.T) {
+	k := newKit(t, Config{})
+	body := `{"query":"{ __typename }"}`
+	both := "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+		"Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n" +
+		fmt.Sprintf("%x\r\n%s\r\n0\r\n\r\n", len(body), body)
+	assert.Equal(t, "HTTP/1.1 400 Bad Request", rawHTTP(t, k.handler, both))
+
+	plain := "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+		fmt.Sprintf("Content-Length: %d\r\n\r\n%s", len(body), body)
+	assert.Equal(t, "HTTP/1.1 200 OK", rawHTTP(t, k.handler, plain))
 }

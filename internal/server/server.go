@@ -89,6 +89,7 @@ func (cfg Config) withDefaults() Config {
 //
 //	recoverPanics   a panic outside the resolvers becomes a 500, logged
 //	observe         one access log line, and the request's metrics
+//	refuseChunked   400 for bodies framed by Transfer-Encoding (framing.go)
 //	mux             /graphql, /metrics, /healthz, /readyz, GraphiQL at /
 //	cors            on /graphql: preflights and Access-Control-Allow-Origin
 //	admit           on /graphql: 503 when too many requests or unwritten answers (budget.go)
@@ -106,7 +107,7 @@ func New(cfg Config) http.Handler {
 	mux.Handle("GET /{$}", graphiql)
 	mux.Handle("GET "+GraphiQLAssetPrefix, graphiql)
 	mux.Handle("GET "+export.Prefix, cors(cfg.CORSOrigins, export.Handler(cfg.Store, cfg.Logger)))
-	return recoverPanics(cfg.Logger, observe(cfg.Logger, m, mux))
+	return recoverPanics(cfg.Logger, observe(cfg.Logger, m, refuseChunkedBodies(mux)))
 }
 
 // NewGraphQL builds the GraphQL endpoint alone, with the default limits. Its answers carry
@@ -173,6 +174,9 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 		defer cancel()
 		deadline, _ := ctx.Deadline()
 		setWriteDeadline(w, deadline)
+		if r.Method == http.MethodHead {
+			w.Header().Set("Allow", "GET, POST, OPTIONS") // gqlgen's answer, 405, lacks it
+		}
 		srv.ServeHTTP(w, r.WithContext(graph.WithLoaders(ctx, store)))
 	})
 }
