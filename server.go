@@ -138,6 +138,12 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// seedLimitFlags adds the flags of the limits on seed files, checked before they are parsed.
+func seedLimitFlags(fs *flag.FlagSet) {
+	fs.Int64Var(&seed.MaxFileBytes, "max-seed-bytes", seed.DefaultMaxFileBytes, "largest seed file read")
+	fs.IntVar(&seed.MaxDepth, "max-seed-depth", seed.DefaultMaxDepth, "most levels collections may nest in a seed file")
+}
+
 // loadSeeds reads and checks the seeds in dir, or the embedded seeds when dir is empty.
 func loadSeeds(dir string) (*kg.Graph, error) {
 	if dir == "" {
@@ -165,6 +171,7 @@ type validateCommand struct {
 func (c *validateCommand) Run(_ context.Context, args []string) error {
 	fs := newFlagSet("validate", c.stderr, "usage: treatygraph validate [-seeds DIR]\n\nChecks the seeds and prints every problem as file:line: message; exits 1 if there is any.")
 	dir := fs.String("seeds", "", "seed directory (default: the seeds embedded in the binary)")
+	seedLimitFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -187,6 +194,7 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 	fs := newFlagSet("build", c.stderr, "usage: treatygraph build -o FILE [-seeds DIR]\n\nBuilds the SQLite database from the seeds, in one transaction, into FILE.")
 	out := fs.String("o", "", "database file to write (required)")
 	dir := fs.String("seeds", "", "seed directory (default: the seeds embedded in the binary)")
+	seedLimitFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -227,6 +235,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	maxInFlight := fs.Int("max-inflight", server.DefaultMaxInFlight, "GraphQL requests handled at once; more are answered 503 with Retry-After")
 	maxBuffered := fs.Int("max-buffered-bytes", server.DefaultMaxBufferedBytes, "answers built and not yet written, all requests together; past it, 503 with Retry-After")
 	queryCache := fs.Int("query-cache-bytes", server.DefaultQueryCacheBytes, "memory the cache of parsed and validated documents may hold")
+	seedLimitFlags(fs)
 	var trusted server.TrustedDocumentsFlag
 	fs.Var(&trusted, "trusted-documents", "run only the documents of this JSON `FILE` mapping sha256 hashes to documents (default: any query, with automatic persisted queries)")
 	if err := parse(fs, args); err != nil {
