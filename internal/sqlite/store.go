@@ -18,6 +18,7 @@ import (
 // Store answers queries from a built database file opened read-only.
 type Store struct {
 	db         *sql.DB
+	health     *sql.DB // one connection of its own for Check
 	version    string
 	build      string
 	statements atomic.Int64
@@ -60,16 +61,21 @@ func Open(path string, conns int) (*Store, error) {
 	}
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
-	s := &Store{db: db, prepared: map[string]*sql.Stmt{}}
-	if err := db.QueryRow("SELECT value FROM meta WHERE key = 'version'").Scan(&s.version); err != nil {
+	health, err := openHealth(dsn)
+	if err != nil {
 		_ = db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s := &Store{db: db, health: health, prepared: map[string]*sql.Stmt{}}
+	if err := db.QueryRow("SELECT value FROM meta WHERE key = 'version'").Scan(&s.version); err != nil {
+		_ = s.Close()
 		return nil, fmt.Errorf("open %s: not a treatygraph database: %w", path, err)
 	}
 	if s.build, err = checkLayout(context.Background(), db); err == nil {
 		err = s.CheckIntegrity(context.Background())
 	}
 	if err != nil {
-		_ = db.Close()
+		_ = s.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return s, nil
@@ -83,6 +89,7 @@ func (s *Store) Close() error {
 		delete(s.prepared, q)
 	}
 	s.mu.Unlock()
+	_ = s.health.Close()
 	return s.db.Close()
 }
 
