@@ -95,7 +95,7 @@ Usage:
                     [-cors-origins LIST] [-timeout D] [-cache-max-age D]
                     [-trusted-documents FILE] [-max-response-bytes N]
                     [-max-error-bytes N] [-max-inflight N] [-max-buffered-bytes N]
-                    [-query-cache-bytes N]
+                    [-query-cache-bytes N] [-conns-per-request N]
         serve the graph: GraphiQL at /, the API at /graphql, exports at /export/,
         /healthz, /readyz and Prometheus metrics at /metrics
   treatygraph build -o FILE [-seeds DIR]
@@ -234,6 +234,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	maxErrors := fs.Int("max-error-bytes", server.DefaultMaxErrorBytes, "most bytes the errors of one answer hold")
 	maxInFlight := fs.Int("max-inflight", server.DefaultMaxInFlight, "GraphQL requests handled at once; more are answered 503 with Retry-After")
 	maxBuffered := fs.Int("max-buffered-bytes", server.DefaultMaxBufferedBytes, "answers built and not yet written, all requests together; past it, 503 with Retry-After")
+	connsPerRequest := fs.Int("conns-per-request", server.DefaultConnsPerRequest, "resolvers of one request that run at once, and so about the connections it holds")
 	queryCache := fs.Int("query-cache-bytes", server.DefaultQueryCacheBytes, "memory the cache of parsed and validated documents may hold")
 	seedLimitFlags(fs)
 	var trusted server.TrustedDocumentsFlag
@@ -276,7 +277,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	h := server.New(server.Config{Store: store, Logger: logger, CORSOrigins: strings.Split(*origins, ","),
 		Timeout: *timeout, CacheMaxAge: *maxAge, TrustedDocuments: trusted.Docs,
 		MaxResponseBytes: *maxResponse, MaxErrorBytes: *maxErrors, MaxInFlight: *maxInFlight,
-		MaxBufferedBytes: *maxBuffered, QueryCacheBytes: *queryCache})
+		MaxBufferedBytes: *maxBuffered, QueryCacheBytes: *queryCache, ConnsPerRequest: *connsPerRequest})
 	// A GraphQL answer must be written by its request's deadline and WriteGrace: the handler
 	// sets that write deadline on each request. WriteTimeout bounds the other routes, whose
 	// exports of a large graph take a slow client longer.

@@ -217,3 +217,36 @@ func TestAttackContentLengthAndTransferEncodingTogetherAreRefused(t *testing.T) 
 		fmt.Sprintf("Content-Length: %d\r\n\r\n%s", len(body), body)
 	assert.Equal(t, "HTTP/1.1 200 OK", rawHTTP(t, k.handler, plain))
 }
+
+func TestAttackOneRequestHoldsAFewConnections(t *testing.T) {
+	_, path := openSeedStore(t)
+	wide, err := sqlite.Open(path, 8)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = wide.Close() })
+	k := &kit{t: t, store: wide, handler: New(Config{Store: wide, Logger: slog.New(slog.DiscardHandler), ConnsPerRequest: 2})}
+
+	stop := make(chan struct{})
+	most := make(chan int)
+	go func() {
+		m := 0
+		for {
+			select {
+			case <-stop:
+				most <- m
+				return
+			default:
+				m = max(m, wide.InUse())
+				runtime.Gosched()
+			}
+		}
+	}()
+	for range 2 {
+		a := k.query(`{ `+aliases(100, `search(text: "a", first: 100) { field }`)+` }`, nil)
+		require.Empty(t, a.Errors, "%.300s", a.Raw)
+	}
+	close(stop)
+	held := <-most
+	t.Logf("one request held at most %d connections", held)
+	assert.LessOrEqual(t, held, 3, "one request took more than its resolvers' slots and a loader's")
+
+}

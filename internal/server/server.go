@@ -57,6 +57,9 @@ type Config struct {
 	// QueryCacheBytes bounds the memory of the parsed and validated documents kept
 	// (DefaultQueryCacheBytes when zero).
 	QueryCacheBytes int
+	// ConnsPerRequest bounds the resolvers of one request that run at once
+	// (DefaultConnsPerRequest when zero).
+	ConnsPerRequest int
 
 	budget *budget
 }
@@ -79,6 +82,7 @@ func (cfg Config) withDefaults() Config {
 	cfg.MaxInFlight = orDefault(cfg.MaxInFlight, DefaultMaxInFlight)
 	cfg.MaxBufferedBytes = orDefault(cfg.MaxBufferedBytes, DefaultMaxBufferedBytes)
 	cfg.QueryCacheBytes = orDefault(cfg.QueryCacheBytes, DefaultQueryCacheBytes)
+	cfg.ConnsPerRequest = orDefault(cfg.ConnsPerRequest, DefaultConnsPerRequest)
 	if cfg.budget == nil {
 		cfg.budget = newBudget(cfg)
 	}
@@ -125,7 +129,8 @@ func NewGraphQL(store *sqlite.Store, logger *slog.Logger) http.Handler {
 //	documentLimits     depth, fields per selection, fields, directives: before validation
 //	parse, validate    gqlgen, with the parser token limit and a cache of valid documents
 //	costLimit          the cost with the variables: before anything runs
-//	execution          resolvers, with per-request batch loaders
+//	execution          resolvers, at most ConnsPerRequest at once (pool.go), with
+//	                   per-request batch loaders
 //	finish             errors in order, timeouts, error count, error bytes and answer bytes
 //	                   bounded (budget.go), cost reported; the answer written by the deadline
 func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
@@ -146,6 +151,7 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 	srv.Use(&variableCheck{validated: validated})
 	srv.SetValidationRulesFn(validationRules)
 	srv.Use(costLimit{})
+	srv.AroundFields(limitResolvers)
 	srv.SetErrorPresenter(presentError(logger, cfg.Timeout))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic while resolving", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -177,6 +183,7 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 		if r.Method == http.MethodHead {
 			w.Header().Set("Allow", "GET, POST, OPTIONS") // gqlgen's answer, 405, lacks it
 		}
+		ctx = withResolverSlots(ctx, cfg.ConnsPerRequest)
 		srv.ServeHTTP(w, r.WithContext(graph.WithLoaders(ctx, store)))
 	})
 }
