@@ -24,7 +24,8 @@ import (
 //   - nodes(ids:) multiplies by the number of IDs;
 //   - any other list of objects (members, citations ...) multiplies by ListSizeEstimate;
 //   - in a connection, edges and nodes multiply by its first; totalCount and pageInfo do not;
-//   - introspection fields cost 1 each, their lists not multiplied: the schema is small.
+//   - introspection fields cost 1 each, their lists multiplied by ListSizeEstimate;
+//   - fields that run SQL over many rows add what that SQL reads (costsql.go).
 //
 // Fragments are costed once per request and reused wherever they are spread.
 const (
@@ -35,8 +36,10 @@ const (
 const costStatsKey = "treatygraph.cost"
 
 // costLimit computes the cost of the operation about to run, with its variables, and refuses
-// it when over MaxCost.
-type costLimit struct{}
+// it when over MaxCost. rows are the row counts of the database's tables.
+type costLimit struct {
+	rows map[string]int
+}
 
 var _ interface {
 	graphql.OperationContextMutator
@@ -46,8 +49,8 @@ var _ interface {
 func (costLimit) ExtensionName() string                          { return "CostLimit" }
 func (costLimit) Validate(schema graphql.ExecutableSchema) error { return nil }
 
-func (costLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
-	c := &costWalker{vars: opCtx.Variables, fragments: map[fragmentAt]int{}}
+func (l costLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	c := &costWalker{vars: opCtx.Variables, fragments: map[fragmentAt]int{}, rows: l.rows}
 	cost := c.selectionSet(opCtx.Operation.SelectionSet, false, 0)
 	opCtx.Stats.SetExtension(costStatsKey, cost)
 	if info := infoFrom(ctx); info != nil {
@@ -73,13 +76,17 @@ func operationCost(ctx context.Context) int {
 type costWalker struct {
 	vars      map[string]any
 	fragments map[fragmentAt]int
+	rows      map[string]int // rows of each table
+	countScan int            // what totalCount costs in the connection being walked
+	listSize  int            // the size of the lists being walked when their parent fixes it
 }
 
 // fragmentAt is a fragment costed under a connection with a given page size: the edges and
-// nodes inside it multiply by that size.
+// nodes inside it multiply by that size, and totalCount costs the connection's scan.
 type fragmentAt struct {
-	name string
-	page int
+	name       string
+	page, scan int
+	listSize   int
 }
 
 // selectionSet costs the fields of set; page is the first of the connection whose fields set
@@ -106,7 +113,7 @@ func (c *costWalker) fragment(spread *ast.FragmentSpread, introspection bool, pa
 	if introspection {
 		return c.selectionSet(spread.Definition.SelectionSet, true, 0)
 	}
-	key := fragmentAt{spread.Name, page}
+	key := fragmentAt{spread.Name, page, c.countScan, c.listSize}
 	if n, ok := c.fragments[key]; ok {
 		return n
 	}
@@ -118,14 +125,18 @@ func (c *costWalker) fragment(spread *ast.FragmentSpread, introspection bool, pa
 
 func (c *costWalker) field(f *ast.Field, introspection bool, page int) int {
 	if introspection || strings.HasPrefix(f.Name, "__") || f.Definition == nil {
-		return satAdd(1, c.selectionSet(f.SelectionSet, true, 0))
+		m := 1
+		if f.Definition != nil && f.Definition.Type.Elem != nil {
+			m = ListSizeEstimate
+		}
+		return satAdd(1, satMul(m, c.selectionSet(f.SelectionSet, true, 0)))
 	}
 	def := f.Definition
-	first, hasFirst := c.first(f)
-	if def.Type.Elem == nil && strings.HasSuffix(def.Type.Name(), "Connection") {
-		// A page: its edges and nodes multiply by first, its totalCount and pageInfo do not.
-		return satAdd(1, c.selectionSet(f.SelectionSet, false, first))
+	work, listSize := c.sqlCost(f)
+	if f.Name == "totalCount" && f.ObjectDefinition != nil && strings.HasSuffix(f.ObjectDefinition.Name, "Connection") {
+		work = satAdd(work, c.countScan)
 	}
+	first, hasFirst := c.first(f)
 	m := 1
 	switch {
 	case hasFirst:
@@ -136,10 +147,25 @@ func (c *costWalker) field(f *ast.Field, introspection bool, page int) int {
 		m = c.count(f, "ids")
 	case page > 0 && f.ObjectDefinition != nil && strings.HasSuffix(f.ObjectDefinition.Name, "Connection"):
 		m = page
+	case c.listSize > 0:
+		m = c.listSize
 	default:
 		m = ListSizeEstimate
 	}
-	return satAdd(1, satMul(m, c.selectionSet(f.SelectionSet, false, 0)))
+	savedScan, savedSize := c.countScan, c.listSize
+	defer func() { c.countScan, c.listSize = savedScan, savedSize }()
+	c.listSize = listSize
+	if def.Type.Elem == nil && strings.HasSuffix(def.Type.Name(), "Connection") {
+		// A page: its edges and nodes multiply by first, its totalCount and pageInfo do not;
+		// totalCount reads every row that matches.
+		c.countScan = 0
+		if table := nodeTable(def.Type); table != "" && atRoot(f) {
+			c.countScan = c.scan(table) // below the root, a connection reads its parent's rows only
+		}
+		return satAdd(satAdd(1, work), c.selectionSet(f.SelectionSet, false, first))
+	}
+	c.countScan = 0
+	return satAdd(satAdd(1, work), satMul(m, c.selectionSet(f.SelectionSet, false, 0)))
 }
 
 // first is the page size a field asks for: its first argument, DefaultFirst when not given,

@@ -135,6 +135,11 @@ func TestDirectiveLimit(t *testing.T) {
 
 func TestCostLimit(t *testing.T) {
 	k := newKit(t, Config{})
+	scan := func(table string) int {
+		n, ok := k.store.TableRows()[table]
+		require.True(t, ok, "no row count for %s", table)
+		return n/ScanRowsPerCost + 1
+	}
 	for _, tc := range []struct {
 		name  string
 		query string
@@ -144,14 +149,18 @@ func TestCostLimit(t *testing.T) {
 		{"one field", `{ __typename }`, nil, 1},
 		{"object", `{ state(slug: "armenia") { name iso2 } }`, nil, 3},
 		{"plain list", `{ state(slug: "armenia") { memberships { role } } }`, nil, 1 + 1 + ListSizeEstimate*1},
-		{"connection default page", `{ states { totalCount nodes { name } } }`, nil, 1 + 1 + (1 + 20*1)},
+		{"connection default page, totalCount scanning its table", `{ states { totalCount nodes { name } } }`, nil, 1 + (1 + scan("actors")) + (1 + 20*1)},
 		{"connection page from a variable", `query ($n: Int) { states(first: $n) { nodes { name } } }`, map[string]any{"n": 7}, 1 + (1 + 7*1)},
 		{"edges multiply, node does not", `{ states(first: 5) { edges { cursor node { name } } pageInfo { hasNextPage } } }`, nil, 1 + (1 + 5*(1+2)) + 2},
-		{"list with first", `{ search(text: "kaz", first: 3) { field node { id } } }`, nil, 1 + 3*(1+2)},
+		{"list with first, and a tenth of the search index", `{ search(text: "kaz", first: 3) { field node { id } } }`, nil, 1 + scan("search_content")/SearchScanShare + 3*(1+2)},
+		{"a short search word reads the whole index", `{ search(text: "k", first: 3) { field } }`, nil, 1 + scan("search_content") + 3},
+		{"a filter scans its table", `{ events(first: 1, filter: {title: {contains: "x"}}) { nodes { slug } } }`, nil, 1 + scan("events") + (1 + 1)},
+		{"neighborhood by maxNodes and depth", `{ neighborhood(id: "x", depth: 2, maxNodes: 50) { nodes { id } } }`, nil, 1 + 50*2*NeighborhoodCostPerNode + (1 + 50*1)},
+		{"path by hops", `{ path(from: "a", to: "b", maxHops: 3) { length } }`, nil, 1 + 3*scan("edges") + 1},
 		{"nodes by IDs", `{ nodes(ids: ["a", "b", "c"]) { id } }`, nil, 1 + 3*1},
 		{"first over the maximum counts as the maximum", `{ states(first: 1000) { nodes { name } } }`, nil, 1 + (1 + 100*1)},
 		{"fragments cost where they are spread", `{ states(first: 2) { nodes { ...S } } } fragment S on State { name slug }`, nil, 1 + (1 + 2*2)},
-		{"introspection is not multiplied", `{ __schema { types { name fields { name } } } }`, nil, 5},
+		{"introspection lists multiply", `{ __schema { types { name fields { name } } } }`, nil, 1 + (1 + ListSizeEstimate*(1+(1+ListSizeEstimate*1)))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := k.query(tc.query, tc.vars)

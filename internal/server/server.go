@@ -150,7 +150,7 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 	srv.Use(documentLimits{validated: validated})
 	srv.Use(&variableCheck{validated: validated})
 	srv.SetValidationRulesFn(validationRules)
-	srv.Use(costLimit{})
+	srv.Use(costLimit{rows: store.TableRows()})
 	srv.AroundFields(limitResolvers)
 	srv.SetErrorPresenter(presentError(logger, cfg.Timeout))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {

@@ -22,6 +22,7 @@ type Store struct {
 	version    string
 	build      string
 	statements atomic.Int64
+	rowCounts
 
 	// prepared holds a prepared statement for each SQL text run so far, up to
 	// maxPrepared of them; see query.
