@@ -14,21 +14,26 @@ import (
 //
 //   - at the root, totalCount, and a connection or list with a filter, scan their table: its
 //     rows divided by ScanRowsPerCost (below the root, lists read their parent's rows by index);
-//   - search scans its index: all of it for a word shorter than ShortSearchPrefix, which
-//     matches as a prefix of most words, and a SearchScanShare of it otherwise;
+//   - search scans its index: ShortSearchFactor times all of it for a word shorter than
+//     ShortSearchPrefix, which matches as a prefix of most words, and a SearchScanShare of it
+//     otherwise;
 //   - eventCounts, membershipCounts, militaryStrengthStats and membershipChanges scan their
 //     table;
 //   - neighborhood reads maxNodes nodes and their links at each of depth levels: maxNodes
 //     times depth times NeighborhoodCostPerNode, and its nodes and edges multiply by maxNodes;
-//   - path searches the links once per hop: maxHops scans of the links table.
+//   - path searches links hop by hop: maxHops times a PathScanShare of a scan of the links.
 //
-// The constants are set from measurements at 200 times the seeds (BENCHMARKS.md): a row
-// scanned costs about 7 µs there, and MaxCost is meant to be about 2 s of work.
+// MaxCost is meant to be about 2 s of work, a cost unit 20 µs. The constants come from the
+// time each field took alone on `generate -scale 200` (BENCHMARKS.md): a filtered totalCount
+// over 11,600 events 30 ms, search "a" 131 ms and "kaz" 16 ms over 57,200 indexed texts,
+// neighborhood(depth: 3, maxNodes: 1000) 140 ms, path(maxHops: 6) 98 ms over 134,000 links.
 const (
-	ScanRowsPerCost         = 2
+	ScanRowsPerCost         = 4
 	ShortSearchPrefix       = 3
+	ShortSearchFactor       = 2  // a short word reads the index more than once
 	SearchScanShare         = 10 // a tenth of the index for longer words
-	NeighborhoodCostPerNode = 4
+	NeighborhoodCostPerNode = 2
+	PathScanShare           = 16
 )
 
 // nodeTables maps node types to the tables that hold them.
@@ -62,17 +67,16 @@ func (c *costWalker) sqlCost(f *ast.Field) (cost, listSize int) {
 	switch f.Name {
 	case "search":
 		text, _ := args["text"].(string)
-		share := SearchScanShare
 		if shortestWord(text) < ShortSearchPrefix {
-			share = 1
+			return satMul(c.scan("search_content"), ShortSearchFactor), 0
 		}
-		return c.scan("search_content") / share, 0
+		return c.scan("search_content") / SearchScanShare, 0
 	case "neighborhood":
 		nodes := intArg(args, "maxNodes", graph.DefaultMaxNodes, 1, graph.MaxMaxNodes)
 		depth := intArg(args, "depth", graph.DefaultDepth, 1, graph.MaxDepth)
 		return satMul(satMul(nodes, depth), NeighborhoodCostPerNode), nodes
 	case "path":
-		return satMul(intArg(args, "maxHops", graph.DefaultHops, 1, graph.MaxHops), c.scan("edges")), 0
+		return satMul(intArg(args, "maxHops", graph.DefaultHops, 1, graph.MaxHops), c.scan("edges")/PathScanShare+1), 0
 	}
 	if !atRoot(f) {
 		return 0, 0 // below the root, lists read their parent's rows by index

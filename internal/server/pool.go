@@ -9,8 +9,9 @@ import (
 // DefaultConnsPerRequest is how many resolvers of one request run at once, and so about how
 // many of the store's connections one request holds (batch loaders add at most one each): a
 // request of a hundred aliases queues its own resolvers instead of taking the whole pool from
-// the other requests.
-const DefaultConnsPerRequest = 2
+// the other requests. At 200 times the seeds, with 8 connections and 8 requests of the dearest
+// kind running, a one-row lookup took 52 ms (p50) with 1 and 324 ms with 2 (BENCHMARKS.md).
+const DefaultConnsPerRequest = 1
 
 type slotsKey struct{}
 
