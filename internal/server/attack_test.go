@@ -250,3 +250,61 @@ func TestAttackOneRequestHoldsAFewConnections(t *testing.T) {
 	assert.LessOrEqual(t, held, 3, "one request took more than its resolvers' slots and a loader's")
 
 }
+
+func TestAttackOverloadIsRefusedWith503(t *testing.T) {
+	b := newBudget(Config{MaxInFlight: 2, MaxBufferedBytes: 1 << 20})
+	release := make(chan struct{})
+	started := make(chan struct{})
+	h := b.admit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("hold") != "" {
+			b.hold(r.Context(), 2<<20) // an answer a slow reader has not taken yet
+		}
+		started <- struct{}{}
+		<-release
+	}))
+	serve := func(target string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, target, nil))
+		return rec
+	}
+	done := make(chan struct{})
+	for range 2 {
+		go func() { serve("/graphql"); done <- struct{}{} }()
+		<-started
+	}
+	rec := serve("/graphql")
+	assert.Equal(t, http.StatusServiceUnavailable, rec.Code, "a third request beside two in flight")
+	assert.Equal(t, "1", rec.Header().Get("Retry-After"))
+	assert.Contains(t, rec.Body.String(), CodeOverloaded)
+	close(release)
+	<-done
+	<-done
+
+	release = make(chan struct{})
+	go func() { serve("/graphql?hold=1"); done <- struct{}{} }()
+	<-started
+	rec = serve("/graphql")
+	assert.Equal(t, http.StatusServiceUnavailable, rec.Code, "unwritten answers hold more than the budget")
+	close(release)
+	<-done
+	release = make(chan struct{})
+	go func() { serve("/graphql"); done <- struct{}{} }()
+	<-started // admitted again once the held answer is gone
+	close(release)
+	<-done
+	assert.Zero(t, b.buffered.Load(), "a request's bytes are released when it ends")
+	assert.Zero(t, b.inFlight.Load())
+}
+
+func TestAttackTrustedDocumentsModeServesNoGraphiQL(t *testing.T) {
+	trusted, err := LoadTrustedDocuments(writeTrusted(t, map[string]string{sha256Hex(`{ __typename }`): `{ __typename }`}))
+	require.NoError(t, err)
+	k := newKit(t, Config{TrustedDocuments: trusted})
+	assert.Equal(t, http.StatusNotFound, k.do(httptest.NewRequest(http.MethodGet, "/", nil)).Status)
+	assert.Equal(t, http.StatusNotFound, k.do(httptest.NewRequest(http.MethodGet, GraphiQLAssetPrefix+"graphiql.min.js", nil)).Status)
+	exp := k.do(httptest.NewRequest(http.MethodGet, "/export/graph.json", nil))
+	assert.Equal(t, http.StatusOK, exp.Status, "the exports stay: they are not documents clients write")
+
+	open := newKit(t, Config{})
+	assert.Equal(t, http.StatusOK, open.do(httptest.NewRequest(http.MethodGet, "/", nil)).Status)
+}

@@ -107,9 +107,11 @@ func New(cfg Config) http.Handler {
 	mux.Handle("GET /metrics", m.handler())
 	mux.HandleFunc("GET /healthz", healthz(cfg.Store))
 	mux.HandleFunc("GET /readyz", readyz(cfg.Store))
-	graphiql := GraphiQL()
-	mux.Handle("GET /{$}", graphiql)
-	mux.Handle("GET "+GraphiQLAssetPrefix, graphiql)
+	if cfg.TrustedDocuments == nil { // with trusted documents only, GraphiQL could run nothing
+		graphiql := GraphiQL()
+		mux.Handle("GET /{$}", graphiql)
+		mux.Handle("GET "+GraphiQLAssetPrefix, graphiql)
+	}
 	mux.Handle("GET "+export.Prefix, cors(cfg.CORSOrigins, export.Handler(cfg.Store, cfg.Logger)))
 	return recoverPanics(cfg.Logger, observe(cfg.Logger, m, refuseChunkedBodies(mux)))
 }
