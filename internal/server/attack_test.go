@@ -223,7 +223,7 @@ func TestAttackOneRequestHoldsAFewConnections(t *testing.T) {
 	wide, err := sqlite.Open(path, 8)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = wide.Close() })
-	k := &kit{t: t, store: wide, handler: New(Config{Store: wide, Logger: slog.New(slog.DiscardHandler), ConnsPerRequest: 2})}
+	k := &kit{t: t, store: wide, handler: New(Config{Store: wide, Logger: slog.New(slog.DiscardHandler), ConnsPerRequest: 2, Timeout: time.Minute})}
 
 	stop := make(chan struct{})
 	most := make(chan int)
@@ -241,7 +241,7 @@ func TestAttackOneRequestHoldsAFewConnections(t *testing.T) {
 		}
 	}()
 	for range 2 {
-		a := k.query(`{ `+aliases(100, `search(text: "a", first: 100) { field }`)+` }`, nil)
+		a := k.query(`{ `+aliases(50, `search(text: "a", first: 50) { field }`)+` }`, nil)
 		require.Empty(t, a.Errors, "%.300s", a.Raw)
 	}
 	close(stop)
