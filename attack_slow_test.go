@@ -38,18 +38,14 @@ func attackSuite(t *testing.T) {
 	}
 }
 
-var binary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "treatygraph-attack-")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "treatygraph")
+// binary builds the treatygraph command into the test's temporary directory.
+func binary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "treatygraph")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build: %v: %s", err, out)
-	}
-	return bin, nil
-})
+	require.NoError(t, err, "go build: %s", out)
+	return bin
+}
 
 // process is a treatygraph server process on loopback.
 type process struct {
@@ -64,8 +60,7 @@ var servingURL = regexp.MustCompile(`url=http://(127\.0\.0\.1:\d+)/`)
 // it listens.
 func startProcess(t *testing.T, args ...string) *process {
 	t.Helper()
-	bin, err := binary()
-	require.NoError(t, err)
+	bin := binary(t)
 	p := &process{log: &syncBuffer{}}
 	p.cmd = exec.Command(bin, append([]string{"serve", "-addr", "127.0.0.1:0"}, args...)...)
 	p.cmd.Env = append(os.Environ(), "PORT=")
@@ -222,8 +217,7 @@ func TestAttackProcessPoolStarvation(t *testing.T) {
 		scale, err = strconv.Atoi(s)
 		require.NoError(t, err)
 	}
-	bin, err := binary()
-	require.NoError(t, err)
+	bin := binary(t)
 	dir := t.TempDir()
 	out, err := exec.Command(bin, "generate", "-scale", strconv.Itoa(scale), "-o", filepath.Join(dir, "seeds")).CombinedOutput()
 	require.NoError(t, err, "%s", out)
