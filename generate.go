@@ -19,14 +19,18 @@ type generateCommand struct {
 }
 
 func (c *generateCommand) Run(_ context.Context, args []string) error {
-	fs := newFlagSet("generate", c.stderr, "usage: treatygraph generate -scale N -o DIR [-rand SEED] [-seeds DIR]\n\n"+
+	fs := newFlagSet("generate", c.stderr, "usage: treatygraph generate -scale N -o DIR [-rand SEED] [-seeds DIR] [-curated]\n\n"+
 		"Writes a valid seed set N times the size of the seeds, with the same shape, into DIR:\n"+
 		"the seeds themselves and N-1 copies with their own names, acronyms, figures and dates.\n"+
+		"The facts of published datasets are written as seed records like the others. With\n"+
+		"-curated, only the hand-curated seeds are scaled (the datasets' documents stay, their\n"+
+		"facts do not): a small graph of the same shape, quick to multiply many times.\n"+
 		"The same seeds, N and SEED always give byte-identical files.")
 	scale := fs.Int("scale", 10, "how many times the size of the seeds to make, `N` (1 or more)")
 	out := fs.String("o", "", "`DIR` to write the seed files into (required)")
 	rnd := fs.Uint64("rand", 1, "`SEED` of the random names, figures and dates of the copies")
 	dir := fs.String("seeds", "", "seed `DIR` to scale (default: the seeds embedded in the binary)")
+	curated := fs.Bool("curated", false, "scale the hand-curated seeds only, without the facts of published datasets")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -38,7 +42,11 @@ func (c *generateCommand) Run(_ context.Context, args []string) error {
 	if err := checkOutputDir(*out); err != nil {
 		return err
 	}
-	g, err := loadSeeds(*dir)
+	load := loadSeeds
+	if *curated {
+		load = loadCuratedSeeds
+	}
+	g, err := load(*dir)
 	if err != nil {
 		return err
 	}

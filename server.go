@@ -100,17 +100,20 @@ const usage = `treatygraph serves a knowledge graph of states, alliances and tre
 Usage:
   treatygraph [serve] [-addr host:port] [-db FILE | -seeds DIR] [-conns N]
                     [-cors-origins LIST] [-cors-headers LIST] [-timeout D]
-                    [-cache-max-age D] [-trusted-documents FILE]
+                    [-cache-max-age D] [-trusted-documents FILE] [-max-response-bytes N]
+                    [-max-error-bytes N] [-max-inflight N] [-max-buffered-bytes N]
+                    [-query-cache-bytes N] [-conns-per-request N]
+                    [-max-seed-bytes N] [-max-seed-depth N]
         serve the graph: GraphiQL at /, the API at /graphql, exports at /export/,
         /healthz, /readyz and Prometheus metrics at /metrics
-  treatygraph build -o FILE [-seeds DIR]
+  treatygraph build -o FILE [-seeds DIR] [-max-seed-bytes N] [-max-seed-depth N]
         write the SQLite database built from the seeds to FILE
-  treatygraph validate [-seeds DIR]
+  treatygraph validate [-seeds DIR] [-max-seed-bytes N] [-max-seed-depth N]
         check the seeds and print every problem as file:line: message
   treatygraph export -o DIR [-db FILE | -seeds DIR]
         write graph.json (node-link, for NetworkX) and memberships, events and
         figures as CSV into DIR: the files the server offers under /export/
-  treatygraph generate -scale N -o DIR [-rand SEED] [-seeds DIR]
+  treatygraph generate -scale N -o DIR [-rand SEED] [-seeds DIR] [-curated]
         write a valid seed set N times the size of the seeds, for benchmarks
   treatygraph version [-seeds DIR | -db FILE]
         print the binary's module version, commit and Go version, and the
@@ -148,14 +151,27 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// seedLimitFlags adds the flags of the limits on seed files, checked before they are parsed.
+func seedLimitFlags(fs *flag.FlagSet) {
+	fs.Int64Var(&seed.MaxFileBytes, "max-seed-bytes", seed.DefaultMaxFileBytes, "largest seed file read, `N` bytes")
+	fs.IntVar(&seed.MaxDepth, "max-seed-depth", seed.DefaultMaxDepth, "most levels `N` collections may nest in a seed file")
+}
+
 // loadSeeds reads and checks the seeds in dir, or the embedded seeds when dir is empty.
-func loadSeeds(dir string) (*kg.Graph, error) {
+func loadSeeds(dir string) (*kg.Graph, error) { return loadSeedsWith(seed.Load, dir) }
+
+// loadCuratedSeeds is loadSeeds without the facts of published datasets.
+func loadCuratedSeeds(dir string) (*kg.Graph, error) { return loadSeedsWith(seed.LoadCurated, dir) }
+
+// loadSeedsWith reads and checks the seeds in dir, or the embedded seeds when dir is empty,
+// with load (seed.Load or seed.LoadCurated).
+func loadSeedsWith(load func(fs.FS, string) (*kg.Graph, error), dir string) (*kg.Graph, error) {
 	if dir == "" {
 		sub, err := fs.Sub(embeddedSeeds, "seeds")
 		if err != nil {
 			return nil, err
 		}
-		return seed.Load(sub, "seeds")
+		return load(sub, "seeds")
 	}
 	info, err := os.Stat(dir)
 	if err != nil {
@@ -164,7 +180,7 @@ func loadSeeds(dir string) (*kg.Graph, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("seeds: %s is not a directory", dir)
 	}
-	return seed.Load(os.DirFS(dir), filepath.Clean(dir))
+	return load(os.DirFS(dir), filepath.Clean(dir))
 }
 
 // validateCommand checks a seed set.
@@ -173,8 +189,9 @@ type validateCommand struct {
 }
 
 func (c *validateCommand) Run(_ context.Context, args []string) error {
-	fs := newFlagSet("validate", c.stderr, "usage: treatygraph validate [-seeds DIR]\n\nChecks the seeds and prints every problem as file:line: message; exits 1 if there is any.")
+	fs := newFlagSet("validate", c.stderr, "usage: treatygraph validate [-seeds DIR] [-max-seed-bytes N] [-max-seed-depth N]\n\nChecks the seeds and prints every problem as file:line: message; exits 1 if there is any.")
 	dir := fs.String("seeds", "", "seed `DIR` to check (default: the seeds embedded in the binary)")
+	seedLimitFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -197,9 +214,10 @@ type buildCommand struct {
 }
 
 func (c *buildCommand) Run(ctx context.Context, args []string) error {
-	fs := newFlagSet("build", c.stderr, "usage: treatygraph build -o FILE [-seeds DIR]\n\nBuilds the SQLite database from the seeds, in one transaction, into FILE.")
+	fs := newFlagSet("build", c.stderr, "usage: treatygraph build -o FILE [-seeds DIR] [-max-seed-bytes N] [-max-seed-depth N]\n\nBuilds the SQLite database from the seeds, in one transaction, into FILE.")
 	out := fs.String("o", "", "database `FILE` to write (required)")
 	dir := fs.String("seeds", "", "seed `DIR` to build from (default: the seeds embedded in the binary)")
+	seedLimitFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -229,7 +247,10 @@ type serveCommand struct {
 func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	fs := newFlagSet("serve", c.stderr, "usage: treatygraph [serve] [-addr host:port] [-db FILE | -seeds DIR] [-conns N]\n"+
 		"                   [-cors-origins LIST] [-cors-headers LIST] [-timeout D]\n"+
-		"                   [-cache-max-age D] [-trusted-documents FILE]\n\n"+
+		"                   [-cache-max-age D] [-trusted-documents FILE] [-max-response-bytes N]\n"+
+		"                   [-max-error-bytes N] [-max-inflight N] [-max-buffered-bytes N]\n"+
+		"                   [-query-cache-bytes N] [-conns-per-request N]\n"+
+		"                   [-max-seed-bytes N] [-max-seed-depth N]\n\n"+
 		"Serves GraphiQL at /, the GraphQL API at /graphql, the exports at /export/, health checks\n"+
 		"at /healthz and /readyz, and Prometheus metrics at /metrics.\n"+
 		"The PORT environment variable, when set, overrides the port of -addr.")
@@ -241,6 +262,13 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	headers := fs.String("cors-headers", strings.Join(server.DefaultCORSHeaders, ","), "comma-separated `LIST` of request headers such calls may send, or * for any")
 	timeout := fs.Duration("timeout", server.DefaultTimeout, "longest time `D` a GraphQL request may take; its SQL is then cancelled")
 	maxAge := fs.Duration("cache-max-age", server.DefaultCacheMaxAge, "how long `D` browsers and CDNs may reuse a GET answer or an export (Cache-Control max-age)")
+	maxResponse := fs.Int("max-response-bytes", server.DefaultMaxResponseBytes, "largest answer sent, `N` bytes; a larger one is replaced by a RESPONSE_TOO_LARGE error")
+	maxErrors := fs.Int("max-error-bytes", server.DefaultMaxErrorBytes, "most bytes `N` the errors of one answer hold")
+	maxInFlight := fs.Int("max-inflight", server.DefaultMaxInFlight, "GraphQL requests `N` handled at once; more are answered 503 with Retry-After")
+	maxBuffered := fs.Int("max-buffered-bytes", server.DefaultMaxBufferedBytes, "answers built and not yet written, `N` bytes for all requests together; past it, 503 with Retry-After")
+	connsPerRequest := fs.Int("conns-per-request", server.DefaultConnsPerRequest, "resolvers `N` of one request that run at once, and so about the connections it holds")
+	queryCache := fs.Int("query-cache-bytes", server.DefaultQueryCacheBytes, "memory `N` (bytes) the cache of parsed and validated documents may hold")
+	seedLimitFlags(fs)
 	var trusted server.TrustedDocumentsFlag
 	fs.Var(&trusted, "trusted-documents", "run only the documents of this JSON `FILE` mapping sha256 hashes to documents (default: any query, with automatic persisted queries)")
 	if err := parse(fs, args); err != nil {
@@ -283,9 +311,14 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	defer store.Close()
 
 	h := server.New(server.Config{Store: store, Logger: logger, CORSOrigins: strings.Split(*origins, ","),
-		CORSHeaders: strings.Split(*headers, ","), Timeout: *timeout, CacheMaxAge: *maxAge, TrustedDocuments: trusted.Docs})
+		CORSHeaders: strings.Split(*headers, ","), Timeout: *timeout, CacheMaxAge: *maxAge, TrustedDocuments: trusted.Docs,
+		MaxResponseBytes: *maxResponse, MaxErrorBytes: *maxErrors, MaxInFlight: *maxInFlight,
+		MaxBufferedBytes: *maxBuffered, QueryCacheBytes: *queryCache, ConnsPerRequest: *connsPerRequest})
+	// A GraphQL answer must be written by its request's deadline and WriteGrace: the handler
+	// sets that write deadline on each request. WriteTimeout bounds the other routes, whose
+	// exports of a large graph take a slow client longer.
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+		WriteTimeout: max(*timeout+server.WriteGrace, 60*time.Second), IdleTimeout: 120 * time.Second}
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

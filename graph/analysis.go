@@ -22,7 +22,7 @@ const (
 func organizationSlug(arg, value string) (string, error) {
 	if ref, err := kg.DecodeID(value); err == nil {
 		if ref.Kind != kg.KindOrganization {
-			return "", kg.Errorf(kg.BadUserInput, "%s: %q is the ID of a %s, not of an organization", arg, value, ref.Kind)
+			return "", kg.Errorf(kg.BadUserInput, "%s: %s is the ID of a %s, not of an organization", arg, kg.QuoteInput(value), ref.Kind)
 		}
 		return ref.Key, nil
 	}
@@ -36,7 +36,7 @@ func actorSlug(arg, id string) (string, error) {
 		return "", err
 	}
 	if ref.Kind != kg.KindState && ref.Kind != kg.KindOrganization {
-		return "", kg.Errorf(kg.BadUserInput, "%s: %q is the ID of a %s, not of a state or organization", arg, id, ref.Kind)
+		return "", kg.Errorf(kg.BadUserInput, "%s: %s is the ID of a %s, not of a state or organization", arg, kg.QuoteInput(id), ref.Kind)
 	}
 	return ref.Key, nil
 }
@@ -66,7 +66,7 @@ func (r *queryResolver) membershipChanges(ctx context.Context, organization stri
 		return nil, err
 	}
 	if asOrganization(org) == nil {
-		return nil, kg.Errorf(kg.NotFound, "membershipChanges: no organization %q", organization)
+		return nil, kg.Errorf(kg.NotFound, "membershipChanges: no organization %s", kg.QuoteInput(organization))
 	}
 	stints, err := membersOfL.load(ctx, slug)
 	if err != nil {
@@ -237,7 +237,7 @@ func (r *queryResolver) neighborhood(ctx context.Context, id string, depth *int,
 		return nil, err
 	}
 	if found[0] == nil {
-		return nil, kg.Errorf(kg.NotFound, "neighborhood: %q names no node", id)
+		return nil, kg.Errorf(kg.NotFound, "neighborhood: %s names no node", kg.QuoteInput(id))
 	}
 	reached := map[kg.Ref]bool{centre: true}
 	order := []kg.Ref{centre}

@@ -30,10 +30,10 @@ func (r *queryResolver) path(ctx context.Context, fromID, toID string, at *kg.Da
 		return nil, err
 	}
 	if ends[0] == nil {
-		return nil, kg.Errorf(kg.NotFound, "path: from %q names no node", fromID)
+		return nil, kg.Errorf(kg.NotFound, "path: from %s names no node", kg.QuoteInput(fromID))
 	}
 	if ends[1] == nil {
-		return nil, kg.Errorf(kg.NotFound, "path: to %q names no node", toID)
+		return nil, kg.Errorf(kg.NotFound, "path: to %s names no node", kg.QuoteInput(toID))
 	}
 	edges, err := r.Store.ShortestPath(ctx, from, to, kg.DatePtr(at), hops)
 	if err != nil || edges == nil {

@@ -40,7 +40,7 @@ type PartialDate struct {
 // dates that do not exist on the calendar.
 func ParseDate(s string) (PartialDate, error) {
 	bad := func(why string) (PartialDate, error) {
-		return PartialDate{}, fmt.Errorf("invalid date %q: %s", s, why)
+		return PartialDate{}, fmt.Errorf("invalid date %s: %s", QuoteInput(s), why)
 	}
 	parts := strings.Split(s, "-")
 	if len(parts) > 3 {
@@ -222,7 +222,7 @@ type Date struct{ PartialDate }
 func (d *Date) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return Errorf(BadUserInput, "Date must be a string such as \"1994\", \"2007-05\" or \"1992-05-15\", got %v", v)
+		return Errorf(BadUserInput, "Date must be a string such as \"1994\", \"2007-05\" or \"1992-05-15\", got %s", Describe(v))
 	}
 	p, err := ParseDate(s)
 	if err != nil {

@@ -11,10 +11,10 @@ import (
 func unmarshalEnum[T ~string](v any, dst *T, valid []T) error {
 	s, ok := v.(string)
 	if !ok {
-		return Errorf(BadUserInput, "enum value must be a string, got %v", v)
+		return Errorf(BadUserInput, "enum value must be a string, got %s", Describe(v))
 	}
 	if !slices.Contains(valid, T(s)) {
-		return Errorf(BadUserInput, "%q is not a valid %T value", s, *dst)
+		return Errorf(BadUserInput, "%s is not a valid %T value", QuoteInput(s), *dst)
 	}
 	*dst = T(s)
 	return nil

@@ -113,20 +113,31 @@ func load(fsys fs.FS, prefix string, datasets bool) (*kg.Graph, error) {
 	sort.Strings(files)
 
 	var raw rawSet
-	var problems Problems
+	var problems, refused Problems
 	hash := sha256.New()
 	for _, f := range files {
+		name := f
+		if prefix != "" {
+			name = path.Join(prefix, f)
+		}
+		if p := checkSize(fsys, f, name); p != nil {
+			refused = append(refused, *p)
+			continue
+		}
 		data, err := fs.ReadFile(fsys, f)
 		if err != nil {
 			return nil, fmt.Errorf("seed: read %s: %w", f, err)
 		}
 		fmt.Fprintf(hash, "%s\x00%d\x00", f, len(data))
 		hash.Write(data)
-		name := f
-		if prefix != "" {
-			name = path.Join(prefix, f)
+		if p := checkDepth(data, name); p != nil {
+			refused = append(refused, *p)
+			continue
 		}
 		problems = append(problems, decodeFile(name, data, &raw)...)
+	}
+	if len(refused) > 0 {
+		return nil, refused // the other files' references into these cannot be checked
 	}
 	g, more := check(&raw)
 	problems = append(problems, more...)

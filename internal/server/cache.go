@@ -68,18 +68,22 @@ func (c httpCache) setCacheable(h http.Header, etag string) {
 func noStore(h http.Header) { h.Set("Cache-Control", "no-store") }
 
 // etagMatches reports whether an If-None-Match header names etag (weak comparison, as
-// RFC 9110 asks for If-None-Match).
-func etagMatches(ifNoneMatch, etag string) bool {
+// RFC 9110 asks for If-None-Match), and whether it is "*", which matches any answer that
+// would itself be cacheable: that is only known once the request has run.
+func etagMatches(ifNoneMatch, etag string) (matches, star bool) {
 	if ifNoneMatch == "" {
-		return false
+		return false, false
 	}
 	for candidate := range strings.SplitSeq(ifNoneMatch, ",") {
 		candidate = strings.TrimPrefix(strings.TrimSpace(candidate), "W/")
-		if candidate == "*" || candidate == etag {
-			return true
+		switch candidate {
+		case etag:
+			return true, false
+		case "*":
+			star = true
 		}
 	}
-	return false
+	return false, star
 }
 
 // normaliseQuery writes a document's tokens separated by single spaces, so that queries that

@@ -34,8 +34,8 @@ func TestGETAnswersAreCacheable(t *testing.T) {
 	withOtherVars := k.get(url.Values{"query": {`query ($n: Int) { states(first: $n) { nodes { name } } }`}, "variables": {`{"n": 4}`}})
 	assert.NotEqual(t, withVars.Header.Get("ETag"), withOtherVars.Header.Get("ETag"))
 
-	// Revalidation: 304, no body, nothing run.
-	for _, inm := range []string{etag, "W/" + etag, `"other", ` + etag, "*"} {
+	// Revalidation: 304, no body, nothing run (If-None-Match: * runs the request: see the attack tests).
+	for _, inm := range []string{etag, "W/" + etag, `"other", ` + etag} {
 		var a answer
 		k.noSQL("a revalidated GET", func() { a = k.get(params, "If-None-Match", inm) })
 		assert.Equal(t, http.StatusNotModified, a.Status, "If-None-Match: %s", inm)

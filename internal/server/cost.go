@@ -25,7 +25,8 @@ import (
 //   - an actor's stints and organizations (members, memberships) multiply by
 //     StintListSizeEstimate, any other list of objects (citations ...) by ListSizeEstimate;
 //   - in a connection, edges and nodes multiply by its first; totalCount and pageInfo do not;
-//   - introspection fields cost 1 each, their lists not multiplied: the schema is small.
+//   - introspection fields cost 1 each, their lists multiplied by ListSizeEstimate;
+//   - fields that run SQL over many rows add what that SQL reads (costsql.go).
 //
 // Fragments are costed once per request and reused wherever they are spread.
 const (
@@ -49,9 +50,10 @@ var stintLists = map[string]bool{
 const costStatsKey = "treatygraph.cost"
 
 // costLimit computes the cost of the operation about to run, with its variables, and refuses
-// it when over MaxCost.
+// it when over MaxCost. rows are the row counts of the database's tables; stintList is how
+// many items a list of an actor's stints may hold.
 type costLimit struct {
-	// stintList is how many items a list of an actor's stints may hold.
+	rows      map[string]int
 	stintList int
 }
 
@@ -64,7 +66,7 @@ func (costLimit) ExtensionName() string                          { return "CostL
 func (costLimit) Validate(schema graphql.ExecutableSchema) error { return nil }
 
 func (l costLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
-	c := &costWalker{vars: opCtx.Variables, fragments: map[fragmentAt]int{}, stintList: l.stintList}
+	c := &costWalker{vars: opCtx.Variables, fragments: map[fragmentAt]int{}, rows: l.rows, stintList: l.stintList}
 	cost := c.selectionSet(opCtx.Operation.SelectionSet, false, 0)
 	opCtx.Stats.SetExtension(costStatsKey, cost)
 	if info := infoFrom(ctx); info != nil {
@@ -90,14 +92,18 @@ func operationCost(ctx context.Context) int {
 type costWalker struct {
 	vars      map[string]any
 	fragments map[fragmentAt]int
-	stintList int
+	rows      map[string]int // rows of each table
+	countScan int            // what totalCount costs in the connection being walked
+	listSize  int            // the size of the lists being walked when their parent fixes it
+	stintList int            // how many items a list of an actor's stints may hold
 }
 
 // fragmentAt is a fragment costed under a connection with a given page size: the edges and
-// nodes inside it multiply by that size.
+// nodes inside it multiply by that size, and totalCount costs the connection's scan.
 type fragmentAt struct {
-	name string
-	page int
+	name       string
+	page, scan int
+	listSize   int
 }
 
 // selectionSet costs the fields of set; page is the first of the connection whose fields set
@@ -124,7 +130,7 @@ func (c *costWalker) fragment(spread *ast.FragmentSpread, introspection bool, pa
 	if introspection {
 		return c.selectionSet(spread.Definition.SelectionSet, true, 0)
 	}
-	key := fragmentAt{spread.Name, page}
+	key := fragmentAt{spread.Name, page, c.countScan, c.listSize}
 	if n, ok := c.fragments[key]; ok {
 		return n
 	}
@@ -136,14 +142,18 @@ func (c *costWalker) fragment(spread *ast.FragmentSpread, introspection bool, pa
 
 func (c *costWalker) field(f *ast.Field, introspection bool, page int) int {
 	if introspection || strings.HasPrefix(f.Name, "__") || f.Definition == nil {
-		return satAdd(1, c.selectionSet(f.SelectionSet, true, 0))
+		m := 1
+		if f.Definition != nil && f.Definition.Type.Elem != nil {
+			m = ListSizeEstimate
+		}
+		return satAdd(1, satMul(m, c.selectionSet(f.SelectionSet, true, 0)))
 	}
 	def := f.Definition
-	first, hasFirst := c.first(f)
-	if def.Type.Elem == nil && strings.HasSuffix(def.Type.Name(), "Connection") {
-		// A page: its edges and nodes multiply by first, its totalCount and pageInfo do not.
-		return satAdd(1, c.selectionSet(f.SelectionSet, false, first))
+	work, listSize := c.sqlCost(f)
+	if f.Name == "totalCount" && f.ObjectDefinition != nil && strings.HasSuffix(f.ObjectDefinition.Name, "Connection") {
+		work = satAdd(work, c.countScan)
 	}
+	first, hasFirst := c.first(f)
 	m := 1
 	switch {
 	case hasFirst:
@@ -154,6 +164,8 @@ func (c *costWalker) field(f *ast.Field, introspection bool, page int) int {
 		m = c.count(f, "ids")
 	case page > 0 && f.ObjectDefinition != nil && strings.HasSuffix(f.ObjectDefinition.Name, "Connection"):
 		m = page
+	case c.listSize > 0:
+		m = c.listSize
 	case f.ObjectDefinition != nil && stintLists[f.ObjectDefinition.Name+"."+f.Name]:
 		m = c.stintList
 		if n, ok := c.narrowed(f); ok {
@@ -162,13 +174,33 @@ func (c *costWalker) field(f *ast.Field, introspection bool, page int) int {
 	default:
 		m = ListSizeEstimate
 	}
-	return satAdd(1, satMul(m, c.selectionSet(f.SelectionSet, false, 0)))
+	savedScan, savedSize := c.countScan, c.listSize
+	defer func() { c.countScan, c.listSize = savedScan, savedSize }()
+	c.listSize = listSize
+	if def.Type.Elem == nil && strings.HasSuffix(def.Type.Name(), "Connection") {
+		// A page: its edges and nodes multiply by first, its totalCount and pageInfo do not;
+		// totalCount reads every row that matches.
+		c.countScan = 0
+		if table := nodeTable(def.Type); table != "" && atRoot(f) {
+			c.countScan = c.scan(table) // below the root, a connection reads its parent's rows only
+		}
+		return satAdd(satAdd(1, work), c.selectionSet(f.SelectionSet, false, first))
+	}
+	c.countScan = 0
+	return satAdd(satAdd(1, work), satMul(m, c.selectionSet(f.SelectionSet, false, 0)))
 }
 
 // narrowed bounds a stint list whose filter names its organizations or members: a few stints
 // for each one named (ListSizeEstimate).
 func (c *costWalker) narrowed(f *ast.Field) (int, bool) {
-	filter, _ := f.ArgumentMap(c.vars)["filter"].(map[string]any)
+	n, ok := c.narrowedBy(f.ArgumentMap(c.vars)["filter"])
+	return min(n, c.stintList), ok
+}
+
+// narrowedBy bounds the stints a membership filter selects when it names organizations or
+// members: ListSizeEstimate for each one named.
+func (c *costWalker) narrowedBy(arg any) (int, bool) {
+	filter, _ := arg.(map[string]any)
 	best, ok := 0, false
 	for _, key := range []string{"organization", "member"} {
 		sf, _ := filter[key].(map[string]any)

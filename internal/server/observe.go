@@ -193,10 +193,13 @@ func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// healthz answers whether the process serves and its database answers.
+// healthz answers whether the process serves and its database answers, through the store's
+// health connection: never waiting for the pool that requests may all hold.
 func healthz(store *sqlite.Store) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if err := store.Ping(r.Context()); err != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), ReadyTimeout)
+		defer cancel()
+		if err := store.Check(ctx); err != nil {
 			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 			return
 		}
@@ -208,14 +211,14 @@ func healthz(store *sqlite.Store) http.HandlerFunc {
 // ReadyTimeout bounds the query /readyz sends to the store.
 const ReadyTimeout = 2 * time.Second
 
-// readyz answers whether the server can answer queries: whether the store answers a ping
-// within ReadyTimeout.
+// readyz answers whether the server can answer queries: whether the store answers within
+// ReadyTimeout, through its health connection (not the pool).
 func readyz(store *sqlite.Store) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), ReadyTimeout)
 		defer cancel()
 		w.Header().Set("Cache-Control", "no-store")
-		if err := store.Ping(ctx); err != nil {
+		if err := store.Check(ctx); err != nil {
 			http.Error(w, "not ready: database unavailable", http.StatusServiceUnavailable)
 			return
 		}

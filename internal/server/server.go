@@ -22,9 +22,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/treatygraph/treatygraph/graph"
@@ -50,6 +48,23 @@ type Config struct {
 	// TrustedDocuments, when set, are the only documents that run (see LoadTrustedDocuments);
 	// otherwise any query runs, and automatic persisted queries are kept.
 	TrustedDocuments *TrustedDocuments
+	// MaxResponseBytes bounds each answer (DefaultMaxResponseBytes when zero).
+	MaxResponseBytes int
+	// MaxErrorBytes bounds the errors of each answer (DefaultMaxErrorBytes when zero).
+	MaxErrorBytes int
+	// MaxInFlight bounds the GraphQL requests handled at once (DefaultMaxInFlight when zero).
+	MaxInFlight int
+	// MaxBufferedBytes bounds the answers built and not yet written, over all requests
+	// (DefaultMaxBufferedBytes when zero).
+	MaxBufferedBytes int
+	// QueryCacheBytes bounds the memory of the parsed and validated documents kept
+	// (DefaultQueryCacheBytes when zero).
+	QueryCacheBytes int
+	// ConnsPerRequest bounds the resolvers of one request that run at once
+	// (DefaultConnsPerRequest when zero).
+	ConnsPerRequest int
+
+	budget *budget
 }
 
 func (cfg Config) withDefaults() Config {
@@ -68,6 +83,15 @@ func (cfg Config) withDefaults() Config {
 	if cfg.CacheMaxAge <= 0 {
 		cfg.CacheMaxAge = DefaultCacheMaxAge
 	}
+	cfg.MaxResponseBytes = orDefault(cfg.MaxResponseBytes, DefaultMaxResponseBytes)
+	cfg.MaxErrorBytes = orDefault(cfg.MaxErrorBytes, DefaultMaxErrorBytes)
+	cfg.MaxInFlight = orDefault(cfg.MaxInFlight, DefaultMaxInFlight)
+	cfg.MaxBufferedBytes = orDefault(cfg.MaxBufferedBytes, DefaultMaxBufferedBytes)
+	cfg.QueryCacheBytes = orDefault(cfg.QueryCacheBytes, DefaultQueryCacheBytes)
+	cfg.ConnsPerRequest = orDefault(cfg.ConnsPerRequest, DefaultConnsPerRequest)
+	if cfg.budget == nil {
+		cfg.budget = newBudget(cfg)
+	}
 	return cfg
 }
 
@@ -75,23 +99,27 @@ func (cfg Config) withDefaults() Config {
 //
 //	recoverPanics   a panic outside the resolvers becomes a 500, logged
 //	observe         one access log line, and the request's metrics
+//	refuseChunked   400 for bodies framed by Transfer-Encoding (framing.go)
 //	mux             /graphql, /metrics, /healthz, /readyz, GraphiQL at /
 //	cors            on /graphql: preflights and Access-Control-Allow-Origin
+//	admit           on /graphql: 503 when too many requests or unwritten answers (budget.go)
 //	newGraphQL      the GraphQL endpoint: see there
 func New(cfg Config) http.Handler {
 	cfg = cfg.withDefaults()
 	m := newMetrics(cfg.Store)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", cors(cfg.CORSOrigins, cfg.CORSHeaders, newGraphQL(cfg, true)))
+	mux.Handle("/graphql", cors(cfg.CORSOrigins, cfg.CORSHeaders, cfg.budget.admit(newGraphQL(cfg, true))))
 	mux.Handle("GET /metrics", m.handler())
 	mux.HandleFunc("GET /healthz", healthz(cfg.Store))
 	mux.HandleFunc("GET /readyz", readyz(cfg.Store))
-	graphiql := GraphiQL()
-	mux.Handle("GET /{$}", graphiql)
-	mux.Handle("GET "+GraphiQLAssetPrefix, graphiql)
+	if cfg.TrustedDocuments == nil { // with trusted documents only, GraphiQL could run nothing
+		graphiql := GraphiQL()
+		mux.Handle("GET /{$}", graphiql)
+		mux.Handle("GET "+GraphiQLAssetPrefix, graphiql)
+	}
 	mux.Handle("GET "+export.Prefix, cors(cfg.CORSOrigins, cfg.CORSHeaders, export.Handler(cfg.Store, cfg.Logger, cfg.CacheMaxAge)))
-	return recoverPanics(cfg.Logger, observe(cfg.Logger, m, mux))
+	return recoverPanics(cfg.Logger, observe(cfg.Logger, m, refuseChunkedBodies(mux)))
 }
 
 // NewGraphQL builds the GraphQL endpoint alone, with the default limits. Its answers carry
@@ -109,28 +137,33 @@ func NewGraphQL(store *sqlite.Store, logger *slog.Logger) http.Handler {
 //	documentLimits     depth, fields per selection, fields, directives: before validation
 //	parse, validate    gqlgen, with the parser token limit and a cache of valid documents
 //	costLimit          the cost with the variables: before anything runs
-//	execution          resolvers, with per-request batch loaders
-//	finish             errors in order, timeouts and error count bounded, cost reported
+//	execution          resolvers, at most ConnsPerRequest at once (pool.go), with
+//	                   per-request batch loaders
+//	finish             errors in order, timeouts, error count, error bytes and answer bytes
+//	                   bounded (budget.go), cost reported; the answer written by the deadline
 func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 	store, logger := cfg.Store, cfg.Logger
-	validated := boundedCache[*ast.QueryDocument]{
-		inner: lru.New[*ast.QueryDocument](QueryCacheEntries),
-		size:  func(query string, _ *ast.QueryDocument) int { return len(query) },
-	}
+	validated := newDocCache(cfg.QueryCacheBytes)
 
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store}}))
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
-	srv.AddTransport(jsonTransport{cache: newHTTPCache(store.Version(), cfg.CacheMaxAge, cfg.TrustedDocuments), timeout: cfg.Timeout})
+	// The ETag depends on the seeds, the database build and the program serving it: a deploy
+	// that changes answers changes every ETag.
+	identity := store.Version() + "/" + store.BuildID() + "/" + sqlite.ProgramID()
+	srv.AddTransport(jsonTransport{cache: newHTTPCache(identity, cfg.CacheMaxAge, cfg.TrustedDocuments), timeout: cfg.Timeout})
 	srv.SetQueryCache(validated)
 	srv.SetParserTokenLimit(MaxParserTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(newPersistedQueries(cfg.TrustedDocuments))
 	srv.Use(documentLimits{validated: validated})
-	cost := costLimit{stintList: StintListSizeEstimate}
+	srv.Use(&variableCheck{validated: validated})
+	srv.SetValidationRulesFn(validationRules)
+	cost := costLimit{rows: store.TableRows(), stintList: StintListSizeEstimate}
 	if n, err := store.LargestStintList(context.Background()); err == nil && n > 0 {
 		cost.stintList = n
 	}
 	srv.Use(cost)
+	srv.AroundFields(limitResolvers)
 	srv.SetErrorPresenter(presentError(logger, cfg.Timeout))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic while resolving", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -144,6 +177,7 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 		collapseTimeouts(resp, cfg.Timeout)
 		sortErrors(resp)
 		truncateErrors(resp)
+		cfg.budget.limitAnswer(ctx, resp)
 		if info := infoFrom(ctx); info != nil {
 			info.addCodes(errorCodes(resp))
 		}
@@ -156,6 +190,12 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.Timeout)
 		defer cancel()
+		deadline, _ := ctx.Deadline()
+		setWriteDeadline(w, deadline)
+		if r.Method == http.MethodHead {
+			w.Header().Set("Allow", "GET, POST, OPTIONS") // gqlgen's answer, 405, lacks it
+		}
+		ctx = withResolverSlots(ctx, cfg.ConnsPerRequest)
 		srv.ServeHTTP(w, r.WithContext(graph.WithLoaders(ctx, store)))
 	})
 }
@@ -214,6 +254,13 @@ func cors(origins, headers []string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+func orDefault(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
 }
 
 func contains(list []string, s string) bool {

@@ -78,10 +78,12 @@ func (t jsonTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 
 	isGET := r.Method == http.MethodGet
 	var etag string
+	var anyETag bool // If-None-Match: *, answered 304 only once the answer proves cacheable
 	if isGET {
 		w.Header().Add("Vary", "Accept")
 		etag = t.cache.etag(params, contentType)
-		if etagMatches(r.Header.Get("If-None-Match"), etag) {
+		var matches bool
+		if matches, anyETag = etagMatches(r.Header.Get("If-None-Match"), etag); matches {
 			t.cache.setCacheable(w.Header(), etag)
 			w.WriteHeader(http.StatusNotModified)
 			return
@@ -114,6 +116,10 @@ func (t jsonTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	if isGET {
 		if len(resp.Errors) == 0 {
 			t.cache.setCacheable(w.Header(), etag)
+			if anyETag {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
 		} else {
 			noStore(w.Header())
 		}

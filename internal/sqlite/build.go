@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -23,7 +24,8 @@ var migrations embed.FS
 // half-written database behind.
 func Build(ctx context.Context, g *kg.Graph, path string) (err error) {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
+	removeStaleTemporaries(path)
+	tmp, err := os.CreateTemp(dir, tempPattern(path))
 	if err != nil {
 		return fmt.Errorf("build: create temporary file: %w", err)
 	}
@@ -36,7 +38,7 @@ func Build(ctx context.Context, g *kg.Graph, path string) (err error) {
 		}
 	}()
 
-	db, err := sql.Open("sqlite", "file:"+tmpPath+"?_pragma=foreign_keys(1)&_pragma=journal_mode(off)&_pragma=synchronous(off)")
+	db, err := sql.Open("sqlite", "file:"+url.PathEscape(tmpPath)+"?_pragma=foreign_keys(1)&_pragma=journal_mode(off)&_pragma=synchronous(off)")
 	if err != nil {
 		return fmt.Errorf("build: open %s: %w", tmpPath, err)
 	}
@@ -73,6 +75,9 @@ func Build(ctx context.Context, g *kg.Graph, path string) (err error) {
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) SELECT 'max_event_span', CAST(COALESCE(MAX(hi - lo), 0) AS TEXT) FROM events"); err != nil {
 		return fmt.Errorf("build: event span: %w", err)
+	}
+	if err := writeFormat(ctx, tx, g.Version); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, "ANALYZE"); err != nil {
 		return fmt.Errorf("build: analyze: %w", err)

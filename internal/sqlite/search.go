@@ -28,7 +28,7 @@ func ftsQuery(text string) (string, error) {
 	}
 	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) })
 	if len(words) == 0 {
-		return "", kg.Errorf(kg.BadUserInput, "search text %q has no letters or digits to search for", text)
+		return "", kg.Errorf(kg.BadUserInput, "search text %s has no letters or digits to search for", kg.QuoteInput(text))
 	}
 	if len(words) > 16 {
 		words = words[:16]

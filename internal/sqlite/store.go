@@ -18,8 +18,11 @@ import (
 // Store answers queries from a built database file opened read-only.
 type Store struct {
 	db         *sql.DB
+	health     *sql.DB // one connection of its own for Check
 	version    string
+	build      string
 	statements atomic.Int64
+	rowCounts
 
 	// prepared holds a prepared statement for each SQL text run so far, up to
 	// maxPrepared of them; see query.
@@ -45,6 +48,9 @@ const maxPrepared = 512
 // start of every statement. It is also mapped into memory (up to 2 GiB) so that reads do
 // not copy pages (with the whole file mapped, SQLite's own page cache holds little), and
 // sorts in memory.
+//
+// A database of another format version, lacking a table, or failing SQLite's quick_check is
+// refused (see format.go).
 func Open(path string, conns int) (*Store, error) {
 	if conns < 1 {
 		conns = 1
@@ -61,10 +67,22 @@ func Open(path string, conns int) (*Store, error) {
 	}
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
-	s := &Store{db: db, prepared: map[string]*sql.Stmt{}}
-	if err := db.QueryRow("SELECT value FROM meta WHERE key = 'version'").Scan(&s.version); err != nil {
+	health, err := openHealth(dsn)
+	if err != nil {
 		_ = db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s := &Store{db: db, health: health, prepared: map[string]*sql.Stmt{}}
+	if err := db.QueryRow("SELECT value FROM meta WHERE key = 'version'").Scan(&s.version); err != nil {
+		_ = s.Close()
 		return nil, fmt.Errorf("open %s: not a treatygraph database: %w", path, err)
+	}
+	if s.build, err = checkLayout(context.Background(), db); err == nil {
+		err = s.CheckIntegrity(context.Background())
+	}
+	if err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return s, nil
 }
@@ -77,6 +95,7 @@ func (s *Store) Close() error {
 		delete(s.prepared, q)
 	}
 	s.mu.Unlock()
+	_ = s.health.Close()
 	return s.db.Close()
 }
 

@@ -1,0 +1,144 @@
+package seed
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+)
+
+// Limits on a seed file, checked before it is parsed: the YAML parser takes time and memory
+// that grow much faster than the file with its nesting, so a hostile or broken file must be
+// refused before it reaches it. Serve, build and validate set them from flags.
+var (
+	// MaxFileBytes is the largest seed file read. The seeds of `generate -scale 1000` stay
+	// under it.
+	MaxFileBytes int64 = DefaultMaxFileBytes
+	// MaxDepth is how deeply collections may nest in a seed file, block and flow
+	// collections together, each "- " counted. The seeds nest 7 levels deep.
+	MaxDepth = DefaultMaxDepth
+)
+
+// Defaults of the limits.
+const (
+	DefaultMaxFileBytes = 32 << 20
+	DefaultMaxDepth     = 32
+)
+
+// checkSize refuses a file larger than MaxFileBytes without reading it.
+func checkSize(fsys fs.FS, file, name string) *Problem {
+	info, err := fs.Stat(fsys, file)
+	if err != nil || info.Size() <= MaxFileBytes {
+		return nil // a file that cannot be stat'ed is reported when it is read
+	}
+	return &Problem{File: name, Line: 1, Message: fmt.Sprintf("the file holds %d bytes, more than the limit of %d", info.Size(), MaxFileBytes)}
+}
+
+// checkDepth refuses a file whose collections nest deeper than MaxDepth, at the line where
+// they do. It reads YAML's structure only as far as nesting needs: indentation, sequence
+// dashes, flow brackets, quotes, comments and block scalars.
+func checkDepth(data []byte, name string) *Problem {
+	var (
+		indents     []int // indentation of the enclosing block collections
+		flow        int   // open [ and { brackets
+		quote       byte  // the quote of the string being read, or 0
+		blockScalar = -1  // indentation of the line that opened a | or > scalar
+	)
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		line = bytes.TrimRight(line, "\r")
+		content := bytes.TrimLeft(line, " ")
+		indent := len(line) - len(content)
+		if blockScalar >= 0 {
+			if len(bytes.TrimSpace(content)) == 0 || indent > blockScalar {
+				continue
+			}
+			blockScalar = -1
+		}
+		depth := 0
+		if flow == 0 && quote == 0 {
+			if len(content) == 0 || content[0] == '#' {
+				continue
+			}
+			for len(indents) > 0 && indents[len(indents)-1] > indent {
+				indents = indents[:len(indents)-1]
+			}
+			if len(indents) == 0 || indents[len(indents)-1] < indent {
+				indents = append(indents, indent)
+			}
+			depth = len(indents)
+			for len(content) >= 2 && content[0] == '-' && content[1] == ' ' { // "- - x" nests
+				depth++
+				content = bytes.TrimLeft(content[2:], " ")
+			}
+		}
+		valueStart := true
+		last := byte(0) // the last byte outside strings and comments
+	scan:
+		for j := 0; j < len(content); j++ {
+			c := content[j]
+			switch {
+			case quote == '"':
+				if c == '\\' {
+					j++
+				} else if c == '"' {
+					quote = 0
+				}
+				continue
+			case quote == '\'':
+				if c == '\'' {
+					if j+1 < len(content) && content[j+1] == '\'' {
+						j++
+					} else {
+						quote = 0
+					}
+				}
+				continue
+			case c == '#' && (j == 0 || content[j-1] == ' ' || content[j-1] == '\t'):
+				break scan
+			case valueStart && (c == '"' || c == '\''):
+				quote = c
+			case (valueStart || flow > 0) && (c == '[' || c == '{'):
+				flow++
+				if depth+flow > MaxDepth {
+					return &Problem{File: name, Line: i + 1, Message: fmt.Sprintf("collections nest more than %d levels deep", MaxDepth)}
+				}
+				valueStart = true
+				last = c
+				continue
+			case flow > 0 && (c == ']' || c == '}'):
+				flow--
+			}
+			if c != ' ' && c != '\t' {
+				last = c
+			}
+			switch {
+			case flow > 0 && c == ',':
+				valueStart = true
+			case c == ':' || c == '-':
+				valueStart = j+1 == len(content) || content[j+1] == ' '
+			case c != ' ' && c != '\t' && quote == 0:
+				valueStart = false
+			}
+		}
+		if depth+flow > MaxDepth {
+			return &Problem{File: name, Line: i + 1, Message: fmt.Sprintf("collections nest more than %d levels deep", MaxDepth)}
+		}
+		if flow == 0 && quote == 0 && (last == '|' || last == '>' || isBlockHeader(content)) {
+			blockScalar = indent
+		}
+	}
+	return nil
+}
+
+// isBlockHeader reports whether a line ends in a block scalar header such as "|-" or ">2".
+func isBlockHeader(content []byte) bool {
+	if k := bytes.Index(content, []byte(" #")); k >= 0 {
+		content = content[:k]
+	}
+	content = bytes.TrimRight(content, " \t")
+	k := len(content)
+	for k > 0 && bytes.IndexByte([]byte("+-0123456789"), content[k-1]) >= 0 {
+		k--
+	}
+	return k < len(content) && k > 0 && (content[k-1] == '|' || content[k-1] == '>') &&
+		(k == 1 || content[k-2] == ' ')
+}

@@ -1,0 +1,151 @@
+package server
+
+import (
+	"container/list"
+	"context"
+	"sync"
+	"unsafe"
+
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// DefaultQueryCacheBytes bounds the memory the parsed and validated documents kept hold. A
+// parsed document takes 15 to 120 times the bytes of its text (a list literal of small
+// numbers is the worst), so the cache is bounded by an estimate of what each document holds,
+// not by their number or their text.
+const DefaultQueryCacheBytes = 32 << 20
+
+// docCache is a least-recently-used cache of validated documents bounded by the estimated
+// bytes they hold and by QueryCacheEntries.
+type docCache struct {
+	mu      sync.Mutex
+	max     int
+	used    int
+	order   *list.List // front: most recently used
+	entries map[string]*list.Element
+}
+
+type docEntry struct {
+	query string
+	doc   *ast.QueryDocument
+	size  int
+}
+
+func newDocCache(maxBytes int) *docCache {
+	return &docCache{max: maxBytes, order: list.New(), entries: map[string]*list.Element{}}
+}
+
+// Get returns the document kept for query.
+func (c *docCache) Get(_ context.Context, query string) (*ast.QueryDocument, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[query]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(e)
+	return e.Value.(*docEntry).doc, true
+}
+
+// Add keeps doc, dropping the least recently used documents until it fits. A document longer
+// than MaxCachedQueryBytes or larger than a quarter of the budget is not kept.
+func (c *docCache) Add(_ context.Context, query string, doc *ast.QueryDocument) {
+	size := documentBytes(query, doc)
+	if len(query) > MaxCachedQueryBytes || size > c.max/4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[query]; ok {
+		return
+	}
+	for c.order.Len() > 0 && (c.used+size > c.max || c.order.Len() >= QueryCacheEntries) {
+		oldest := c.order.Back()
+		e := oldest.Value.(*docEntry)
+		c.order.Remove(oldest)
+		delete(c.entries, e.query)
+		c.used -= e.size
+	}
+	c.entries[query] = c.order.PushFront(&docEntry{query: query, doc: doc, size: size})
+	c.used += size
+}
+
+// bytes is what the kept documents are estimated to hold.
+func (c *docCache) bytes() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.used
+}
+
+// Sizes of the nodes of a document, each with the position it carries and the slice entry
+// that points to it.
+const (
+	nodeOverhead  = int(unsafe.Sizeof(ast.Position{})) + 8
+	fieldBytes    = int(unsafe.Sizeof(ast.Field{})) + nodeOverhead + 16
+	argumentBytes = int(unsafe.Sizeof(ast.Argument{})) + nodeOverhead
+	valueBytes    = int(unsafe.Sizeof(ast.Value{})) + nodeOverhead + int(unsafe.Sizeof(ast.ChildValue{}))
+	spreadBytes   = int(unsafe.Sizeof(ast.FragmentSpread{})) + nodeOverhead + 16
+	inlineBytes   = int(unsafe.Sizeof(ast.InlineFragment{})) + nodeOverhead + 16
+	directiveByte = int(unsafe.Sizeof(ast.Directive{})) + nodeOverhead
+	operationByte = int(unsafe.Sizeof(ast.OperationDefinition{})) + nodeOverhead
+	fragmentBytes = int(unsafe.Sizeof(ast.FragmentDefinition{})) + nodeOverhead
+	variableBytes = int(unsafe.Sizeof(ast.VariableDefinition{})) + nodeOverhead + int(unsafe.Sizeof(ast.Type{}))
+	// allocation slack: slices grown by appending hold up to twice what they use
+	growthFactor = 2
+)
+
+// documentBytes estimates the memory a parsed and validated document holds: its text and
+// every node, with the slack of the slices holding them.
+func documentBytes(query string, doc *ast.QueryDocument) int {
+	n := 0
+	for _, op := range doc.Operations {
+		n += operationByte + directivesBytes(op.Directives) + selectionBytes(op.SelectionSet)
+		for _, v := range op.VariableDefinitions {
+			n += variableBytes + valueBytesOf(v.DefaultValue) + directivesBytes(v.Directives)
+		}
+	}
+	for _, f := range doc.Fragments {
+		n += fragmentBytes + directivesBytes(f.Directives) + selectionBytes(f.SelectionSet)
+	}
+	return len(query) + growthFactor*n
+}
+
+func selectionBytes(set ast.SelectionSet) int {
+	n := 0
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			n += fieldBytes + directivesBytes(sel.Directives) + selectionBytes(sel.SelectionSet)
+			for _, a := range sel.Arguments {
+				n += argumentBytes + valueBytesOf(a.Value)
+			}
+		case *ast.FragmentSpread:
+			n += spreadBytes + directivesBytes(sel.Directives)
+		case *ast.InlineFragment:
+			n += inlineBytes + directivesBytes(sel.Directives) + selectionBytes(sel.SelectionSet)
+		}
+	}
+	return n
+}
+
+func directivesBytes(list ast.DirectiveList) int {
+	n := 0
+	for _, d := range list {
+		n += directiveByte
+		for _, a := range d.Arguments {
+			n += argumentBytes + valueBytesOf(a.Value)
+		}
+	}
+	return n
+}
+
+func valueBytesOf(v *ast.Value) int {
+	if v == nil {
+		return 0
+	}
+	n := valueBytes
+	for _, c := range v.Children {
+		n += valueBytesOf(c.Value)
+	}
+	return n
+}
