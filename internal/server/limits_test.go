@@ -324,13 +324,17 @@ func TestTimeoutCancelsRunningSQL(t *testing.T) {
 		t.Skipf("the search takes only %s here: too quick to show a cancellation", full)
 	}
 
-	start := time.Now()
-	a := hasty.query(q, nil)
-	elapsed := time.Since(start)
-	require.Equal(t, []string{CodeTimeout}, a.codes(), "%.300s", a.Raw)
+	// The quickest of three tries: on a shared machine one try can be held up by others.
+	elapsed := time.Hour
+	for range 3 {
+		start := time.Now()
+		a := hasty.query(q, nil)
+		elapsed = min(elapsed, time.Since(start))
+		require.Equal(t, []string{CodeTimeout}, a.codes(), "%.300s", a.Raw)
+	}
 	assert.Less(t, elapsed, timeout+(full-timeout)/2, "the search takes %s in full; stopped after %s", full, elapsed)
 
-	a = patient.query(`{ states { totalCount } }`, nil)
+	a := patient.query(`{ states { totalCount } }`, nil)
 	require.Empty(t, a.Errors, "the connection of the cancelled statement must serve again: %s", a.Raw)
 	t.Logf("search: %s in full, answered after %s with a timeout of %s", full, elapsed, timeout)
 }
