@@ -53,34 +53,48 @@ func newAPI(t testing.TB, g *kg.Graph) *api {
 	return &api{store: store, handler: server.NewGraphQL(store, logger)}
 }
 
-var (
-	realOnce sync.Once
-	realAPI  *api
-	realErr  error
-	realDir  string
-)
+// shared is an API over a graph built once per test binary, in a directory removed when
+// the tests end.
+type shared struct {
+	once sync.Once
+	api  *api
+	err  error
+	dir  string
+}
 
-// real serves the project's seeds; shared by the tests of this package and built once.
-func real(t testing.TB) *api {
-	g := seeds(t)
-	realOnce.Do(func() {
-		if realDir, realErr = os.MkdirTemp("", "treatygraph-graph-test-"); realErr != nil {
+func (s *shared) get(t testing.TB, g *kg.Graph) *api {
+	s.once.Do(func() {
+		if s.dir, s.err = os.MkdirTemp("", "treatygraph-graph-test-"); s.err != nil {
 			return
 		}
-		path := filepath.Join(realDir, "graph.db")
-		if realErr = sqlite.Build(context.Background(), g, path); realErr != nil {
+		path := filepath.Join(s.dir, "graph.db")
+		if s.err = sqlite.Build(context.Background(), g, path); s.err != nil {
 			return
 		}
 		store, err := sqlite.Open(path, 4)
-		if realErr = err; err != nil {
+		if s.err = err; err != nil {
 			return
 		}
 		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-		realAPI = &api{store: store, handler: server.NewGraphQL(store, logger)}
+		s.api = &api{store: store, handler: server.NewGraphQL(store, logger)}
 	})
-	require.NoError(t, realErr)
-	return realAPI
+	require.NoError(t, s.err)
+	return s.api
 }
+
+func (s *shared) close() {
+	if s.api != nil {
+		_ = s.api.store.Close()
+	}
+	if s.dir != "" {
+		_ = os.RemoveAll(s.dir)
+	}
+}
+
+var realShared, curatedShared shared
+
+// real serves the project's seeds; shared by the tests of this package and built once.
+func real(t testing.TB) *api { return realShared.get(t, seeds(t)) }
 
 var (
 	curatedGraphOnce sync.Once
@@ -95,51 +109,15 @@ func curatedGraph(t testing.TB) *kg.Graph {
 	return curatedG
 }
 
-var (
-	curatedOnce sync.Once
-	curatedAPI  *api
-	curatedErr  error
-	curatedDir  string
-)
-
 // curated serves the hand-curated seeds alone, without the facts of published datasets: the
 // same shape as the real graph with a few hundredths of its stints, for tests that compare
 // a small graph with a large one. Built once.
-func curated(t testing.TB) *api {
-	g := curatedGraph(t)
-	curatedOnce.Do(func() {
-		if curatedDir, curatedErr = os.MkdirTemp("", "treatygraph-graph-test-"); curatedErr != nil {
-			return
-		}
-		path := filepath.Join(curatedDir, "graph.db")
-		if curatedErr = sqlite.Build(context.Background(), g, path); curatedErr != nil {
-			return
-		}
-		store, err := sqlite.Open(path, 4)
-		if curatedErr = err; err != nil {
-			return
-		}
-		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-		curatedAPI = &api{store: store, handler: server.NewGraphQL(store, logger)}
-	})
-	require.NoError(t, curatedErr)
-	return curatedAPI
-}
+func curated(t testing.TB) *api { return curatedShared.get(t, curatedGraph(t)) }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if curatedAPI != nil {
-		_ = curatedAPI.store.Close()
-	}
-	if curatedDir != "" {
-		_ = os.RemoveAll(curatedDir)
-	}
-	if realAPI != nil {
-		_ = realAPI.store.Close()
-	}
-	if realDir != "" {
-		_ = os.RemoveAll(realDir)
-	}
+	realShared.close()
+	curatedShared.close()
 	os.Exit(code)
 }
 
