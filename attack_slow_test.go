@@ -164,18 +164,16 @@ func TestAttackProcessErrorEchoMemory(t *testing.T) {
 func TestAttackProcessStalledReaders(t *testing.T) {
 	attackSuite(t)
 	p := startProcess(t, "-timeout", "3s")
-	// The largest answer the server builds from the embedded seeds within the cost limit:
-	// every footnote, a hundred times.
-	var q strings.Builder
-	q.WriteString("{ ")
-	for i := range 100 {
-		fmt.Fprintf(&q, "a%d: citations(first: 100) { nodes { id number title work publisher location } } ", i)
-	}
-	q.WriteString("}")
-	large, err := json.Marshal(map[string]any{"query": q.String()})
+	// About the largest answer the server builds from the embedded seeds within the cost and
+	// answer limits: the UN's members, each with every stint it has in the COW dataset.
+	large, err := json.Marshal(map[string]any{"query": `{ organization(cowKey: "UN") { members { role start { iso } end { iso }
+		member { ... on State { name cowCode iso3 memberships { role start { iso } end { iso } claims { years }
+		organization { name cowKey founded { iso } } } } } } } }`})
 	require.NoError(t, err)
 	status, size, codes := p.post(t, large)
 	require.Equal(t, http.StatusOK, status)
+	require.Empty(t, codes, "the large answer must be answered, not refused")
+	require.Greater(t, size, 3<<20, "the large answer holds over 3 MiB")
 	t.Logf("the answer holds %d KiB (%v)", size>>10, codes)
 	before := p.status(t, "VmRSS")
 
