@@ -271,7 +271,7 @@ func newMix(base string) (*mix, error) {
 		code                    string
 	}{
 		{"refused: too deep", "application/json", mustJSON(map[string]string{"query": deep}), 200, server.CodeDepthLimitExceeded},
-		{"refused: too costly", "application/json", mustJSON(map[string]string{"query": `{ organizations(first: 100) { nodes { events(first: 100) { nodes { participants { name } } } } } }`}), 200, server.CodeComplexityLimitExceeded},
+		{"refused: too costly", "application/json", mustJSON(map[string]string{"query": `{ organizations(first: 100) { nodes { members { member { memberships { role } } } } } }`}), 200, server.CodeComplexityLimitExceeded},
 		{"refused: form post", "application/x-www-form-urlencoded", "query=%7B__typename%7D", 415, server.CodeUnsupportedMediaType},
 		{"refused: batch", "application/json", `[{"query": "{ __typename }"}, {"query": "{ __typename }"}]`, 400, server.CodeBatchingNotSupported},
 		{"refused: first over 100", "application/json", mustJSON(map[string]string{"query": `{ states(first: 500) { totalCount } }`}), 200, "BAD_USER_INPUT"},
