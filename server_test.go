@@ -240,7 +240,7 @@ func TestServeEndToEnd(t *testing.T) {
 	t.Run("body over the limit", func(t *testing.T) {
 		// A valid query padded with whitespace to just over the limit: only its size is wrong.
 		query := `{ states { totalCount } }`
-		query += strings.Repeat(" ", server.MaxBodyBytes+1024-len(query))
+		query += strings.Repeat(" ", server.DefaultMaxBodyBytes+1024-len(query))
 		status, r, body := s.post(t, query)
 		assert.False(t, status == http.StatusOK && r.hasData(), "a %d-byte body was executed: %.300s", len(query), body)
 		assert.NotEmpty(t, r.Errors, "%.300s", body)
@@ -249,7 +249,7 @@ func TestServeEndToEnd(t *testing.T) {
 
 	t.Run("body under the limit", func(t *testing.T) {
 		query := `{ states { totalCount } }`
-		query += strings.Repeat(" ", server.MaxBodyBytes-1024-len(query))
+		query += strings.Repeat(" ", server.DefaultMaxBodyBytes-1024-len(query))
 		status, r, body := s.post(t, query)
 		assert.Equal(t, http.StatusOK, status, "%.300s", body)
 		assert.Empty(t, r.Errors, "%.300s", body)
