@@ -107,3 +107,21 @@ func TestGenerateVersionIsValidateVersion(t *testing.T) {
 	require.NotNil(t, v, validated)
 	assert.Equal(t, v[1], g[1])
 }
+
+// TestServeLimitFlagsRefuseNonPositive makes a limit below 1 a usage error naming its flag,
+// before anything is built or served.
+func TestServeLimitFlagsRefuseNonPositive(t *testing.T) {
+	t.Setenv("PORT", "")
+	for _, args := range [][]string{
+		{"serve", "-max-depth", "0"},
+		{"serve", "-max-cost", "-5"},
+		{"serve", "-max-first", "0"},
+		{"serve", "-max-body-bytes", "0"},
+	} {
+		code, stdout, stderr := runCLI(t, args...)
+		assert.Equal(t, 2, code, "%v: %s", args, stderr)
+		assert.Empty(t, stdout)
+		assert.Contains(t, stderr, "invalid value "+args[2]+" for flag "+args[1]+": want at least 1", args)
+		assert.Contains(t, stderr, "usage: treatygraph [serve]", args)
+	}
+}

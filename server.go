@@ -31,6 +31,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/treatygraph/treatygraph/graph"
 	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/server"
@@ -103,6 +104,9 @@ Usage:
                     [-cache-max-age D] [-trusted-documents FILE] [-max-response-bytes N]
                     [-max-error-bytes N] [-max-inflight N] [-max-buffered-bytes N]
                     [-query-cache-bytes N] [-conns-per-request N]
+                    [-max-body-bytes N] [-max-parser-tokens N] [-max-depth N]
+                    [-max-selection-fields N] [-max-fields N] [-max-directives N]
+                    [-max-cost N] [-max-errors N] [-max-first N]
                     [-max-seed-bytes N] [-max-seed-depth N]
         serve the graph: GraphiQL at /, the API at /graphql, exports at /export/,
         /healthz, /readyz and Prometheus metrics at /metrics
@@ -155,6 +159,51 @@ func parse(fs *flag.FlagSet, args []string) error {
 func seedLimitFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&seed.MaxFileBytes, "max-seed-bytes", seed.DefaultMaxFileBytes, "largest seed file read, `N` bytes")
 	fs.IntVar(&seed.MaxDepth, "max-seed-depth", seed.DefaultMaxDepth, "most levels `N` collections may nest in a seed file")
+}
+
+// requestLimits are the flags of the limits of a GraphQL request.
+type requestLimits struct {
+	bodyBytes, parserTokens, depth, selectionFields, fields, directives, cost, errors, first *int
+}
+
+// requestLimitFlags adds the flags of the limits of a GraphQL request, each defaulting to the
+// server's default.
+func requestLimitFlags(fs *flag.FlagSet) requestLimits {
+	return requestLimits{
+		bodyBytes:       fs.Int("max-body-bytes", server.DefaultMaxBodyBytes, "largest POST body read, `N` bytes; a larger one is answered 413, REQUEST_TOO_LARGE"),
+		parserTokens:    fs.Int("max-parser-tokens", server.DefaultMaxParserTokens, "most lexical tokens `N` of a GraphQL document; the parser stops at the next one"),
+		depth:           fs.Int("max-depth", server.DefaultMaxDepth, "most levels `N` the fields of an operation may nest, introspection aside (DEPTH_LIMIT_EXCEEDED)"),
+		selectionFields: fs.Int("max-selection-fields", server.DefaultMaxSelectionFields, "most fields `N` one selection set may select, fragments expanded (SELECTION_LIMIT_EXCEEDED)"),
+		fields:          fs.Int("max-fields", server.DefaultMaxFields, "most fields `N` an operation may select, fragments counted at every spread (FIELD_LIMIT_EXCEEDED)"),
+		directives:      fs.Int("max-directives", server.DefaultMaxDirectives, "most directives `N` on one field, fragment or operation (DIRECTIVE_LIMIT_EXCEEDED)"),
+		cost:            fs.Int("max-cost", server.DefaultMaxCost, "highest cost `N` of an operation, reported as extensions.cost.maximumAvailable (COMPLEXITY_LIMIT_EXCEEDED)"),
+		errors:          fs.Int("max-errors", server.DefaultMaxErrors, "most errors `N` one answer lists; the rest are counted in one TOO_MANY_ERRORS"),
+		first:           fs.Int("max-first", graph.DefaultMaxFirst, "largest page `N` a list's first may ask for, and most IDs of nodes(ids:) (BAD_USER_INPUT)"),
+	}
+}
+
+// check refuses a limit below 1, naming its flag.
+func (l requestLimits) check(fs *flag.FlagSet) error {
+	for _, f := range []struct {
+		name string
+		n    int
+	}{{"max-body-bytes", *l.bodyBytes}, {"max-parser-tokens", *l.parserTokens}, {"max-depth", *l.depth},
+		{"max-selection-fields", *l.selectionFields}, {"max-fields", *l.fields}, {"max-directives", *l.directives},
+		{"max-cost", *l.cost}, {"max-errors", *l.errors}, {"max-first", *l.first}} {
+		if f.n < 1 {
+			fmt.Fprintf(fs.Output(), "invalid value %d for flag -%s: want at least 1\n", f.n, f.name)
+			fs.Usage()
+			return errUsage
+		}
+	}
+	return nil
+}
+
+// apply sets the limits in cfg.
+func (l requestLimits) apply(cfg *server.Config) {
+	cfg.MaxBodyBytes, cfg.MaxParserTokens, cfg.MaxDepth = *l.bodyBytes, *l.parserTokens, *l.depth
+	cfg.MaxSelectionFields, cfg.MaxFields, cfg.MaxDirectives = *l.selectionFields, *l.fields, *l.directives
+	cfg.MaxCost, cfg.MaxErrors, cfg.MaxFirst = *l.cost, *l.errors, *l.first
 }
 
 // loadSeeds reads and checks the seeds in dir, or the embedded seeds when dir is empty.
@@ -250,6 +299,9 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		"                   [-cache-max-age D] [-trusted-documents FILE] [-max-response-bytes N]\n"+
 		"                   [-max-error-bytes N] [-max-inflight N] [-max-buffered-bytes N]\n"+
 		"                   [-query-cache-bytes N] [-conns-per-request N]\n"+
+		"                   [-max-body-bytes N] [-max-parser-tokens N] [-max-depth N]\n"+
+		"                   [-max-selection-fields N] [-max-fields N] [-max-directives N]\n"+
+		"                   [-max-cost N] [-max-errors N] [-max-first N]\n"+
 		"                   [-max-seed-bytes N] [-max-seed-depth N]\n\n"+
 		"Serves GraphiQL at /, the GraphQL API at /graphql, the exports at /export/, health checks\n"+
 		"at /healthz and /readyz, and Prometheus metrics at /metrics.\n"+
@@ -268,11 +320,27 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	maxBuffered := fs.Int("max-buffered-bytes", server.DefaultMaxBufferedBytes, "answers built and not yet written, `N` bytes for all requests together; past it, 503 with Retry-After")
 	connsPerRequest := fs.Int("conns-per-request", server.DefaultConnsPerRequest, "resolvers `N` of one request that run at once, and so about the connections it holds")
 	queryCache := fs.Int("query-cache-bytes", server.DefaultQueryCacheBytes, "memory `N` (bytes) the cache of parsed and validated documents may hold")
+	limits := requestLimitFlags(fs)
 	seedLimitFlags(fs)
-	var trusted server.TrustedDocumentsFlag
-	fs.Var(&trusted, "trusted-documents", "run only the documents of this JSON `FILE` mapping sha256 hashes to documents (default: any query, with automatic persisted queries)")
+	trustedPath := fs.String("trusted-documents", "", "run only the documents of this JSON `FILE` mapping sha256 hashes to documents (default: any query, with automatic persisted queries)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if err := limits.check(fs); err != nil {
+		return err
+	}
+	cfg := server.Config{CORSOrigins: strings.Split(*origins, ","), CORSHeaders: strings.Split(*headers, ","),
+		Timeout: *timeout, CacheMaxAge: *maxAge, MaxResponseBytes: *maxResponse, MaxErrorBytes: *maxErrors,
+		MaxInFlight: *maxInFlight, MaxBufferedBytes: *maxBuffered, QueryCacheBytes: *queryCache,
+		ConnsPerRequest: *connsPerRequest}
+	limits.apply(&cfg)
+	if *trustedPath != "" {
+		// Checked against the limits the server will apply, so read once every flag is known.
+		trusted, err := server.LoadTrustedDocuments(*trustedPath, cfg)
+		if err != nil {
+			return err
+		}
+		cfg.TrustedDocuments = trusted
 	}
 	listen, err := listenAddr(*addr, os.Getenv("PORT"))
 	if err != nil {
@@ -310,10 +378,8 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	}
 	defer store.Close()
 
-	h := server.New(server.Config{Store: store, Logger: logger, CORSOrigins: strings.Split(*origins, ","),
-		CORSHeaders: strings.Split(*headers, ","), Timeout: *timeout, CacheMaxAge: *maxAge, TrustedDocuments: trusted.Docs,
-		MaxResponseBytes: *maxResponse, MaxErrorBytes: *maxErrors, MaxInFlight: *maxInFlight,
-		MaxBufferedBytes: *maxBuffered, QueryCacheBytes: *queryCache, ConnsPerRequest: *connsPerRequest})
+	cfg.Store, cfg.Logger = store, logger
+	h := server.New(cfg)
 	// A GraphQL answer must be written by its request's deadline and WriteGrace: the handler
 	// sets that write deadline on each request. WriteTimeout bounds the other routes, whose
 	// exports of a large graph take a slow client longer.

@@ -119,26 +119,7 @@ func (s *liveServer) memberNames(t *testing.T, at string) []string {
 // seeds, talks to it over HTTP as a client would, then stops it and checks it shut down
 // cleanly without any panic in its log.
 func TestServeEndToEnd(t *testing.T) {
-	t.Setenv("PORT", "") // a PORT in the environment would override -addr
-
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var logs syncBuffer
-	ready := make(chan string, 1)
-	cmd := &serveCommand{stdout: io.Discard, stderr: &logs, ready: ready}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Run(ctx, []string{"-addr", "127.0.0.1:0"}) }()
-
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("serve stopped before listening: %v\nlog:\n%s", err, logs.String())
-	case <-time.After(2 * time.Minute):
-		t.Fatalf("serve did not start listening in time\nlog:\n%s", logs.String())
-	}
-	require.True(t, strings.HasPrefix(addr, "127.0.0.1:"), "listening on %s, want loopback", addr)
-	s := &liveServer{base: "http://" + addr, client: &http.Client{Timeout: 30 * time.Second}}
+	s, stop := startServe(t)
 
 	t.Run("members on a date", func(t *testing.T) {
 		assert.ElementsMatch(t,
@@ -240,7 +221,7 @@ func TestServeEndToEnd(t *testing.T) {
 	t.Run("body over the limit", func(t *testing.T) {
 		// A valid query padded with whitespace to just over the limit: only its size is wrong.
 		query := `{ states { totalCount } }`
-		query += strings.Repeat(" ", server.MaxBodyBytes+1024-len(query))
+		query += strings.Repeat(" ", server.DefaultMaxBodyBytes+1024-len(query))
 		status, r, body := s.post(t, query)
 		assert.False(t, status == http.StatusOK && r.hasData(), "a %d-byte body was executed: %.300s", len(query), body)
 		assert.NotEmpty(t, r.Errors, "%.300s", body)
@@ -249,23 +230,81 @@ func TestServeEndToEnd(t *testing.T) {
 
 	t.Run("body under the limit", func(t *testing.T) {
 		query := `{ states { totalCount } }`
-		query += strings.Repeat(" ", server.MaxBodyBytes-1024-len(query))
+		query += strings.Repeat(" ", server.DefaultMaxBodyBytes-1024-len(query))
 		status, r, body := s.post(t, query)
 		assert.Equal(t, http.StatusOK, status, "%.300s", body)
 		assert.Empty(t, r.Errors, "%.300s", body)
 		assert.True(t, r.hasData(), "%.300s", body)
 	})
 
-	cancel()
-	select {
-	case err := <-done:
-		assert.NoError(t, err, "serve should shut down cleanly")
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not return after its context was cancelled")
-	}
-	log := logs.String()
+	log := stop()
 	assert.Contains(t, log, "shutting down")
 	assert.NotContains(t, strings.ToLower(log), "panic", "server log:\n%s", log)
+}
+
+// startServe starts the real serve command with args on a loopback port, with the embedded
+// seeds. stop stops it, checks that it shut down cleanly and returns its log.
+func startServe(t *testing.T, args ...string) (s *liveServer, stop func() string) {
+	t.Helper()
+	t.Setenv("PORT", "") // a PORT in the environment would override -addr
+
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	var logs syncBuffer
+	ready := make(chan string, 1)
+	cmd := &serveCommand{stdout: io.Discard, stderr: &logs, ready: ready}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...)) }()
+
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("serve stopped before listening: %v\nlog:\n%s", err, logs.String())
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("serve did not start listening in time\nlog:\n%s", logs.String())
+	}
+	require.True(t, strings.HasPrefix(addr, "127.0.0.1:"), "listening on %s, want loopback", addr)
+	s = &liveServer{base: "http://" + addr, client: &http.Client{Timeout: 30 * time.Second}}
+	return s, func() string {
+		cancel()
+		select {
+		case err := <-done:
+			assert.NoError(t, err, "serve should shut down cleanly")
+		case <-time.After(30 * time.Second):
+			t.Fatal("serve did not return after its context was cancelled")
+		}
+		return logs.String()
+	}
+}
+
+// TestServeLimitFlags starts serve with lower limits than the defaults and checks that a
+// client meets them.
+func TestServeLimitFlags(t *testing.T) {
+	s, stop := startServe(t, "-max-depth", "3", "-max-cost", "50", "-max-first", "5", "-max-errors", "1",
+		"-max-body-bytes", "4096", "-max-directives", "1", "-max-selection-fields", "3")
+	defer stop()
+	for _, tc := range []struct{ query, code, message string }{
+		{`{ state(slug: "armenia") { memberships { organization { name } } } }`, "DEPTH_LIMIT_EXCEEDED", "limit of 3"},
+		{`{ states(first: 40) { nodes { name } } }`, "BAD_USER_INPUT", "first must be at most 5, got 40"},
+		{`{ state(slug: "armenia") { memberships { role } } }`, "COMPLEXITY_LIMIT_EXCEEDED", "limit of 50"},
+		{`{ __typename @include(if: true) @skip(if: false) }`, "DIRECTIVE_LIMIT_EXCEEDED", "limit of 1"},
+		{`{ a: __typename b: __typename c: __typename d: __typename }`, "SELECTION_LIMIT_EXCEEDED", "limit of 3"},
+	} {
+		_, r, body := s.post(t, tc.query)
+		require.NotEmpty(t, r.Errors, "%s: %s", tc.query, body)
+		assert.Equal(t, tc.code, r.Errors[0].Extensions["code"], "%s: %s", tc.query, body)
+		assert.Contains(t, r.Errors[0].Message, tc.message, "%s: %s", tc.query, body)
+	}
+
+	// Two errors, one listed.
+	_, r, body := s.post(t, `{ a: states(first: 6) { nodes { name } } b: states(first: 7) { nodes { name } } }`)
+	require.Len(t, r.Errors, 2, "%s", body)
+	assert.Equal(t, "TOO_MANY_ERRORS", r.Errors[1].Extensions["code"], "%s", body)
+
+	status, r, body := s.post(t, `{ states { totalCount } }`+strings.Repeat(" ", 4096))
+	assert.Equal(t, http.StatusRequestEntityTooLarge, status, "%.300s", body)
+	assert.Equal(t, "REQUEST_TOO_LARGE", r.Errors[0].Extensions["code"], "%.300s", body)
 }
 
 func TestListenAddr(t *testing.T) {

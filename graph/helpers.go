@@ -11,24 +11,25 @@ import (
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
 
-// Paging limits, as in the Relay connections of the public API.
+// Paging limits, as in the Relay connections of the public API. The page limit is
+// Resolver.MaxFirst, DefaultMaxFirst unless the server sets another.
 const (
-	DefaultFirst = 20
-	MaxFirst     = 100
-	DefaultHops  = 4
-	MaxHops      = 6
+	DefaultFirst    = 20
+	DefaultMaxFirst = 100
+	DefaultHops     = 4
+	MaxHops         = 6
 )
 
 // pageArgs checks first and after and returns the page size and the decoded cursor.
-func pageArgs(first *int, after *string) (int, *sqlite.Cursor, error) {
+func (r *Resolver) pageArgs(first *int, after *string) (int, *sqlite.Cursor, error) {
 	n := DefaultFirst
 	if first != nil {
 		n = *first
 		if n < 0 {
 			return 0, nil, kg.Errorf(kg.BadUserInput, "first must not be negative, got %d", n)
 		}
-		if n > MaxFirst {
-			return 0, nil, kg.Errorf(kg.BadUserInput, "first must be at most %d, got %d", MaxFirst, n)
+		if limit := r.maxFirst(); n > limit {
+			return 0, nil, kg.Errorf(kg.BadUserInput, "first must be at most %d, got %d", limit, n)
 		}
 	}
 	if after == nil {
@@ -150,8 +151,8 @@ func collect[V any](ctx context.Context, b loader[V], keys []string, found map[k
 }
 
 // eventsOf pages through the events that involve a node, batched across siblings.
-func eventsOf(ctx context.Context, ref kg.Ref, first *int, after *string) (*model.EventConnection, error) {
-	n, cur, err := pageArgs(first, after)
+func (r *Resolver) eventsOf(ctx context.Context, ref kg.Ref, first *int, after *string) (*model.EventConnection, error) {
+	n, cur, err := r.pageArgs(first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -217,11 +218,11 @@ func asOrganization(a kg.Actor) *kg.Organization {
 }
 
 // listArgs checks the common arguments of a root list: its filter, page and ordering.
-func listArgs(name string, filter any, first *int, after *string, order func() ([]kg.OrderKey, error)) (int, *sqlite.Cursor, []kg.OrderKey, error) {
+func (r *Resolver) listArgs(name string, filter any, first *int, after *string, order func() ([]kg.OrderKey, error)) (int, *sqlite.Cursor, []kg.OrderKey, error) {
 	if err := kg.CheckFilter(name+": filter", filter); err != nil {
 		return 0, nil, nil, err
 	}
-	n, cur, err := pageArgs(first, after)
+	n, cur, err := r.pageArgs(first, after)
 	if err != nil {
 		return 0, nil, nil, err
 	}

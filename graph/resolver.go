@@ -10,4 +10,15 @@ import "github.com/treatygraph/treatygraph/internal/sqlite"
 // Resolver holds the dependencies of every resolver.
 type Resolver struct {
 	Store *sqlite.Store
+	// MaxFirst bounds the page size (first) of every list and the IDs of nodes(ids:)
+	// (DefaultMaxFirst when zero).
+	MaxFirst int
+}
+
+// maxFirst is the largest page the resolvers return.
+func (r *Resolver) maxFirst() int {
+	if r.MaxFirst <= 0 {
+		return DefaultMaxFirst
+	}
+	return r.MaxFirst
 }

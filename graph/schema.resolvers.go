@@ -38,7 +38,7 @@ func (r *citationResolver) Supports(ctx context.Context, obj *kg.Citation) ([]kg
 }
 
 func (r *documentResolver) Citations(ctx context.Context, obj *kg.Document, first *int, after *string) (*model.CitationConnection, error) {
-	n, cur, err := pageArgs(first, after)
+	n, cur, err := r.pageArgs(first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +126,7 @@ func (r *organizationResolver) Provisions(ctx context.Context, obj *kg.Organizat
 }
 
 func (r *organizationResolver) Events(ctx context.Context, obj *kg.Organization, first *int, after *string) (*model.EventConnection, error) {
-	return eventsOf(ctx, obj.NodeRef(), first, after)
+	return r.eventsOf(ctx, obj.NodeRef(), first, after)
 }
 
 func (r *personResolver) Positions(ctx context.Context, obj *kg.Person, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error) {
@@ -139,7 +139,7 @@ func (r *personResolver) Quotes(ctx context.Context, obj *kg.Person) ([]*kg.Quot
 }
 
 func (r *personResolver) Events(ctx context.Context, obj *kg.Person, first *int, after *string) (*model.EventConnection, error) {
-	return eventsOf(ctx, obj.NodeRef(), first, after)
+	return r.eventsOf(ctx, obj.NodeRef(), first, after)
 }
 
 func (r *placeResolver) State(ctx context.Context, obj *kg.Place) (*kg.State, error) {
@@ -148,7 +148,7 @@ func (r *placeResolver) State(ctx context.Context, obj *kg.Place) (*kg.State, er
 }
 
 func (r *placeResolver) Events(ctx context.Context, obj *kg.Place, first *int, after *string) (*model.EventConnection, error) {
-	return eventsOf(ctx, obj.NodeRef(), first, after)
+	return r.eventsOf(ctx, obj.NodeRef(), first, after)
 }
 
 func (r *positionResolver) Person(ctx context.Context, obj *kg.Position) (*kg.Person, error) {
@@ -193,8 +193,8 @@ func (r *queryResolver) Node(ctx context.Context, id string) (kg.Node, error) {
 }
 
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
-	if len(ids) > MaxFirst {
-		return nil, kg.Errorf(kg.BadUserInput, "ids: at most %d IDs at once, got %d", MaxFirst, len(ids))
+	if limit := r.maxFirst(); len(ids) > limit {
+		return nil, kg.Errorf(kg.BadUserInput, "ids: at most %d IDs at once, got %d", limit, len(ids))
 	}
 	refs := make([]kg.Ref, len(ids))
 	for i, id := range ids {
@@ -233,7 +233,7 @@ func (r *queryResolver) State(ctx context.Context, slug *string, iso2 *string, i
 }
 
 func (r *queryResolver) States(ctx context.Context, filter *kg.StateFilter, orderBy []*kg.StateOrder, first *int, after *string) (*model.StateConnection, error) {
-	n, cur, order, err := listArgs("states", filter, first, after, stateOrder(orderBy))
+	n, cur, order, err := r.listArgs("states", filter, first, after, stateOrder(orderBy))
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +263,7 @@ func (r *queryResolver) Organization(ctx context.Context, slug *string, acronym 
 }
 
 func (r *queryResolver) Organizations(ctx context.Context, filter *kg.OrganizationFilter, orderBy []*kg.OrganizationOrder, first *int, after *string) (*model.OrganizationConnection, error) {
-	n, cur, order, err := listArgs("organizations", filter, first, after, organizationOrder(orderBy))
+	n, cur, order, err := r.listArgs("organizations", filter, first, after, organizationOrder(orderBy))
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +282,7 @@ func (r *queryResolver) Person(ctx context.Context, slug string) (*kg.Person, er
 }
 
 func (r *queryResolver) People(ctx context.Context, filter *kg.PersonFilter, orderBy []*kg.PersonOrder, first *int, after *string) (*model.PersonConnection, error) {
-	n, cur, order, err := listArgs("people", filter, first, after, personOrder(orderBy))
+	n, cur, order, err := r.listArgs("people", filter, first, after, personOrder(orderBy))
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +305,7 @@ func (r *queryResolver) Event(ctx context.Context, slug string) (*kg.Event, erro
 }
 
 func (r *queryResolver) Events(ctx context.Context, from *kg.Date, to *kg.Date, kinds []kg.EventKind, involving *string, filter *kg.EventFilter, orderBy []*kg.EventOrder, first *int, after *string) (*model.EventConnection, error) {
-	n, cur, order, err := listArgs("events", filter, first, after, eventOrder(orderBy))
+	n, cur, order, err := r.listArgs("events", filter, first, after, eventOrder(orderBy))
 	if err != nil {
 		return nil, err
 	}
@@ -351,7 +351,7 @@ func (r *queryResolver) Citation(ctx context.Context, number int, document *stri
 }
 
 func (r *queryResolver) Citations(ctx context.Context, filter *kg.CitationFilter, orderBy []*kg.CitationOrder, first *int, after *string) (*model.CitationConnection, error) {
-	n, cur, order, err := listArgs("citations", filter, first, after, citationOrder(orderBy))
+	n, cur, order, err := r.listArgs("citations", filter, first, after, citationOrder(orderBy))
 	if err != nil {
 		return nil, err
 	}
@@ -366,7 +366,7 @@ func (r *queryResolver) Citations(ctx context.Context, filter *kg.CitationFilter
 }
 
 func (r *queryResolver) Search(ctx context.Context, text string, first *int, kinds []model.NodeKind) ([]*model.SearchHit, error) {
-	n, _, err := pageArgs(first, nil)
+	n, _, err := r.pageArgs(first, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -410,7 +410,7 @@ func (r *queryResolver) SharedOrganizations(ctx context.Context, a string, b str
 }
 
 func (r *queryResolver) Disputes(ctx context.Context, first *int, after *string) (*model.MembershipConnection, error) {
-	n, cur, err := pageArgs(first, after)
+	n, cur, err := r.pageArgs(first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -518,7 +518,7 @@ func (r *stateResolver) Organizations(ctx context.Context, obj *kg.State, at *kg
 }
 
 func (r *stateResolver) Events(ctx context.Context, obj *kg.State, first *int, after *string) (*model.EventConnection, error) {
-	return eventsOf(ctx, obj.NodeRef(), first, after)
+	return r.eventsOf(ctx, obj.NodeRef(), first, after)
 }
 
 func (r *stateResolver) MilitaryStrength(ctx context.Context, obj *kg.State) ([]*kg.MilitaryStrength, error) {

@@ -240,7 +240,7 @@ func fetch(url string, q workload.Query) (answer, error) {
 // and writes the response the real handler gave to that body.
 func ceiling(answers map[string]answer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(io.LimitReader(r.Body, server.MaxBodyBytes))
+		body, err := io.ReadAll(io.LimitReader(r.Body, server.DefaultMaxBodyBytes))
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return

@@ -45,8 +45,10 @@ type TrustedDocuments struct {
 
 // LoadTrustedDocuments reads and checks an allow-list: every key must be the SHA-256 of its
 // document, and every document must parse, validate against the schema and keep within the
-// limits, so that a mistake shows when the server starts rather than when a client calls.
-func LoadTrustedDocuments(path string) (*TrustedDocuments, error) {
+// limits of cfg (the defaults for a zero Config), so that a mistake shows when the server
+// starts rather than when a client calls.
+func LoadTrustedDocuments(path string, cfg Config) (*TrustedDocuments, error) {
+	limits := cfg.withDefaults().docLimits()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("trusted documents: %w", err)
@@ -73,7 +75,7 @@ func LoadTrustedDocuments(path string) (*TrustedDocuments, error) {
 			problems = append(problems, fmt.Sprintf("%s: the document's sha256 is %s", key, got))
 			continue
 		}
-		parsed, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: doc}, MaxParserTokens)
+		parsed, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: doc}, limits.parserTokens)
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s: %v", key, err))
 			continue
@@ -82,7 +84,7 @@ func LoadTrustedDocuments(path string) (*TrustedDocuments, error) {
 			problems = append(problems, fmt.Sprintf("%s: %v", key, errs[0]))
 			continue
 		}
-		if err := checkDocument(parsed); err != nil {
+		if err := checkDocument(parsed, limits); err != nil {
 			problems = append(problems, fmt.Sprintf("%s: %s", key, err.Message))
 			continue
 		}
@@ -92,30 +94,6 @@ func LoadTrustedDocuments(path string) (*TrustedDocuments, error) {
 		return nil, fmt.Errorf("trusted documents %s:\n  %s", path, strings.Join(problems, "\n  "))
 	}
 	return t, nil
-}
-
-// TrustedDocumentsFlag is a flag.Value that loads and checks an allow-list when the flag is
-// set, so that a bad file stops the server before it starts.
-type TrustedDocumentsFlag struct {
-	Path string
-	Docs *TrustedDocuments
-}
-
-func (f *TrustedDocumentsFlag) String() string {
-	if f == nil {
-		return ""
-	}
-	return f.Path
-}
-
-// Set loads the file at path.
-func (f *TrustedDocumentsFlag) Set(path string) error {
-	docs, err := LoadTrustedDocuments(path)
-	if err != nil {
-		return err
-	}
-	f.Path, f.Docs = path, docs
-	return nil
 }
 
 // Len is how many documents are listed.

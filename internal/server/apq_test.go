@@ -2,8 +2,6 @@ package server
 
 import (
 	"encoding/json"
-	"flag"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -77,7 +75,7 @@ func TestTrustedDocuments(t *testing.T) {
 	const members = `query Members($at: Date) { organization(slug: "csto") { members(at: $at) { member { name } } } }`
 	const count = `{ states { totalCount } }`
 	path := writeTrusted(t, map[string]string{sha256Hex(members): members, "sha256:" + sha256Hex(count): count})
-	trusted, err := LoadTrustedDocuments(path)
+	trusted, err := LoadTrustedDocuments(path, Config{})
 	require.NoError(t, err)
 	assert.Equal(t, 2, trusted.Len())
 	k := newKit(t, Config{TrustedDocuments: trusted})
@@ -127,32 +125,25 @@ func TestLoadTrustedDocumentsRefusesMistakes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "trusted.json")
 			require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o644))
-			_, err := LoadTrustedDocuments(path)
+			_, err := LoadTrustedDocuments(path, Config{})
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 			assert.Contains(t, err.Error(), path)
 		})
 	}
-	_, err := LoadTrustedDocuments(filepath.Join(t.TempDir(), "missing.json"))
+	_, err := LoadTrustedDocuments(filepath.Join(t.TempDir(), "missing.json"), Config{})
 	assert.ErrorContains(t, err, "trusted documents")
 }
 
-func TestTrustedDocumentsFlag(t *testing.T) {
-	good := writeTrusted(t, map[string]string{sha256Hex(`{ __typename }`): `{ __typename }`})
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	var f TrustedDocumentsFlag
-	fs.Var(&f, "trusted-documents", "")
-	require.NoError(t, fs.Parse([]string{"-trusted-documents", good}))
-	assert.Equal(t, 1, f.Docs.Len())
-	assert.Equal(t, good, f.String())
+// TestTrustedDocumentsLimits checks the documents against the limits of the server that
+// will serve them, not the defaults.
+func TestTrustedDocumentsLimits(t *testing.T) {
+	const deep = `{ organization(slug: "csto") { members { member { name } } } }` // 4 levels
+	path := writeTrusted(t, map[string]string{sha256Hex(deep): deep})
+	trusted, err := LoadTrustedDocuments(path, Config{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, trusted.Len())
 
-	var unset TrustedDocumentsFlag
-	assert.Nil(t, unset.Docs, "without the flag every query runs")
-
-	fs = flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Var(&f, "trusted-documents", "")
-	err := fs.Parse([]string{"-trusted-documents", writeTrusted(t, map[string]string{"abc": `{ __typename }`})})
-	assert.ErrorContains(t, err, "abc: the document's sha256 is "+sha256Hex(`{ __typename }`))
+	_, err = LoadTrustedDocuments(path, Config{MaxDepth: 3})
+	assert.ErrorContains(t, err, "nests fields 4 levels deep, more than the limit of 3")
 }

@@ -37,7 +37,7 @@ func aliases(n int, field string) string {
 
 func TestAttackErrorsQuoteAShortPrefix(t *testing.T) {
 	k := newKit(t, Config{})
-	huge := strings.Repeat("x", 900<<10) // the body stays under MaxBodyBytes
+	huge := strings.Repeat("x", 900<<10) // the body stays under DefaultMaxBodyBytes
 	missing := kg.Ref{Kind: kg.KindState, Key: huge[:600<<10]}.ID()
 	cases := []struct {
 		name, query string
@@ -297,7 +297,7 @@ func TestAttackOverloadIsRefusedWith503(t *testing.T) {
 }
 
 func TestAttackTrustedDocumentsModeServesNoGraphiQL(t *testing.T) {
-	trusted, err := LoadTrustedDocuments(writeTrusted(t, map[string]string{sha256Hex(`{ __typename }`): `{ __typename }`}))
+	trusted, err := LoadTrustedDocuments(writeTrusted(t, map[string]string{sha256Hex(`{ __typename }`): `{ __typename }`}), Config{})
 	require.NoError(t, err)
 	k := newKit(t, Config{TrustedDocuments: trusted})
 	assert.Equal(t, http.StatusNotFound, k.do(httptest.NewRequest(http.MethodGet, "/", nil)).Status)

@@ -38,12 +38,18 @@ type httpCache struct {
 	// server's limits and mode.
 	salt   string
 	maxAge time.Duration
+	// maxTokens is the parser's token limit: a longer document is not normalised.
+	maxTokens int
 }
 
-func newHTTPCache(version string, maxAge time.Duration, trusted *TrustedDocuments) httpCache {
-	salt := fmt.Sprintf("v1\x00%s\x00%d/%d/%d/%d/%d/%d\x00%s", version, MaxCost, MaxDepth,
-		MaxSelectionFields, MaxFields, MaxDirectives, MaxParserTokens, trusted.fingerprint())
-	return httpCache{salt: salt, maxAge: maxAge}
+// newHTTPCache is the cache of the answers of cfg's server, whose data has version; cfg has
+// its defaults applied. Every limit that decides whether a query runs, or what it answers,
+// is in the salt.
+func newHTTPCache(version string, cfg Config) httpCache {
+	salt := fmt.Sprintf("v1\x00%s\x00%d/%d/%d/%d/%d/%d/%d/%d/%d\x00%s", version, cfg.MaxCost, cfg.MaxDepth,
+		cfg.MaxSelectionFields, cfg.MaxFields, cfg.MaxDirectives, cfg.MaxParserTokens, cfg.MaxErrors, cfg.MaxFirst,
+		cfg.MaxBodyBytes, cfg.TrustedDocuments.fingerprint())
+	return httpCache{salt: salt, maxAge: cfg.CacheMaxAge, maxTokens: cfg.MaxParserTokens}
 }
 
 // etag identifies the answer to a GET request: it hashes the salt, the response media type
@@ -53,7 +59,7 @@ func (c httpCache) etag(p *graphql.RawParams, contentType string) string {
 	h := sha256.New()
 	vars, _ := json.Marshal(p.Variables)
 	ext, _ := json.Marshal(p.Extensions)
-	for _, part := range []string{c.salt, contentType, normaliseQuery(p.Query), p.OperationName, string(vars), string(ext)} {
+	for _, part := range []string{c.salt, contentType, normaliseQuery(p.Query, c.maxTokens), p.OperationName, string(vars), string(ext)} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
@@ -88,13 +94,13 @@ func etagMatches(ifNoneMatch, etag string) (matches, star bool) {
 
 // normaliseQuery writes a document's tokens separated by single spaces, so that queries that
 // differ only in layout share one ETag. A document that does not lex, or has more tokens than
-// the parser accepts, is kept as it is: it will be refused anyway.
-func normaliseQuery(q string) string {
+// the parser accepts (maxTokens), is kept as it is: it will be refused anyway.
+func normaliseQuery(q string, maxTokens int) string {
 	lx := lexer.New(&ast.Source{Input: q})
 	var b strings.Builder
 	for n := 0; ; n++ {
 		tok, err := lx.ReadToken()
-		if err != nil || n > MaxParserTokens {
+		if err != nil || n > maxTokens {
 			return q
 		}
 		if tok.Kind == lexer.EOF {

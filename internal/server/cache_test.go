@@ -51,8 +51,8 @@ func TestGETAnswersAreCacheable(t *testing.T) {
 	k2 := newKit(t, Config{CacheMaxAge: 90 * time.Second})
 	assert.Equal(t, etag, k2.get(params).Header.Get("ETag"), "the same seeds must give the same ETag")
 	p := &graphql.RawParams{Query: params.Get("query")}
-	assert.NotEqual(t, newHTTPCache("another version", time.Minute, nil).etag(p, "application/json"),
-		newHTTPCache(k.store.Version(), time.Minute, nil).etag(p, "application/json"))
+	assert.NotEqual(t, newHTTPCache("another version", Config{CacheMaxAge: time.Minute}.withDefaults()).etag(p, "application/json"),
+		newHTTPCache(k.store.Version(), Config{CacheMaxAge: time.Minute}.withDefaults()).etag(p, "application/json"))
 }
 
 func TestUncacheableAnswers(t *testing.T) {
@@ -74,8 +74,8 @@ func TestUncacheableAnswers(t *testing.T) {
 }
 
 func TestNormaliseQuery(t *testing.T) {
-	assert.Equal(t, `{ a ( x : "b c" ) }`, normaliseQuery("{a(x:\"b c\")}"))
-	assert.Equal(t, normaliseQuery(`{ a(x: "b") }`), normaliseQuery("# comment\n{\n  a(x: \"\"\"b\"\"\")\n},"))
-	assert.NotEqual(t, normaliseQuery(`{ a(x: "b c") }`), normaliseQuery(`{ a(x: "b  c") }`))
-	assert.Equal(t, `{ "unterminated`, normaliseQuery(`{ "unterminated`), "what does not lex is kept as it is")
+	assert.Equal(t, `{ a ( x : "b c" ) }`, normaliseQuery("{a(x:\"b c\")}", DefaultMaxParserTokens))
+	assert.Equal(t, normaliseQuery(`{ a(x: "b") }`, DefaultMaxParserTokens), normaliseQuery("# comment\n{\n  a(x: \"\"\"b\"\"\")\n},", DefaultMaxParserTokens))
+	assert.NotEqual(t, normaliseQuery(`{ a(x: "b c") }`, DefaultMaxParserTokens), normaliseQuery(`{ a(x: "b  c") }`, DefaultMaxParserTokens))
+	assert.Equal(t, `{ "unterminated`, normaliseQuery(`{ "unterminated`, DefaultMaxParserTokens), "what does not lex is kept as it is")
 }

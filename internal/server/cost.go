@@ -19,8 +19,8 @@ import (
 //
 //   - every field costs 1, plus the cost of the fields selected inside it;
 //   - a list with a first argument (search) multiplies what is selected inside it by first:
-//     20 when not given, never more than graph.MaxFirst (a larger first is refused by the
-//     resolver with BAD_USER_INPUT);
+//     20 when not given, never more than the page limit (Config.MaxFirst: a larger first is
+//     refused by the resolver with BAD_USER_INPUT);
 //   - nodes(ids:) multiplies by the number of IDs;
 //   - an actor's stints and organizations (members, memberships) multiply by
 //     StintListSizeEstimate, any other list of objects (citations ...) by ListSizeEstimate;
@@ -50,11 +50,14 @@ var stintLists = map[string]bool{
 const costStatsKey = "treatygraph.cost"
 
 // costLimit computes the cost of the operation about to run, with its variables, and refuses
-// it when over MaxCost. rows are the row counts of the database's tables; stintList is how
-// many items a list of an actor's stints may hold.
+// it when over maxCost. rows are the row counts of the database's tables; stintList is how
+// many items a list of an actor's stints may hold; maxFirst is the largest page the resolvers
+// return.
 type costLimit struct {
 	rows      map[string]int
 	stintList int
+	maxCost   int
+	maxFirst  int
 }
 
 var _ interface {
@@ -66,16 +69,16 @@ func (costLimit) ExtensionName() string                          { return "CostL
 func (costLimit) Validate(schema graphql.ExecutableSchema) error { return nil }
 
 func (l costLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
-	c := &costWalker{vars: opCtx.Variables, fragments: map[fragmentAt]int{}, rows: l.rows, stintList: l.stintList}
+	c := &costWalker{vars: opCtx.Variables, fragments: map[fragmentAt]int{}, rows: l.rows, stintList: l.stintList, maxFirst: l.maxFirst}
 	cost := c.selectionSet(opCtx.Operation.SelectionSet, false, 0)
 	opCtx.Stats.SetExtension(costStatsKey, cost)
 	if info := infoFrom(ctx); info != nil {
 		info.setOperation(opCtx.Operation.Name, cost)
 	}
-	if cost > MaxCost {
+	if cost > l.maxCost {
 		return refusalAt(opCtx.Operation.Position, CodeComplexityLimitExceeded,
 			"the query costs %s, more than the limit of %d: ask for smaller pages (first), fewer nested lists or fewer fields",
-			countString(cost), MaxCost)
+			countString(cost), l.maxCost)
 	}
 	return nil
 }
@@ -96,6 +99,7 @@ type costWalker struct {
 	countScan int            // what totalCount costs in the connection being walked
 	listSize  int            // the size of the lists being walked when their parent fixes it
 	stintList int            // how many items a list of an actor's stints may hold
+	maxFirst  int            // the largest page the resolvers return
 }
 
 // fragmentAt is a fragment costed under a connection with a given page size: the edges and
@@ -223,7 +227,7 @@ func (c *costWalker) narrowedBy(arg any) (int, bool) {
 }
 
 // first is the page size a field asks for: its first argument, DefaultFirst when not given,
-// at most MaxFirst (a larger first is refused by the resolver). hasFirst is false for fields
+// at most maxFirst (a larger first is refused by the resolver). hasFirst is false for fields
 // without a first argument.
 func (c *costWalker) first(f *ast.Field) (n int, hasFirst bool) {
 	if f.Definition.Arguments.ForName("first") == nil {
@@ -231,7 +235,7 @@ func (c *costWalker) first(f *ast.Field) (n int, hasFirst bool) {
 	}
 	n = graph.DefaultFirst
 	if v, ok := toInt(f.ArgumentMap(c.vars)["first"]); ok {
-		n = min(max(v, 0), graph.MaxFirst)
+		n = min(max(v, 0), c.maxFirst)
 	}
 	return n, true
 }
@@ -285,10 +289,10 @@ func clampInt64(v int64) int {
 // addExtensions reports in every answer what the query cost, the most it may cost, and the
 // version of the dataset that answered it (the hash of the seeds), in the manner of
 // Shopify's extensions.cost and GitHub's rateLimit.cost.
-func addExtensions(ctx context.Context, resp *graphql.Response, version string) {
+func addExtensions(ctx context.Context, resp *graphql.Response, version string, maxCost int) {
 	if resp.Extensions == nil {
 		resp.Extensions = map[string]any{}
 	}
-	resp.Extensions["cost"] = map[string]int{"requestedQueryCost": operationCost(ctx), "maximumAvailable": MaxCost}
+	resp.Extensions["cost"] = map[string]int{"requestedQueryCost": operationCost(ctx), "maximumAvailable": maxCost}
 	resp.Extensions["datasetVersion"] = version
 }

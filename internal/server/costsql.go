@@ -25,7 +25,7 @@ import (
 //     times depth times NeighborhoodCostPerNode, and its nodes and edges multiply by maxNodes;
 //   - path searches links hop by hop: maxHops times a PathScanShare of a scan of the links.
 //
-// MaxCost is meant to be about 2 s of work, a cost unit 1 µs: a value of the answer costs
+// DefaultMaxCost is meant to be about 2 s of work, a cost unit 1 µs: a value of the answer costs
 // one unit, and SQL work SQLCostScale units for each of the units below. The constants come
 // from the time each field took alone on `generate -curated -scale 200` (BENCHMARKS.md): a
 // filtered totalCount over 11,600 events 30 ms, search "a" 131 ms and "kaz" 16 ms over 57,200

@@ -43,8 +43,9 @@ func validationRules() *rules.Rules {
 // variableCheck checks the variables of a request against the types of the operation's
 // variable definitions before gqlparser coerces them.
 type variableCheck struct {
-	schema    *ast.Schema
-	validated graphql.Cache[*ast.QueryDocument]
+	schema          *ast.Schema
+	validated       graphql.Cache[*ast.QueryDocument]
+	maxParserTokens int
 }
 
 var _ interface {
@@ -66,7 +67,7 @@ func (c *variableCheck) MutateOperationParameters(ctx context.Context, p *graphq
 	doc, ok := c.validated.Get(ctx, p.Query)
 	if !ok {
 		var err error
-		if doc, err = parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, MaxParserTokens); err != nil {
+		if doc, err = parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, c.maxParserTokens); err != nil {
 			return nil // gqlgen reports it
 		}
 	}

@@ -13,35 +13,35 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 )
 
-// Limits of a request. Each is checked before any SQL runs and refused with a GraphQL error
-// whose message names what was wrong and the limit, and whose extensions.code says which
-// limit it was.
+// Default limits of a request, each a flag of the serve command and a field of Config. Each is
+// checked before any SQL runs and refused with a GraphQL error whose message names what was
+// wrong and the limit, and whose extensions.code says which limit it was.
 const (
-	// MaxBodyBytes is the largest POST body read; a larger one is answered with HTTP 413.
-	MaxBodyBytes = 1 << 20
-	// MaxParserTokens is the most lexical tokens (names, punctuation, values) a document may
+	// DefaultMaxBodyBytes is the largest POST body read; a larger one is answered with HTTP 413.
+	DefaultMaxBodyBytes = 1 << 20
+	// DefaultMaxParserTokens is the most lexical tokens (names, punctuation, values) a document may
 	// hold; the parser stops at the next one.
-	MaxParserTokens = 10_000
-	// MaxDepth is how deeply fields may nest in an operation, fragments expanded.
+	DefaultMaxParserTokens = 10_000
+	// DefaultMaxDepth is how deeply fields may nest in an operation, fragments expanded.
 	// Introspection (__schema, __type) is not counted: gqlparser's MaxIntrospectionDepth
 	// rule bounds it, and GraphiQL's own introspection query nests 13 levels.
-	MaxDepth = 10
-	// MaxSelectionFields is the most fields one selection set may select: aliases, repeats
+	DefaultMaxDepth = 10
+	// DefaultMaxSelectionFields is the most fields one selection set may select: aliases, repeats
 	// of a field and the fields of the fragments it spreads count each time. Validating
 	// repeated fields takes time that grows with the square of their number.
-	MaxSelectionFields = 100
-	// MaxFields is the most fields an operation may select, each fragment counted every
+	DefaultMaxSelectionFields = 100
+	// DefaultMaxFields is the most fields an operation may select, each fragment counted every
 	// time it is spread, so that fragments spreading fragments cannot multiply a small
 	// document into a huge one.
-	MaxFields = 1_000
-	// MaxDirectives is the most directives one field, fragment or operation may carry.
-	MaxDirectives = 4
-	// MaxCost is the highest cost an operation may have (see cost.go). Lists of stints are
+	DefaultMaxFields = 1_000
+	// DefaultMaxDirectives is the most directives one field, fragment or operation may carry.
+	DefaultMaxDirectives = 4
+	// DefaultMaxCost is the highest cost an operation may have (see cost.go). Lists of stints are
 	// priced at the longest in the graph (268), so that two nested ones under one node, such
 	// as an organization's members' memberships, fit, and three, or two under a page, do not.
-	MaxCost = 2_000_000
-	// MaxErrors is the most errors one response lists; the rest are summed up in one more.
-	MaxErrors = 100
+	DefaultMaxCost = 2_000_000
+	// DefaultMaxErrors is the most errors one response lists; the rest are summed up in one more.
+	DefaultMaxErrors = 100
 	// DefaultTimeout bounds each GraphQL request; when it passes, the running SQL statement
 	// is cancelled and the request answered with a TIMEOUT error.
 	DefaultTimeout = 10 * time.Second
@@ -97,6 +97,18 @@ func refusalAt(pos *ast.Position, code, format string, args ...any) *gqlerror.Er
 // query cache have passed (only valid documents are cached) and are not checked again.
 type documentLimits struct {
 	validated graphql.Cache[*ast.QueryDocument]
+	limits    docLimits
+}
+
+// docLimits are the limits on the shape of a document.
+type docLimits struct {
+	parserTokens, depth, selectionFields, fields, directives int
+}
+
+// docLimits are cfg's limits on documents; cfg has its defaults applied.
+func (cfg Config) docLimits() docLimits {
+	return docLimits{parserTokens: cfg.MaxParserTokens, depth: cfg.MaxDepth, selectionFields: cfg.MaxSelectionFields,
+		fields: cfg.MaxFields, directives: cfg.MaxDirectives}
 }
 
 var _ interface {
@@ -114,16 +126,16 @@ func (d documentLimits) MutateOperationParameters(ctx context.Context, p *graphq
 	if _, ok := d.validated.Get(ctx, p.Query); ok {
 		return nil
 	}
-	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, MaxParserTokens)
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, d.limits.parserTokens)
 	if err != nil {
 		return nil // gqlgen parses the document again and reports the error in its own words
 	}
-	return checkDocument(doc)
+	return checkDocument(doc, d.limits)
 }
 
 // checkDocument checks depth, breadth, field count and directives of every operation of doc.
-func checkDocument(doc *ast.QueryDocument) *gqlerror.Error {
-	w := &shapeWalker{fragments: map[string]*ast.FragmentDefinition{}, memo: map[string]shape{}, visiting: map[string]bool{}}
+func checkDocument(doc *ast.QueryDocument, limits docLimits) *gqlerror.Error {
+	w := &shapeWalker{limits: limits, fragments: map[string]*ast.FragmentDefinition{}, memo: map[string]shape{}, visiting: map[string]bool{}}
 	for _, f := range doc.Fragments {
 		w.fragments[f.Name] = f
 	}
@@ -144,15 +156,15 @@ func checkDocument(doc *ast.QueryDocument) *gqlerror.Error {
 		if w.err != nil {
 			return w.err
 		}
-		if s.depth > MaxDepth {
+		if s.depth > limits.depth {
 			return refusalAt(op.Position, CodeDepthLimitExceeded,
 				"%s nests fields %d levels deep, more than the limit of %d (introspection fields are not counted)",
-				name, s.depth, MaxDepth)
+				name, s.depth, limits.depth)
 		}
-		if s.fields > MaxFields {
+		if s.fields > limits.fields {
 			return refusalAt(op.Position, CodeFieldLimitExceeded,
 				"%s selects %s fields, counting a fragment's fields each time it is spread, more than the limit of %d",
-				name, countString(s.fields), MaxFields)
+				name, countString(s.fields), limits.fields)
 		}
 	}
 	return nil
@@ -169,6 +181,7 @@ type shape struct {
 // is measured at its first spread and reused, so measuring stays linear in the document
 // however many times fragments multiply each other.
 type shapeWalker struct {
+	limits    docLimits
 	fragments map[string]*ast.FragmentDefinition
 	memo      map[string]shape
 	visiting  map[string]bool
@@ -177,10 +190,10 @@ type shapeWalker struct {
 
 func (w *shapeWalker) selectionSet(set ast.SelectionSet, pos *ast.Position, where string) shape {
 	s := w.level(set)
-	if w.err == nil && s.width > MaxSelectionFields {
+	if w.err == nil && s.width > w.limits.selectionFields {
 		w.err = refusalAt(pos, CodeSelectionLimitExceeded,
 			"the selection of %s selects %s fields, more than the limit of %d (aliases, repeated fields and the fields of fragments count each time)",
-			where, countString(s.width), MaxSelectionFields)
+			where, countString(s.width), w.limits.selectionFields)
 	}
 	return s
 }
@@ -236,9 +249,9 @@ func (w *shapeWalker) fragment(name string) shape {
 }
 
 func (w *shapeWalker) directives(list ast.DirectiveList, pos *ast.Position, where string) *gqlerror.Error {
-	if len(list) > MaxDirectives {
+	if len(list) > w.limits.directives {
 		return refusalAt(pos, CodeDirectiveLimitExceeded,
-			"%s carries %d directives, more than the limit of %d", where, len(list), MaxDirectives)
+			"%s carries %d directives, more than the limit of %d", where, len(list), w.limits.directives)
 	}
 	return nil
 }
@@ -297,11 +310,10 @@ func collapseTimeouts(resp *graphql.Response, timeout time.Duration) {
 	resp.Errors = kept
 }
 
-// truncateErrors keeps the first MaxErrors errors of a response and says how many more
-// there were.
-func truncateErrors(resp *graphql.Response) {
-	if n := len(resp.Errors); n > MaxErrors {
-		resp.Errors = append(resp.Errors[:MaxErrors], refusal(CodeTooManyErrors,
-			"%d more errors are not listed: a response lists at most %d", n-MaxErrors, MaxErrors))
+// truncateErrors keeps the first limit errors of a response and says how many more there were.
+func truncateErrors(resp *graphql.Response, limit int) {
+	if n := len(resp.Errors); n > limit {
+		resp.Errors = append(resp.Errors[:limit], refusal(CodeTooManyErrors,
+			"%d more errors are not listed: a response lists at most %d", n-limit, limit))
 	}
 }

@@ -37,16 +37,16 @@ func nest(depth int) string {
 func TestDepthLimit(t *testing.T) {
 	k := newKit(t, Config{})
 
-	a := k.query(nest(MaxDepth), nil)
-	require.Empty(t, a.Errors, "a query %d deep must run: %s", MaxDepth, a.Raw)
+	a := k.query(nest(DefaultMaxDepth), nil)
+	require.Empty(t, a.Errors, "a query %d deep must run: %s", DefaultMaxDepth, a.Raw)
 	assert.True(t, a.ran())
 
 	k.noSQL("a query over the depth limit", func() {
-		a = k.query(nest(MaxDepth+1), nil)
+		a = k.query(nest(DefaultMaxDepth+1), nil)
 	})
 	assert.Equal(t, http.StatusOK, a.Status)
 	assert.Equal(t, []string{CodeDepthLimitExceeded}, a.codes(), a.Raw)
-	assert.Contains(t, a.firstError(), fmt.Sprintf("%d levels deep, more than the limit of %d", MaxDepth+1, MaxDepth))
+	assert.Contains(t, a.firstError(), fmt.Sprintf("%d levels deep, more than the limit of %d", DefaultMaxDepth+1, DefaultMaxDepth))
 	assert.False(t, a.ran())
 
 	// Fragments count where they are spread.
@@ -72,12 +72,12 @@ func TestSelectionLimit(t *testing.T) {
 		}
 		return b.String() + "}"
 	}
-	a := k.query(aliases(MaxSelectionFields), nil)
+	a := k.query(aliases(DefaultMaxSelectionFields), nil)
 	require.Empty(t, a.Errors, "%.300s", a.Raw)
 
-	a = k.query(aliases(MaxSelectionFields+1), nil)
+	a = k.query(aliases(DefaultMaxSelectionFields+1), nil)
 	assert.Equal(t, []string{CodeSelectionLimitExceeded}, a.codes(), a.Raw)
-	assert.Contains(t, a.firstError(), fmt.Sprintf("selects %d fields, more than the limit of %d", MaxSelectionFields+1, MaxSelectionFields))
+	assert.Contains(t, a.firstError(), fmt.Sprintf("selects %d fields, more than the limit of %d", DefaultMaxSelectionFields+1, DefaultMaxSelectionFields))
 
 	// The fields of a fragment count in the selection that spreads it.
 	fifty := strings.Repeat("name ", 50)
@@ -102,7 +102,7 @@ func TestFieldLimit(t *testing.T) {
 	var a answer
 	k.noSQL("an operation over the field limit", func() { a = k.query(q, nil) })
 	assert.Equal(t, []string{CodeFieldLimitExceeded}, a.codes(), a.Raw)
-	assert.Contains(t, a.firstError(), fmt.Sprintf("operation Wide selects 1463 fields, counting a fragment's fields each time it is spread, more than the limit of %d", MaxFields))
+	assert.Contains(t, a.firstError(), fmt.Sprintf("operation Wide selects 1463 fields, counting a fragment's fields each time it is spread, more than the limit of %d", DefaultMaxFields))
 
 	// A fragment bomb, each fragment spreading the next twice (2^40 fields in a few
 	// kilobytes), is refused at once, before validation would walk it.
@@ -128,9 +128,9 @@ func TestDirectiveLimit(t *testing.T) {
 	a := k.query(`query ($yes: Boolean = true) { __typename @include(if: $yes) @skip(if: false) }`, nil)
 	require.Empty(t, a.Errors, a.Raw)
 
-	a = k.query(`{ __typename`+strings.Repeat(" @include(if: true)", MaxDirectives+1)+` }`, nil)
+	a = k.query(`{ __typename`+strings.Repeat(" @include(if: true)", DefaultMaxDirectives+1)+` }`, nil)
 	assert.Equal(t, []string{CodeDirectiveLimitExceeded}, a.codes(), a.Raw)
-	assert.Contains(t, a.firstError(), fmt.Sprintf("field __typename carries %d directives, more than the limit of %d", MaxDirectives+1, MaxDirectives))
+	assert.Contains(t, a.firstError(), fmt.Sprintf("field __typename carries %d directives, more than the limit of %d", DefaultMaxDirectives+1, DefaultMaxDirectives))
 }
 
 func TestCostLimit(t *testing.T) {
@@ -185,7 +185,7 @@ func TestCostLimit(t *testing.T) {
 	least := 1 + (1 + 100*(1+stints*(1+(1+stints*1))))
 	cost, _ := a.Extensions["cost"].(map[string]any)["requestedQueryCost"].(float64)
 	assert.GreaterOrEqual(t, int(cost), least, a.Raw)
-	assert.Contains(t, a.firstError(), fmt.Sprintf("the query costs %d, more than the limit of %d", int(cost), MaxCost))
+	assert.Contains(t, a.firstError(), fmt.Sprintf("the query costs %d, more than the limit of %d", int(cost), DefaultMaxCost))
 
 	// One organization's members' memberships run.
 	a = k.query(`{ organization(slug: "csto") { members { member { memberships { role } } } } }`, nil)
@@ -246,15 +246,15 @@ func TestTooManyErrorsAreCounted(t *testing.T) {
 	// The same response key with different arguments, 50 times each way: 2,500 conflicts.
 	var b strings.Builder
 	b.WriteString("{ ")
-	for i := range MaxSelectionFields {
+	for i := range DefaultMaxSelectionFields {
 		fmt.Fprintf(&b, "s: states(first: %d) { totalCount } ", i%2)
 	}
 	b.WriteString("}")
 	a := k.query(b.String(), nil)
-	require.Len(t, a.Errors, MaxErrors+1, "%.300s", a.Raw)
-	last := a.Errors[MaxErrors]
+	require.Len(t, a.Errors, DefaultMaxErrors+1, "%.300s", a.Raw)
+	last := a.Errors[DefaultMaxErrors]
 	assert.Equal(t, CodeTooManyErrors, last.Extensions["code"])
-	assert.Contains(t, last.Message, fmt.Sprintf("more errors are not listed: a response lists at most %d", MaxErrors))
+	assert.Contains(t, last.Message, fmt.Sprintf("more errors are not listed: a response lists at most %d", DefaultMaxErrors))
 }
 
 func TestTimeout(t *testing.T) {

@@ -61,7 +61,8 @@ type metrics struct {
 	errorCodes *prometheus.CounterVec
 }
 
-func newMetrics(store *sqlite.Store) *metrics {
+// newMetrics registers the metrics of a server over store whose cost limit is maxCost.
+func newMetrics(store *sqlite.Store, maxCost int) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -76,7 +77,7 @@ func newMetrics(store *sqlite.Store) *metrics {
 		cost: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "treatygraph_graphql_query_cost",
 			Help:    "Computed cost of the GraphQL operations received (see extensions.cost).",
-			Buckets: []float64{1, 10, 100, 1000, 5000, 10000, 25000, 50000, MaxCost},
+			Buckets: costBuckets(maxCost),
 		}),
 		errorCodes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "treatygraph_graphql_errors_total",
@@ -238,4 +239,16 @@ func errorCodes(resp *graphql.Response) []string {
 		}
 	}
 	return codes
+}
+
+// costBuckets are the buckets of the cost histogram: powers of ten and a few steps between,
+// below maxCost, and maxCost itself, the most a query that ran may have cost.
+func costBuckets(maxCost int) []float64 {
+	var buckets []float64
+	for _, b := range []int{1, 10, 100, 1000, 5000, 10000, 25000, 50000} {
+		if b < maxCost {
+			buckets = append(buckets, float64(b))
+		}
+	}
+	return append(buckets, float64(maxCost))
 }

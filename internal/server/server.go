@@ -63,6 +63,28 @@ type Config struct {
 	// ConnsPerRequest bounds the resolvers of one request that run at once
 	// (DefaultConnsPerRequest when zero).
 	ConnsPerRequest int
+	// MaxBodyBytes bounds the body of a POST (DefaultMaxBodyBytes when zero).
+	MaxBodyBytes int
+	// MaxParserTokens bounds the lexical tokens of a document (DefaultMaxParserTokens when
+	// zero).
+	MaxParserTokens int
+	// MaxDepth bounds how deeply the fields of an operation nest (DefaultMaxDepth when zero).
+	MaxDepth int
+	// MaxSelectionFields bounds the fields of one selection set (DefaultMaxSelectionFields
+	// when zero).
+	MaxSelectionFields int
+	// MaxFields bounds the fields of an operation (DefaultMaxFields when zero).
+	MaxFields int
+	// MaxDirectives bounds the directives of one field, fragment or operation
+	// (DefaultMaxDirectives when zero).
+	MaxDirectives int
+	// MaxCost bounds the cost of an operation (DefaultMaxCost when zero).
+	MaxCost int
+	// MaxErrors bounds the errors one answer lists (DefaultMaxErrors when zero).
+	MaxErrors int
+	// MaxFirst bounds the page size (first) and the IDs of nodes(ids:) (graph.DefaultMaxFirst
+	// when zero).
+	MaxFirst int
 
 	budget *budget
 }
@@ -89,6 +111,15 @@ func (cfg Config) withDefaults() Config {
 	cfg.MaxBufferedBytes = orDefault(cfg.MaxBufferedBytes, DefaultMaxBufferedBytes)
 	cfg.QueryCacheBytes = orDefault(cfg.QueryCacheBytes, DefaultQueryCacheBytes)
 	cfg.ConnsPerRequest = orDefault(cfg.ConnsPerRequest, DefaultConnsPerRequest)
+	cfg.MaxBodyBytes = orDefault(cfg.MaxBodyBytes, DefaultMaxBodyBytes)
+	cfg.MaxParserTokens = orDefault(cfg.MaxParserTokens, DefaultMaxParserTokens)
+	cfg.MaxDepth = orDefault(cfg.MaxDepth, DefaultMaxDepth)
+	cfg.MaxSelectionFields = orDefault(cfg.MaxSelectionFields, DefaultMaxSelectionFields)
+	cfg.MaxFields = orDefault(cfg.MaxFields, DefaultMaxFields)
+	cfg.MaxDirectives = orDefault(cfg.MaxDirectives, DefaultMaxDirectives)
+	cfg.MaxCost = orDefault(cfg.MaxCost, DefaultMaxCost)
+	cfg.MaxErrors = orDefault(cfg.MaxErrors, DefaultMaxErrors)
+	cfg.MaxFirst = orDefault(cfg.MaxFirst, graph.DefaultMaxFirst)
 	if cfg.budget == nil {
 		cfg.budget = newBudget(cfg)
 	}
@@ -106,7 +137,7 @@ func (cfg Config) withDefaults() Config {
 //	newGraphQL      the GraphQL endpoint: see there
 func New(cfg Config) http.Handler {
 	cfg = cfg.withDefaults()
-	m := newMetrics(cfg.Store)
+	m := newMetrics(cfg.Store, cfg.MaxCost)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", cors(cfg.CORSOrigins, cfg.CORSHeaders, cfg.budget.admit(newGraphQL(cfg, true))))
@@ -145,20 +176,20 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 	store, logger := cfg.Store, cfg.Logger
 	validated := newDocCache(cfg.QueryCacheBytes)
 
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store}}))
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store, MaxFirst: cfg.MaxFirst}}))
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
 	// The ETag depends on the seeds, the database build and the program serving it: a deploy
 	// that changes answers changes every ETag.
 	identity := store.Version() + "/" + store.BuildID() + "/" + sqlite.ProgramID()
-	srv.AddTransport(jsonTransport{cache: newHTTPCache(identity, cfg.CacheMaxAge, cfg.TrustedDocuments), timeout: cfg.Timeout})
+	srv.AddTransport(jsonTransport{cache: newHTTPCache(identity, cfg), timeout: cfg.Timeout, maxBodyBytes: cfg.MaxBodyBytes})
 	srv.SetQueryCache(validated)
-	srv.SetParserTokenLimit(MaxParserTokens)
+	srv.SetParserTokenLimit(cfg.MaxParserTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(newPersistedQueries(cfg.TrustedDocuments))
-	srv.Use(documentLimits{validated: validated})
-	srv.Use(&variableCheck{validated: validated})
+	srv.Use(documentLimits{validated: validated, limits: cfg.docLimits()})
+	srv.Use(&variableCheck{validated: validated, maxParserTokens: cfg.MaxParserTokens})
 	srv.SetValidationRulesFn(validationRules)
-	cost := costLimit{rows: store.TableRows(), stintList: StintListSizeEstimate}
+	cost := costLimit{rows: store.TableRows(), stintList: StintListSizeEstimate, maxCost: cfg.MaxCost, maxFirst: cfg.MaxFirst}
 	if n, err := store.LargestStintList(context.Background()); err == nil && n > 0 {
 		cost.stintList = n
 	}
@@ -176,13 +207,13 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 		}
 		collapseTimeouts(resp, cfg.Timeout)
 		sortErrors(resp)
-		truncateErrors(resp)
+		truncateErrors(resp, cfg.MaxErrors)
 		cfg.budget.limitAnswer(ctx, resp)
 		if info := infoFrom(ctx); info != nil {
 			info.addCodes(errorCodes(resp))
 		}
 		if reportExtensions {
-			addExtensions(ctx, resp, store.Version())
+			addExtensions(ctx, resp, store.Version(), cfg.MaxCost)
 		}
 		return resp
 	})

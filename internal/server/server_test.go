@@ -215,9 +215,9 @@ func TestParserTokenLimit(t *testing.T) {
 	store, _ := openSeedStore(t)
 	h := New(Config{Store: store, Logger: slog.New(slog.DiscardHandler)})
 
-	ids := strings.TrimSuffix(strings.Repeat(`"x",`, 2*MaxParserTokens), ",")
+	ids := strings.TrimSuffix(strings.Repeat(`"x",`, 2*DefaultMaxParserTokens), ",")
 	query := `{ nodes(ids: [` + ids + `]) { id } }`
-	require.Less(t, len(query), MaxBodyBytes, "the query must fit the body limit to reach the parser")
+	require.Less(t, len(query), DefaultMaxBodyBytes, "the query must fit the body limit to reach the parser")
 
 	rec := postQuery(h, query)
 	assert.Less(t, rec.Code, 500, "%.300s", rec.Body.String())
@@ -227,12 +227,12 @@ func TestParserTokenLimit(t *testing.T) {
 	assert.False(t, r.executed(), "%.300s", rec.Body.String())
 }
 
-// TestBodyLimit refuses a body over MaxBodyBytes without executing it.
+// TestBodyLimit refuses a body over DefaultMaxBodyBytes without executing it.
 func TestBodyLimit(t *testing.T) {
 	store, _ := openSeedStore(t)
 	h := New(Config{Store: store, Logger: slog.New(slog.DiscardHandler)})
 	query := `{ states { totalCount } }`
-	rec := postQuery(h, query+strings.Repeat(" ", MaxBodyBytes))
+	rec := postQuery(h, query+strings.Repeat(" ", DefaultMaxBodyBytes))
 	r := decodeResult(t, rec)
 	assert.NotEmpty(t, r.Errors, "%.300s", rec.Body.String())
 	assert.False(t, r.executed(), "a body over the limit was executed: %.300s", rec.Body.String())

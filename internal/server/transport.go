@@ -25,7 +25,7 @@ import (
 //
 //   - form-encoded, multipart and other bodies (415): browsers send them cross-site without
 //     a preflight, so they would allow cross-site request forgery;
-//   - bodies over MaxBodyBytes (413);
+//   - bodies over maxBodyBytes (413);
 //   - batches, JSON arrays of operations (400): one operation per request keeps the limits
 //     per request meaningful and GET answers cacheable; HTTP/2 makes batching unnecessary;
 //   - mutations and subscriptions over GET (405), and methods other than GET and POST (405);
@@ -34,8 +34,9 @@ import (
 // A GET without a query from a browser (Accept: text/html) gets a page pointing to GraphiQL
 // (endpointpage.go). OPTIONS and HEAD are left to gqlgen's Options transport.
 type jsonTransport struct {
-	cache   httpCache
-	timeout time.Duration
+	cache        httpCache
+	timeout      time.Duration
+	maxBodyBytes int
 }
 
 var _ graphql.Transport = jsonTransport{}
@@ -59,7 +60,7 @@ func (t jsonTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		}
 		params, status, err = paramsFromURL(r.URL.RawQuery)
 	case http.MethodPost:
-		params, status, err = paramsFromBody(w, r)
+		params, status, err = paramsFromBody(w, r, t.maxBodyBytes)
 	default:
 		w.Header().Set("Allow", "GET, POST, OPTIONS")
 		status, err = http.StatusMethodNotAllowed, refusal(CodeMethodNotAllowed,
@@ -147,8 +148,8 @@ func paramsFromURL(rawQuery string) (*graphql.RawParams, int, *gqlerror.Error) {
 	return p, 0, nil
 }
 
-// paramsFromBody reads a JSON POST body of at most MaxBodyBytes.
-func paramsFromBody(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, int, *gqlerror.Error) {
+// paramsFromBody reads a JSON POST body of at most maxBytes.
+func paramsFromBody(w http.ResponseWriter, r *http.Request, maxBytes int) (*graphql.RawParams, int, *gqlerror.Error) {
 	given := r.Header.Get("Content-Type")
 	if mediaType, _, err := mime.ParseMediaType(given); err != nil || mediaType != "application/json" {
 		if given == "" {
@@ -159,12 +160,12 @@ func paramsFromBody(w http.ResponseWriter, r *http.Request) (*graphql.RawParams,
 		return nil, http.StatusUnsupportedMediaType, refusal(CodeUnsupportedMediaType,
 			"POST bodies must be JSON sent with Content-Type: application/json, got %s (form and multipart bodies are refused: browsers send them cross-site without asking)", given)
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, int64(maxBytes)))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return nil, http.StatusRequestEntityTooLarge, refusal(CodeRequestTooLarge,
-				"the request body is larger than the limit of %d bytes (1 MiB)", MaxBodyBytes)
+				"the request body is larger than the limit of %d bytes", maxBytes)
 		}
 		return nil, http.StatusBadRequest, refusal(CodeBadRequest, "the request body could not be read")
 	}

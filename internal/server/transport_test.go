@@ -96,8 +96,8 @@ func TestTransportsRefused(t *testing.T) {
 			200, "GRAPHQL_VALIDATION_FAILED", `Schema does not support operation type "mutation"`},
 		{"GET with a subscription", "GET", "/graphql?" + url.Values{"query": {"subscription { __typename }"}}.Encode(), "", "",
 			200, "GRAPHQL_VALIDATION_FAILED", `Schema does not support operation type "subscription"`},
-		{"a body over the limit", "POST", "/graphql", "application/json", `{"query": "{ __typename }` + strings.Repeat(" ", MaxBodyBytes) + `"}`,
-			413, CodeRequestTooLarge, "larger than the limit of 1048576 bytes (1 MiB)"},
+		{"a body over the limit", "POST", "/graphql", "application/json", `{"query": "{ __typename }` + strings.Repeat(" ", DefaultMaxBodyBytes) + `"}`,
+			413, CodeRequestTooLarge, "larger than the limit of 1048576 bytes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req := httptest.NewRequest(tc.method, tc.target, strings.NewReader(tc.body))
@@ -125,7 +125,7 @@ func TestTransportsRefused(t *testing.T) {
 // mutations would, and checks that it is never dispatched.
 func TestGETRunsOnlyQueries(t *testing.T) {
 	exec := &fakeExecutor{op: ast.Mutation}
-	tr := jsonTransport{cache: newHTTPCache("v", DefaultCacheMaxAge, nil), timeout: DefaultTimeout}
+	tr := jsonTransport{cache: newHTTPCache("v", Config{}.withDefaults()), timeout: DefaultTimeout, maxBodyBytes: DefaultMaxBodyBytes}
 	rec := httptest.NewRecorder()
 	tr.Do(rec, httptest.NewRequest(http.MethodGet, "/graphql?query=mutation+%7B+x+%7D", nil), exec)
 	assert.Equal(t, http.StatusMethodNotAllowed, rec.Code)

@@ -1,0 +1,137 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Each limit of Config changes what a client sees: a request the defaults admit is refused
+// under a lower limit, with the limit of the server in the message.
+
+func TestConfiguredDepthLimit(t *testing.T) {
+	a := newKit(t, Config{}).query(nest(4), nil)
+	require.Empty(t, a.Errors, "the default admits 4 levels: %s", a.Raw)
+
+	k := newKit(t, Config{MaxDepth: 3})
+	k.noSQL("a query over the configured depth", func() { a = k.query(nest(4), nil) })
+	assert.Equal(t, []string{CodeDepthLimitExceeded}, a.codes(), a.Raw)
+	assert.Contains(t, a.firstError(), "4 levels deep, more than the limit of 3")
+	a = k.query(nest(3), nil)
+	assert.Empty(t, a.Errors, a.Raw)
+}
+
+func TestConfiguredCostLimit(t *testing.T) {
+	const q = `{ states(first: 100) { nodes { name } } }` // 1 + (1 + 100 × 1)
+	a := newKit(t, Config{}).query(q, nil)
+	require.Empty(t, a.Errors, a.Raw)
+	assert.Equal(t, float64(DefaultMaxCost), a.Extensions["cost"].(map[string]any)["maximumAvailable"])
+
+	k := newKit(t, Config{MaxCost: 50})
+	k.noSQL("a query over the configured cost", func() { a = k.query(q, nil) })
+	assert.Equal(t, []string{CodeComplexityLimitExceeded}, a.codes(), a.Raw)
+	assert.Contains(t, a.firstError(), "more than the limit of 50:")
+	assert.Equal(t, float64(50), a.Extensions["cost"].(map[string]any)["maximumAvailable"], a.Raw)
+
+	a = k.query(`{ states(first: 10) { nodes { name } } }`, nil)
+	require.Empty(t, a.Errors, a.Raw)
+	assert.Equal(t, float64(50), a.Extensions["cost"].(map[string]any)["maximumAvailable"], a.Raw)
+
+	// The cost histogram ends at the limit.
+	metrics := k.do(httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	assert.Contains(t, metrics.Raw, `treatygraph_graphql_query_cost_bucket{le="50"}`)
+	assert.NotContains(t, metrics.Raw, `treatygraph_graphql_query_cost_bucket{le="100"}`)
+}
+
+func TestConfiguredBodyLimit(t *testing.T) {
+	body := `{"query": "{ __typename }` + strings.Repeat(" ", 2048) + `"}`
+	a := newKit(t, Config{}).post(body)
+	require.Empty(t, a.Errors, a.Raw)
+
+	a = newKit(t, Config{MaxBodyBytes: 1024}).post(body)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, a.Status, a.Raw)
+	assert.Equal(t, []string{CodeRequestTooLarge}, a.codes(), a.Raw)
+	assert.Contains(t, a.firstError(), "larger than the limit of 1024 bytes")
+}
+
+func TestConfiguredPageLimit(t *testing.T) {
+	a := newKit(t, Config{}).query(`{ states(first: 6) { nodes { name } } }`, nil)
+	require.Empty(t, a.Errors, a.Raw)
+
+	k := newKit(t, Config{MaxFirst: 5})
+	a = k.query(`{ states(first: 6) { nodes { name } } }`, nil)
+	assert.Equal(t, []string{"BAD_USER_INPUT"}, a.codes(), a.Raw)
+	assert.Contains(t, a.firstError(), "first must be at most 5, got 6")
+	a = k.query(`{ nodes(ids: ["a", "b", "c", "d", "e", "f"]) { id } }`, nil)
+	assert.Contains(t, a.firstError(), "ids: at most 5 IDs at once, got 6", a.Raw)
+
+	// The cost model prices a page at most the limit.
+	a = k.query(`{ states(first: 5) { nodes { name } } }`, nil)
+	require.Empty(t, a.Errors, a.Raw)
+	assert.Equal(t, float64(1+(1+5*1)), a.Extensions["cost"].(map[string]any)["requestedQueryCost"], a.Raw)
+	a = k.query(`{ states(first: 1000) { nodes { name } } }`, nil)
+	assert.Equal(t, float64(1+(1+5*1)), a.Extensions["cost"].(map[string]any)["requestedQueryCost"], a.Raw)
+}
+
+func TestConfiguredDocumentLimits(t *testing.T) {
+	def := newKit(t, Config{})
+	for _, tc := range []struct {
+		name  string
+		cfg   Config
+		query string
+		code  string
+		want  string
+	}{
+		{"selection fields", Config{MaxSelectionFields: 2}, `{ a: __typename b: __typename c: __typename }`,
+			CodeSelectionLimitExceeded, "selects 3 fields, more than the limit of 2"},
+		{"fields", Config{MaxFields: 3}, `{ states { nodes { name slug } } }`,
+			CodeFieldLimitExceeded, "selects 4 fields, counting a fragment's fields each time it is spread, more than the limit of 3"},
+		{"directives", Config{MaxDirectives: 1}, `{ __typename @include(if: true) @skip(if: false) }`,
+			CodeDirectiveLimitExceeded, "carries 2 directives, more than the limit of 1"},
+		{"parser tokens", Config{MaxParserTokens: 10}, `{ a: __typename b: __typename c: __typename d: __typename }`,
+			"GRAPHQL_PARSE_FAILED", "token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := def.query(tc.query, nil)
+			require.Empty(t, a.Errors, "the defaults admit it: %s", a.Raw)
+			k := newKit(t, tc.cfg)
+			k.noSQL(tc.name, func() { a = k.query(tc.query, nil) })
+			assert.Equal(t, []string{tc.code}, a.codes(), a.Raw)
+			assert.Contains(t, a.firstError(), tc.want)
+		})
+	}
+}
+
+func TestConfiguredErrorLimit(t *testing.T) {
+	// Ten conflicting selections of one response key: more than three errors.
+	var b strings.Builder
+	b.WriteString("{ ")
+	for i := range 10 {
+		fmt.Fprintf(&b, "s: states(first: %d) { totalCount } ", i%2)
+	}
+	b.WriteString("}")
+	a := newKit(t, Config{}).query(b.String(), nil)
+	require.Greater(t, len(a.Errors), 4, a.Raw)
+	assert.NotContains(t, a.codes(), CodeTooManyErrors)
+
+	a = newKit(t, Config{MaxErrors: 3}).query(b.String(), nil)
+	require.Len(t, a.Errors, 4, a.Raw)
+	assert.Equal(t, CodeTooManyErrors, a.Errors[3].Extensions["code"])
+	assert.Contains(t, a.Errors[3].Message, "a response lists at most 3")
+}
+
+// TestETagDependsOnLimits gives the same GET another ETag under other limits: a cached answer
+// of one server must not stand for another's.
+func TestETagDependsOnLimits(t *testing.T) {
+	p := &graphql.RawParams{Query: `{ states { totalCount } }`}
+	def := newHTTPCache("v", Config{}.withDefaults()).etag(p, "application/json")
+	for _, cfg := range []Config{{MaxDepth: 3}, {MaxCost: 50}, {MaxFirst: 5}, {MaxErrors: 3}, {MaxParserTokens: 10}, {MaxBodyBytes: 1024}} {
+		assert.NotEqual(t, def, newHTTPCache("v", cfg.withDefaults()).etag(p, "application/json"), "%+v", cfg)
+	}
+}
