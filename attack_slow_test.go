@@ -163,7 +163,9 @@ func TestAttackProcessErrorEchoMemory(t *testing.T) {
 
 func TestAttackProcessStalledReaders(t *testing.T) {
 	attackSuite(t)
-	p := startProcess(t, "-timeout", "3s")
+	// The large answer takes a few seconds on a busy machine: a timeout of 10 s lets it through.
+	const timeout = 10 * time.Second
+	p := startProcess(t, "-timeout", timeout.String())
 	// About the largest answer the server builds from the embedded seeds within the cost and
 	// answer limits: the UN's members, each with every stint it has in the COW dataset.
 	large, err := json.Marshal(map[string]any{"query": `{ organization(cowKey: "UN") { members { role start { iso } end { iso }
@@ -199,7 +201,7 @@ func TestAttackProcessStalledReaders(t *testing.T) {
 	status, _, codes = p.post(t, []byte(`{"query":"{ states(first: 1) { totalCount } }"}`))
 	assert.Equal(t, http.StatusOK, status)
 	assert.Empty(t, codes)
-	time.Sleep(3*time.Second + 2*time.Second + time.Second) // -timeout and WriteGrace
+	time.Sleep(timeout + 2*time.Second + time.Second) // -timeout and WriteGrace
 	for _, c := range conns {
 		_ = c.Close()
 	}
