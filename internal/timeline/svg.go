@@ -8,7 +8,8 @@
 //     a source calls approximate (a range of years), is a cap fading in (start) or out (end)
 //     over the whole period it may fall in;
 //   - a stint still running when its source was written runs to the right edge and fades,
-//     ending in an arrow head;
+//     ending in a pale arrow head; a stint that ends after the axis asked for (to) ends in
+//     a solid one;
 //   - a disputed stint (its sources disagree) has a dashed outline, and each other source's
 //     version of it is drawn as a thin line beneath the bar;
 //   - hovering a bar shows its dates, role, end and every source's claim with document,
@@ -296,7 +297,7 @@ func Render(c Chart) []byte {
 		sub = strings.TrimSpace(sub + fmt.Sprintf(" · cut: showing the first %d of %d %ss", shown, len(c.Rows), c.Counterpart))
 	}
 	fmt.Fprintf(&b, `<text x="12" y="40">%s</text>`+"\n", esc(sub))
-	writeLegend(&b, c.At != nil)
+	writeLegend(&b, c.At != nil, c.To != nil)
 	// Every other row shaded, under the grid, so that a row reads across 700 pixels.
 	for i := 1; i < shown; i += 2 {
 		fmt.Fprintf(&b, `<rect y="%d" width="%d" height="%d" fill="#f5f5f5"/>`, headTop+i*rowHeight, width, rowHeight)
@@ -339,7 +340,7 @@ func writeDefs(b *bytes.Buffer) {
 	b.WriteString("</defs>\n")
 }
 
-func writeLegend(b *bytes.Buffer, at bool) {
+func writeLegend(b *bytes.Buffer, at, cut bool) {
 	const y = 52
 	x := 12
 	for _, rc := range roleColours {
@@ -360,6 +361,10 @@ func writeLegend(b *bytes.Buffer, at bool) {
 	if at {
 		fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="1.5"/><text x="%d" y="%d">the date asked for</text>`+"\n", x, y2-1, x, y2+barHeight+1, textColour, x+6, y2+9)
 		x += 130
+	}
+	if cut {
+		fmt.Fprintf(b, `<path d="M%d %dl6 5-6 5z" fill="%s"/><text x="%d" y="%d">goes on after the axis</text>`+"\n", x, y2, roleColours[0].colour, x+10, y2+9)
+		x += 140
 	}
 	fmt.Fprintf(b, `<text x="%d" y="%d" fill="#555">Hover a bar for its dates and sources.</text>`+"\n", x, y2+9)
 }
@@ -420,6 +425,8 @@ func writeStint(b *bytes.Buffer, r *Row, m *kg.Membership, y int, s scale, known
 			if s.x(sp.endHi) >= right-0.01 {
 				fmt.Fprintf(b, `<path d="M%s %dl6 5-6 5z" fill="%s" fill-opacity="0.5"/>`, num(x3), y, colour)
 			}
+		case sp.endLo >= s.hi: // ends after the axis asked for: cut, and says so
+			fmt.Fprintf(b, `<path d="M%s %dl6 5-6 5z" fill="%s"/>`, num(right), y, colour)
 		case x3-x2 >= 0.3:
 			fmt.Fprintf(b, `<rect x="%s" y="%d" width="%s" height="%d" fill="url(#out%d)"/>`, num(x2), y, num(x3-x2), barHeight, ri)
 		}

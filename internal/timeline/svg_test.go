@@ -111,3 +111,17 @@ func TestRenderEmpty(t *testing.T) {
 	assert.Contains(t, svg, "No stints match.")
 	assert.Contains(t, svg, "no source states a stint here")
 }
+
+// TestRenderCutByTheAxis checks that a stint ending after the axis asked for ends in a solid
+// arrow head, unlike one that ends within it.
+func TestRenderCutByTheAxis(t *testing.T) {
+	long := &kg.Membership{Role: kg.RoleMember, Start: date("1995-01-01"), End: date("2012-12-31"), Source: kg.Source{DocumentSlug: "doc"}}
+	short := &kg.Membership{Role: kg.RoleMember, Start: date("1995-01-01"), End: date("2005-12-31"), Source: kg.Source{DocumentSlug: "doc"}}
+	chart := Chart{Title: "Cut", Counterpart: "member", Link: "/explore", To: date("2010"),
+		Rows: []Row{{Slug: "a", Label: "A", Title: "A", Stints: []*kg.Membership{long}}, {Slug: "b", Label: "B", Title: "B", Stints: []*kg.Membership{short}}}}
+	svg := string(Render(chart))
+	assert.Contains(t, stintGroups(svg, "A: ")[0], `<path d="M956 `)
+	assert.NotContains(t, stintGroups(svg, "B: ")[0], `<path`)
+	assert.Contains(t, svg, "goes on after the axis")
+	assert.NotContains(t, string(Render(Chart{Title: "Whole", Rows: chart.Rows})), "goes on after the axis")
+}
