@@ -29,6 +29,7 @@ import (
 	"github.com/treatygraph/treatygraph/internal/export"
 	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
+	"github.com/treatygraph/treatygraph/internal/timeline"
 )
 
 // Config is what the handler needs.
@@ -131,7 +132,7 @@ func (cfg Config) withDefaults() Config {
 //	recoverPanics   a panic outside the resolvers becomes a 500, logged
 //	observe         one access log line, and the request's metrics
 //	refuseChunked   400 for bodies framed by Transfer-Encoding (framing.go)
-//	mux             /graphql, /metrics, /healthz, /readyz, GraphiQL at /
+//	mux             /graphql, /metrics, /healthz, /readyz, GraphiQL at /, /export/, /timeline/
 //	cors            on /graphql: preflights and Access-Control-Allow-Origin
 //	admit           on /graphql: 503 when too many requests or unwritten answers (budget.go)
 //	newGraphQL      the GraphQL endpoint: see there
@@ -150,6 +151,7 @@ func New(cfg Config) http.Handler {
 		mux.Handle("GET "+GraphiQLAssetPrefix, graphiql)
 	}
 	mux.Handle("GET "+export.Prefix, cors(cfg.CORSOrigins, cfg.CORSHeaders, export.Handler(cfg.Store, cfg.Logger, cfg.CacheMaxAge)))
+	mux.Handle("GET "+timeline.Prefix, cors(cfg.CORSOrigins, cfg.CORSHeaders, timeline.Handler(cfg.Store, cfg.Logger, cfg.CacheMaxAge)))
 	return recoverPanics(cfg.Logger, observe(cfg.Logger, m, refuseChunkedBodies(mux)))
 }
 

@@ -1,0 +1,521 @@
+package timeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/treatygraph/treatygraph/internal/kg"
+	"github.com/treatygraph/treatygraph/internal/sqlite"
+)
+
+// Prefix is the URL path under which Handler serves the timelines.
+const Prefix = "/timeline/"
+
+// ExploreURL is where each chart links to.
+const ExploreURL = "/explore"
+
+// DefaultMaxAge is how long a chart may be reused without asking again, unless the server is
+// told otherwise.
+const DefaultMaxAge = 5 * time.Minute
+
+// Params are the query parameters a timeline accepts, as the API's arguments of the same
+// names.
+var Params = []string{"at", "from", "to", "roles", "source"}
+
+// Handler serves
+//
+//	GET /timeline/organization/{slug}.svg   an organization's members, one row each
+//	GET /timeline/state/{slug}.svg          a state's organizations, one row each
+//	GET /timeline/{id}.svg                  either, by public ID
+//
+// with the parameters at, from, to (dates), roles (comma-separated MembershipRole values)
+// and source (a document slug). Answers carry an ETag and Cache-Control max-age maxAge
+// (DefaultMaxAge when zero); If-None-Match is answered 304 before the store is read. Route
+// Prefix to it:
+//
+//	mux.Handle("GET "+timeline.Prefix, timeline.Handler(store, logger, maxAge))
+func Handler(store *sqlite.Store, logger *slog.Logger, maxAge time.Duration) http.Handler {
+	return newHandler(store, logger, maxAge, DefaultMaxRows, DefaultMaxBytes)
+}
+
+func newHandler(store *sqlite.Store, logger *slog.Logger, maxAge time.Duration, maxRows, maxBytes int) *handler {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if maxAge <= 0 {
+		maxAge = DefaultMaxAge
+	}
+	salt := fmt.Sprintf("timeline v1\x00%s\x00%s\x00%s\x00%d/%d", store.Version(), store.BuildID(), sqlite.ProgramID(), maxRows, maxBytes)
+	return &handler{store: store, logger: logger, salt: salt, maxRows: maxRows, maxBytes: maxBytes,
+		cacheControl: "public, max-age=" + strconv.Itoa(int(maxAge.Seconds()))}
+}
+
+type handler struct {
+	store             *sqlite.Store
+	logger            *slog.Logger
+	salt              string
+	cacheControl      string
+	maxRows, maxBytes int
+
+	docsOnce sync.Once
+	docs     map[string]*kg.Document
+	docsErr  error
+
+	// labels keeps the row label and full name of each actor drawn so far. The store does
+	// not change while open and holds a few hundred actors, so the map stays small, and a
+	// chart then reads the names of only the actors it has not drawn before.
+	labelsMu sync.RWMutex
+	labels   map[string][2]string
+}
+
+// request is a timeline request once checked.
+type request struct {
+	kind   string // kg.KindState or kg.KindOrganization
+	slug   string
+	at     *kg.PartialDate
+	from   *kg.PartialDate
+	to     *kg.PartialDate
+	roles  []kg.MembershipRole
+	source string
+}
+
+// key is the request in one canonical form, for the ETag.
+func (q *request) key() string {
+	d := func(p *kg.PartialDate) string {
+		if p == nil {
+			return ""
+		}
+		return p.ISO()
+	}
+	roles := make([]string, len(q.roles))
+	for i, r := range q.roles {
+		roles[i] = string(r)
+	}
+	return strings.Join([]string{q.kind, q.slug, d(q.at), d(q.from), d(q.to), strings.Join(roles, ","), q.source}, "\x00")
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	q, err := h.parse(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	hd := w.Header()
+	sum := sha256.Sum256([]byte(h.salt + "\x00" + q.key()))
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	if matches(r.Header.Get("If-None-Match"), etag) {
+		h.setCacheable(hd, etag)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body, err := h.render(r.Context(), q)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.setCacheable(hd, etag)
+	hd.Set("Content-Type", "image/svg+xml")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+func (h *handler) setCacheable(hd http.Header, etag string) {
+	hd.Set("ETag", etag)
+	hd.Set("Cache-Control", h.cacheControl)
+	hd.Set("X-Content-Type-Options", "nosniff")
+	// The charts hold no scripts; opened on their own, they may run none either.
+	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+}
+
+// parse reads the path and the parameters; every problem is a client error.
+func (h *handler) parse(r *http.Request) (*request, error) {
+	rest, _ := strings.CutPrefix(r.URL.Path, Prefix)
+	name, ok := strings.CutSuffix(rest, ".svg")
+	if !ok || name == "" {
+		return nil, kg.Errorf(kg.NotFound, "no timeline at %s: the timelines are %sorganization/{slug}.svg, %sstate/{slug}.svg and %s{id}.svg",
+			kg.QuoteInput(r.URL.Path), Prefix, Prefix, Prefix)
+	}
+	q := &request{}
+	switch kind, slug, found := strings.Cut(name, "/"); {
+	case found && kind == "organization" && slug != "" && !strings.Contains(slug, "/"):
+		q.kind, q.slug = kg.KindOrganization, slug
+	case found && kind == "state" && slug != "" && !strings.Contains(slug, "/"):
+		q.kind, q.slug = kg.KindState, slug
+	case !found:
+		ref, err := kg.DecodeID(name)
+		if err != nil {
+			return nil, err
+		}
+		if ref.Kind != kg.KindState && ref.Kind != kg.KindOrganization {
+			return nil, kg.Errorf(kg.BadUserInput, "ID %s names a %s: timelines are drawn for states and organizations", kg.QuoteInput(name), ref.Kind)
+		}
+		q.kind, q.slug = ref.Kind, ref.Key
+	default:
+		return nil, kg.Errorf(kg.NotFound, "no timeline at %s: the timelines are %sorganization/{slug}.svg, %sstate/{slug}.svg and %s{id}.svg",
+			kg.QuoteInput(r.URL.Path), Prefix, Prefix, Prefix)
+	}
+
+	values, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, kg.Errorf(kg.BadUserInput, "the query string is not URL-encoded: %s", kg.QuoteInput(r.URL.RawQuery))
+	}
+	names := make([]string, 0, len(values))
+	for k := range values {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		if !slices.Contains(Params, k) {
+			return nil, kg.Errorf(kg.BadUserInput, "unknown parameter %s: the parameters are %s", kg.QuoteInput(k), strings.Join(Params, ", "))
+		}
+		if len(values[k]) > 1 {
+			return nil, kg.Errorf(kg.BadUserInput, "parameter %s is given %d times: give it once", k, len(values[k]))
+		}
+	}
+	date := func(name string) (*kg.PartialDate, error) {
+		v, ok := values[name]
+		if !ok {
+			return nil, nil
+		}
+		d, err := kg.ParseDate(v[0])
+		if err != nil {
+			return nil, kg.Errorf(kg.BadUserInput, "%s: %s", name, err.Error())
+		}
+		return &d, nil
+	}
+	if q.at, err = date("at"); err != nil {
+		return nil, err
+	}
+	if q.from, err = date("from"); err != nil {
+		return nil, err
+	}
+	if q.to, err = date("to"); err != nil {
+		return nil, err
+	}
+	if q.from != nil && q.to != nil && q.to.Last() < q.from.First() {
+		return nil, kg.Errorf(kg.BadUserInput, "to (%s) is before from (%s)", q.to.ISO(), q.from.ISO())
+	}
+	if v, ok := values["roles"]; ok && v[0] != "" {
+		for _, s := range strings.Split(v[0], ",") {
+			role := kg.MembershipRole(strings.TrimSpace(s))
+			if !slices.Contains(kg.MembershipRoles, role) {
+				return nil, kg.Errorf(kg.BadUserInput, "roles: %s is not a MembershipRole (want a comma-separated list of %s)",
+					kg.QuoteInput(string(role)), joinRoles(kg.MembershipRoles))
+			}
+			if !slices.Contains(q.roles, role) {
+				q.roles = append(q.roles, role)
+			}
+		}
+		slices.SortFunc(q.roles, func(a, b kg.MembershipRole) int {
+			return slices.Index(kg.MembershipRoles, a) - slices.Index(kg.MembershipRoles, b)
+		})
+	}
+	if v, ok := values["source"]; ok {
+		docs, err := h.store.DocumentSlugs(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(docs, v[0]) {
+			return nil, kg.Errorf(kg.BadUserInput, "source: no document has the slug %s (documents: %s)", kg.QuoteInput(v[0]), strings.Join(docs, ", "))
+		}
+		q.source = v[0]
+	}
+	return q, nil
+}
+
+func joinRoles(rs []kg.MembershipRole) string {
+	s := make([]string, len(rs))
+	for i, r := range rs {
+		s[i] = string(r)
+	}
+	return strings.Join(s, ", ")
+}
+
+// render reads the subject, its stints and the names of their counterparts not read before
+// (three statements at most) and draws the chart.
+func (h *handler) render(ctx context.Context, q *request) ([]byte, error) {
+	subject, err := h.store.ActorsBySlugs(ctx, []string{q.slug})
+	if err != nil {
+		return nil, err
+	}
+	a := subject[q.slug]
+	if a == nil || a.NodeRef().Kind != q.kind {
+		msg := fmt.Sprintf("no %s has the slug %s", strings.ToLower(q.kind), kg.QuoteInput(q.slug))
+		if a != nil {
+			other, article := "organization", "an"
+			if a.NodeRef().Kind == kg.KindState {
+				other, article = "state", "a"
+			}
+			msg += fmt.Sprintf(": %s is %s %s, whose timeline is %s%s/%s.svg", q.slug, article, other, Prefix, other, q.slug)
+		}
+		return nil, &kg.Error{Code: kg.NotFound, Message: msg}
+	}
+	var grouped map[string][]*kg.Membership
+	if q.kind == kg.KindOrganization {
+		grouped, err = h.store.MembershipsByOrganizations(ctx, []string{q.slug})
+	} else {
+		grouped, err = h.store.MembershipsByMembers(ctx, []string{q.slug})
+	}
+	if err != nil {
+		return nil, err
+	}
+	stints := selectStints(kg.StintsAsStated(grouped[q.slug], q.source), q)
+
+	// One row per counterpart, in order of first start, then name.
+	counterpart := func(m *kg.Membership) string {
+		if q.kind == kg.KindOrganization {
+			return m.MemberSlug
+		}
+		return m.OrganizationSlug
+	}
+	var slugs []string
+	byRow := map[string][]*kg.Membership{}
+	for _, m := range stints {
+		k := counterpart(m)
+		if _, ok := byRow[k]; !ok {
+			slugs = append(slugs, k)
+		}
+		byRow[k] = append(byRow[k], m)
+	}
+	labels, err := h.names(ctx, slugs)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := h.documents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]Row, 0, len(slugs))
+	stated := map[string]bool{}
+	for _, slug := range slugs {
+		ms := byRow[slug]
+		slices.SortStableFunc(ms, func(x, y *kg.Membership) int { return x.Period().Lo() - y.Period().Lo() })
+		rows = append(rows, Row{Slug: slug, Label: labels[slug][0], Title: labels[slug][1], Stints: ms})
+		for _, m := range ms {
+			stated[m.Source.DocumentSlug] = true
+			for _, c := range m.Claims {
+				stated[c.Source.DocumentSlug] = true
+			}
+		}
+	}
+	slices.SortStableFunc(rows, func(x, y Row) int {
+		if a, b := x.Stints[0].Period().Lo(), y.Stints[0].Period().Lo(); a != b {
+			return a - b
+		}
+		if c := strings.Compare(strings.ToLower(x.Title), strings.ToLower(y.Title)); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Slug, y.Slug)
+	})
+
+	_, subjectTitle := names(a, q.slug)
+	chart := Chart{
+		Rows: rows, From: q.from, To: q.to, At: q.at,
+		Link: ExploreURL, Version: h.store.Version(),
+		MaxRows: h.maxRows, MaxBytes: h.maxBytes,
+	}
+	n := len(stints)
+	if q.kind == kg.KindOrganization {
+		chart.Title = subjectTitle + ": members"
+		chart.Counterpart = "member"
+	} else {
+		chart.Title = subjectTitle + ": organizations"
+		chart.Counterpart = "organization"
+	}
+	sub := []string{fmt.Sprintf("%d %s of %d %ss, sorted by first start", n, plural(n, "stint", "stints"), len(rows), chart.Counterpart)}
+	if q.at != nil {
+		sub = append(sub, "at "+q.at.ISO())
+	}
+	if q.from != nil || q.to != nil {
+		sub = append(sub, "from "+isoOr(q.from, "the start")+" to "+isoOr(q.to, "the end"))
+	}
+	if len(q.roles) > 0 {
+		sub = append(sub, "roles "+joinRoles(q.roles))
+	}
+	if q.source != "" {
+		sub = append(sub, "as "+q.source+" states them")
+	}
+	chart.Subtitle = strings.Join(sub, " · ")
+	for _, slug := range sortedKeys(stated) {
+		chart.Sources = append(chart.Sources, describeDocument(slug, docs[slug]))
+	}
+	return Render(chart), nil
+}
+
+// selectStints keeps the stints that cover at, overlap from..to and are in one of roles,
+// each when given, as the API's stint lists do.
+func selectStints(ms []*kg.Membership, q *request) []*kg.Membership {
+	during := kg.Period{Start: q.from, End: q.to}
+	var out []*kg.Membership
+	for _, m := range ms {
+		if q.at != nil && !m.Period().Covers(*q.at) {
+			continue
+		}
+		if (q.from != nil || q.to != nil) && !m.Period().Overlaps(during) {
+			continue
+		}
+		if len(q.roles) > 0 && !slices.Contains(q.roles, m.Role) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// names returns the row label and full name of each actor, reading those not seen before
+// in one statement.
+func (h *handler) names(ctx context.Context, slugs []string) (map[string][2]string, error) {
+	out := make(map[string][2]string, len(slugs))
+	var missing []string
+	h.labelsMu.RLock()
+	for _, s := range slugs {
+		if l, ok := h.labels[s]; ok {
+			out[s] = l
+		} else {
+			missing = append(missing, s)
+		}
+	}
+	h.labelsMu.RUnlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	actors, err := h.store.ActorsBySlugs(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	h.labelsMu.Lock()
+	defer h.labelsMu.Unlock()
+	if h.labels == nil {
+		h.labels = map[string][2]string{}
+	}
+	for _, s := range missing {
+		label, title := names(actors[s], s)
+		out[s] = [2]string{label, title}
+		if actors[s] != nil {
+			h.labels[s] = out[s]
+		}
+	}
+	return out, nil
+}
+
+// names is an actor's row label and full name: "CSTO · Collective Security Treaty
+// Organization" for an organization with an acronym, the name otherwise.
+func names(a kg.Actor, slug string) (label, title string) {
+	switch a := a.(type) {
+	case *kg.State:
+		return a.Name, a.Name
+	case *kg.Organization:
+		if a.Acronym != nil && *a.Acronym != "" && *a.Acronym != a.Name {
+			return *a.Acronym + " · " + a.Name, a.Name + " (" + *a.Acronym + ")"
+		}
+		return a.Name, a.Name
+	}
+	return slug, slug
+}
+
+func describeDocument(slug string, d *kg.Document) string {
+	if d == nil {
+		return slug
+	}
+	s := d.Title
+	if d.Publisher != nil && *d.Publisher != "" {
+		s += " (" + *d.Publisher + ")"
+	}
+	return s
+}
+
+// documents reads the source documents once: they do not change while the store is open.
+func (h *handler) documents(ctx context.Context) (map[string]*kg.Document, error) {
+	h.docsOnce.Do(func() {
+		ds, err := h.store.Documents(context.WithoutCancel(ctx))
+		if err != nil {
+			h.docsErr = err
+			return
+		}
+		h.docs = make(map[string]*kg.Document, len(ds))
+		for _, d := range ds {
+			h.docs[d.Slug] = d
+		}
+	})
+	return h.docs, h.docsErr
+}
+
+// fail answers an error: a client's with its status and code, anything else as a logged 500.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusInternalServerError
+	code, msg := kg.Internal, "internal error"
+	var user *kg.Error
+	switch {
+	case errors.As(err, &user):
+		code, msg = user.Code, user.Message
+		status = http.StatusBadRequest
+		if code == kg.NotFound {
+			status = http.StatusNotFound
+		}
+	case r.Context().Err() != nil:
+		status = http.StatusServiceUnavailable
+		msg = "the request was cancelled or ran out of time"
+	default:
+		h.logger.ErrorContext(r.Context(), "timeline failed", "path", r.URL.Path, "err", err)
+	}
+	type gqlError struct {
+		Message    string            `json:"message"`
+		Extensions map[string]string `json:"extensions"`
+	}
+	body, _ := json.Marshal(struct {
+		Errors []gqlError `json:"errors"`
+	}{[]gqlError{{Message: msg, Extensions: map[string]string{"code": code}}}})
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}
+
+// matches reports whether an If-None-Match header names etag (weak comparison). "*" is left
+// to http.ServeContent, once the chart is known to exist.
+func matches(header, etag string) bool {
+	for t := range strings.SplitSeq(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag {
+			return true
+		}
+	}
+	return false
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func isoOr(d *kg.PartialDate, or string) string {
+	if d == nil {
+		return or
+	}
+	return d.ISO()
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
