@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/treatygraph/treatygraph/internal/cow"
@@ -88,7 +89,7 @@ func mergeDatasets(fsys fs.FS, prefix string, raw *rawSet, g *kg.Graph) Problems
 		for _, a := range ds.Anomalies {
 			g.Notices = append(g.Notices, a.String())
 		}
-		m := &cowMerge{raw: raw, g: g, doc: doc, ds: ds, pos: it.pos}
+		m := &cowMerge{raw: raw, g: g, doc: doc, ds: ds, pos: it.pos, files: name}
 		problems = append(problems, m.merge()...)
 	}
 	return problems
@@ -102,6 +103,7 @@ type cowMerge struct {
 	ds  *cow.Dataset
 	pos pos
 
+	files    string // how the dataset's folder is named in messages
 	problems Problems
 	states   map[int]*kg.State           // by COW code
 	orgs     map[string]*kg.Organization // by COW key
@@ -355,7 +357,7 @@ func (m *cowMerge) mergeOrganizations() {
 	for i := range m.ds.IGOs {
 		igo := &m.ds.IGOs[i]
 		key, number := igo.Key, igo.Number
-		short, long := igo.ShortName, igo.LongName
+		short, long := m.repaired(igo, igo.ShortName), m.repaired(igo, igo.LongName)
 		o := byKey[key]
 		if o == nil {
 			name := strings.TrimSpace(strings.TrimSuffix(long, " ("+key+")"))
@@ -418,6 +420,27 @@ func (m *cowMerge) mergeOrganizations() {
 		m.orgs[key] = o
 	}
 }
+
+// repaired reads the C1 control characters of an IGO's name as the Mac Roman letters they
+// were before a conversion lost them ("Communaut\u008e" is "Communauté"): no name holds a
+// control character, and the published names that do all read right in Mac Roman. Each
+// repair is a notice.
+func (m *cowMerge) repaired(igo *cow.IGO, s string) string {
+	if !strings.ContainsFunc(s, isC1) {
+		return s
+	}
+	out := strings.Map(func(r rune) rune {
+		if isC1(r) {
+			return charmap.Macintosh.DecodeByte(byte(r))
+		}
+		return r
+	}, s)
+	m.g.Notices = append(m.g.Notices, fmt.Sprintf("%s/igos.csv:%d: IGO %s: %q read as %q (C1 control characters taken as Mac Roman)",
+		m.files, igo.Line, igo.Key, s, out))
+	return out
+}
+
+func isC1(r rune) bool { return r >= 0x80 && r <= 0x9f }
 
 var cowRoles = map[cow.Status]kg.MembershipRole{1: kg.RoleMember, 2: kg.RoleAssociate, 3: kg.RoleObserver}
 

@@ -3,6 +3,7 @@ package seed_test
 import (
 	"os"
 	"path"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -164,4 +165,19 @@ func TestDatasetProblemsNameTheirPlace(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "seeds/cow/igos.csv:2:")
 	})
+}
+
+func TestDatasetNamesLosingTheirAccentsAreRepaired(t *testing.T) {
+	fsys := datasetSeeds(t, russia, "memberships: []\n")
+	igos := string(fsys["cow/igos.csv"].Data)
+	fsys["cow/igos.csv"] = &fstest.MapFile{Data: []byte(strings.Replace(igos, "Alpha Organization (AAA)", "Communaut\u008e Alpha (AAA)", 1))}
+	g, err := seed.Load(fsys, "seeds")
+	require.NoError(t, err)
+	for _, o := range g.Organizations {
+		if o.CowKey != nil && *o.CowKey == "AAA" {
+			assert.Equal(t, "Communauté Alpha (AAA)", *o.LongName)
+		}
+	}
+	require.NotEmpty(t, g.Notices)
+	assert.Contains(t, strings.Join(g.Notices, "\n"), `seeds/cow/igos.csv:2: IGO AAA: "Communaut\u008e Alpha (AAA)" read as "Communauté Alpha (AAA)"`)
 }
