@@ -1,26 +1,10 @@
-// Command treatygraph serves a knowledge graph of states, alliances and the treaties between
-// them over GraphQL. The graph is built from curated YAML seeds, embedded in the binary, into
-// a read-only SQLite database.
-//
-// Subcommands (run `treatygraph COMMAND -h` for each one's flags):
-//
-//	treatygraph [serve] [flags]   serve GraphiQL, the GraphQL API and the exports over HTTP
-//	treatygraph build -o FILE     write the SQLite database built from the seeds
-//	treatygraph validate          check the seeds, printing every problem as file:line: message
-//	treatygraph export -o DIR     write the node-link JSON and CSV exports
-//	treatygraph generate -o DIR   write a larger synthetic seed set, for benchmarks
-//	treatygraph version           print the build and dataset versions
-//	treatygraph help              print the usage
 package main
 
 import (
 	"context"
-	"embed"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -32,259 +16,9 @@ import (
 	"time"
 
 	"github.com/treatygraph/treatygraph/graph"
-	"github.com/treatygraph/treatygraph/internal/kg"
-	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/server"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
-
-//go:embed seeds
-var embeddedSeeds embed.FS
-
-func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
-}
-
-// run dispatches to a subcommand and returns the process's exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	name := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
-	}
-	var cmd interface {
-		Run(ctx context.Context, args []string) error
-	}
-	switch name {
-	case "serve":
-		cmd = &serveCommand{stdout: stdout, stderr: stderr}
-	case "build":
-		cmd = &buildCommand{stdout: stdout, stderr: stderr}
-	case "validate":
-		cmd = &validateCommand{stdout: stdout, stderr: stderr}
-	case "export":
-		cmd = &exportCommand{stdout: stdout, stderr: stderr}
-	case "generate":
-		cmd = &generateCommand{stdout: stdout, stderr: stderr}
-	case "version":
-		cmd = &versionCommand{stdout: stdout, stderr: stderr}
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return 0
-	default:
-		fmt.Fprintf(stderr, "treatygraph: unknown command %q\n\n%s", name, usage)
-		return 2
-	}
-	err := cmd.Run(ctx, args)
-	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.Is(err, errUsage):
-		return 2
-	}
-	var problems seed.Problems
-	if errors.As(err, &problems) {
-		for _, p := range problems {
-			fmt.Fprintln(stderr, p)
-		}
-		fmt.Fprintf(stderr, "treatygraph %s: %d problem(s) in the seeds\n", name, len(problems))
-		return 1
-	}
-	// One prefix: the command's name, said once even when the error repeats it.
-	fmt.Fprintf(stderr, "treatygraph %s: %s\n", name, strings.TrimPrefix(err.Error(), name+": "))
-	return 1
-}
-
-const usage = `treatygraph serves a knowledge graph of states, alliances and treaties over GraphQL.
-
-Usage:
-  treatygraph [serve] [-addr host:port] [-db FILE | -seeds DIR] [-conns N]
-                    [-cors-origins LIST] [-cors-headers LIST] [-timeout D]
-                    [-cache-max-age D] [-trusted-documents FILE] [-max-response-bytes N]
-                    [-max-error-bytes N] [-max-inflight N] [-max-buffered-bytes N]
-                    [-query-cache-bytes N] [-conns-per-request N]
-                    [-max-body-bytes N] [-max-parser-tokens N] [-max-depth N]
-                    [-max-selection-fields N] [-max-fields N] [-max-directives N]
-                    [-max-cost N] [-max-errors N] [-max-first N]
-                    [-max-seed-bytes N] [-max-seed-depth N]
-        serve the graph: GraphiQL at /, the API at /graphql, exports at /export/,
-        /healthz, /readyz and Prometheus metrics at /metrics
-  treatygraph build -o FILE [-seeds DIR] [-max-seed-bytes N] [-max-seed-depth N]
-        write the SQLite database built from the seeds to FILE
-  treatygraph validate [-seeds DIR] [-max-seed-bytes N] [-max-seed-depth N]
-        check the seeds and print every problem as file:line: message
-  treatygraph export -o DIR [-db FILE | -seeds DIR]
-        write graph.json (node-link, for NetworkX) and memberships, events and
-        figures as CSV into DIR: the files the server offers under /export/
-  treatygraph generate -scale N -o DIR [-rand SEED] [-seeds DIR] [-curated]
-        write a valid seed set N times the size of the seeds, for benchmarks
-  treatygraph version [-seeds DIR | -db FILE]
-        print the binary's module version, commit and Go version, and the
-        dataset version (a hash of the seed files) every answer reports
-  treatygraph help
-        print this text; treatygraph COMMAND -h prints a command's flags
-
-Without -seeds, the seeds embedded in the binary are used.
-`
-
-var errUsage = errors.New("usage")
-
-func newFlagSet(name string, stderr io.Writer, help string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "%s\n\nFlags:\n", help)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "unexpected arguments: %v\n", fs.Args())
-		fs.Usage()
-		return errUsage
-	}
-	return nil
-}
-
-// seedLimitFlags adds the flags of the limits on seed files, checked before they are parsed.
-func seedLimitFlags(fs *flag.FlagSet) {
-	fs.Int64Var(&seed.MaxFileBytes, "max-seed-bytes", seed.DefaultMaxFileBytes, "largest seed file read, `N` bytes")
-	fs.IntVar(&seed.MaxDepth, "max-seed-depth", seed.DefaultMaxDepth, "most levels `N` collections may nest in a seed file")
-}
-
-// requestLimits are the flags of the limits of a GraphQL request.
-type requestLimits struct {
-	bodyBytes, parserTokens, depth, selectionFields, fields, directives, cost, errors, first *int
-}
-
-// requestLimitFlags adds the flags of the limits of a GraphQL request, each defaulting to the
-// server's default.
-func requestLimitFlags(fs *flag.FlagSet) requestLimits {
-	return requestLimits{
-		bodyBytes:       fs.Int("max-body-bytes", server.DefaultMaxBodyBytes, "largest POST body read, `N` bytes; a larger one is answered 413, REQUEST_TOO_LARGE"),
-		parserTokens:    fs.Int("max-parser-tokens", server.DefaultMaxParserTokens, "most lexical tokens `N` of a GraphQL document; the parser stops at the next one"),
-		depth:           fs.Int("max-depth", server.DefaultMaxDepth, "most levels `N` the fields of an operation may nest, introspection aside (DEPTH_LIMIT_EXCEEDED)"),
-		selectionFields: fs.Int("max-selection-fields", server.DefaultMaxSelectionFields, "most fields `N` one selection set may select, fragments expanded (SELECTION_LIMIT_EXCEEDED)"),
-		fields:          fs.Int("max-fields", server.DefaultMaxFields, "most fields `N` an operation may select, fragments counted at every spread (FIELD_LIMIT_EXCEEDED)"),
-		directives:      fs.Int("max-directives", server.DefaultMaxDirectives, "most directives `N` on one field, fragment or operation (DIRECTIVE_LIMIT_EXCEEDED)"),
-		cost:            fs.Int("max-cost", server.DefaultMaxCost, "highest cost `N` of an operation, reported as extensions.cost.maximumAvailable (COMPLEXITY_LIMIT_EXCEEDED)"),
-		errors:          fs.Int("max-errors", server.DefaultMaxErrors, "most errors `N` one answer lists; the rest are counted in one TOO_MANY_ERRORS"),
-		first:           fs.Int("max-first", graph.DefaultMaxFirst, "largest page `N` a list's first may ask for, and most IDs of nodes(ids:) (BAD_USER_INPUT)"),
-	}
-}
-
-// check refuses a limit below 1, naming its flag.
-func (l requestLimits) check(fs *flag.FlagSet) error {
-	for _, f := range []struct {
-		name string
-		n    int
-	}{{"max-body-bytes", *l.bodyBytes}, {"max-parser-tokens", *l.parserTokens}, {"max-depth", *l.depth},
-		{"max-selection-fields", *l.selectionFields}, {"max-fields", *l.fields}, {"max-directives", *l.directives},
-		{"max-cost", *l.cost}, {"max-errors", *l.errors}, {"max-first", *l.first}} {
-		if f.n < 1 {
-			fmt.Fprintf(fs.Output(), "invalid value %d for flag -%s: want at least 1\n", f.n, f.name)
-			fs.Usage()
-			return errUsage
-		}
-	}
-	return nil
-}
-
-// apply sets the limits in cfg.
-func (l requestLimits) apply(cfg *server.Config) {
-	cfg.MaxBodyBytes, cfg.MaxParserTokens, cfg.MaxDepth = *l.bodyBytes, *l.parserTokens, *l.depth
-	cfg.MaxSelectionFields, cfg.MaxFields, cfg.MaxDirectives = *l.selectionFields, *l.fields, *l.directives
-	cfg.MaxCost, cfg.MaxErrors, cfg.MaxFirst = *l.cost, *l.errors, *l.first
-}
-
-// loadSeeds reads and checks the seeds in dir, or the embedded seeds when dir is empty.
-func loadSeeds(dir string) (*kg.Graph, error) { return loadSeedsWith(seed.Load, dir) }
-
-// loadCuratedSeeds is loadSeeds without the facts of published datasets.
-func loadCuratedSeeds(dir string) (*kg.Graph, error) { return loadSeedsWith(seed.LoadCurated, dir) }
-
-// loadSeedsWith reads and checks the seeds in dir, or the embedded seeds when dir is empty,
-// with load (seed.Load or seed.LoadCurated).
-func loadSeedsWith(load func(fs.FS, string) (*kg.Graph, error), dir string) (*kg.Graph, error) {
-	if dir == "" {
-		sub, err := fs.Sub(embeddedSeeds, "seeds")
-		if err != nil {
-			return nil, err
-		}
-		return load(sub, "seeds")
-	}
-	info, err := os.Stat(dir)
-	if err != nil {
-		return nil, fmt.Errorf("seeds: %w", err)
-	}
-	if !info.IsDir() {
-		return nil, fmt.Errorf("seeds: %s is not a directory", dir)
-	}
-	return load(os.DirFS(dir), filepath.Clean(dir))
-}
-
-// validateCommand checks a seed set.
-type validateCommand struct {
-	stdout, stderr io.Writer
-}
-
-func (c *validateCommand) Run(_ context.Context, args []string) error {
-	fs := newFlagSet("validate", c.stderr, "usage: treatygraph validate [-seeds DIR] [-max-seed-bytes N] [-max-seed-depth N]\n\nChecks the seeds and prints every problem as file:line: message; exits 1 if there is any.")
-	dir := fs.String("seeds", "", "seed `DIR` to check (default: the seeds embedded in the binary)")
-	seedLimitFlags(fs)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	g, err := loadSeeds(*dir)
-	if err != nil {
-		return err
-	}
-	for _, n := range g.Notices {
-		fmt.Fprintf(c.stderr, "notice: %s\n", n)
-	}
-	fmt.Fprintf(c.stdout, "ok: %d documents, %d citations, %d states, %d organizations, %d places, %d people, %d positions, %d memberships, %d events, %d quotes, %d figures, %d provisions, %d notices (version %s)\n",
-		len(g.Documents), len(g.Citations), len(g.States), len(g.Organizations), len(g.Places), len(g.People),
-		len(g.Positions), len(g.Memberships), len(g.Events), len(g.Quotes), len(g.Figures), len(g.Provisions), len(g.Notices), g.Version)
-	return nil
-}
-
-// buildCommand writes the database file.
-type buildCommand struct {
-	stdout, stderr io.Writer
-}
-
-func (c *buildCommand) Run(ctx context.Context, args []string) error {
-	fs := newFlagSet("build", c.stderr, "usage: treatygraph build -o FILE [-seeds DIR] [-max-seed-bytes N] [-max-seed-depth N]\n\nBuilds the SQLite database from the seeds, in one transaction, into FILE.")
-	out := fs.String("o", "", "database `FILE` to write (required)")
-	dir := fs.String("seeds", "", "seed `DIR` to build from (default: the seeds embedded in the binary)")
-	seedLimitFlags(fs)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *out == "" {
-		fmt.Fprintln(c.stderr, "treatygraph build: -o FILE is required")
-		fs.Usage()
-		return errUsage
-	}
-	g, err := loadSeeds(*dir)
-	if err != nil {
-		return err
-	}
-	if err := sqlite.Build(ctx, g, *out); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "wrote %s (version %s)\n", *out, g.Version)
-	return nil
-}
 
 // serveCommand serves the graph over HTTP until interrupted.
 type serveCommand struct {
@@ -422,4 +156,49 @@ func listenAddr(addr, port string) (string, error) {
 		p = port
 	}
 	return net.JoinHostPort(host, p), nil
+}
+
+// requestLimits are the flags of the limits of a GraphQL request.
+type requestLimits struct {
+	bodyBytes, parserTokens, depth, selectionFields, fields, directives, cost, errors, first *int
+}
+
+// requestLimitFlags adds the flags of the limits of a GraphQL request, each defaulting to the
+// server's default.
+func requestLimitFlags(fs *flag.FlagSet) requestLimits {
+	return requestLimits{
+		bodyBytes:       fs.Int("max-body-bytes", server.DefaultMaxBodyBytes, "largest POST body read, `N` bytes; a larger one is answered 413, REQUEST_TOO_LARGE"),
+		parserTokens:    fs.Int("max-parser-tokens", server.DefaultMaxParserTokens, "most lexical tokens `N` of a GraphQL document; the parser stops at the next one"),
+		depth:           fs.Int("max-depth", server.DefaultMaxDepth, "most levels `N` the fields of an operation may nest, introspection aside (DEPTH_LIMIT_EXCEEDED)"),
+		selectionFields: fs.Int("max-selection-fields", server.DefaultMaxSelectionFields, "most fields `N` one selection set may select, fragments expanded (SELECTION_LIMIT_EXCEEDED)"),
+		fields:          fs.Int("max-fields", server.DefaultMaxFields, "most fields `N` an operation may select, fragments counted at every spread (FIELD_LIMIT_EXCEEDED)"),
+		directives:      fs.Int("max-directives", server.DefaultMaxDirectives, "most directives `N` on one field, fragment or operation (DIRECTIVE_LIMIT_EXCEEDED)"),
+		cost:            fs.Int("max-cost", server.DefaultMaxCost, "highest cost `N` of an operation, reported as extensions.cost.maximumAvailable (COMPLEXITY_LIMIT_EXCEEDED)"),
+		errors:          fs.Int("max-errors", server.DefaultMaxErrors, "most errors `N` one answer lists; the rest are counted in one TOO_MANY_ERRORS"),
+		first:           fs.Int("max-first", graph.DefaultMaxFirst, "largest page `N` a list's first may ask for, and most IDs of nodes(ids:) (BAD_USER_INPUT)"),
+	}
+}
+
+// check refuses a limit below 1, naming its flag.
+func (l requestLimits) check(fs *flag.FlagSet) error {
+	for _, f := range []struct {
+		name string
+		n    int
+	}{{"max-body-bytes", *l.bodyBytes}, {"max-parser-tokens", *l.parserTokens}, {"max-depth", *l.depth},
+		{"max-selection-fields", *l.selectionFields}, {"max-fields", *l.fields}, {"max-directives", *l.directives},
+		{"max-cost", *l.cost}, {"max-errors", *l.errors}, {"max-first", *l.first}} {
+		if f.n < 1 {
+			fmt.Fprintf(fs.Output(), "invalid value %d for flag -%s: want at least 1\n", f.n, f.name)
+			fs.Usage()
+			return errUsage
+		}
+	}
+	return nil
+}
+
+// apply sets the limits in cfg.
+func (l requestLimits) apply(cfg *server.Config) {
+	cfg.MaxBodyBytes, cfg.MaxParserTokens, cfg.MaxDepth = *l.bodyBytes, *l.parserTokens, *l.depth
+	cfg.MaxSelectionFields, cfg.MaxFields, cfg.MaxDirectives = *l.selectionFields, *l.fields, *l.directives
+	cfg.MaxCost, cfg.MaxErrors, cfg.MaxFirst = *l.cost, *l.errors, *l.first
 }
