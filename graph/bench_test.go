@@ -14,9 +14,9 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/treatygraph/treatygraph/internal/load/workload"
 	"github.com/treatygraph/treatygraph/internal/server"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
+	"github.com/treatygraph/treatygraph/internal/workload"
 )
 
 // BenchmarkCanonical runs each canonical query through the whole HTTP handler (routing,

@@ -1,7 +1,7 @@
 """Times the dearest requests the cost limit admits, alone and as 8 concurrent copies beside
 a one-row lookup, against a running treatygraph server. See BENCHMARKS.md, "Hostile requests".
 
-Usage: python3 internal/load/hostile_requests.py http://127.0.0.1:8080/graphql
+Usage: python3 cmd/load/hostile_requests.py http://127.0.0.1:8080/graphql
 """
 import json, sys, time, threading, urllib.request, base64, statistics
 URL = sys.argv[1]

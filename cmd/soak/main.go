@@ -4,9 +4,9 @@
 // process's memory over the run, which must stay flat. It stops by itself and exits 1 on
 // any failed request or when memory grew.
 //
-//	go run ./internal/soak -duration 60s
+//	go run ./cmd/soak -duration 60s
 //
-// The load mixes the canonical queries of internal/load/workload over POST and GET, GET
+// The load mixes the canonical queries of internal/workload over POST and GET, GET
 // revalidations answered 304, automatic persisted queries sent by hash, queries never seen
 // before (which fill and churn the server's caches), refusals the server must give (too
 // deep, too costly, a form post, a batch, a page too large) and health checks. A refusal that
@@ -40,9 +40,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/treatygraph/treatygraph/internal/load/workload"
 	"github.com/treatygraph/treatygraph/internal/server"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
+	"github.com/treatygraph/treatygraph/internal/workload"
 )
 
 // MaxDuration bounds a run, whatever -duration says.

@@ -4,7 +4,7 @@
 // response bytes precomputed, the ceiling of this machine for that response. It prints a
 // Markdown table and stops by itself.
 //
-//	go run ./internal/load [-scale 1,100,1000] [-duration 5s] [-concurrency 1,8,32] [-queries lookup,page]
+//	go run ./cmd/load [-scale 1,100,1000] [-duration 5s] [-concurrency 1,8,32] [-queries lookup,page]
 package main
 
 import (
@@ -29,9 +29,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/treatygraph/treatygraph/internal/load/workload"
 	"github.com/treatygraph/treatygraph/internal/server"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
+	"github.com/treatygraph/treatygraph/internal/workload"
 )
 
 func main() {
@@ -53,7 +53,7 @@ type options struct {
 func run() error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: go run ./internal/load [-scale 1,100,1000] [-duration 5s] [-concurrency 1,8,32] [-queries lookup,page]\n\n"+
+		fmt.Fprint(fs.Output(), "usage: go run ./cmd/load [-scale 1,100,1000] [-duration 5s] [-concurrency 1,8,32] [-queries lookup,page]\n\n"+
 			"Serves each scale of the data on 127.0.0.1 with the real handler and with a handler that\n"+
 			"returns the same responses precomputed, drives each canonical query against both, and\n"+
 			"prints a Markdown table. Run it from inside the repository.\n\nFlags:\n")
