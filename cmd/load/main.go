@@ -145,12 +145,11 @@ func run() error {
 
 // row is one line of the table: one query at one scale and concurrency.
 type row struct {
-	query             string
-	scale, conc       int
-	real, ceiling     result
-	statementsPerReq  float64
-	responseBytes     int
-	realErr, ceilErrs int
+	query            string
+	scale, conc      int
+	real, ceiling    result
+	statementsPerReq float64
+	responseBytes    int
 }
 
 // measureScale serves one database and drives every query against it and its ceiling.

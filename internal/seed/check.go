@@ -379,7 +379,7 @@ func (c *checker) checkMemberships(g *kg.Graph) {
 		if r.EndReason != "" {
 			e := checkEnum(c, p, "endReason", r.EndReason, kg.MembershipEnds)
 			m.EndReason = &e
-			if r.End.set == false {
+			if !r.End.set {
 				c.add(p, "endReason", "endReason is given but the stint has no end")
 			}
 		}

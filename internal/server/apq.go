@@ -80,7 +80,7 @@ func LoadTrustedDocuments(path string, cfg Config) (*TrustedDocuments, error) {
 			problems = append(problems, fmt.Sprintf("%s: %v", key, err))
 			continue
 		}
-		if errs := validator.Validate(schema, parsed); len(errs) > 0 {
+		if errs := validator.ValidateWithRules(schema, parsed, nil); len(errs) > 0 {
 			problems = append(problems, fmt.Sprintf("%s: %v", key, errs[0]))
 			continue
 		}

@@ -70,13 +70,6 @@ func (c *docCache) Add(_ context.Context, query string, doc *ast.QueryDocument) 
 	c.used += size
 }
 
-// bytes is what the kept documents are estimated to hold.
-func (c *docCache) bytes() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.used
-}
-
 // Sizes of the nodes of a document, each with the position it carries and the slice entry
 // that points to it.
 const (
