@@ -197,34 +197,40 @@ func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
 // healthz answers whether the process serves and its database answers, through the store's
 // health connection: never waiting for the pool that requests may all hold.
 func healthz(store *sqlite.Store) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), ReadyTimeout)
-		defer cancel()
-		if err := store.Check(ctx); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintf(w, "ok %s\n", store.Version())
-	}
+	return probe(store, probeAnswer{ok: "ok", unavailable: "database unavailable"})
 }
 
-// ReadyTimeout bounds the query /readyz sends to the store.
+// ReadyTimeout bounds the query /readyz and /healthz send to the store.
 const ReadyTimeout = 2 * time.Second
 
 // readyz answers whether the server can answer queries: whether the store answers within
 // ReadyTimeout, through its health connection (not the pool).
 func readyz(store *sqlite.Store) http.HandlerFunc {
+	return probe(store, probeAnswer{ok: "ready", unavailable: "not ready: database unavailable", noStore: true})
+}
+
+// probeAnswer is what a health check answers: ok and the dataset version when the store
+// answers, unavailable with a 503 when it does not; noStore forbids caches to keep either.
+type probeAnswer struct {
+	ok, unavailable string
+	noStore         bool
+}
+
+// probe checks the store within ReadyTimeout through its health connection and answers as a
+// says.
+func probe(store *sqlite.Store, a probeAnswer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), ReadyTimeout)
 		defer cancel()
-		w.Header().Set("Cache-Control", "no-store")
+		if a.noStore {
+			w.Header().Set("Cache-Control", "no-store")
+		}
 		if err := store.Check(ctx); err != nil {
-			http.Error(w, "not ready: database unavailable", http.StatusServiceUnavailable)
+			http.Error(w, a.unavailable, http.StatusServiceUnavailable)
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintf(w, "ready %s\n", store.Version())
+		fmt.Fprintf(w, "%s %s\n", a.ok, store.Version())
 	}
 }
 

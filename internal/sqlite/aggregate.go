@@ -100,7 +100,7 @@ func (s *Store) CountMembershipsBy(ctx context.Context, q MembershipCountQuery) 
 	return out, rows.Err()
 }
 
-// Stats are the count, sum, minimum, maximum and mean of one column.
+// Stats are the sum, minimum, maximum and mean of one column (FigureStats holds the count).
 type Stats struct {
 	Sum            float64
 	Min, Max, Mean *float64

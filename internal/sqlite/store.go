@@ -179,7 +179,8 @@ func keysJSON[K any](keys []K) string {
 	return string(b)
 }
 
-// scanData reads rows of (key, data JSON) into a map from key to decoded values.
+// scanGrouped reads rows of (key, data JSON) into a map from each key to its decoded values,
+// in the order of the rows.
 func scanGrouped[T any](rows *sql.Rows, err error) (map[string][]*T, error) {
 	if err != nil {
 		return nil, err
