@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sort"
+
+	"github.com/treatygraph/treatygraph/internal/kg"
 )
 
 // DocumentSlugs returns the slugs of every source document, sorted. The set is read once: the
@@ -41,4 +43,14 @@ func (s *Store) LargestStintList(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("largest stint list: %w", err)
 	}
 	return n, nil
+}
+
+// DocumentsBySlugs loads documents by slug.
+func (s *Store) DocumentsBySlugs(ctx context.Context, slugs []string) (map[string]*kg.Document, error) {
+	return scanKeyed[kg.Document](s.query(ctx, "SELECT slug, data FROM documents WHERE slug IN (SELECT value FROM json_each(?))", keysJSON(slugs)))
+}
+
+// Documents lists every document in seed order.
+func (s *Store) Documents(ctx context.Context) ([]*kg.Document, error) {
+	return scanList[kg.Document](s.query(ctx, "SELECT slug, data FROM documents ORDER BY ord"))
 }

@@ -1,0 +1,36 @@
+package sqlite
+
+import (
+	"context"
+
+	"github.com/treatygraph/treatygraph/internal/kg"
+)
+
+// ListDisputes pages through the stints whose sources disagree, by start and slug.
+func (s *Store) ListDisputes(ctx context.Context, first int, after *Cursor) (Page[*kg.Membership], error) {
+	cols, sig := ordering(nil, nil, nil, "m.lo", "m.slug")
+	return listPage(ctx, s, "'Membership'", "memberships m", cond{sql: "m.disputed = 1"}, cols, "Dispute/"+sig, first, after, decodeJSON[kg.Membership])
+}
+
+// CountDisputes counts the stints whose sources disagree.
+func (s *Store) CountDisputes(ctx context.Context) (int, error) {
+	return s.count(ctx, "SELECT COUNT(*) FROM memberships m WHERE m.disputed = 1")
+}
+
+// MembershipsByOrganizations loads every stint in each of the given organizations, in order
+// of start.
+func (s *Store) MembershipsByOrganizations(ctx context.Context, orgs []string) (map[string][]*kg.Membership, error) {
+	return scanGrouped[kg.Membership](s.query(ctx, `SELECT organization, data FROM memberships
+		WHERE organization IN (SELECT value FROM json_each(?)) ORDER BY organization, lo, slug`, keysJSON(orgs)))
+}
+
+// MembershipsByMembers loads every stint of each of the given actors, in order of start.
+func (s *Store) MembershipsByMembers(ctx context.Context, members []string) (map[string][]*kg.Membership, error) {
+	return scanGrouped[kg.Membership](s.query(ctx, `SELECT member, data FROM memberships
+		WHERE member IN (SELECT value FROM json_each(?)) ORDER BY member, lo, slug`, keysJSON(members)))
+}
+
+// MembershipsBySlugs loads stints by slug.
+func (s *Store) MembershipsBySlugs(ctx context.Context, slugs []string) (map[string]*kg.Membership, error) {
+	return scanKeyed[kg.Membership](s.query(ctx, "SELECT slug, data FROM memberships WHERE slug IN (SELECT value FROM json_each(?))", keysJSON(slugs)))
+}
