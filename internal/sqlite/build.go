@@ -99,6 +99,8 @@ type writer struct {
 	ctx   context.Context
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
+	// kinds maps the slug of each state and organization to its node kind; see actor.
+	kinds map[string]string
 }
 
 func (w *writer) exec(query string, args ...any) error {
@@ -206,270 +208,315 @@ func dateBounds(d *kg.PartialDate) (any, any) {
 	return d.First(), d.Last()
 }
 
+// graph writes every record of g: each kind in turn, in the order of g's lists, so that
+// every build of the same graph writes the same rows in the same order.
 func (w *writer) graph(g *kg.Graph) error {
 	if err := w.exec("INSERT INTO meta (key, value) VALUES ('version', ?)", g.Version); err != nil {
 		return err
 	}
-	for i, d := range g.Documents {
-		if err := w.exec("INSERT INTO documents (slug, ord, data) VALUES (?, ?, ?)", d.Slug, i, jsonOf(d)); err != nil {
-			return err
-		}
-		if err := w.index(d.NodeRef(), "title", d.Title); err != nil {
-			return err
-		}
-	}
-	for _, c := range g.Citations {
-		lo, hi := dateBounds(c.Published)
-		if err := w.exec(`INSERT INTO citations (document, number, title, work, publisher, language, dead_link,
-				published_lo, published_hi, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.DocumentSlug, c.Number, nullableP(c.Title), nullableP(c.Work), nullableP(c.Publisher),
-			nullableP(c.Language), c.DeadLink, lo, hi, jsonOf(c)); err != nil {
-			return err
-		}
-		if c.Title != nil && !c.TitleIsPlaceholder {
-			if err := w.index(c.NodeRef(), "title", *c.Title); err != nil {
-				return err
-			}
-		}
-	}
-	for _, s := range g.States {
-		var code any
-		if s.CowCode != nil {
-			code = *s.CowCode
-		}
-		if err := w.exec("INSERT INTO actors (slug, kind, name, iso2, iso3, recognition, cow_code, data) VALUES (?, 'State', ?, ?, ?, ?, ?, ?)",
-			s.Slug, s.Name, nullableP(s.Iso2), nullableP(s.Iso3), string(s.Recognition), code, jsonOf(s)); err != nil {
-			return err
-		}
-		if err := w.names(s.NodeRef(), s.Name, s.Names, s.Aliases); err != nil {
-			return err
-		}
-		if err := w.cite(s.NodeRef(), s.Source); err != nil {
+	w.kinds = actorKinds(g)
+	for _, write := range []func() error{
+		func() error { return each(g.Documents, w.document) },
+		func() error { return each(g.Citations, w.citation) },
+		func() error { return each(g.States, w.state) },
+		func() error { return each(g.Organizations, w.organization) },
+		func() error { return each(g.Places, w.place) },
+		func() error { return each(g.Organizations, w.organizationLinks) },
+		func() error { return each(g.People, w.person) },
+		func() error { return each(g.Positions, w.position) },
+		func() error { return each(g.Memberships, w.membership) },
+		func() error { return each(g.Events, w.event) },
+		func() error { return each(g.Quotes, w.quote) },
+		func() error { return each(g.Figures, w.figure) },
+		func() error { return each(g.Provisions, w.provision) },
+	} {
+		if err := write(); err != nil {
 			return err
 		}
 	}
-	for _, o := range g.Organizations {
-		lo, hi := dateBounds(o.Founded)
-		if err := w.exec(`INSERT INTO actors (slug, kind, name, acronym, parent, type, founded_lo, founded_hi, cow_key, data)
-				VALUES (?, 'Organization', ?, ?, ?, ?, ?, ?, ?, ?)`,
-			o.Slug, o.Name, nullableP(o.Acronym), nullable(o.ParentSlug), nullableP(o.Type), lo, hi, nullableP(o.CowKey), jsonOf(o)); err != nil {
-			return err
-		}
-		aliases := o.Aliases
-		if o.Acronym != nil {
-			aliases = append([]string{*o.Acronym}, aliases...)
-		}
-		if err := w.names(o.NodeRef(), o.Name, o.Names, aliases); err != nil {
-			return err
-		}
-		if err := w.cite(o.NodeRef(), o.Source); err != nil {
+	return nil
+}
+
+// each calls write with the index and value of every item, stopping at the first error.
+func each[T any](items []T, write func(int, T) error) error {
+	for i, item := range items {
+		if err := write(i, item); err != nil {
 			return err
 		}
 	}
-	for _, p := range g.Places {
-		if err := w.exec("INSERT INTO places (slug, state, data) VALUES (?, ?, ?)", p.Slug, nullable(p.StateSlug), jsonOf(p)); err != nil {
-			return err
-		}
-		if err := w.index(p.NodeRef(), "name", p.Name); err != nil {
-			return err
-		}
-		if err := w.cite(p.NodeRef(), p.Source); err != nil {
-			return err
-		}
-		if p.StateSlug != "" {
-			ref := p.NodeRef()
-			if err := w.link(ref, kg.Ref{Kind: kg.KindState, Key: p.StateSlug}, "located in", "contains", nil, &ref, always); err != nil {
-				return err
-			}
-		}
-	}
+	return nil
+}
+
+// actorKinds maps the slug of each state and organization to its node kind.
+func actorKinds(g *kg.Graph) map[string]string {
 	kinds := map[string]string{}
 	for _, s := range g.States {
 		kinds[s.Slug] = kg.KindState
 	}
 	for _, o := range g.Organizations {
 		kinds[o.Slug] = kg.KindOrganization
-		ref := o.NodeRef()
-		if o.ParentSlug != "" {
-			if err := w.link(ref, kg.Ref{Kind: kg.KindOrganization, Key: o.ParentSlug}, "body of", "has body", nil, &ref, always); err != nil {
-				return err
-			}
-		}
-		if o.HeadquartersSlug != "" {
-			if err := w.link(ref, kg.Ref{Kind: kg.KindPlace, Key: o.HeadquartersSlug}, "headquartered in", "headquarters of", nil, &ref, always); err != nil {
-				return err
-			}
-		}
 	}
-	actor := func(slug string) kg.Ref { return kg.Ref{Kind: kinds[slug], Key: slug} }
+	return kinds
+}
 
-	for _, p := range g.People {
-		if err := w.exec("INSERT INTO people (slug, name, data) VALUES (?, ?, ?)", p.Slug, p.Name, jsonOf(p)); err != nil {
-			return err
-		}
-		if err := w.names(p.NodeRef(), p.Name, nil, p.Aliases); err != nil {
-			return err
-		}
-		if err := w.cite(p.NodeRef(), p.Source); err != nil {
+// actor is the node of the state or organization slug.
+func (w *writer) actor(slug string) kg.Ref { return kg.Ref{Kind: w.kinds[slug], Key: slug} }
+
+func (w *writer) document(i int, d *kg.Document) error {
+	if err := w.exec("INSERT INTO documents (slug, ord, data) VALUES (?, ?, ?)", d.Slug, i, jsonOf(d)); err != nil {
+		return err
+	}
+	return w.index(d.NodeRef(), "title", d.Title)
+}
+
+func (w *writer) citation(_ int, c *kg.Citation) error {
+	lo, hi := dateBounds(c.Published)
+	if err := w.exec(`INSERT INTO citations (document, number, title, work, publisher, language, dead_link,
+			published_lo, published_hi, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.DocumentSlug, c.Number, nullableP(c.Title), nullableP(c.Work), nullableP(c.Publisher),
+		nullableP(c.Language), c.DeadLink, lo, hi, jsonOf(c)); err != nil {
+		return err
+	}
+	if c.Title != nil && !c.TitleIsPlaceholder {
+		return w.index(c.NodeRef(), "title", *c.Title)
+	}
+	return nil
+}
+
+func (w *writer) state(_ int, s *kg.State) error {
+	var code any
+	if s.CowCode != nil {
+		code = *s.CowCode
+	}
+	if err := w.exec("INSERT INTO actors (slug, kind, name, iso2, iso3, recognition, cow_code, data) VALUES (?, 'State', ?, ?, ?, ?, ?, ?)",
+		s.Slug, s.Name, nullableP(s.Iso2), nullableP(s.Iso3), string(s.Recognition), code, jsonOf(s)); err != nil {
+		return err
+	}
+	if err := w.names(s.NodeRef(), s.Name, s.Names, s.Aliases); err != nil {
+		return err
+	}
+	return w.cite(s.NodeRef(), s.Source)
+}
+
+func (w *writer) organization(_ int, o *kg.Organization) error {
+	lo, hi := dateBounds(o.Founded)
+	if err := w.exec(`INSERT INTO actors (slug, kind, name, acronym, parent, type, founded_lo, founded_hi, cow_key, data)
+			VALUES (?, 'Organization', ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.Slug, o.Name, nullableP(o.Acronym), nullable(o.ParentSlug), nullableP(o.Type), lo, hi, nullableP(o.CowKey), jsonOf(o)); err != nil {
+		return err
+	}
+	aliases := o.Aliases
+	if o.Acronym != nil {
+		aliases = append([]string{*o.Acronym}, aliases...)
+	}
+	if err := w.names(o.NodeRef(), o.Name, o.Names, aliases); err != nil {
+		return err
+	}
+	return w.cite(o.NodeRef(), o.Source)
+}
+
+// organizationLinks links an organization to its parent and its headquarters.
+func (w *writer) organizationLinks(_ int, o *kg.Organization) error {
+	ref := o.NodeRef()
+	if o.ParentSlug != "" {
+		if err := w.link(ref, kg.Ref{Kind: kg.KindOrganization, Key: o.ParentSlug}, "body of", "has body", nil, &ref, always); err != nil {
 			return err
 		}
 	}
-	for i, p := range g.Positions {
-		if err := w.exec("INSERT INTO positions (slug, person, of_actor, ord, data) VALUES (?, ?, ?, ?, ?)",
-			p.Slug, p.PersonSlug, nullable(p.OfSlug), i, jsonOf(p)); err != nil {
+	if o.HeadquartersSlug != "" {
+		if err := w.link(ref, kg.Ref{Kind: kg.KindPlace, Key: o.HeadquartersSlug}, "headquartered in", "headquarters of", nil, &ref, always); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+func (w *writer) place(_ int, p *kg.Place) error {
+	if err := w.exec("INSERT INTO places (slug, state, data) VALUES (?, ?, ?)", p.Slug, nullable(p.StateSlug), jsonOf(p)); err != nil {
+		return err
+	}
+	if err := w.index(p.NodeRef(), "name", p.Name); err != nil {
+		return err
+	}
+	if err := w.cite(p.NodeRef(), p.Source); err != nil {
+		return err
+	}
+	if p.StateSlug != "" {
 		ref := p.NodeRef()
-		if err := w.cite(ref, &p.Source); err != nil {
-			return err
-		}
-		if p.OfSlug != "" {
-			if err := w.link(kg.Ref{Kind: kg.KindPerson, Key: p.PersonSlug}, actor(p.OfSlug), p.Title+" of", "has "+p.Title, &ref, &ref, p.Period()); err != nil {
-				return err
-			}
-		}
-	}
-	for _, m := range g.Memberships {
-		p := m.Period()
-		slo, shi := dateBounds(m.Start)
-		elo, ehi := dateBounds(m.End)
-		var reason any
-		if m.EndReason != nil {
-			reason = string(*m.EndReason)
-		}
-		if err := w.exec(`INSERT INTO memberships (slug, member, organization, role, lo, hi, start_lo, start_hi,
-				end_lo, end_hi, end_reason, disputed, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			m.Slug, m.MemberSlug, m.OrganizationSlug, string(m.Role), p.Lo(), p.Hi(), slo, shi, elo, ehi, reason, m.Disputed, jsonOf(m)); err != nil {
-			return err
-		}
-		ref := m.NodeRef()
-		if err := w.cite(ref, &m.Source); err != nil {
-			return err
-		}
-		for i := range m.Claims {
-			c := &m.Claims[i]
-			cp := c.Period()
-			slo, shi := dateBounds(c.Start)
-			elo, ehi := dateBounds(c.End)
-			var reason any
-			if c.EndReason != nil {
-				reason = string(*c.EndReason)
-			}
-			if err := w.exec(`INSERT INTO claims (document, slug, member, organization, role, lo, hi, start_lo, start_hi,
-					end_lo, end_hi, end_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				c.Source.DocumentSlug, m.Slug, m.MemberSlug, m.OrganizationSlug, string(c.Role), cp.Lo(), cp.Hi(),
-				slo, shi, elo, ehi, reason); err != nil {
-				return err
-			}
-			if err := w.cite(ref, &c.Source); err != nil {
-				return err
-			}
-		}
-		role := strings.ToLower(string(m.Role))
-		if err := w.link(actor(m.MemberSlug), actor(m.OrganizationSlug), role+" of", "has "+role, &ref, &ref, p); err != nil {
+		if err := w.link(ref, kg.Ref{Kind: kg.KindState, Key: p.StateSlug}, "located in", "contains", nil, &ref, always); err != nil {
 			return err
 		}
 	}
-	for _, e := range g.Events {
-		p := e.Period()
-		if err := w.exec(`INSERT INTO events (slug, kind, title, place, lo, hi, date_lo, date_hi, data)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.Slug, string(e.Kind), e.Title, nullable(e.PlaceSlug), p.Lo(), p.Hi(), e.Date.First(), e.Date.Last(), jsonOf(e)); err != nil {
-			return err
-		}
-		ref := e.NodeRef()
-		if err := w.cite(ref, &e.Source); err != nil {
-			return err
-		}
-		if err := w.index(ref, "title", e.Title); err != nil {
-			return err
-		}
-		if err := w.index(ref, "summary", e.Summary); err != nil {
-			return err
-		}
-		involve := func(other kg.Ref, role, rel, inv string) error {
-			if err := w.exec("INSERT OR IGNORE INTO involvement (ref, lo, event, role, key) VALUES (?, ?, ?, ?, ?)",
-				other.String(), p.Lo(), e.Slug, role, other.Key); err != nil {
-				return err
-			}
-			return w.link(other, ref, rel, inv, &ref, &ref, p)
-		}
-		for _, a := range e.ParticipantSlugs {
-			if err := involve(actor(a), "participant", "took part in", "participant"); err != nil {
-				return err
-			}
-		}
-		for _, who := range e.PeopleSlugs {
-			if err := involve(kg.Ref{Kind: kg.KindPerson, Key: who}, "person", "took part in", "person involved"); err != nil {
-				return err
-			}
-		}
-		if e.PlaceSlug != "" {
-			if err := involve(kg.Ref{Kind: kg.KindPlace, Key: e.PlaceSlug}, "place", "hosted", "took place in"); err != nil {
-				return err
-			}
-		}
+	return nil
+}
+
+func (w *writer) person(_ int, p *kg.Person) error {
+	if err := w.exec("INSERT INTO people (slug, name, data) VALUES (?, ?, ?)", p.Slug, p.Name, jsonOf(p)); err != nil {
+		return err
 	}
-	for i, q := range g.Quotes {
-		if err := w.exec("INSERT INTO quotes (slug, speaker, event, ord, data) VALUES (?, ?, ?, ?, ?)",
-			q.Slug, q.SpeakerSlug, nullable(q.EventSlug), i, jsonOf(q)); err != nil {
-			return err
-		}
-		ref := q.NodeRef()
-		if err := w.cite(ref, &q.Source); err != nil {
-			return err
-		}
-		if err := w.index(ref, "quote", q.Text); err != nil {
-			return err
-		}
-		p := kg.Period{Start: q.Date, End: q.Date}
-		if err := w.link(kg.Ref{Kind: kg.KindPerson, Key: q.SpeakerSlug}, ref, "said", "said by", &ref, &ref, p); err != nil {
-			return err
-		}
-		if q.EventSlug != "" {
-			if err := w.link(ref, kg.Ref{Kind: kg.KindEvent, Key: q.EventSlug}, "said during", "quote", &ref, &ref, p); err != nil {
-				return err
-			}
-		}
+	if err := w.names(p.NodeRef(), p.Name, nil, p.Aliases); err != nil {
+		return err
 	}
-	for _, f := range g.Figures {
-		if err := w.exec(`INSERT INTO figures (slug, state, year, active, reserve, paramilitary, total, data)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			f.Slug, f.StateSlug, f.Year, f.Active, f.Reserve, f.Paramilitary, f.Total, jsonOf(f)); err != nil {
-			return err
-		}
-		ref := f.NodeRef()
-		if err := w.cite(ref, &f.Source); err != nil {
-			return err
-		}
-		y := kg.PartialDate{Year: f.Year}
-		if err := w.link(kg.Ref{Kind: kg.KindState, Key: f.StateSlug}, ref, "personnel figures", "figures of", &ref, &ref, kg.Period{Start: &y, End: &y}); err != nil {
+	return w.cite(p.NodeRef(), p.Source)
+}
+
+func (w *writer) position(i int, p *kg.Position) error {
+	if err := w.exec("INSERT INTO positions (slug, person, of_actor, ord, data) VALUES (?, ?, ?, ?, ?)",
+		p.Slug, p.PersonSlug, nullable(p.OfSlug), i, jsonOf(p)); err != nil {
+		return err
+	}
+	ref := p.NodeRef()
+	if err := w.cite(ref, &p.Source); err != nil {
+		return err
+	}
+	if p.OfSlug != "" {
+		if err := w.link(kg.Ref{Kind: kg.KindPerson, Key: p.PersonSlug}, w.actor(p.OfSlug), p.Title+" of", "has "+p.Title, &ref, &ref, p.Period()); err != nil {
 			return err
 		}
 	}
-	for i, p := range g.Provisions {
-		if err := w.exec("INSERT INTO provisions (slug, organization, ord, data) VALUES (?, ?, ?, ?)", p.Slug, p.OrganizationSlug, i, jsonOf(p)); err != nil {
+	return nil
+}
+
+func (w *writer) membership(_ int, m *kg.Membership) error {
+	p := m.Period()
+	slo, shi := dateBounds(m.Start)
+	elo, ehi := dateBounds(m.End)
+	var reason any
+	if m.EndReason != nil {
+		reason = string(*m.EndReason)
+	}
+	if err := w.exec(`INSERT INTO memberships (slug, member, organization, role, lo, hi, start_lo, start_hi,
+			end_lo, end_hi, end_reason, disputed, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.Slug, m.MemberSlug, m.OrganizationSlug, string(m.Role), p.Lo(), p.Hi(), slo, shi, elo, ehi, reason, m.Disputed, jsonOf(m)); err != nil {
+		return err
+	}
+	ref := m.NodeRef()
+	if err := w.cite(ref, &m.Source); err != nil {
+		return err
+	}
+	for i := range m.Claims {
+		if err := w.claim(m, &m.Claims[i]); err != nil {
 			return err
 		}
-		ref := p.NodeRef()
-		if err := w.cite(ref, &p.Source); err != nil {
+	}
+	role := strings.ToLower(string(m.Role))
+	return w.link(w.actor(m.MemberSlug), w.actor(m.OrganizationSlug), role+" of", "has "+role, &ref, &ref, p)
+}
+
+// claim writes what one source states of the stint m, and cites it for m.
+func (w *writer) claim(m *kg.Membership, c *kg.MembershipClaim) error {
+	cp := c.Period()
+	slo, shi := dateBounds(c.Start)
+	elo, ehi := dateBounds(c.End)
+	var reason any
+	if c.EndReason != nil {
+		reason = string(*c.EndReason)
+	}
+	if err := w.exec(`INSERT INTO claims (document, slug, member, organization, role, lo, hi, start_lo, start_hi,
+			end_lo, end_hi, end_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.Source.DocumentSlug, m.Slug, m.MemberSlug, m.OrganizationSlug, string(c.Role), cp.Lo(), cp.Hi(),
+		slo, shi, elo, ehi, reason); err != nil {
+		return err
+	}
+	return w.cite(m.NodeRef(), &c.Source)
+}
+
+func (w *writer) event(_ int, e *kg.Event) error {
+	p := e.Period()
+	if err := w.exec(`INSERT INTO events (slug, kind, title, place, lo, hi, date_lo, date_hi, data)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Slug, string(e.Kind), e.Title, nullable(e.PlaceSlug), p.Lo(), p.Hi(), e.Date.First(), e.Date.Last(), jsonOf(e)); err != nil {
+		return err
+	}
+	ref := e.NodeRef()
+	if err := w.cite(ref, &e.Source); err != nil {
+		return err
+	}
+	if err := w.index(ref, "title", e.Title); err != nil {
+		return err
+	}
+	if err := w.index(ref, "summary", e.Summary); err != nil {
+		return err
+	}
+	involve := func(other kg.Ref, role, rel, inv string) error {
+		if err := w.exec("INSERT OR IGNORE INTO involvement (ref, lo, event, role, key) VALUES (?, ?, ?, ?, ?)",
+			other.String(), p.Lo(), e.Slug, role, other.Key); err != nil {
 			return err
 		}
-		if err := w.index(ref, "title", p.Title); err != nil {
+		return w.link(other, ref, rel, inv, &ref, &ref, p)
+	}
+	for _, a := range e.ParticipantSlugs {
+		if err := involve(w.actor(a), "participant", "took part in", "participant"); err != nil {
 			return err
 		}
-		if err := w.index(ref, "summary", p.Summary); err != nil {
+	}
+	for _, who := range e.PeopleSlugs {
+		if err := involve(kg.Ref{Kind: kg.KindPerson, Key: who}, "person", "took part in", "person involved"); err != nil {
 			return err
 		}
-		period := kg.Period{Start: p.Since}
-		if err := w.link(ref, kg.Ref{Kind: kg.KindOrganization, Key: p.OrganizationSlug}, "provision of", "provision", &ref, &ref, period); err != nil {
-			return err
-		}
-		if p.ProposedBySlug != "" {
-			if err := w.link(kg.Ref{Kind: kg.KindPerson, Key: p.ProposedBySlug}, ref, "proposed", "proposed by", &ref, &ref, period); err != nil {
-				return err
-			}
-		}
+	}
+	if e.PlaceSlug != "" {
+		return involve(kg.Ref{Kind: kg.KindPlace, Key: e.PlaceSlug}, "place", "hosted", "took place in")
+	}
+	return nil
+}
+
+func (w *writer) quote(i int, q *kg.Quote) error {
+	if err := w.exec("INSERT INTO quotes (slug, speaker, event, ord, data) VALUES (?, ?, ?, ?, ?)",
+		q.Slug, q.SpeakerSlug, nullable(q.EventSlug), i, jsonOf(q)); err != nil {
+		return err
+	}
+	ref := q.NodeRef()
+	if err := w.cite(ref, &q.Source); err != nil {
+		return err
+	}
+	if err := w.index(ref, "quote", q.Text); err != nil {
+		return err
+	}
+	p := kg.Period{Start: q.Date, End: q.Date}
+	if err := w.link(kg.Ref{Kind: kg.KindPerson, Key: q.SpeakerSlug}, ref, "said", "said by", &ref, &ref, p); err != nil {
+		return err
+	}
+	if q.EventSlug != "" {
+		return w.link(ref, kg.Ref{Kind: kg.KindEvent, Key: q.EventSlug}, "said during", "quote", &ref, &ref, p)
+	}
+	return nil
+}
+
+func (w *writer) figure(_ int, f *kg.MilitaryStrength) error {
+	if err := w.exec(`INSERT INTO figures (slug, state, year, active, reserve, paramilitary, total, data)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		f.Slug, f.StateSlug, f.Year, f.Active, f.Reserve, f.Paramilitary, f.Total, jsonOf(f)); err != nil {
+		return err
+	}
+	ref := f.NodeRef()
+	if err := w.cite(ref, &f.Source); err != nil {
+		return err
+	}
+	y := kg.PartialDate{Year: f.Year}
+	return w.link(kg.Ref{Kind: kg.KindState, Key: f.StateSlug}, ref, "personnel figures", "figures of", &ref, &ref, kg.Period{Start: &y, End: &y})
+}
+
+func (w *writer) provision(i int, p *kg.Provision) error {
+	if err := w.exec("INSERT INTO provisions (slug, organization, ord, data) VALUES (?, ?, ?, ?)", p.Slug, p.OrganizationSlug, i, jsonOf(p)); err != nil {
+		return err
+	}
+	ref := p.NodeRef()
+	if err := w.cite(ref, &p.Source); err != nil {
+		return err
+	}
+	if err := w.index(ref, "title", p.Title); err != nil {
+		return err
+	}
+	if err := w.index(ref, "summary", p.Summary); err != nil {
+		return err
+	}
+	period := kg.Period{Start: p.Since}
+	if err := w.link(ref, kg.Ref{Kind: kg.KindOrganization, Key: p.OrganizationSlug}, "provision of", "provision", &ref, &ref, period); err != nil {
+		return err
+	}
+	if p.ProposedBySlug != "" {
+		return w.link(kg.Ref{Kind: kg.KindPerson, Key: p.ProposedBySlug}, ref, "proposed", "proposed by", &ref, &ref, period)
 	}
 	return nil
 }
