@@ -84,25 +84,12 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 
 	path := *dbPath
 	if path == "" {
-		g, err := loadSeeds(*dir)
+		built, remove, err := buildFromSeeds(ctx, *dir, logger)
 		if err != nil {
 			return err
 		}
-		tmp, err := os.MkdirTemp("", "treatygraph-")
-		if err != nil {
-			return fmt.Errorf("temporary directory: %w", err)
-		}
-		defer os.RemoveAll(tmp)
-		path = filepath.Join(tmp, "graph.db")
-		start := time.Now()
-		if err := sqlite.Build(ctx, g, path); err != nil {
-			return err
-		}
-		logger.Info("built database from seeds", "path", path, "version", g.Version, "duration", time.Since(start),
-			"notices", len(g.Notices))
-		if len(g.Notices) > 0 {
-			logger.Info("the seeds hold odd but kept dataset records; `treatygraph validate` lists them", "first", g.Notices[0])
-		}
+		defer remove()
+		path = built
 	} else if *dir != "" {
 		return fmt.Errorf("give -db or -seeds, not both")
 	}
@@ -119,11 +106,43 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	// exports of a large graph take a slow client longer.
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: max(*timeout+server.WriteGrace, 60*time.Second), IdleTimeout: 120 * time.Second}
+	return c.listenAndServe(ctx, srv, listen, logger, store.Version())
+}
+
+// buildFromSeeds builds the database of the seeds in dir (the embedded seeds when empty) in
+// a temporary directory, which remove deletes.
+func buildFromSeeds(ctx context.Context, dir string, logger *slog.Logger) (path string, remove func(), err error) {
+	g, err := loadSeeds(dir)
+	if err != nil {
+		return "", nil, err
+	}
+	tmp, err := os.MkdirTemp("", "treatygraph-")
+	if err != nil {
+		return "", nil, fmt.Errorf("temporary directory: %w", err)
+	}
+	remove = func() { os.RemoveAll(tmp) }
+	path = filepath.Join(tmp, "graph.db")
+	start := time.Now()
+	if err := sqlite.Build(ctx, g, path); err != nil {
+		remove()
+		return "", nil, err
+	}
+	logger.Info("built database from seeds", "path", path, "version", g.Version, "duration", time.Since(start),
+		"notices", len(g.Notices))
+	if len(g.Notices) > 0 {
+		logger.Info("the seeds hold odd but kept dataset records; `treatygraph validate` lists them", "first", g.Notices[0])
+	}
+	return path, remove, nil
+}
+
+// listenAndServe serves srv on listen until ctx ends or the process is interrupted or
+// terminated, then shuts it down gracefully.
+func (c *serveCommand) listenAndServe(ctx context.Context, srv *http.Server, listen string, logger *slog.Logger, version string) error {
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "version", store.Version())
+	logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "version", version)
 	if c.ready != nil {
 		c.ready <- ln.Addr().String()
 	}
