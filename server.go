@@ -18,6 +18,7 @@ import (
 	"github.com/treatygraph/treatygraph/graph"
 	"github.com/treatygraph/treatygraph/internal/server"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
+	"github.com/treatygraph/treatygraph/internal/timeline"
 )
 
 // serveCommand serves the graph over HTTP until interrupted.
@@ -36,9 +37,10 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		"                   [-max-body-bytes N] [-max-parser-tokens N] [-max-depth N]\n"+
 		"                   [-max-selection-fields N] [-max-fields N] [-max-directives N]\n"+
 		"                   [-max-cost N] [-max-errors N] [-max-first N]\n"+
+		"                   [-timeline-max-rows N] [-timeline-max-bytes N]\n"+
 		"                   [-max-seed-bytes N] [-max-seed-depth N]\n\n"+
-		"Serves GraphiQL at /, the GraphQL API at /graphql, the exports at /export/, health checks\n"+
-		"at /healthz and /readyz, and Prometheus metrics at /metrics.\n"+
+		"Serves GraphiQL at /, the GraphQL API at /graphql, the exports at /export/, timelines as\n"+
+		"SVG at /timeline/, health checks at /healthz and /readyz, and Prometheus metrics at /metrics.\n"+
 		"The PORT environment variable, when set, overrides the port of -addr.")
 	addr := fs.String("addr", "localhost:8080", "`host:port` to listen on")
 	dbPath := fs.String("db", "", "serve the database `FILE` written by the build command (default: build one from the seeds at start)")
@@ -180,6 +182,7 @@ func listenAddr(addr, port string) (string, error) {
 // requestLimits are the flags of the limits of a GraphQL request.
 type requestLimits struct {
 	bodyBytes, parserTokens, depth, selectionFields, fields, directives, cost, errors, first *int
+	timelineRows, timelineBytes                                                              *int
 }
 
 // requestLimitFlags adds the flags of the limits of a GraphQL request, each defaulting to the
@@ -195,6 +198,8 @@ func requestLimitFlags(fs *flag.FlagSet) requestLimits {
 		cost:            fs.Int("max-cost", server.DefaultMaxCost, "highest cost `N` of an operation, reported as extensions.cost.maximumAvailable (COMPLEXITY_LIMIT_EXCEEDED)"),
 		errors:          fs.Int("max-errors", server.DefaultMaxErrors, "most errors `N` one answer lists; the rest are counted in one TOO_MANY_ERRORS"),
 		first:           fs.Int("max-first", graph.DefaultMaxFirst, "largest page `N` a list's first may ask for, and most IDs of nodes(ids:) (BAD_USER_INPUT)"),
+		timelineRows:    fs.Int("timeline-max-rows", timeline.DefaultMaxRows, "most rows `N` a timeline SVG draws; the chart says when it was cut"),
+		timelineBytes:   fs.Int("timeline-max-bytes", timeline.DefaultMaxBytes, "largest timeline SVG, `N` bytes; rows past it are left out and the chart says so"),
 	}
 }
 
@@ -205,7 +210,8 @@ func (l requestLimits) check(fs *flag.FlagSet) error {
 		n    int
 	}{{"max-body-bytes", *l.bodyBytes}, {"max-parser-tokens", *l.parserTokens}, {"max-depth", *l.depth},
 		{"max-selection-fields", *l.selectionFields}, {"max-fields", *l.fields}, {"max-directives", *l.directives},
-		{"max-cost", *l.cost}, {"max-errors", *l.errors}, {"max-first", *l.first}} {
+		{"max-cost", *l.cost}, {"max-errors", *l.errors}, {"max-first", *l.first},
+		{"timeline-max-rows", *l.timelineRows}, {"timeline-max-bytes", *l.timelineBytes}} {
 		if f.n < 1 {
 			fmt.Fprintf(fs.Output(), "invalid value %d for flag -%s: want at least 1\n", f.n, f.name)
 			fs.Usage()
@@ -220,4 +226,5 @@ func (l requestLimits) apply(cfg *server.Config) {
 	cfg.MaxBodyBytes, cfg.MaxParserTokens, cfg.MaxDepth = *l.bodyBytes, *l.parserTokens, *l.depth
 	cfg.MaxSelectionFields, cfg.MaxFields, cfg.MaxDirectives = *l.selectionFields, *l.fields, *l.directives
 	cfg.MaxCost, cfg.MaxErrors, cfg.MaxFirst = *l.cost, *l.errors, *l.first
+	cfg.TimelineMaxRows, cfg.TimelineMaxBytes = *l.timelineRows, *l.timelineBytes
 }

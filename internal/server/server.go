@@ -49,6 +49,9 @@ type Config struct {
 	// TrustedDocuments, when set, are the only documents that run (see LoadTrustedDocuments);
 	// otherwise any query runs, and automatic persisted queries are kept.
 	TrustedDocuments *TrustedDocuments
+	// TimelineMaxRows and TimelineMaxBytes bound a timeline SVG (the timeline package's
+	// defaults when zero).
+	TimelineMaxRows, TimelineMaxBytes int
 	// MaxResponseBytes bounds each answer (DefaultMaxResponseBytes when zero).
 	MaxResponseBytes int
 	// MaxErrorBytes bounds the errors of each answer (DefaultMaxErrorBytes when zero).
@@ -151,7 +154,7 @@ func New(cfg Config) http.Handler {
 		mux.Handle("GET "+GraphiQLAssetPrefix, graphiql)
 	}
 	mux.Handle("GET "+export.Prefix, cors(cfg.CORSOrigins, cfg.CORSHeaders, export.Handler(cfg.Store, cfg.Logger, cfg.CacheMaxAge)))
-	mux.Handle("GET "+timeline.Prefix, cors(cfg.CORSOrigins, cfg.CORSHeaders, timeline.Handler(cfg.Store, cfg.Logger, cfg.CacheMaxAge)))
+	mux.Handle("GET "+timeline.Prefix, cors(cfg.CORSOrigins, cfg.CORSHeaders, timeline.Handler(cfg.Store, cfg.Logger, cfg.CacheMaxAge, cfg.TimelineMaxRows, cfg.TimelineMaxBytes)))
 	return recoverPanics(cfg.Logger, observe(cfg.Logger, m, refuseChunkedBodies(mux)))
 }
 

@@ -46,9 +46,17 @@ var Params = []string{"at", "from", "to", "roles", "source"}
 // (DefaultMaxAge when zero); If-None-Match is answered 304 before the store is read. Route
 // Prefix to it:
 //
-//	mux.Handle("GET "+timeline.Prefix, timeline.Handler(store, logger, maxAge))
-func Handler(store *sqlite.Store, logger *slog.Logger, maxAge time.Duration) http.Handler {
-	return newHandler(store, logger, maxAge, DefaultMaxRows, DefaultMaxBytes)
+//	mux.Handle("GET "+timeline.Prefix, timeline.Handler(store, logger, maxAge, 0, 0))
+//
+// maxRows and maxBytes bound a chart (DefaultMaxRows and DefaultMaxBytes when zero).
+func Handler(store *sqlite.Store, logger *slog.Logger, maxAge time.Duration, maxRows, maxBytes int) http.Handler {
+	if maxRows <= 0 {
+		maxRows = DefaultMaxRows
+	}
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	return newHandler(store, logger, maxAge, maxRows, maxBytes)
 }
 
 func newHandler(store *sqlite.Store, logger *slog.Logger, maxAge time.Duration, maxRows, maxBytes int) *handler {

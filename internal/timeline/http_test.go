@@ -85,7 +85,7 @@ func serve(t testing.TB, h http.Handler, target string, header ...string) *httpt
 // TestGolden compares the CSTO's and Uzbekistan's charts with testdata/. Run with -update
 // to rewrite them, then open them (and a PNG of them) before committing.
 func TestGolden(t *testing.T) {
-	h := Handler(seedStore(t), quiet(), 0)
+	h := Handler(seedStore(t), quiet(), 0, 0, 0)
 	for name, target := range map[string]string{
 		"csto":       "/timeline/organization/csto.svg",
 		"uzbekistan": "/timeline/state/uzbekistan.svg",
@@ -120,7 +120,7 @@ func stintGroups(svg, prefix string) []string {
 // in the CSTO: 1994 to 1999, known to the year, and 2006-06-23 to 2012-06-28, known to the
 // day and disputed by the dataset's 2002 to 2011.
 func TestUzbekistanInTheCSTO(t *testing.T) {
-	h := Handler(seedStore(t), quiet(), 0)
+	h := Handler(seedStore(t), quiet(), 0, 0, 0)
 	for _, target := range []string{"/timeline/state/uzbekistan.svg", "/timeline/organization/csto.svg"} {
 		svg := serve(t, h, target).Body.String()
 		prefix := "Collective Security Treaty Organization (CSTO): "
@@ -150,7 +150,7 @@ func TestUzbekistanInTheCSTO(t *testing.T) {
 // approximate (1962, between 1962 and 1965) fades in over 1962 to the end of 1965, and that a
 // stint still running in 2014 runs to the right edge and ends in an arrow head.
 func TestApproximateYearsAreDrawnOverTheirRange(t *testing.T) {
-	h := Handler(seedStore(t), quiet(), 0)
+	h := Handler(seedStore(t), quiet(), 0, 0, 0)
 	svg := serve(t, h, "/timeline/organization/aaro.svg").Body.String()
 	bars := stintGroups(svg, "Ghana: ")
 	require.Len(t, bars, 1)
@@ -179,7 +179,7 @@ func parse(t *testing.T, s string) float64 {
 // TestParameters checks that at, from, to, roles and source select stints as the API's
 // arguments of the same names do.
 func TestParameters(t *testing.T) {
-	h := Handler(seedStore(t), quiet(), 0)
+	h := Handler(seedStore(t), quiet(), 0, 0, 0)
 	rows := func(target string) []string {
 		w := serve(t, h, target)
 		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
@@ -216,7 +216,7 @@ func TestParameters(t *testing.T) {
 // TestBadInput checks that client mistakes get 404 or 400 with the API's codes, in a small
 // JSON body that quotes at most a prefix of what was sent, and never 500.
 func TestBadInput(t *testing.T) {
-	h := Handler(seedStore(t), quiet(), 0)
+	h := Handler(seedStore(t), quiet(), 0, 0, 0)
 	long := strings.Repeat("x", 5000)
 	for _, c := range []struct {
 		target string
@@ -274,7 +274,7 @@ func TestBadInput(t *testing.T) {
 // same handler and from another over the same database, whatever the order of the roles.
 func TestDeterministic(t *testing.T) {
 	s := seedStore(t)
-	a, b := Handler(s, quiet(), 0), Handler(s, quiet(), 0)
+	a, b := Handler(s, quiet(), 0, 0, 0), Handler(s, quiet(), 0, 0, 0)
 	for _, target := range []string{"/timeline/state/france.svg", "/timeline/organization/piarc.svg?from=1950&roles=MEMBER,OBSERVER"} {
 		first := serve(t, a, target)
 		require.Equal(t, http.StatusOK, first.Code)
@@ -294,7 +294,7 @@ func TestDeterministic(t *testing.T) {
 
 // TestByID checks that a public ID draws the same chart as the slug.
 func TestByID(t *testing.T) {
-	h := Handler(seedStore(t), quiet(), 0)
+	h := Handler(seedStore(t), quiet(), 0, 0, 0)
 	for _, ref := range []kg.Ref{{Kind: kg.KindOrganization, Key: "csto"}, {Kind: kg.KindState, Key: "uzbekistan"}} {
 		bySlug := serve(t, h, "/timeline/"+strings.ToLower(ref.Kind)+"/"+ref.Key+".svg")
 		byID := serve(t, h, "/timeline/"+ref.ID()+".svg")
@@ -309,12 +309,12 @@ func TestRowAndByteBounds(t *testing.T) {
 	s := seedStore(t)
 	labels := regexp.MustCompile(`text-anchor="end"><title>`)
 
-	full := serve(t, Handler(s, quiet(), 0), "/timeline/organization/piarc.svg").Body.String()
+	full := serve(t, Handler(s, quiet(), 0, 0, 0), "/timeline/organization/piarc.svg").Body.String()
 	total := len(labels.FindAllString(full, -1))
 	require.Greater(t, total, 100)
 	assert.NotContains(t, full, "cut:")
 
-	rows := serve(t, newHandler(s, quiet(), 0, 25, DefaultMaxBytes), "/timeline/organization/piarc.svg").Body.String()
+	rows := serve(t, Handler(s, quiet(), 0, 25, 0), "/timeline/organization/piarc.svg").Body.String()
 	assert.Len(t, labels.FindAllString(rows, -1), 25)
 	assert.Contains(t, rows, "cut: showing the first 25 of ")
 	assert.Contains(t, rows, "more members not drawn: the chart is cut at 25 rows")
@@ -332,7 +332,7 @@ func TestRowAndByteBounds(t *testing.T) {
 // revalidation reads nothing from the store while a chart takes three statements.
 func TestCaching(t *testing.T) {
 	s := seedStore(t)
-	h := Handler(s, quiet(), 90*time.Second)
+	h := Handler(s, quiet(), 90*time.Second, 0, 0)
 	const target = "/timeline/organization/csto.svg?at=2010"
 	w := serve(t, h, target)
 	require.Equal(t, http.StatusOK, w.Code)
@@ -374,7 +374,7 @@ func TestCaching(t *testing.T) {
 // statements per request (the members' names are read on the first request only).
 func BenchmarkTimeline(b *testing.B) {
 	s := seedStore(b)
-	h := Handler(s, quiet(), 0)
+	h := Handler(s, quiet(), 0, 0, 0)
 	const target = "/timeline/organization/piarc.svg"
 	require.Equal(b, http.StatusOK, serve(b, h, target).Code)
 	times := make([]time.Duration, 0, b.N)
@@ -399,7 +399,7 @@ func BenchmarkTimeline(b *testing.B) {
 // BenchmarkTimelineNotModified is a client or CDN revalidating the same chart: If-None-Match
 // with its ETag, answered 304 without reading the store.
 func BenchmarkTimelineNotModified(b *testing.B) {
-	h := Handler(seedStore(b), quiet(), 0)
+	h := Handler(seedStore(b), quiet(), 0, 0, 0)
 	const target = "/timeline/organization/piarc.svg"
 	etag := serve(b, h, target).Header().Get("ETag")
 	b.ReportAllocs()
