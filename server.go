@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/treatygraph/treatygraph/graph"
+	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/server"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 	"github.com/treatygraph/treatygraph/internal/timeline"
@@ -38,6 +39,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		"                   [-max-selection-fields N] [-max-fields N] [-max-directives N]\n"+
 		"                   [-max-cost N] [-max-errors N] [-max-first N]\n"+
 		"                   [-timeline-max-rows N] [-timeline-max-bytes N]\n"+
+		"                   [-max-error-message-bytes N] [-error-quote-chars N]\n"+
 		"                   [-max-seed-bytes N] [-max-seed-depth N]\n\n"+
 		"Serves GraphiQL at /, the GraphQL API at /graphql, the exports at /export/, timelines as\n"+
 		"SVG at /timeline/, health checks at /healthz and /readyz, and Prometheus metrics at /metrics.\n"+
@@ -182,7 +184,7 @@ func listenAddr(addr, port string) (string, error) {
 // requestLimits are the flags of the limits of a GraphQL request.
 type requestLimits struct {
 	bodyBytes, parserTokens, depth, selectionFields, fields, directives, cost, errors, first *int
-	timelineRows, timelineBytes                                                              *int
+	timelineRows, timelineBytes, messageBytes, quoteChars                                    *int
 }
 
 // requestLimitFlags adds the flags of the limits of a GraphQL request, each defaulting to the
@@ -200,6 +202,8 @@ func requestLimitFlags(fs *flag.FlagSet) requestLimits {
 		first:           fs.Int("max-first", graph.DefaultMaxFirst, "largest page `N` a list's first may ask for, and most IDs of nodes(ids:) (BAD_USER_INPUT)"),
 		timelineRows:    fs.Int("timeline-max-rows", timeline.DefaultMaxRows, "most rows `N` a timeline SVG draws; the chart says when it was cut"),
 		timelineBytes:   fs.Int("timeline-max-bytes", timeline.DefaultMaxBytes, "largest timeline SVG, `N` bytes; rows past it are left out and the chart says so"),
+		messageBytes:    fs.Int("max-error-message-bytes", server.DefaultMaxErrorMessageBytes, "longest error message sent, `N` bytes; a longer one is cut with …"),
+		quoteChars:      fs.Int("error-quote-chars", kg.DefaultQuotePrefix, "most characters `N` of a client's value an error message quotes"),
 	}
 }
 
@@ -211,7 +215,8 @@ func (l requestLimits) check(fs *flag.FlagSet) error {
 	}{{"max-body-bytes", *l.bodyBytes}, {"max-parser-tokens", *l.parserTokens}, {"max-depth", *l.depth},
 		{"max-selection-fields", *l.selectionFields}, {"max-fields", *l.fields}, {"max-directives", *l.directives},
 		{"max-cost", *l.cost}, {"max-errors", *l.errors}, {"max-first", *l.first},
-		{"timeline-max-rows", *l.timelineRows}, {"timeline-max-bytes", *l.timelineBytes}} {
+		{"timeline-max-rows", *l.timelineRows}, {"timeline-max-bytes", *l.timelineBytes},
+		{"max-error-message-bytes", *l.messageBytes}, {"error-quote-chars", *l.quoteChars}} {
 		if f.n < 1 {
 			fmt.Fprintf(fs.Output(), "invalid value %d for flag -%s: want at least 1\n", f.n, f.name)
 			fs.Usage()
@@ -227,4 +232,6 @@ func (l requestLimits) apply(cfg *server.Config) {
 	cfg.MaxSelectionFields, cfg.MaxFields, cfg.MaxDirectives = *l.selectionFields, *l.fields, *l.directives
 	cfg.MaxCost, cfg.MaxErrors, cfg.MaxFirst = *l.cost, *l.errors, *l.first
 	cfg.TimelineMaxRows, cfg.TimelineMaxBytes = *l.timelineRows, *l.timelineBytes
+	cfg.MaxErrorMessageBytes = *l.messageBytes
+	kg.QuotePrefix = *l.quoteChars
 }

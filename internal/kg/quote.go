@@ -7,9 +7,13 @@ import (
 	"strings"
 )
 
-// QuotePrefix is how many characters of a client's value an error message quotes: enough to
-// recognise the value, never enough for the value to make the answer large.
-const QuotePrefix = 48
+// DefaultQuotePrefix is how many characters of a client's value an error message quotes:
+// enough to recognise the value, never enough for the value to make the answer large.
+const DefaultQuotePrefix = 48
+
+// QuotePrefix is the number of characters quoted, DefaultQuotePrefix unless the serve flag
+// -error-quote-chars sets it at start (before any request).
+var QuotePrefix = DefaultQuotePrefix
 
 // QuoteInput quotes s for an error message as %q would, but only its first QuotePrefix characters,
 // followed by "…" when s was longer.

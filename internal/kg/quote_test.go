@@ -22,3 +22,11 @@ func TestQuoteInputQuotesAShortPrefix(t *testing.T) {
 	assert.Equal(t, "the number 2.5", kg.Describe(json.Number("2.5")))
 	assert.Equal(t, `the string "5"`, kg.Describe("5"))
 }
+
+func TestQuotePrefixIsConfigurable(t *testing.T) {
+	saved := kg.QuotePrefix
+	t.Cleanup(func() { kg.QuotePrefix = saved })
+	kg.QuotePrefix = 5
+	assert.Equal(t, `"abcde"…`, kg.QuoteInput("abcdefghij"))
+	assert.Equal(t, `"abc"`, kg.QuoteInput("abc"))
+}

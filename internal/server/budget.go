@@ -23,8 +23,8 @@ const (
 	// DefaultMaxErrorBytes is the most bytes the errors of one answer hold; the errors past it
 	// are counted in one more error instead of listed.
 	DefaultMaxErrorBytes = 64 << 10
-	// MaxErrorMessageBytes is the longest error message sent, whatever produced it.
-	MaxErrorMessageBytes = 1 << 10
+	// DefaultMaxErrorMessageBytes is the longest error message sent, whatever produced it.
+	DefaultMaxErrorMessageBytes = 1 << 10
 	// DefaultMaxInFlight is how many GraphQL requests are handled at once; more are answered
 	// 503 with Retry-After.
 	DefaultMaxInFlight = 64
@@ -50,13 +50,14 @@ type budget struct {
 	maxBuffered   int64
 	maxResponse   int
 	maxErrorBytes int
+	maxMessage    int
 	inFlight      atomic.Int64
 	buffered      atomic.Int64
 }
 
 func newBudget(cfg Config) *budget {
 	return &budget{maxInFlight: int64(cfg.MaxInFlight), maxBuffered: int64(cfg.MaxBufferedBytes),
-		maxResponse: cfg.MaxResponseBytes, maxErrorBytes: cfg.MaxErrorBytes}
+		maxResponse: cfg.MaxResponseBytes, maxErrorBytes: cfg.MaxErrorBytes, maxMessage: cfg.MaxErrorMessageBytes}
 }
 
 type heldKey struct{}
@@ -101,15 +102,15 @@ func overloaded(w http.ResponseWriter) {
 	_, _ = w.Write(b)
 }
 
-// limitAnswer bounds an answer: each error message to MaxErrorMessageBytes, the errors
+// limitAnswer bounds an answer: each error message to maxMessage bytes, the errors
 // together to maxErrorBytes, and the whole answer to maxResponse, replacing data and errors by
 // one RESPONSE_TOO_LARGE error when it is larger. It then counts the answer against the
 // budget.
 func (b *budget) limitAnswer(ctx context.Context, resp *graphql.Response) {
 	size := len(resp.Data)
 	for i, e := range resp.Errors {
-		if len(e.Message) > MaxErrorMessageBytes {
-			e.Message = cutUTF8(e.Message, MaxErrorMessageBytes) + "…"
+		if len(e.Message) > b.maxMessage {
+			e.Message = cutUTF8(e.Message, b.maxMessage) + "…"
 		}
 		raw, _ := json.Marshal(e)
 		if size+len(raw) > len(resp.Data)+b.maxErrorBytes {

@@ -135,3 +135,15 @@ func TestETagDependsOnLimits(t *testing.T) {
 		assert.NotEqual(t, def, newHTTPCache("v", cfg.withDefaults()).etag(p, "application/json"), "%+v", cfg)
 	}
 }
+
+func TestConfiguredErrorMessageLimit(t *testing.T) {
+	const q = `{ organization(slug: "csto") { members(at: "1996-13-45") { role } } }`
+	a := newKit(t, Config{}).query(q, nil)
+	require.NotEmpty(t, a.Errors, a.Raw)
+	full := a.firstError()
+	require.Greater(t, len(full), 30, "the message names the bad date: %s", full)
+
+	a = newKit(t, Config{MaxErrorMessageBytes: 20}).query(q, nil)
+	require.NotEmpty(t, a.Errors, a.Raw)
+	assert.Equal(t, full[:20]+"…", a.firstError(), "the message is cut at the configured length")
+}

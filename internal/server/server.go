@@ -56,6 +56,8 @@ type Config struct {
 	MaxResponseBytes int
 	// MaxErrorBytes bounds the errors of each answer (DefaultMaxErrorBytes when zero).
 	MaxErrorBytes int
+	// MaxErrorMessageBytes bounds each error message (DefaultMaxErrorMessageBytes when zero).
+	MaxErrorMessageBytes int
 	// MaxInFlight bounds the GraphQL requests handled at once (DefaultMaxInFlight when zero).
 	MaxInFlight int
 	// MaxBufferedBytes bounds the answers built and not yet written, over all requests
@@ -111,6 +113,7 @@ func (cfg Config) withDefaults() Config {
 	}
 	cfg.MaxResponseBytes = orDefault(cfg.MaxResponseBytes, DefaultMaxResponseBytes)
 	cfg.MaxErrorBytes = orDefault(cfg.MaxErrorBytes, DefaultMaxErrorBytes)
+	cfg.MaxErrorMessageBytes = orDefault(cfg.MaxErrorMessageBytes, DefaultMaxErrorMessageBytes)
 	cfg.MaxInFlight = orDefault(cfg.MaxInFlight, DefaultMaxInFlight)
 	cfg.MaxBufferedBytes = orDefault(cfg.MaxBufferedBytes, DefaultMaxBufferedBytes)
 	cfg.QueryCacheBytes = orDefault(cfg.QueryCacheBytes, DefaultQueryCacheBytes)
