@@ -103,7 +103,8 @@ Usage:
                     [-max-selection-fields N] [-max-fields N] [-max-directives N]
                     [-max-cost N] [-max-errors N] [-max-first N]
                     [-timeline-max-rows N] [-timeline-max-bytes N]
-                    [-max-error-message-bytes N] [-error-quote-chars N]
+                    [-max-error-message-bytes N] [-error-quote-chars N] [-memory-limit N]
+                    [-max-inflight-cost N]
                     [-max-seed-bytes N] [-max-seed-depth N]
         serve the graph: GraphiQL at /, the API at /graphql, exports at /export/,
         /healthz, /readyz and Prometheus metrics at /metrics

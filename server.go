@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -39,7 +40,8 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		"                   [-max-selection-fields N] [-max-fields N] [-max-directives N]\n"+
 		"                   [-max-cost N] [-max-errors N] [-max-first N]\n"+
 		"                   [-timeline-max-rows N] [-timeline-max-bytes N]\n"+
-		"                   [-max-error-message-bytes N] [-error-quote-chars N]\n"+
+		"                   [-max-error-message-bytes N] [-error-quote-chars N] [-memory-limit N]\n"+
+		"                   [-max-inflight-cost N]\n"+
 		"                   [-max-seed-bytes N] [-max-seed-depth N]\n\n"+
 		"Serves GraphiQL at /, the GraphQL API at /graphql, the exports at /export/, timelines as\n"+
 		"SVG at /timeline/, health checks at /healthz and /readyz, and Prometheus metrics at /metrics.\n"+
@@ -58,6 +60,8 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	maxBuffered := fs.Int("max-buffered-bytes", server.DefaultMaxBufferedBytes, "answers built and not yet written, `N` bytes for all requests together; past it, 503 with Retry-After")
 	connsPerRequest := fs.Int("conns-per-request", server.DefaultConnsPerRequest, "resolvers `N` of one request that run at once, and so about the connections it holds")
 	queryCache := fs.Int("query-cache-bytes", server.DefaultQueryCacheBytes, "memory `N` (bytes) the cache of parsed and validated documents may hold")
+	maxInFlightCost := fs.Int("max-inflight-cost", server.DefaultMaxInFlightCost, "costs `N` of the operations being executed at once, added up; past it, OVERLOADED")
+	memoryLimit := fs.Int64("memory-limit", defaultMemoryLimit, "heap size `N` (bytes) past which the garbage collector works harder to stay under it (the Go runtime's soft memory limit)")
 	limits := requestLimitFlags(fs)
 	seedLimitFlags(fs)
 	trustedPath := fs.String("trusted-documents", "", "run only the documents of this JSON `FILE` mapping sha256 hashes to documents (default: any query, with automatic persisted queries)")
@@ -70,8 +74,14 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	cfg := server.Config{CORSOrigins: strings.Split(*origins, ","), CORSHeaders: strings.Split(*headers, ","),
 		Timeout: *timeout, CacheMaxAge: *maxAge, MaxResponseBytes: *maxResponse, MaxErrorBytes: *maxErrors,
 		MaxInFlight: *maxInFlight, MaxBufferedBytes: *maxBuffered, QueryCacheBytes: *queryCache,
-		ConnsPerRequest: *connsPerRequest}
+		ConnsPerRequest: *connsPerRequest, MaxInFlightCost: *maxInFlightCost}
 	limits.apply(&cfg)
+	if *memoryLimit < 1 {
+		fmt.Fprintf(fs.Output(), "invalid value %d for flag -memory-limit: want at least 1\n", *memoryLimit)
+		fs.Usage()
+		return errUsage
+	}
+	debug.SetMemoryLimit(*memoryLimit)
 	if *trustedPath != "" {
 		// Checked against the limits the server will apply, so read once every flag is known.
 		trusted, err := server.LoadTrustedDocuments(*trustedPath, cfg)
@@ -180,6 +190,10 @@ func listenAddr(addr, port string) (string, error) {
 	}
 	return net.JoinHostPort(host, p), nil
 }
+
+// defaultMemoryLimit is the heap the garbage collector tries to stay under: a large answer of
+// the COW dataset holds a few hundred MB while it is built.
+const defaultMemoryLimit = 1 << 30
 
 // requestLimits are the flags of the limits of a GraphQL request.
 type requestLimits struct {

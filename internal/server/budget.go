@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"golang.org/x/sync/semaphore"
 	"net/http"
 	"strconv"
 	"sync/atomic"
@@ -31,6 +32,11 @@ const (
 	// DefaultMaxBufferedBytes bounds the answers built and not yet written; while it is
 	// reached, new GraphQL requests are answered 503 with Retry-After.
 	DefaultMaxBufferedBytes = 64 << 20
+	// DefaultMaxInFlightCost bounds the costs of the operations being executed, added up: the
+	// cost of an operation is about the values it builds, and so about the memory it holds
+	// while it runs (a large answer of the COW dataset, cost 700,000, holds a few hundred MB).
+	// Twice the largest cost lets two of the dearest run at once, one a core.
+	DefaultMaxInFlightCost = 2 * DefaultMaxCost
 	// WriteGrace is how long past the request's timeout its answer may take to be written:
 	// long enough for a TIMEOUT answer to reach a client that reads.
 	WriteGrace = 2 * time.Second
@@ -51,13 +57,16 @@ type budget struct {
 	maxResponse   int
 	maxErrorBytes int
 	maxMessage    int
+	maxCost       int64
+	costs         *semaphore.Weighted // the costs of the operations being executed
 	inFlight      atomic.Int64
 	buffered      atomic.Int64
 }
 
 func newBudget(cfg Config) *budget {
 	return &budget{maxInFlight: int64(cfg.MaxInFlight), maxBuffered: int64(cfg.MaxBufferedBytes),
-		maxResponse: cfg.MaxResponseBytes, maxErrorBytes: cfg.MaxErrorBytes, maxMessage: cfg.MaxErrorMessageBytes}
+		maxResponse: cfg.MaxResponseBytes, maxErrorBytes: cfg.MaxErrorBytes, maxMessage: cfg.MaxErrorMessageBytes,
+		maxCost: int64(cfg.MaxInFlightCost), costs: semaphore.NewWeighted(int64(cfg.MaxInFlightCost))}
 }
 
 type heldKey struct{}
@@ -156,3 +165,20 @@ func byteCount(n int) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// reserveCost counts an operation's cost against the bound of the costs being executed at
+// once, waiting, within the request's deadline, for others to finish when it does not fit;
+// false when the deadline passes first. A cost over the bound counts as the bound.
+func (b *budget) reserveCost(ctx context.Context, n int) (int, bool) {
+	n = int(min(int64(n), b.maxCost))
+	if n <= 0 {
+		return 0, true
+	}
+	if err := b.costs.Acquire(ctx, int64(n)); err != nil {
+		return 0, false
+	}
+	return n, true
+}
+
+// releaseCost gives back what reserveCost counted.
+func (b *budget) releaseCost(n int) { b.costs.Release(int64(n)) }

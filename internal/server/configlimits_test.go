@@ -1,11 +1,13 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/stretchr/testify/assert"
@@ -146,4 +148,26 @@ func TestConfiguredErrorMessageLimit(t *testing.T) {
 	a = newKit(t, Config{MaxErrorMessageBytes: 20}).query(q, nil)
 	require.NotEmpty(t, a.Errors, a.Raw)
 	assert.Equal(t, full[:20]+"…", a.firstError(), "the message is cut at the configured length")
+}
+
+func TestConfiguredInFlightCost(t *testing.T) {
+	store, _ := openSeedStore(t)
+	cfg := Config{Store: store, MaxInFlightCost: 1000, Timeout: 300 * time.Millisecond}.withDefaults()
+	k := &kit{t: t, store: store, handler: New(cfg)}
+	const q = `{ states(first: 100) { nodes { name } } }` // costs 102
+	a := k.query(q, nil)
+	require.Empty(t, a.Errors, "alone, an operation runs: %s", a.Raw)
+
+	// Another operation holding most of the budget until the deadline: this one waits for it
+	// and runs out of time, then runs once the budget is given back.
+	held, ok := cfg.budget.reserveCost(context.Background(), 950)
+	require.True(t, ok)
+	k.noSQL("an operation over the costs in flight", func() { a = k.query(q, nil) })
+	assert.Equal(t, []string{CodeTimeout}, a.codes(), a.Raw)
+	cfg.budget.releaseCost(held)
+	a = k.query(q, nil)
+	assert.Empty(t, a.Errors, a.Raw)
+	all, ok := cfg.budget.reserveCost(context.Background(), 1000)
+	assert.True(t, ok, "every operation gave back what it reserved")
+	cfg.budget.releaseCost(all)
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -54,6 +55,10 @@ const costStatsKey = "treatygraph.cost"
 // many items a list of an actor's stints may hold; maxFirst is the largest page the resolvers
 // return.
 type costLimit struct {
+	// budget, when set, bounds the costs of the operations being executed at once; an
+	// operation waits for room until timeout.
+	budget    *budget
+	timeout   time.Duration
 	rows      map[string]int
 	stintList int
 	maxCost   int
@@ -80,7 +85,29 @@ func (l costLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.Op
 			"the query costs %s, more than the limit of %d: ask for smaller pages (first), fewer nested lists or fewer fields",
 			countString(cost), l.maxCost)
 	}
+	if l.budget != nil {
+		reserved, ok := l.budget.reserveCost(ctx, cost)
+		if !ok {
+			// It waited for others to finish until its time ran out.
+			return timeoutError(l.timeout)
+		}
+		opCtx.Stats.SetExtension(reservedStatsKey, reserved)
+	}
 	return nil
+}
+
+const reservedStatsKey = "treatygraph.reserved"
+
+// releaseReserved gives back the cost an operation reserved, once its answer is built.
+func releaseReserved(ctx context.Context, b *budget) {
+	if b == nil || !graphql.HasOperationContext(ctx) {
+		return
+	}
+	stats := &graphql.GetOperationContext(ctx).Stats
+	if n, ok := stats.GetExtension(reservedStatsKey).(int); ok && n > 0 {
+		b.releaseCost(n)
+		stats.SetExtension(reservedStatsKey, 0)
+	}
 }
 
 // operationCost is the cost computed for the request in ctx, or 0 before it was computed.

@@ -63,6 +63,9 @@ type Config struct {
 	// MaxBufferedBytes bounds the answers built and not yet written, over all requests
 	// (DefaultMaxBufferedBytes when zero).
 	MaxBufferedBytes int
+	// MaxInFlightCost bounds the costs of the operations being executed at once, added up
+	// (DefaultMaxInFlightCost when zero); past it an operation is refused with OVERLOADED.
+	MaxInFlightCost int
 	// QueryCacheBytes bounds the memory of the parsed and validated documents kept
 	// (DefaultQueryCacheBytes when zero).
 	QueryCacheBytes int
@@ -116,6 +119,7 @@ func (cfg Config) withDefaults() Config {
 	cfg.MaxErrorMessageBytes = orDefault(cfg.MaxErrorMessageBytes, DefaultMaxErrorMessageBytes)
 	cfg.MaxInFlight = orDefault(cfg.MaxInFlight, DefaultMaxInFlight)
 	cfg.MaxBufferedBytes = orDefault(cfg.MaxBufferedBytes, DefaultMaxBufferedBytes)
+	cfg.MaxInFlightCost = orDefault(cfg.MaxInFlightCost, DefaultMaxInFlightCost)
 	cfg.QueryCacheBytes = orDefault(cfg.QueryCacheBytes, DefaultQueryCacheBytes)
 	cfg.ConnsPerRequest = orDefault(cfg.ConnsPerRequest, DefaultConnsPerRequest)
 	cfg.MaxBodyBytes = orDefault(cfg.MaxBodyBytes, DefaultMaxBodyBytes)
@@ -197,7 +201,7 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 	srv.Use(documentLimits{validated: validated, limits: cfg.docLimits()})
 	srv.Use(&variableCheck{validated: validated, maxParserTokens: cfg.MaxParserTokens})
 	srv.SetValidationRulesFn(validationRules)
-	cost := costLimit{rows: store.TableRows(), stintList: StintListSizeEstimate, maxCost: cfg.MaxCost, maxFirst: cfg.MaxFirst}
+	cost := costLimit{rows: store.TableRows(), stintList: StintListSizeEstimate, maxCost: cfg.MaxCost, maxFirst: cfg.MaxFirst, budget: cfg.budget, timeout: cfg.Timeout}
 	if n, err := store.LargestStintList(context.Background()); err == nil && n > 0 {
 		cost.stintList = n
 	}
@@ -210,6 +214,7 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 	})
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		resp := next(ctx)
+		releaseReserved(ctx, cfg.budget)
 		if resp == nil {
 			return nil
 		}
