@@ -379,7 +379,7 @@ def draw_neighborhood(node_id, depth=1, at=None, path="neighborhood.png", url=No
     H, centre = neighborhood(G, node_id, depth=depth, at=at)
     distance = nx.single_source_shortest_path_length(H, centre)
     rings = [sorted((n for n, d in distance.items() if d == r),
-                    key=lambda n: (H.nodes[n].get("kind", ""), _label(H.nodes[n]).casefold()))
+                    key=lambda n: (H.nodes[n].get("kind", ""), _label(H.nodes[n]).casefold(), n))
              for r in range(depth + 1)]
     rings = [ring for ring in rings if ring]
     pos = nx.shell_layout(H, nlist=rings) if len(rings) > 1 else {centre: (0.0, 0.0)}
@@ -401,15 +401,17 @@ def draw_neighborhood(node_id, depth=1, at=None, path="neighborhood.png", url=No
     ax.set_axis_off()
     ax.set_aspect("equal")
 
-    for (u, v), relations in pairs.items():
-        relation = max(set(relations), key=relations.count)
+    # NetworkX may order a subgraph's nodes differently from run to run: draw in sorted order
+    # so that the same data always makes the same picture.
+    for (u, v), relations in sorted(pairs.items()):
+        relation = max(sorted(set(relations)), key=relations.count)
         (x1, y1), (x2, y2) = pos[u], pos[v]
         ax.plot([x1, x2], [y1, y2], color=RELATION_COLOURS.get(relation, "#bbbbbb"),
                 linewidth=0.8 + 1.2 * (len(relations) - 1), alpha=0.55, zorder=1)
 
     kinds = sorted({H.nodes[v].get("kind", "") for v in H}, key=lambda k: (k not in KIND_COLOURS, k))
     for kind in kinds:
-        nodes = [v for v in H if H.nodes[v].get("kind", "") == kind and v != centre]
+        nodes = [v for ring in rings for v in ring if H.nodes[v].get("kind", "") == kind and v != centre]
         if nodes:
             ax.scatter([pos[v][0] for v in nodes], [pos[v][1] for v in nodes], s=110,
                        color=KIND_COLOURS.get(kind, "#bbbbbb"), edgecolors="white",
@@ -421,7 +423,7 @@ def draw_neighborhood(node_id, depth=1, at=None, path="neighborhood.png", url=No
     # The outer ring's labels run outward along their radius; inner ones sit beside the node.
     outer = set(rings[-1]) if len(rings) > 1 else set()
     label_all = n <= 150
-    for v, (x, y) in pos.items():
+    for v, (x, y) in sorted(pos.items()):
         if v == centre:
             ax.annotate(H.nodes[v].get("name", _label(H.nodes[v])), (x, y), xytext=(0, -24),
                         textcoords="offset points", ha="center", va="top", fontsize=14,
