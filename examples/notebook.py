@@ -444,7 +444,7 @@ def draw_neighborhood(node_id, depth=1, at=None, path="neighborhood.png", url=No
 
     name = H.nodes[centre].get("name", _label(H.nodes[centre]))
     hops = "1 link" if depth == 1 else f"{depth} links"
-    when = f", on {at}" if at else ", at any time"
+    when = (f", on {at}" if len(at) == 10 else f", in {at}") if at else ", at any time"
     fig.suptitle(f"{name}: everything within {hops}{when} ({n - 1} nodes, "
                  f"{H.number_of_edges()} facts)", fontsize=16, y=0.985)
 
