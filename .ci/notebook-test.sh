@@ -4,9 +4,14 @@
 # It builds treatygraph, starts it on 127.0.0.1 on a free port, runs the notebook with the
 # URL as an argument and again from TREATYGRAPH_URL, and checks what it prints and the CSV
 # it writes against what the server itself says about the CSTO. Then it checks the exports
-# for notebooks (/export/memberships.csv, /export/graph.json) on the same server. It needs
-# only Go and Python 3 (standard library). Bounded: every step has a timeout, and the
-# server is stopped on exit.
+# for notebooks (/export/memberships.csv, /export/graph.json) on the same server, and the
+# pictures: timeline_svg returns the server's SVG naming Uzbekistan's CSTO stints, and
+# without networkx and matplotlib the drawing fails with a one-line message. The drawing
+# itself (a PNG, the same neighbourhood as the API's) is checked with a Python that imports
+# networkx and matplotlib; when none does, Debian's python3-networkx and python3-matplotlib
+# are installed with apt-get (as root, bounded), and when that fails too the drawing checks
+# are skipped with a notice. It needs only Go and Python 3 (standard library). Bounded:
+# every step has a timeout, and the server is stopped on exit.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -132,5 +137,149 @@ check(dead_status == 1 and err.startswith("notebook: ") and "Traceback" not in e
 if failures:
     print(f"notebook-test: {len(failures)} check(s) failed", file=sys.stderr)
     sys.exit(1)
-print("notebook-test: passed")
+print("notebook-test: the table, the CSV and the exports passed")
 PY
+
+# The pictures. First the timeline, with the standard library alone (-S leaves out site
+# packages): the SVG the server draws, and parameters passed on to it.
+(cd "$work" && timeout 60 python3 -S - "$root/examples" "$url" <<'PY'
+import json, os, sys, urllib.request
+sys.path.insert(0, sys.argv[1])
+import notebook
+
+url = sys.argv[2]
+failures = []
+
+def check(cond, what):
+    print(("  ok " if cond else "  FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+q = '{ organization(acronym: "CSTO") { members { member { name } start { iso } end { iso } } } }'
+req = urllib.request.Request(url, data=json.dumps({"query": q}).encode(),
+                             headers={"Content-Type": "application/json"})
+members = json.load(urllib.request.urlopen(req, timeout=30))["data"]["organization"]["members"]
+stints = [(m["start"]["iso"], m["end"]["iso"]) for m in members if m["member"]["name"] == "Uzbekistan"]
+check(len(stints) == 2, f"the API gives Uzbekistan two CSTO stints (got {stints})")
+
+svg = notebook.timeline_svg("state", "uzbekistan", url=url)
+check(svg.startswith("<svg") and svg.rstrip().endswith("</svg>"), "timeline_svg returns an SVG document")
+check("<title>Uzbekistan: organizations</title>" in svg, "the SVG is Uzbekistan's timeline")
+for start, end in stints:
+    check(f"(CSTO): member, {start} to {end}" in svg, f"the SVG names the CSTO stint {start} to {end}")
+check(os.path.exists("uzbekistan_timeline.svg") and open("uzbekistan_timeline.svg", encoding="utf-8").read() == svg,
+      "outside IPython, timeline_svg writes the SVG to uzbekistan_timeline.svg")
+at = notebook.timeline_svg("state", "uzbekistan", url=url.rsplit("/graphql", 1)[0], show=False,
+                           at="2010", roles=["MEMBER"])
+check("(CSTO): member, 2006-06-23 to 2012-06-28" in at and "(CSTO): member, 1994 to 1999" not in at,
+      "timeline_svg(..., at='2010') keeps the 2006 stint and leaves out the 1994 one")
+early = notebook.timeline_svg("organization", "csto", url=url, show=False, from_="1990", to="1995")
+check("Uzbekistan" in early and "Serbia" not in early, "from_ and to reach the server as from and to")
+try:
+    notebook.timeline_svg("state", "atlantis", url=url, show=False)
+    check(False, "an unknown slug raises GraphQLError")
+except notebook.GraphQLError as e:
+    check("404" in str(e) and "atlantis" in str(e), "an unknown slug raises GraphQLError with the 404's message")
+try:
+    notebook.load_graph(url)
+    check(False, "without networkx, load_graph raises MissingPackages")
+except notebook.MissingPackages as e:
+    check("python3-networkx" in str(e), "without networkx, load_graph says how to install it")
+if failures:
+    print(f"notebook-test: {len(failures)} timeline check(s) failed", file=sys.stderr)
+    sys.exit(1)
+PY
+)
+
+# The command line without networkx: the timeline is written, the drawing is a clear error.
+status=0
+timeout 60 python3 -S "$root/examples/notebook.py" "$url" --pictures "$work/stdlib" >/dev/null 2>"$work/pictures-err.txt" || status=$?
+if [ "$status" != 1 ] || grep -q Traceback "$work/pictures-err.txt" || ! grep -q "^notebook: drawing needs networkx" "$work/pictures-err.txt" \
+	|| [ ! -s "$work/stdlib/uzbekistan-timeline.svg" ]; then
+	cat "$work/pictures-err.txt" >&2
+	echo "notebook-test: FAIL --pictures without networkx should write the timeline, then fail in one line with status 1 (got $status)" >&2
+	exit 1
+fi
+echo "  ok --pictures without networkx writes the timeline and says in one line what the drawing needs"
+
+# Then the drawing, with a Python that has networkx and matplotlib.
+drawing_python() {
+	for py in python3 /usr/bin/python3; do
+		if command -v "$py" >/dev/null && timeout 60 "$py" -c 'import networkx, matplotlib' 2>/dev/null; then
+			echo "$py"
+			return 0
+		fi
+	done
+	return 1
+}
+py=$(drawing_python) || py=
+if [ -z "$py" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+	echo "notebook-test: installing Debian's python3-networkx and python3-matplotlib"
+	export DEBIAN_FRONTEND=noninteractive
+	if ! timeout 300 apt-get install -y -q --no-install-recommends python3-networkx python3-matplotlib >"$work/apt.log" 2>&1; then
+		timeout 120 apt-get update -q >>"$work/apt.log" 2>&1 || true
+		timeout 300 apt-get install -y -q --no-install-recommends python3-networkx python3-matplotlib >>"$work/apt.log" 2>&1 || true
+	fi
+	py=$(drawing_python) || py=
+fi
+if [ -z "$py" ]; then
+	tail -n 5 "$work/apt.log" 2>/dev/null || true
+	echo "notebook-test: NOTICE: SKIPPED the drawing checks: no Python here imports networkx and matplotlib, and installing Debian's python3-networkx and python3-matplotlib did not give one"
+	echo "notebook-test: passed (without the drawing checks)"
+	exit 0
+fi
+echo "notebook-test: drawing with $py ($("$py" -c 'import networkx, matplotlib; print("networkx", networkx.__version__, "matplotlib", matplotlib.__version__)'))"
+
+timeout 120 "$py" "$root/examples/notebook.py" "$url" --pictures "$work/pictures" >"$work/pictures.txt"
+cat "$work/pictures.txt"
+timeout 120 "$py" - "$root/examples" "$url" "$work" <<'PY'
+import json, os, struct, sys, urllib.request
+sys.path.insert(0, sys.argv[1])
+import notebook
+
+url, work = sys.argv[2], sys.argv[3]
+failures = []
+
+def check(cond, what):
+    print(("  ok " if cond else "  FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    return struct.unpack(">II", head[16:24])
+
+out = open(f"{work}/pictures.txt", encoding="utf-8").read()
+drawing = f"{work}/pictures/uzbekistan-neighborhood.png"
+check(f"wrote {drawing}" in out, "--pictures says where it wrote the drawing")
+size = png_size(drawing)
+check(os.path.getsize(drawing) > 10000 and size is not None and min(size) >= 800,
+      f"--pictures writes a PNG of at least 800 by 800 pixels (got {size}, {os.path.getsize(drawing)} bytes)")
+
+# The neighbourhood drawn from /export/graph.json is the one the API's neighborhood query gives.
+uz = "U3RhdGU6dXpiZWtpc3Rhbg"
+G = notebook.load_graph(url)
+for at in [None, "2010"]:
+    q = "query($id: ID!, $at: Date) { neighborhood(id: $id, depth: 1, at: $at, maxNodes: 1000) { truncated nodes { id } } }"
+    req = urllib.request.Request(url, data=json.dumps({"query": q, "variables": {"id": uz, "at": at}}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    api = json.load(urllib.request.urlopen(req, timeout=30))["data"]["neighborhood"]
+    H, centre = notebook.neighborhood(G, "uzbekistan", depth=1, at=at)
+    check(centre == uz and not api["truncated"] and set(H) == {n["id"] for n in api["nodes"]},
+          f"the neighbourhood at {at or 'any time'} has the API's {len(api['nodes'])} nodes (got {H.number_of_nodes()})")
+path = notebook.draw_neighborhood(uz, 1, "2010", f"{work}/at2010.png", url=url)
+check(path == f"{work}/at2010.png" and png_size(path) is not None and os.path.getsize(path) > 10000,
+      "draw_neighborhood(id, 1, '2010', path) writes a non-empty PNG")
+try:
+    notebook.draw_neighborhood("atlantis", 1, None, f"{work}/none.png", graph=G)
+    check(False, "an unknown node raises KeyError")
+except KeyError as e:
+    check("atlantis" in str(e) and not os.path.exists(f"{work}/none.png"), "an unknown node raises KeyError and draws nothing")
+if failures:
+    print(f"notebook-test: {len(failures)} drawing check(s) failed", file=sys.stderr)
+    sys.exit(1)
+PY
+echo "notebook-test: passed, with the drawing checks"
