@@ -268,6 +268,7 @@ try {
   const csto = await page.locator('#card').innerText();
   check(csto.includes('Collective Security Treaty Organization') && csto.includes('Founded') && csto.includes('1992-05-15'),
     'clicking the CSTO node shows the CSTO card, with its founding date');
+  check((await page.locator('#q').inputValue()) === 'Collective Security Treaty Organization', 'the search box names it');
   const cstoNodes = Number(await page.locator('#graph').getAttribute('data-nodes'));
   check(cstoNodes > 0 && (await page.locator('#timeline').getAttribute('src')).includes('T3JnYW5pemF0aW9uOmNzdG8'),
     `the graph (${cstoNodes} nodes) and the timeline follow`);

@@ -423,6 +423,7 @@
         throw new Error('"' + state.id + '" is a ' + n.__typename.toLowerCase() + ', not a state or organization');
       }
       document.title = n.name + ' · treatygraph · Explore';
+      if (document.activeElement !== $('q')) $('q').value = n.name; // when opened by URL or a click
       renderCard(n);
       renderTimeline(n);
       $('content').hidden = false;
