@@ -197,10 +197,107 @@ try {
   await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
   check(new URL(page.url()).pathname === '/', 'the link opens GraphiQL at /');
 
+  // 6. The explore page: find Uzbekistan by typing, see its card, its timeline and its
+  // neighbourhood, re-centre on the CSTO by clicking its node, change the depth.
+  const explore = new URL('explore', url).href;
+  const exploreResp = await page.goto(explore, { waitUntil: 'load' });
+  check(exploreResp.status() === 200, `GET ${explore} answers 200`);
+  // Slower than the page's 150 ms pause, so that "u", "uz" and "uzb" are each searched.
+  await page.locator('#q').pressSequentially('uzb', { delay: 200 });
+  const hit = page.locator('#hits li[role="option"]', { hasText: 'Uzbekistan' });
+  await hit.waitFor();
+  check(true, `typing "uzb" offers ${JSON.stringify(await page.locator('#hits li[role="option"]').allInnerTexts())}`);
+  await hit.click();
+  await page.locator('#graph[data-state="ready"]').waitFor();
+  check((await page.locator('#card-name').innerText()) === 'Uzbekistan', 'picking it shows the card of Uzbekistan');
+  const card = await page.locator('#card').innerText();
+  check(card.includes('UZ / UZB') && card.includes('704'), 'the card shows its ISO codes and COW code');
+  check(/\bru\b/.test(card) && card.includes('Узбекистан'), 'the card lists its names in other languages');
+  check(card.includes('Sources'), 'the card lists its sources');
+  const exploreURL = new URL(page.url());
+  check(exploreURL.pathname === '/explore' && exploreURL.searchParams.get('id'), `the URL names the node (${exploreURL.search})`);
+
+  await page.waitForFunction(() => {
+    const img = document.getElementById('timeline');
+    return img.complete && img.naturalWidth > 0;
+  });
+  const tl = await page.evaluate(async () => {
+    const img = document.getElementById('timeline');
+    const r = await fetch(img.src);
+    return { src: img.getAttribute('src'), width: img.naturalWidth, type: r.headers.get('content-type'), svg: await r.text() };
+  });
+  check(tl.width > 0 && tl.type === 'image/svg+xml', `the timeline image ${tl.src} loaded (${tl.width} px wide)`);
+  check(tl.svg.includes('Collective Security Treaty Organization (CSTO): member, 1994 to 1999 (withdrawn)') &&
+    tl.svg.includes('Collective Security Treaty Organization (CSTO): member, 2006-06-23 to 2012-06-28 (suspended)'),
+    "the timeline holds Uzbekistan's two CSTO stints");
+
+  const nodeCount = Number(await page.locator('#graph').getAttribute('data-nodes'));
+  const edgeCount = Number(await page.locator('#graph').getAttribute('data-edges'));
+  check(nodeCount > 10 && edgeCount > 0, `the neighbourhood graph has ${nodeCount} nodes and ${edgeCount} edges`);
+  check(await page.locator('#graph canvas').count() > 0, 'the graph is drawn on a canvas');
+  check(problems.length === 0, `the explore page logs no errors${problems.length ? ': ' + problems.join('; ') : ''}`);
+
+  await page.waitForTimeout(500); // a search for an earlier prefix may still be answering
+  check(await page.locator('#hits').isHidden(), 'the list of hits has closed');
+  const shot = process.env.BROWSER_TEST_EXPLORE_SCREENSHOT;
+  if (shot) {
+    await page.screenshot({ path: shot });
+    console.log(`  screenshot of the explore page in ${shot}`);
+  }
+
+  // Depth 2 reaches further than depth 1.
+  await page.locator('#depth').selectOption('2');
+  await page.locator('#graph[data-state="ready"][data-depth="2"]').waitFor();
+  const depth2 = Number(await page.locator('#graph').getAttribute('data-nodes'));
+  check(depth2 > nodeCount && new URL(page.url()).searchParams.get('depth') === '2',
+    `depth 2 reaches more nodes (${nodeCount} → ${depth2}) and the URL says depth=2`);
+  await page.locator('#depth').selectOption('1');
+  await page.locator('#graph[data-state="ready"][data-depth="1"]').waitFor();
+
+  // A click on the CSTO's node, where Cytoscape drew it, re-centres the page on the CSTO.
+  const at = await page.evaluate(() => {
+    const box = document.getElementById('graph');
+    const n = box.cy.nodes().filter((x) => x.data('label') === 'CSTO')[0];
+    const p = n.renderedPosition();
+    const r = box.getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  });
+  await page.mouse.click(at.x, at.y);
+  await page.waitForFunction(() => document.getElementById('card-name')?.textContent === 'Collective Security Treaty Organization');
+  await page.locator('#graph[data-state="ready"]').waitFor();
+  const csto = await page.locator('#card').innerText();
+  check(csto.includes('Collective Security Treaty Organization') && csto.includes('Founded') && csto.includes('1992-05-15'),
+    'clicking the CSTO node shows the CSTO card, with its founding date');
+  check((await page.locator('#q').inputValue()) === 'Collective Security Treaty Organization', 'the search box names it');
+  const cstoNodes = Number(await page.locator('#graph').getAttribute('data-nodes'));
+  check(cstoNodes > 0 && (await page.locator('#timeline').getAttribute('src')).includes('T3JnYW5pemF0aW9uOmNzdG8'),
+    `the graph (${cstoNodes} nodes) and the timeline follow`);
+  await page.locator('#at').fill('2005-06-01');
+  await page.locator('#at').press('Enter');
+  await page.locator('#at').blur();
+  await page.locator('#graph[data-state="ready"][data-at="2005-06-01"]').waitFor();
+  const on2005 = Number(await page.locator('#graph').getAttribute('data-nodes'));
+  check(new URL(page.url()).searchParams.get('at') === '2005-06-01' &&
+    (await page.locator('#timeline').getAttribute('src')).includes('at=2005-06-01'),
+    `a date narrows the graph (${on2005} nodes on 2005-06-01) and the timeline to that day`);
+  await page.goBack();
+  await page.locator('#graph[data-state="ready"][data-at=""]').waitFor();
+  const back = Number(await page.locator('#graph').getAttribute('data-nodes'));
+  check(!new URL(page.url()).searchParams.get('at') && back === cstoNodes,
+    `the back button undoes the date (${back} nodes again)`);
+
+  // A bad ID gets a readable message, not a broken page.
+  await page.goto(explore + '?id=garbage', { waitUntil: 'load' });
+  await page.locator('#message:not([hidden])').waitFor();
+  const msg = await page.locator('#message').innerText();
+  check(msg.includes('garbage') && (await page.locator('#content').isHidden()) && (await page.locator('#q').isVisible()),
+    `/explore?id=garbage says what is wrong and keeps the search: "${msg}"`);
+  check(problems.length === 0, `the explore page logs no errors${problems.length ? ': ' + problems.join('; ') : ''}`);
+
   check(external.length === 0, `no request left the server${external.length ? ': ' + external.join(', ') : ''}`);
   check(problems.length === 0, `no script errors or refusals${problems.length ? ':\n    ' + problems.join('\n    ') : ''}`);
 
-  // 6. CORS from a second origin. Playwright answers preflights itself when it intercepts
+  // 7. CORS from a second origin. Playwright answers preflights itself when it intercepts
   // requests, so this runs in a browser without interception; the network namespace keeps
   // it on loopback.
   const second = new URL(url);
@@ -253,6 +350,10 @@ try {
   console.log(`browser-test: ${passed} checks passed in ${Date.now() - started} ms`);
 } catch (e) {
   console.error(`browser-test: FAILED after ${passed} checks: ${e.message}`);
+  if (process.env.BROWSER_TEST_EXPLORE_SCREENSHOT) {
+    const failed = process.env.BROWSER_TEST_EXPLORE_SCREENSHOT.replace(/(\.png)?$/, '-failed.png');
+    await context.pages()[0]?.screenshot({ path: failed }).then(() => console.error(`screenshot of the failure in ${failed}`), () => {});
+  }
   if (external.length) console.error(`requests to other hosts: ${external.join(', ')}`);
   if (problems.length) console.error(`problems seen:\n  ${problems.join('\n  ')}`);
   process.exitCode = 1;

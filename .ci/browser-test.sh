@@ -6,14 +6,19 @@
 # network namespace of its own whose only interface is loopback, starts the server on
 # 127.0.0.1 and drives headless Chromium through .ci/browser-test.mjs: open /, run the
 # example queries from the editor with the explorer open, read the answers from the result
-# pane, and fail on any request to another host or any console error; then check CORS from
-# a second origin, http://localhost:PORT, which the server is told to allow.
+# pane; open /explore, type "uzb", pick Uzbekistan and check its card, timeline image and
+# neighbourhood graph, re-centre on the CSTO by clicking its node, change depth and date, and
+# open /explore?id=garbage; fail on any request to another host or any console error; then
+# check CORS from a second origin, http://localhost:PORT, which the server is told to allow.
 #
 # Needs root, or unprivileged user namespaces, for `unshare --net`. Bounded: every step has
 # a timeout, and the server and browser are stopped on exit.
 #
 # Environment:
 #   BROWSER_TEST_SCREENSHOT=FILE  save a screenshot of the page after the run
+#   BROWSER_TEST_EXPLORE_SCREENSHOT=FILE  where to save the screenshot of /explore showing
+#                                 Uzbekistan ($TREATYGRAPH_ARTIFACTS/explore.png when that is
+#                                 set, else ${TMPDIR:-/tmp}/treatygraph-explore.png)
 #   BROWSER_TEST_NO_NETNS=1       run on the host's network (only to debug the test itself)
 set -euo pipefail
 
@@ -80,6 +85,14 @@ if [ ! -x /usr/bin/chromium ]; then
 	timeout 300 apt-get install -y -q chromium >/dev/null
 fi
 /usr/bin/chromium --version 2>/dev/null | head -n1
+# The explore page shows names in every script the sources give, Chinese among them; without a
+# font for it the screenshot shows boxes.
+if ! fc-list :lang=zh family 2>/dev/null | grep -q .; then
+	step "installing a Chinese font (fonts-wqy-zenhei)"
+	export DEBIAN_FRONTEND=noninteractive
+	timeout 120 apt-get update -q
+	timeout 300 apt-get install -y -q fonts-wqy-zenhei >/dev/null
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/treatygraph-browser-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -93,6 +106,16 @@ export PLAYWRIGHT_PREFIX=$work/npm
 
 step "building treatygraph"
 timeout 300 go build -o "$work/treatygraph" .
+
+if [ -z "${BROWSER_TEST_EXPLORE_SCREENSHOT:-}" ]; then
+	if [ -n "${TREATYGRAPH_ARTIFACTS:-}" ]; then
+		mkdir -p "$TREATYGRAPH_ARTIFACTS"
+		BROWSER_TEST_EXPLORE_SCREENSHOT=$TREATYGRAPH_ARTIFACTS/explore.png
+	else
+		BROWSER_TEST_EXPLORE_SCREENSHOT=${TMPDIR:-/tmp}/treatygraph-explore.png
+	fi
+fi
+export BROWSER_TEST_EXPLORE_SCREENSHOT
 
 step "running the page in Chromium with only loopback"
 if [ -n "${BROWSER_TEST_NO_NETNS:-}" ]; then
@@ -108,4 +131,4 @@ else
 	fi
 	"${netns[@]}" "$0" --inside "$work/treatygraph" "$work"
 fi
-step "passed"
+step "passed; the explore page's screenshot is in $BROWSER_TEST_EXPLORE_SCREENSHOT"

@@ -142,7 +142,7 @@ func (cfg Config) withDefaults() Config {
 //	recoverPanics   a panic outside the resolvers becomes a 500, logged
 //	observe         one access log line, and the request's metrics
 //	refuseChunked   400 for bodies framed by Transfer-Encoding (framing.go)
-//	mux             /graphql, /metrics, /healthz, /readyz, GraphiQL at /, /export/, /timeline/
+//	mux             /graphql, /metrics, /healthz, /readyz, GraphiQL at /, /explore, /export/, /timeline/
 //	cors            on /graphql: preflights and Access-Control-Allow-Origin
 //	admit           on /graphql: 503 when too many requests or unwritten answers (budget.go)
 //	newGraphQL      the GraphQL endpoint: see there
@@ -159,6 +159,7 @@ func New(cfg Config) http.Handler {
 		graphiql := GraphiQL()
 		mux.Handle("GET /{$}", graphiql)
 		mux.Handle("GET "+GraphiQLAssetPrefix, graphiql)
+		mux.Handle("GET "+ExplorePath, Explore())
 	}
 	mux.Handle("GET "+export.Prefix, cors(cfg.CORSOrigins, cfg.CORSHeaders, export.Handler(cfg.Store, cfg.Logger, cfg.CacheMaxAge)))
 	mux.Handle("GET "+timeline.Prefix, cors(cfg.CORSOrigins, cfg.CORSHeaders, timeline.Handler(cfg.Store, cfg.Logger, cfg.CacheMaxAge, cfg.TimelineMaxRows, cfg.TimelineMaxBytes)))

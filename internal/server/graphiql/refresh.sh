@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# refresh.sh copies GraphiQL, its explorer plugin and React from their npm packages into
-# static/, with their licences, so that the page at / needs no internet. Run it from
+# refresh.sh copies GraphiQL, its explorer plugin and React, and Cytoscape.js (the graph
+# drawing of /explore), from their npm packages into static/, with their licences, so that
+# the pages at / and /explore need no internet. Run it from
 # anywhere after changing a version below, then read `git diff --stat`, update README.md
 # and run `go test ./internal/server` and .ci/browser-test.sh.
 #
@@ -12,6 +13,7 @@ set -euo pipefail
 GRAPHIQL=4.1.2
 EXPLORER=4.0.6
 REACT=18.3.1
+CYTOSCAPE=3.35.0
 
 here=$(cd "$(dirname "$0")" && pwd)
 static=$here/static
@@ -22,7 +24,7 @@ cd "$tmp"
 echo '{"private": true}' > package.json
 npm install --no-audit --no-fund --ignore-scripts --omit=dev \
 	"graphiql@$GRAPHIQL" "@graphiql/plugin-explorer@$EXPLORER" \
-	"react@$REACT" "react-dom@$REACT" >/dev/null
+	"react@$REACT" "react-dom@$REACT" "cytoscape@$CYTOSCAPE" >/dev/null
 nm=$tmp/node_modules
 
 cp "$nm/react/umd/react.production.min.js" "$static/react.production.min.js"
@@ -31,6 +33,8 @@ cp "$nm/graphiql/dist/index.umd.js" "$static/graphiql.min.js"
 cp "$nm/graphiql/dist/style.css" "$static/graphiql.min.css"
 cp "$nm/@graphiql/plugin-explorer/dist/index.umd.js" "$static/plugin-explorer.min.js"
 cp "$nm/@graphiql/plugin-explorer/dist/style.css" "$static/plugin-explorer.css"
+# Cytoscape.js has no dependencies; its minified UMD build is self-contained.
+cp "$nm/cytoscape/dist/cytoscape.min.js" "$static/cytoscape.min.js"
 # The bundles end with a sourceMappingURL comment naming a .map file that is not shipped.
 sed -i '/^\/\/# sourceMappingURL=/d; s#/\*\# sourceMappingURL=[^*]*\*/##' "$static"/*.min.js "$static"/*.css
 
@@ -38,6 +42,7 @@ rm -f "$static"/licenses/*
 cp "$nm/graphiql/LICENSE" "$static/licenses/graphiql.txt"
 cp "$nm/react/LICENSE" "$static/licenses/react.txt"
 cp "$nm/react-dom/LICENSE" "$static/licenses/react-dom.txt"
+cp "$nm/cytoscape/LICENSE" "$static/licenses/cytoscape.txt"
 # @graphiql/plugin-explorer ships no licence file; it is MIT and lives in the same repository
 # (github.com/graphql/graphiql) as graphiql, under that repository's licence.
 cp "$nm/graphiql/LICENSE" "$static/licenses/graphiql-plugin-explorer.txt"
@@ -74,7 +79,7 @@ for (const id of [...seen.keys()].sort()) {
   if (!byText.has(text)) byText.set(text, []);
   byText.get(text).push(`${id} (${license})`);
 }
-const head = 'Third-party software in the GraphiQL files served by treatygraph: the packages installed by\n' +
+const head = 'Third-party software in the GraphiQL and Cytoscape.js files served by treatygraph: the packages installed by\n' +
   'refresh.sh from the npm registry (a superset of what the bundles hold), each with its licence.\n';
 const parts = [...byText].map(([text, ids]) => ids.join('\n') + '\n\n' + text + '\n');
 fs.writeFileSync(out, [head, ...parts].join('\n' + '-'.repeat(78) + '\n\n'));
