@@ -409,3 +409,16 @@ func BenchmarkTimelineNotModified(b *testing.B) {
 		}
 	}
 }
+
+// TestTheDateAskedForIsOnTheAxis checks that at: puts its date on the axis even when every
+// stint kept started long before it and the text gives them no end: the CSTO's members on
+// 2005-06-01 run on past it, as the dataset still saw them in 2014.
+func TestTheDateAskedForIsOnTheAxis(t *testing.T) {
+	h := Handler(seedStore(t), quiet(), 0, 0, 0)
+	w := serve(t, h, "/timeline/organization/csto.svg?at=2005-06-01")
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	body := w.Body.String()
+	for _, tick := range []string{">2004<", ">2006<", ">2014<"} {
+		assert.Contains(t, body, tick, "the axis reaches past the date asked for and to the dataset's last year")
+	}
+}

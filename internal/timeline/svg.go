@@ -190,6 +190,13 @@ func extent(rows []Row) (lo, hi float64, open, any bool) {
 			}
 			if sp.open {
 				open = true
+				// Any source's last observed date: the dataset still saw the stint then even
+				// where the text, which has no such date, is the claim drawn.
+				for _, cl := range m.Claims {
+					if cl.AsOf != nil {
+						hi = math.Max(hi, endOf(cl.AsOf.Last()))
+					}
+				}
 				if c != nil && c.AsOf != nil {
 					hi = math.Max(hi, endOf(c.AsOf.Last()))
 				}
@@ -213,6 +220,11 @@ func axis(c *Chart) (s scale, known float64, step int) {
 	}
 	if math.IsInf(hi, -1) || hi <= lo {
 		hi = lo + 1
+	}
+	if c.At != nil {
+		// The date asked for is on the axis, and the stints kept cover it.
+		lo = math.Min(lo, years(c.At.First()))
+		hi = math.Max(hi, endOf(c.At.Last()))
 	}
 	known = hi
 	if c.From != nil {
