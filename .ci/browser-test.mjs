@@ -69,6 +69,23 @@ try {
   page.on('requestfailed', (r) => {
     if (r.url().startsWith(origin + '/')) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
   });
+  // Requests under way. Leaving a page while one runs (GraphiQL's introspection, say) makes
+  // the browser abort it, which would be recorded above as a failure of the server: so the
+  // test waits for the page to be quiet before it navigates away.
+  const inflight = new Set();
+  page.on('request', (r) => inflight.add(r));
+  page.on('requestfinished', (r) => inflight.delete(r));
+  page.on('requestfailed', (r) => inflight.delete(r));
+  const settle = async () => {
+    const until = Date.now() + 15000;
+    let quietSince = Date.now();
+    while (Date.now() < until) {
+      if (inflight.size > 0) quietSince = Date.now();
+      else if (Date.now() - quietSince >= 300) return;
+      await page.waitForTimeout(50);
+    }
+    throw new Error(`the page still has requests under way: ${[...inflight].map((r) => r.url()).join(', ')}`);
+  };
 
   const started = Date.now();
   const resp = await page.goto(url, { waitUntil: 'load' });
@@ -190,6 +207,7 @@ try {
   }
 
   // 5. A browser opening the endpoint itself is pointed to GraphiQL.
+  await settle();
   const endpoint = await page.goto(new URL('graphql', url).href, { waitUntil: 'load' });
   check(endpoint.status() === 200 && (await page.locator('a', { hasText: 'GraphiQL' }).count()) === 1,
     'GET /graphql in a browser shows a page with a link to GraphiQL');
@@ -200,6 +218,7 @@ try {
   // 6. The explore page: find Uzbekistan by typing, see its card, its timeline and its
   // neighbourhood, re-centre on the CSTO by clicking its node, change the depth.
   const explore = new URL('explore', url).href;
+  await settle();
   const exploreResp = await page.goto(explore, { waitUntil: 'load' });
   check(exploreResp.status() === 200, `GET ${explore} answers 200`);
   // Slower than the page's 150 ms pause, so that "u", "uz" and "uzb" are each searched.
@@ -287,6 +306,7 @@ try {
     `the back button undoes the date (${back} nodes again)`);
 
   // A bad ID gets a readable message, not a broken page.
+  await settle();
   await page.goto(explore + '?id=garbage', { waitUntil: 'load' });
   await page.locator('#message:not([hidden])').waitFor();
   const msg = await page.locator('#message').innerText();
