@@ -99,6 +99,7 @@ Usage:
                     [-cache-max-age D] [-trusted-documents FILE] [-max-response-bytes N]
                     [-max-error-bytes N] [-max-inflight N] [-max-buffered-bytes N]
                     [-query-cache-bytes N] [-conns-per-request N]
+                    [-record-cache N] [-response-cache-bytes N]
                     [-max-body-bytes N] [-max-parser-tokens N] [-max-depth N]
                     [-max-selection-fields N] [-max-fields N] [-max-directives N]
                     [-max-cost N] [-max-errors N] [-max-first N]

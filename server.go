@@ -36,6 +36,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		"                   [-cache-max-age D] [-trusted-documents FILE] [-max-response-bytes N]\n"+
 		"                   [-max-error-bytes N] [-max-inflight N] [-max-buffered-bytes N]\n"+
 		"                   [-query-cache-bytes N] [-conns-per-request N]\n"+
+		"                   [-record-cache N] [-response-cache-bytes N]\n"+
 		"                   [-max-body-bytes N] [-max-parser-tokens N] [-max-depth N]\n"+
 		"                   [-max-selection-fields N] [-max-fields N] [-max-directives N]\n"+
 		"                   [-max-cost N] [-max-errors N] [-max-first N]\n"+
@@ -60,6 +61,8 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	maxBuffered := fs.Int("max-buffered-bytes", server.DefaultMaxBufferedBytes, "answers built and not yet written, `N` bytes for all requests together; past it, 503 with Retry-After")
 	connsPerRequest := fs.Int("conns-per-request", server.DefaultConnsPerRequest, "resolvers `N` of one request that run at once, and so about the connections it holds")
 	queryCache := fs.Int("query-cache-bytes", server.DefaultQueryCacheBytes, "memory `N` (bytes) the cache of parsed and validated documents may hold")
+	recordCache := fs.Int("record-cache", graph.DefaultRecordCache, "records `N` kept decoded between requests, a relation list counting one per element; 0 keeps none")
+	responseCache := fs.Int("response-cache-bytes", server.DefaultResponseCacheBytes, "memory `N` (bytes) the answers kept whole may hold, to answer a query asked before without running it; 0 keeps none")
 	maxInFlightCost := fs.Int("max-inflight-cost", server.DefaultMaxInFlightCost, "costs `N` of the operations being executed at once, added up; past it, OVERLOADED")
 	memoryLimit := fs.Int64("memory-limit", defaultMemoryLimit, "heap size `N` (bytes) past which the garbage collector works harder to stay under it (the Go runtime's soft memory limit)")
 	limits := requestLimitFlags(fs)
@@ -76,6 +79,21 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		MaxInFlight: *maxInFlight, MaxBufferedBytes: *maxBuffered, QueryCacheBytes: *queryCache,
 		ConnsPerRequest: *connsPerRequest, MaxInFlightCost: *maxInFlightCost}
 	limits.apply(&cfg)
+	for _, f := range []struct {
+		name string
+		n    int
+		to   *int
+	}{{"record-cache", *recordCache, &cfg.RecordCache}, {"response-cache-bytes", *responseCache, &cfg.ResponseCacheBytes}} {
+		if f.n < 0 {
+			fmt.Fprintf(fs.Output(), "invalid value %d for flag -%s: want 0 (keep none) or more\n", f.n, f.name)
+			fs.Usage()
+			return errUsage
+		}
+		*f.to = f.n
+		if f.n == 0 {
+			*f.to = -1 // the server's "keep none"
+		}
+	}
 	if *memoryLimit < 1 {
 		fmt.Fprintf(fs.Output(), "invalid value %d for flag -memory-limit: want at least 1\n", *memoryLimit)
 		fs.Usage()

@@ -177,10 +177,10 @@ func citationsOf(ctx context.Context, n kg.Node) ([]*kg.Citation, error) {
 	if cs == nil {
 		cs = []*kg.Citation{}
 	}
-	return seen(ctx, cs), nil
+	return cs, nil
 }
 
-// list returns a loaded child list, never nil, with its children declared.
+// list returns a loaded child list, never nil.
 func list[T any](ctx context.Context, b loader[[]T], key string) ([]T, error) {
 	vs, err := b.load(ctx, key)
 	if err != nil {
@@ -189,7 +189,7 @@ func list[T any](ctx context.Context, b loader[[]T], key string) ([]T, error) {
 	if vs == nil {
 		vs = []T{}
 	}
-	return seen(ctx, vs), nil
+	return vs, nil
 }
 
 // single returns a loaded child, nil when key is empty or names nothing.
@@ -198,11 +198,7 @@ func single[T any](ctx context.Context, b loader[T], key string) (T, error) {
 	if key == "" {
 		return zero, nil
 	}
-	v, err := b.load(ctx, key)
-	if err != nil {
-		return zero, err
-	}
-	return seen(ctx, v), nil
+	return b.load(ctx, key)
 }
 
 // asState returns the actor as a State, or nil when it is not one.

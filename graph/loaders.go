@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"strings"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
+	"github.com/treatygraph/treatygraph/internal/lru"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
 
@@ -67,14 +67,101 @@ var (
 	docCitationsL = pagedLoader[sqlite.Page[*kg.Citation]]{"docCitations", (*sqlite.Store).CitationsByDocuments}
 )
 
+// Records keeps decoded records and relation lists of one database, shared by every request
+// over it. The database is an immutable snapshot, so what was read once stays right: a
+// request finds what earlier ones read without running SQL or decoding JSON, and reads only
+// the keys it misses, still in one statement per loader and level. Values are shared, so
+// nothing may change a loaded value. The nil *Records keeps nothing.
+type Records struct {
+	cache *lru.Cache[recordKey, any]
+}
+
+type recordKey struct{ loader, key string }
+
+// DefaultRecordCache is how many records the server keeps decoded: a relation list counts
+// one per element. The article with the COW dataset is about 25,000.
+const DefaultRecordCache = 100_000
+
+// NewRecords keeps at most maxRecords records, or nothing when maxRecords <= 0.
+func NewRecords(maxRecords int) *Records {
+	c := lru.New[recordKey, any](maxRecords, 0)
+	if c == nil {
+		return nil
+	}
+	return &Records{cache: c}
+}
+
+// Stats returns the figures of the cache: entries, records held, hits and misses.
+func (r *Records) Stats() lru.Stats {
+	if r == nil {
+		return lru.Stats{}
+	}
+	return r.cache.Stats()
+}
+
+// cached wraps a fetch so that it reads only the keys records does not hold.
+func cached[V any](r *Records, name string, keys []string, fetch func(keys []string) (map[string]V, error)) (map[string]V, error) {
+	if r == nil {
+		return fetch(keys)
+	}
+	got := make(map[string]V, len(keys))
+	var missing []string
+	for _, k := range keys {
+		if v, ok := r.cache.Get(recordKey{name, k}); ok {
+			got[k], _ = v.(V) // a nil interface is kept for a key that names nothing
+		} else {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) == 0 {
+		return got, nil
+	}
+	fetched, err := fetch(missing)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range missing {
+		v := fetched[k]
+		got[k] = v
+		r.cache.Add(recordKey{name, k}, v, records(v))
+	}
+	return got, nil
+}
+
+// records is what a value counts in the cache: one per element of a list, one otherwise.
+func records(v any) int {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice {
+		return rv.Len() + 1
+	}
+	return 1
+}
+
 // Loaders hold the batches of one request.
 type Loaders struct {
-	store *sqlite.Store
-	mu    sync.Mutex
-	// pools holds the keys declared for each loader at each level: "name\x00level".
-	pools map[string]*pool
+	store   *sqlite.Store
+	records *Records
+	mu      sync.Mutex
+	// pools holds the keys declared for each loader at each level.
+	pools map[poolKey]*pool
 	// batches holds, for each loader at each loading field, what it fetched.
-	batches map[string]any
+	batches map[batchKey]any
+}
+
+// A level is the response path of a field without list indexes ("organizations.nodes.members"),
+// kept as a 64-bit FNV-1a hash of its names so that finding it allocates nothing.
+type level uint64
+
+// poolKey names the keys declared for one loader at one level.
+type poolKey struct {
+	loader string
+	level  level
+}
+
+// batchKey names what one loader fetched for one loading field (and page arguments).
+type batchKey struct {
+	loader  string
+	field   level
+	variant string
 }
 
 type pool struct{ keys []string }
@@ -84,16 +171,17 @@ type batchState[V any] struct {
 	consumed int // how many keys of the parent level's pool have been fetched
 }
 
-// NewLoaders makes the batches for one request.
-func NewLoaders(s *sqlite.Store) *Loaders {
-	return &Loaders{store: s, pools: map[string]*pool{}, batches: map[string]any{}}
+// NewLoaders makes the batches for one request, reading through records (which may be nil).
+func NewLoaders(s *sqlite.Store, records *Records) *Loaders {
+	return &Loaders{store: s, records: records, pools: map[poolKey]*pool{}, batches: map[batchKey]any{}}
 }
 
 type loadersKey struct{}
 
-// WithLoaders returns a context carrying fresh loaders for one request.
-func WithLoaders(ctx context.Context, s *sqlite.Store) context.Context {
-	return context.WithValue(ctx, loadersKey{}, NewLoaders(s))
+// WithLoaders returns a context carrying fresh loaders for one request, reading through
+// records (which may be nil).
+func WithLoaders(ctx context.Context, s *sqlite.Store, records *Records) context.Context {
+	return context.WithValue(ctx, loadersKey{}, NewLoaders(s, records))
 }
 
 func loadersFrom(ctx context.Context) *Loaders {
@@ -106,40 +194,44 @@ func loadersFrom(ctx context.Context) *Loaders {
 
 // levels returns the level of the field being resolved and the level of the nearest
 // resolver above it (the level whose values the field's parents are).
-func levels(ctx context.Context) (field, parent string) {
+func levels(ctx context.Context) (field, parent level) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
-		return "", ""
+		return 0, 0
 	}
-	field = pathOf(fc)
+	field = levelOf(fc)
 	for p := fc.Parent; p != nil; p = p.Parent {
 		if p.Index == nil && p.IsResolver {
-			return field, pathOf(p)
+			return field, levelOf(p)
 		}
 	}
-	return field, ""
+	return field, 0
 }
 
-// pathOf is the response path of a field without list indexes.
-func pathOf(fc *graphql.FieldContext) string {
-	var names []string
+// levelOf is the level of a field: the hash of its response path without list indexes,
+// taken from the field up to the root.
+func levelOf(fc *graphql.FieldContext) level {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
 	for p := fc; p != nil; p = p.Parent {
 		if p.Index == nil && p.Field.Field != nil {
-			names = append(names, p.Field.Alias)
+			a := p.Field.Alias
+			for i := 0; i < len(a); i++ {
+				h = (h ^ uint64(a[i])) * prime
+			}
+			h = (h ^ '.') * prime
 		}
 	}
-	for i, j := 0, len(names)-1; i < j; i, j = i+1, j-1 {
-		names[i], names[j] = names[j], names[i]
-	}
-	return strings.Join(names, ".")
+	return level(h)
 }
 
 // expect declares keys that children at a level may load later; the caller holds l.mu.
-func (l *Loaders) expect(name, level string, keys ...string) {
-	p := l.pools[name+"\x00"+level]
+func (l *Loaders) expect(name string, at level, keys ...string) {
+	k := poolKey{name, at}
+	p := l.pools[k]
 	if p == nil {
 		p = &pool{}
-		l.pools[name+"\x00"+level] = p
+		l.pools[k] = p
 	}
 	for _, k := range keys {
 		if k != "" {
@@ -150,7 +242,7 @@ func (l *Loaders) expect(name, level string, keys ...string) {
 
 // fetchLocked returns the values of keys for one loader at one loading field, fetching in one
 // statement the missing ones together with every key declared for the parent level.
-func fetchLocked[V any](ctx context.Context, l *Loaders, id, field, parent, name string, keys []string,
+func fetchLocked[V any](ctx context.Context, l *Loaders, id batchKey, parent level, keys []string,
 	fetch func(ctx context.Context, keys []string) (map[string]V, error)) ([]V, error) {
 	b, _ := l.batches[id].(*batchState[V])
 	if b == nil {
@@ -169,7 +261,7 @@ func fetchLocked[V any](ctx context.Context, l *Loaders, id, field, parent, name
 		add(k)
 	}
 	if len(want) > 0 {
-		if p := l.pools[name+"\x00"+parent]; p != nil {
+		if p := l.pools[poolKey{id.loader, parent}]; p != nil {
 			for _, k := range p.keys[b.consumed:] {
 				add(k)
 			}
@@ -183,7 +275,7 @@ func fetchLocked[V any](ctx context.Context, l *Loaders, id, field, parent, name
 			b.fetched[k] = got[k]
 		}
 		for _, k := range want {
-			l.see(got[k], field)
+			l.see(got[k], id.field)
 		}
 	}
 	out := make([]V, len(keys))
@@ -199,8 +291,10 @@ func (ld loader[V]) loadMany(ctx context.Context, keys ...string) ([]V, error) {
 	field, parent := levels(ctx)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return fetchLocked(ctx, l, ld.name+"\x00"+field, field, parent, ld.name, keys,
-		func(ctx context.Context, keys []string) (map[string]V, error) { return ld.fetch(l.store, ctx, keys) })
+	return fetchLocked(ctx, l, batchKey{ld.name, field, ""}, parent, keys,
+		func(ctx context.Context, keys []string) (map[string]V, error) {
+			return cached(l.records, ld.name, keys, func(keys []string) (map[string]V, error) { return ld.fetch(l.store, ctx, keys) })
+		})
 }
 
 // load returns the value of one key.
@@ -220,7 +314,7 @@ func (ld pagedLoader[V]) load(ctx context.Context, key string, first int, after 
 	variant := fmt.Sprintf("%d/%v", first, after)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	vs, err := fetchLocked(ctx, l, ld.name+"\x00"+field+"\x00"+variant, field, parent, ld.name, []string{key},
+	vs, err := fetchLocked(ctx, l, batchKey{ld.name, field, variant}, parent, []string{key},
 		func(ctx context.Context, keys []string) (map[string]V, error) {
 			return ld.fetch(l.store, ctx, keys, first, after)
 		})
@@ -233,7 +327,7 @@ func (ld pagedLoader[V]) load(ctx context.Context, key string, first int, after 
 
 // see declares what the children of a node (or of each node of a list or page) produced at
 // level may load. The caller holds l.mu.
-func (l *Loaders) see(n any, level string) {
+func (l *Loaders) see(n any, at level) {
 	if n == nil {
 		return
 	}
@@ -244,21 +338,21 @@ func (l *Loaders) see(n any, level string) {
 		}
 	case reflect.Slice:
 		for i := 0; i < rv.Len(); i++ {
-			l.see(rv.Index(i).Interface(), level)
+			l.see(rv.Index(i).Interface(), at)
 		}
 		return
 	}
-	x := func(name string, keys ...string) { l.expect(name, level, keys...) }
+	x := func(name string, keys ...string) { l.expect(name, at, keys...) }
 	switch v := n.(type) {
 	case sqlite.Page[*kg.Event]:
-		l.see(v.Items, level)
+		l.see(v.Items, at)
 	case sqlite.Page[*kg.Citation]:
-		l.see(v.Items, level)
+		l.see(v.Items, at)
 	case *kg.State:
 		ref := v.NodeRef().String()
-		l.seeSources(v.Source, v.Sources, level)
+		l.seeSources(v.Source, v.Sources, at)
 		for i := range v.SystemMembership {
-			l.seeSource(&v.SystemMembership[i].Source, level)
+			l.seeSource(&v.SystemMembership[i].Source, at)
 		}
 		x(membershipsOfL.name, v.Slug)
 		x(positionsInL.name, v.Slug)
@@ -276,13 +370,13 @@ func (l *Loaders) see(n any, level string) {
 		x(actorsL.name, v.ParentSlug)
 		x(eventsOfL.name, ref)
 		x(eventCountsL.name, ref)
-		l.seeSources(v.Source, v.Sources, level)
+		l.seeSources(v.Source, v.Sources, at)
 	case *kg.Membership:
 		x(actorsL.name, v.MemberSlug, v.OrganizationSlug)
 		x(citationsOfL.name, v.NodeRef().String())
-		l.seeSource(&v.Source, level)
+		l.seeSource(&v.Source, at)
 		for i := range v.Claims {
-			l.seeSource(&v.Claims[i].Source, level)
+			l.seeSource(&v.Claims[i].Source, at)
 		}
 	case *kg.Event:
 		ref := v.NodeRef().String()
@@ -291,7 +385,7 @@ func (l *Loaders) see(n any, level string) {
 		x(peopleL.name, v.PeopleSlugs...)
 		x(quotesAtL.name, v.Slug)
 		x(citationsOfL.name, ref)
-		l.seeSource(&v.Source, level)
+		l.seeSource(&v.Source, at)
 	case *kg.Place:
 		ref := v.NodeRef().String()
 		x(actorsL.name, v.StateSlug)
@@ -307,22 +401,22 @@ func (l *Loaders) see(n any, level string) {
 		x(peopleL.name, v.PersonSlug)
 		x(actorsL.name, v.OfSlug)
 		x(citationsOfL.name, v.NodeRef().String())
-		l.seeSource(&v.Source, level)
+		l.seeSource(&v.Source, at)
 	case *kg.Quote:
 		x(peopleL.name, v.SpeakerSlug)
 		x(eventsL.name, v.EventSlug)
 		x(citationsOfL.name, v.NodeRef().String())
-		l.seeSource(&v.Source, level)
+		l.seeSource(&v.Source, at)
 	case *kg.MilitaryStrength:
 		x(actorsL.name, v.StateSlug)
 		x(citationsOfL.name, v.NodeRef().String())
-		l.seeSource(&v.Source, level)
+		l.seeSource(&v.Source, at)
 	case *kg.Provision:
 		x(actorsL.name, v.OrganizationSlug)
 		x(peopleL.name, v.ProposedBySlug)
 		x(eventsL.name, v.EventSlug)
 		x(citationsOfL.name, v.NodeRef().String())
-		l.seeSource(&v.Source, level)
+		l.seeSource(&v.Source, at)
 	case *kg.Document:
 		x(docCitationsL.name, v.Slug)
 		x(docCiteCountsL.name, v.Slug)
@@ -333,21 +427,21 @@ func (l *Loaders) see(n any, level string) {
 }
 
 // seeSource declares what a fact's source may load: its document and footnotes.
-func (l *Loaders) seeSource(s *kg.Source, level string) {
+func (l *Loaders) seeSource(s *kg.Source, at level) {
 	if s == nil {
 		return
 	}
-	l.expect(documentsL.name, level, s.DocumentSlug)
+	l.expect(documentsL.name, at, s.DocumentSlug)
 	for _, n := range s.Notes {
-		l.expect(citationsL.name, level, kg.CitationKey(s.DocumentSlug, n))
+		l.expect(citationsL.name, at, kg.CitationKey(s.DocumentSlug, n))
 	}
 }
 
 // seeSources declares what an actor's sources may load.
-func (l *Loaders) seeSources(s *kg.Source, more []kg.Source, level string) {
-	l.seeSource(s, level)
+func (l *Loaders) seeSources(s *kg.Source, more []kg.Source, at level) {
+	l.seeSource(s, at)
 	for i := range more {
-		l.seeSource(&more[i], level)
+		l.seeSource(&more[i], at)
 	}
 }
 

@@ -56,13 +56,11 @@ func (r *eventResolver) Place(ctx context.Context, obj *kg.Event) (*kg.Place, er
 }
 
 func (r *eventResolver) Participants(ctx context.Context, obj *kg.Event) ([]kg.Actor, error) {
-	as, err := actorsL.loadMany(ctx, obj.ParticipantSlugs...)
-	return seen(ctx, as), err
+	return actorsL.loadMany(ctx, obj.ParticipantSlugs...)
 }
 
 func (r *eventResolver) People(ctx context.Context, obj *kg.Event) ([]*kg.Person, error) {
-	ps, err := peopleL.loadMany(ctx, obj.PeopleSlugs...)
-	return seen(ctx, ps), err
+	return peopleL.loadMany(ctx, obj.PeopleSlugs...)
 }
 
 func (r *eventResolver) Quotes(ctx context.Context, obj *kg.Event) ([]*kg.Quote, error) {
@@ -474,8 +472,7 @@ func (r *sourceResolver) Citations(ctx context.Context, obj *kg.Source) ([]*kg.C
 	for i, n := range obj.Notes {
 		keys[i] = kg.CitationKey(obj.DocumentSlug, n)
 	}
-	cs, err := citationsL.loadMany(ctx, keys...)
-	return seen(ctx, cs), err
+	return citationsL.loadMany(ctx, keys...)
 }
 
 func (r *stateResolver) Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error) {

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/treatygraph/treatygraph/internal/lru"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
 
@@ -29,6 +30,7 @@ type requestInfo struct {
 	analysed  bool // the operation was parsed, validated and costed
 	operation string
 	cost      int
+	cached    bool     // answered from the response cache
 	codes     []string // extensions.code of the response's errors
 }
 
@@ -43,6 +45,12 @@ func (i *requestInfo) setOperation(name string, cost int) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	i.analysed, i.operation, i.cost = true, name, cost
+}
+
+func (i *requestInfo) setCached() {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.cached = true
 }
 
 func (i *requestInfo) addCodes(codes []string) {
@@ -61,8 +69,15 @@ type metrics struct {
 	errorCodes *prometheus.CounterVec
 }
 
-// newMetrics registers the metrics of a server over store whose cost limit is maxCost.
-func newMetrics(store *sqlite.Store, maxCost int) *metrics {
+// cacheStats names a cache and how to read its figures, for the metrics.
+type cacheStats struct {
+	name  string
+	stats func() lru.Stats
+}
+
+// newMetrics registers the metrics of a server over store whose cost limit is maxCost, with
+// the figures of its caches.
+func newMetrics(store *sqlite.Store, maxCost int, caches ...cacheStats) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -98,6 +113,23 @@ func newMetrics(store *sqlite.Store, maxCost int) *metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
+	for _, c := range caches {
+		labels := prometheus.Labels{"cache": c.name}
+		m.registry.MustRegister(
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "treatygraph_cache_hits_total",
+				Help: "Lookups a cache answered.", ConstLabels: labels},
+				func() float64 { return float64(c.stats().Hits) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "treatygraph_cache_misses_total",
+				Help: "Lookups a cache could not answer.", ConstLabels: labels},
+				func() float64 { return float64(c.stats().Misses) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "treatygraph_cache_evictions_total",
+				Help: "Entries a cache dropped to make room.", ConstLabels: labels},
+				func() float64 { return float64(c.stats().Evictions) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "treatygraph_cache_size",
+				Help: "What a cache holds: bytes for answers, records for records.", ConstLabels: labels},
+				func() float64 { return float64(c.stats().Size) }),
+		)
+	}
 	return m
 }
 
@@ -162,6 +194,9 @@ func observe(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
 		if info.analysed {
 			m.cost.Observe(float64(info.cost))
 			attrs = append(attrs, slog.String("operation", info.operation), slog.Int("cost", info.cost))
+		}
+		if info.cached {
+			attrs = append(attrs, slog.Bool("cached", true))
 		}
 		for _, code := range info.codes {
 			m.errorCodes.WithLabelValues(code).Inc()

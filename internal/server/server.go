@@ -94,6 +94,12 @@ type Config struct {
 	// MaxFirst bounds the page size (first) and the IDs of nodes(ids:) (graph.DefaultMaxFirst
 	// when zero).
 	MaxFirst int
+	// RecordCache bounds the records kept decoded between requests, a relation list counting
+	// one per element (graph.DefaultRecordCache when zero; negative keeps none).
+	RecordCache int
+	// ResponseCacheBytes bounds the answers kept whole, to answer the same request again
+	// without running it (DefaultResponseCacheBytes when zero; negative keeps none).
+	ResponseCacheBytes int
 
 	budget *budget
 }
@@ -131,6 +137,12 @@ func (cfg Config) withDefaults() Config {
 	cfg.MaxCost = orDefault(cfg.MaxCost, DefaultMaxCost)
 	cfg.MaxErrors = orDefault(cfg.MaxErrors, DefaultMaxErrors)
 	cfg.MaxFirst = orDefault(cfg.MaxFirst, graph.DefaultMaxFirst)
+	if cfg.RecordCache == 0 {
+		cfg.RecordCache = graph.DefaultRecordCache
+	}
+	if cfg.ResponseCacheBytes == 0 {
+		cfg.ResponseCacheBytes = DefaultResponseCacheBytes
+	}
 	if cfg.budget == nil {
 		cfg.budget = newBudget(cfg)
 	}
@@ -148,10 +160,12 @@ func (cfg Config) withDefaults() Config {
 //	newGraphQL      the GraphQL endpoint: see there
 func New(cfg Config) http.Handler {
 	cfg = cfg.withDefaults()
-	m := newMetrics(cfg.Store, cfg.MaxCost)
+	records := graph.NewRecords(cfg.RecordCache)
+	answers := newResponseCache(cfg.ResponseCacheBytes, newHTTPCache(identity(cfg.Store), cfg).salt, cfg.MaxParserTokens)
+	m := newMetrics(cfg.Store, cfg.MaxCost, cacheStats{"records", records.Stats}, cacheStats{"responses", answers.stats})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", cors(cfg.CORSOrigins, cfg.CORSHeaders, cfg.budget.admit(newGraphQL(cfg, true))))
+	mux.Handle("/graphql", cors(cfg.CORSOrigins, cfg.CORSHeaders, cfg.budget.admit(newGraphQL(cfg, true, records, answers))))
 	mux.Handle("GET /metrics", m.handler())
 	mux.HandleFunc("GET /healthz", healthz(cfg.Store))
 	mux.HandleFunc("GET /readyz", readyz(cfg.Store))
@@ -169,8 +183,16 @@ func New(cfg Config) http.Handler {
 // NewGraphQL builds the GraphQL endpoint alone, with the default limits. Its answers carry
 // only data and errors, without the cost and dataset version of New's, so that the golden
 // answers of the graph package do not change with every edit of the seeds.
+//
+// It keeps no records or answers between requests, so that every request runs in full.
 func NewGraphQL(store *sqlite.Store, logger *slog.Logger) http.Handler {
-	return newGraphQL(Config{Store: store, Logger: logger}.withDefaults(), false)
+	return newGraphQL(Config{Store: store, Logger: logger}.withDefaults(), false, nil, nil)
+}
+
+// identity names what an answer depends on besides the request: the seeds, the database
+// build and the program serving it. A deploy that changes answers changes it.
+func identity(store *sqlite.Store) string {
+	return store.Version() + "/" + store.BuildID() + "/" + sqlite.ProgramID()
 }
 
 // newGraphQL builds the GraphQL endpoint. A request goes through, in order:
@@ -181,20 +203,18 @@ func NewGraphQL(store *sqlite.Store, logger *slog.Logger) http.Handler {
 //	documentLimits     depth, fields per selection, fields, directives: before validation
 //	parse, validate    gqlgen, with the parser token limit and a cache of valid documents
 //	costLimit          the cost with the variables: before anything runs
+//	responses          a query answered before is answered again from memory (respcache.go)
 //	execution          resolvers, at most ConnsPerRequest at once (pool.go), with
-//	                   per-request batch loaders
+//	                   per-request batch loaders reading through the shared records
 //	finish             errors in order, timeouts, error count, error bytes and answer bytes
 //	                   bounded (budget.go), cost reported; the answer written by the deadline
-func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
+func newGraphQL(cfg Config, reportExtensions bool, records *graph.Records, answers *responseCache) http.Handler {
 	store, logger := cfg.Store, cfg.Logger
 	validated := newDocCache(cfg.QueryCacheBytes)
 
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store, MaxFirst: cfg.MaxFirst}}))
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
-	// The ETag depends on the seeds, the database build and the program serving it: a deploy
-	// that changes answers changes every ETag.
-	identity := store.Version() + "/" + store.BuildID() + "/" + sqlite.ProgramID()
-	srv.AddTransport(jsonTransport{cache: newHTTPCache(identity, cfg), timeout: cfg.Timeout, maxBodyBytes: cfg.MaxBodyBytes})
+	srv.AddTransport(jsonTransport{cache: newHTTPCache(identity(store), cfg), timeout: cfg.Timeout, maxBodyBytes: cfg.MaxBodyBytes})
 	srv.SetQueryCache(validated)
 	srv.SetParserTokenLimit(cfg.MaxParserTokens)
 	srv.Use(extension.Introspection{})
@@ -231,6 +251,9 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 		}
 		return resp
 	})
+	if answers.enabled() {
+		srv.Use(answers) // inside the hooks above: they apply to cached answers too
+	}
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.Timeout)
@@ -241,7 +264,7 @@ func newGraphQL(cfg Config, reportExtensions bool) http.Handler {
 			w.Header().Set("Allow", "GET, POST, OPTIONS") // gqlgen's answer, 405, lacks it
 		}
 		ctx = withResolverSlots(ctx, cfg.ConnsPerRequest)
-		srv.ServeHTTP(w, r.WithContext(graph.WithLoaders(ctx, store)))
+		srv.ServeHTTP(w, r.WithContext(graph.WithLoaders(ctx, store, records)))
 	})
 }
 

@@ -28,6 +28,12 @@ type kit struct {
 func newKit(t testing.TB, cfg Config) *kit {
 	t.Helper()
 	store, _ := openSeedStore(t)
+	return newKitOn(t, store, cfg)
+}
+
+// newKitOn serves store with cfg, logging nothing unless cfg has a logger.
+func newKitOn(t testing.TB, store *sqlite.Store, cfg Config) *kit {
+	t.Helper()
 	cfg.Store = store
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -35,7 +41,6 @@ func newKit(t testing.TB, cfg Config) *kit {
 	return &kit{t: t, store: store, handler: New(cfg)}
 }
 
-// answer is a response as a client sees it.
 type answer struct {
 	Status int
 	Header http.Header

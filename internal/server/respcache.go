@@ -1,0 +1,113 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"maps"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/treatygraph/treatygraph/internal/lru"
+)
+
+// DefaultResponseCacheBytes bounds the answers the server keeps whole.
+const DefaultResponseCacheBytes = 64 << 20
+
+// responseEntryOverhead is what an answer kept costs besides its data: the key, the entry
+// and the response value.
+const responseEntryOverhead = 256
+
+// responseCache answers a query it has answered before without running it. The database is
+// an immutable snapshot, so an answer stays right for as long as the server runs: the key
+// is the dataset version with the server's limits (the ETag's salt), the document normalised
+// (its tokens, without layout and comments), the operation name and the variables as coerced.
+// Only complete answers are kept: no errors, no incremental delivery, not cut short.
+//
+// It runs inside the response hooks of newGraphQL, after the cost check has admitted the
+// operation, so a cached answer still counts against the limits a fresh one would, and
+// the cost and dataset version are added to each copy it hands out.
+type responseCache struct {
+	cache     *lru.Cache[[sha256.Size]byte, *graphql.Response]
+	salt      string
+	maxTokens int
+}
+
+func newResponseCache(maxBytes int, salt string, maxTokens int) *responseCache {
+	return &responseCache{cache: lru.New[[sha256.Size]byte, *graphql.Response](maxBytes, 0), salt: salt, maxTokens: maxTokens}
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+	graphql.ResponseInterceptor
+} = (*responseCache)(nil)
+
+// admittedStatsKey marks an operation every earlier check admitted: parsed, validated,
+// within the limits and the cost, its variables coerced. Only such an operation is looked
+// up, so that a refusal is never answered from the cache.
+const admittedStatsKey = "treatygraph.admitted"
+
+// MutateOperationContext runs after every other check (the cache is added last), so that
+// reaching it means the operation was admitted.
+func (c *responseCache) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	oc.Stats.SetExtension(admittedStatsKey, true)
+	return nil
+}
+
+func (*responseCache) ExtensionName() string                   { return "ResponseCache" }
+func (*responseCache) Validate(graphql.ExecutableSchema) error { return nil }
+func (c *responseCache) stats() lru.Stats                      { return c.cache.Stats() }
+func (c *responseCache) enabled() bool                         { return c != nil && c.cache != nil }
+func copyResponse(r *graphql.Response) *graphql.Response {
+	cp := *r
+	cp.Extensions = maps.Clone(r.Extensions)
+	return &cp
+}
+func cacheable(ctx context.Context, r *graphql.Response) bool {
+	return r != nil && len(r.Errors) == 0 && r.Data != nil && r.HasNext == nil && r.Label == "" && r.Path == nil && ctx.Err() == nil
+}
+
+// InterceptResponse answers from the cache or runs the operation and keeps its answer.
+func (c *responseCache) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !c.enabled() || !graphql.HasOperationContext(ctx) {
+		return next(ctx)
+	}
+	oc := graphql.GetOperationContext(ctx)
+	if admitted, _ := oc.Stats.GetExtension(admittedStatsKey).(bool); !admitted || oc.Operation == nil || oc.Operation.Operation != ast.Query {
+		return next(ctx)
+	}
+	key, ok := c.key(oc)
+	if !ok {
+		return next(ctx)
+	}
+	if r, hit := c.cache.Get(key); hit {
+		if info := infoFrom(ctx); info != nil {
+			info.setCached()
+		}
+		return copyResponse(r)
+	}
+	resp := next(ctx)
+	if cacheable(ctx, resp) {
+		c.cache.Add(key, copyResponse(resp), len(resp.Data)+len(oc.RawQuery)+responseEntryOverhead)
+	}
+	return resp
+}
+
+// key identifies an operation's answer; false when its variables cannot be written down.
+func (c *responseCache) key(oc *graphql.OperationContext) ([sha256.Size]byte, bool) {
+	vars, err := json.Marshal(oc.Variables) // map keys sorted: the same variables, the same bytes
+	if err != nil {
+		return [sha256.Size]byte{}, false
+	}
+	h := sha256.New()
+	for _, part := range []string{c.salt, normaliseQuery(oc.RawQuery, c.maxTokens), oc.OperationName, string(vars)} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	return k, true
+}

@@ -1,0 +1,121 @@
+package server
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The caches change how much work a request takes, never what it answers: every example
+// query and every golden query of the graph package gets the same data and errors from a
+// server that keeps nothing, from one that keeps decoded records (cold, then warm), and from
+// one that also keeps answers (the second time answered without SQL).
+func TestCachesNeverChangeAnswers(t *testing.T) {
+	store, _ := openSeedStore(t)
+	plain := newKitOn(t, store, Config{RecordCache: -1, ResponseCacheBytes: -1})
+	records := newKitOn(t, store, Config{ResponseCacheBytes: -1})
+	both := newKitOn(t, store, Config{})
+
+	var files []string
+	for _, pattern := range []string{"../../examples/queries/*.graphql", "../../graph/testdata/*.graphql"} {
+		m, err := filepath.Glob(pattern)
+		require.NoError(t, err)
+		files = append(files, m...)
+	}
+	require.Greater(t, len(files), 20)
+	warmFewer := 0
+	for _, f := range files {
+		text, err := os.ReadFile(f)
+		require.NoError(t, err)
+		// A file may hold several operations: each runs on its own.
+		for _, op := range operationNames(string(text)) {
+			name := filepath.Base(f) + "/" + op
+			body := map[string]any{"query": string(text)}
+			if op != "" {
+				body["operationName"] = op
+			}
+			want := plain.post(body)
+			wantAnswer := answerOf(t, want)
+
+			before := store.Statements()
+			cold := records.post(body)
+			coldSQL := store.Statements() - before
+			before = store.Statements()
+			warm := records.post(body)
+			warmSQL := store.Statements() - before
+			assert.Equal(t, wantAnswer, answerOf(t, cold), "%s: records, cold", name)
+			assert.Equal(t, wantAnswer, answerOf(t, warm), "%s: records, warm", name)
+			assert.LessOrEqual(t, warmSQL, coldSQL, "%s: kept records only spare statements", name)
+			if warmSQL < coldSQL {
+				warmFewer++
+			}
+
+			first := both.post(body)
+			before = store.Statements()
+			again := both.post(body)
+			assert.Equal(t, wantAnswer, answerOf(t, first), "%s: answers kept, first", name)
+			assert.Equal(t, wantAnswer, answerOf(t, again), "%s: answers kept, again", name)
+			if len(want.Errors) == 0 {
+				assert.Equal(t, int64(0), store.Statements()-before, "%s: a complete answer is answered again without SQL", name)
+			}
+		}
+	}
+	assert.Greater(t, warmFewer, 10, "kept records spare statements on most queries")
+}
+
+// answerOf is what a response says, without its extensions (cost and version).
+func answerOf(t *testing.T, a answer) string {
+	t.Helper()
+	var body map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(a.Raw), &body), "%.300s", a.Raw)
+	delete(body, "extensions")
+	out, err := json.Marshal(body)
+	require.NoError(t, err)
+	return string(out)
+}
+
+// operationNames lists the named operations of a document, or "" for one anonymous.
+func operationNames(doc string) []string {
+	var names []string
+	for _, line := range strings.Split(doc, "\n") {
+		for _, kw := range []string{"query ", "subscription ", "mutation "} {
+			if rest, ok := strings.CutPrefix(strings.TrimSpace(line), kw); ok {
+				if name := strings.FieldsFunc(rest, func(r rune) bool { return r == '(' || r == ' ' || r == '{' }); len(name) > 0 {
+					names = append(names, name[0])
+				}
+			}
+		}
+	}
+	if len(names) == 0 {
+		return []string{""}
+	}
+	return names
+}
+
+func TestResponseCacheRefusesWhatItWouldRefuse(t *testing.T) {
+	store, _ := openSeedStore(t)
+	k := newKitOn(t, store, Config{MaxCost: 500})
+	const cheap = `{ states(first: 3) { nodes { name } } }`
+	require.Empty(t, k.query(cheap, nil).Errors)
+	a := k.query(cheap, nil)
+	require.Empty(t, a.Errors)
+	assert.Contains(t, a.Raw, `"requestedQueryCost"`, "a kept answer carries its cost")
+
+	// An operation refused is refused every time, and never kept.
+	const costly = `{ states(first: 100) { nodes { name memberships { organization { name } } } } }`
+	for range 2 {
+		assert.Equal(t, []string{CodeComplexityLimitExceeded}, k.query(costly, nil).codes())
+	}
+	// Variables are part of the key.
+	const byVar = `query($n: Int) { states(first: $n) { nodes { slug } } }`
+	two, three := k.query(byVar, map[string]any{"n": 2}), k.query(byVar, map[string]any{"n": 3})
+	assert.NotEqual(t, two.Raw, three.Raw)
+	assert.Equal(t, three.Raw, k.query(byVar, map[string]any{"n": 3}).Raw)
+	// Layout is not.
+	assert.Equal(t, answerOf(t, k.query(cheap, nil)), answerOf(t, k.query("{states(first:3){nodes{name}}}", nil)))
+}
