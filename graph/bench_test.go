@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync/atomic"
 	"testing"
 
@@ -21,8 +22,15 @@ import (
 
 // BenchmarkCanonical runs each canonical query through the whole HTTP handler (routing,
 // CORS, access log, GraphQL, loaders, SQLite) on the seeds, and reports beside time and
-// allocations the SQL statements each request runs (sql/op) and the processor time the
-// process spent on it (cpu-ns/op).
+// allocations the SQL statements each request runs (sql/op), the processor time the process
+// spent on it (cpu-ns/op), the objects of its answer (objects/op), and time and allocations
+// per object (cpu-ns/object, allocs/object). Each query runs three ways:
+//
+//	cold    the server keeps nothing between requests: every request reads and decodes
+//	        its records and runs in full
+//	fresh   the server keeps decoded records (warm after the first request), and each
+//	        request aliases its first field anew, so that no answer kept can answer it
+//	repeat  the same request again and again: answered from the answers kept
 //
 // TREATYGRAPH_BENCH_SCALE runs it on larger graphs too, e.g. "1,100,1000": the seeds scaled
 // with internal/synth. Their databases are kept in TREATYGRAPH_BENCH_DIR (by default a
@@ -54,43 +62,64 @@ func BenchmarkCanonical(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		h := server.New(server.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+		cold := server.New(server.Config{Store: store, Logger: logger, RecordCache: -1, ResponseCacheBytes: -1})
+		kept := server.New(server.Config{Store: store, Logger: logger})
 		for _, q := range workload.Canonical() {
-			b.Run(fmt.Sprintf("%s/scale=%d", q.Name, scale), func(b *testing.B) { benchQuery(b, h, q) })
+			b.Run(fmt.Sprintf("%s/scale=%d/cold", q.Name, scale), func(b *testing.B) { benchQuery(b, cold, q, q.FreshBody) })
+			b.Run(fmt.Sprintf("%s/scale=%d/fresh", q.Name, scale), func(b *testing.B) { benchQuery(b, kept, q, q.FreshBody) })
+			b.Run(fmt.Sprintf("%s/scale=%d/repeat", q.Name, scale), func(b *testing.B) {
+				benchQuery(b, kept, q, func(int) []byte { return q.Body() })
+			})
 		}
 		_ = store.Close()
 	}
 }
 
-func benchQuery(b *testing.B, h http.Handler, q workload.Query) {
-	body := q.Body()
+// fresh counts the requests of every benchmark, so that each gets a new alias.
+var fresh atomic.Int64
+
+func benchQuery(b *testing.B, h http.Handler, q workload.Query, body func(n int) []byte) {
 	// One checked request first: a benchmark of an error would measure nothing useful.
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, newRequest(body, nil))
+	h.ServeHTTP(rec, newRequest(body(int(fresh.Add(1))), nil))
 	var resp struct {
 		Errors []json.RawMessage `json:"errors"`
 	}
 	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &resp) != nil || len(resp.Errors) > 0 {
 		b.Fatalf("%s: status %d: %s", q.Name, rec.Code, rec.Body.String())
 	}
+	objects, err := workload.Objects(rec.Body.Bytes())
+	if err != nil || objects == 0 {
+		b.Fatalf("%s: no objects in the answer (%v)", q.Name, err)
+	}
 
 	var statements atomic.Int64
 	w := &discardWriter{}
 	b.ReportAllocs()
 	b.SetBytes(int64(rec.Body.Len()))
+	var mem runtime.MemStats
+	runtime.ReadMemStats(&mem)
+	mallocs := mem.Mallocs
 	cpu := workload.CPUTime()
 	for b.Loop() {
 		w.reset()
-		h.ServeHTTP(w, newRequest(body, &statements))
+		h.ServeHTTP(w, newRequest(body(int(fresh.Add(1))), &statements))
 		if w.status != http.StatusOK {
 			b.Fatalf("%s: status %d", q.Name, w.status)
 		}
 	}
-	b.ReportMetric(float64(statements.Load())/float64(b.N), "sql/op")
+	used := workload.CPUTime() - cpu
+	runtime.ReadMemStats(&mem)
+	n := float64(b.N)
+	b.ReportMetric(float64(statements.Load())/n, "sql/op")
+	b.ReportMetric(float64(objects), "objects/op")
+	b.ReportMetric(float64(mem.Mallocs-mallocs)/n/float64(objects), "allocs/object")
 	// Processor time of the whole process (garbage collection included) per request: unlike
 	// ns/op, it hardly moves when other processes share the machine.
-	if used := workload.CPUTime() - cpu; used > 0 {
-		b.ReportMetric(float64(used.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	if used > 0 {
+		b.ReportMetric(float64(used.Nanoseconds())/n, "cpu-ns/op")
+		b.ReportMetric(float64(used.Nanoseconds())/n/float64(objects), "cpu-ns/object")
 	}
 }
 

@@ -24,9 +24,11 @@ func withResolverSlots(ctx context.Context, n int) context.Context {
 // itself holds the slot: the fields below it resolve after it returns, so nested resolvers
 // never wait for their parent's slot.
 func limitResolvers(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
+	if fc := graphql.GetFieldContext(ctx); fc == nil || !fc.IsResolver {
+		return next(ctx) // a field of a value already loaded: nothing to wait for
+	}
 	slots, _ := ctx.Value(slotsKey{}).(chan struct{})
-	if fc == nil || !fc.IsResolver || slots == nil {
+	if slots == nil {
 		return next(ctx)
 	}
 	select {
