@@ -10,6 +10,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
+	"github.com/treatygraph/treatygraph/internal/paging"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
 
@@ -33,7 +34,7 @@ type loader[V any] struct {
 // pagedLoader describes a keyed fetch that also takes page arguments.
 type pagedLoader[V any] struct {
 	name  string
-	fetch func(s *sqlite.Store, ctx context.Context, keys []string, first int, after *sqlite.Cursor) (map[string]V, error)
+	fetch func(s *sqlite.Store, ctx context.Context, keys []string, first int, after *paging.Cursor) (map[string]V, error)
 }
 
 var (
@@ -63,8 +64,8 @@ var (
 	eventCountsL       = loader[int]{"eventCounts", (*sqlite.Store).CountEventsInvolving}
 	docCiteCountsL     = loader[int]{"docCiteCounts", (*sqlite.Store).CountCitationsByDocuments}
 
-	eventsOfL     = pagedLoader[sqlite.Page[*kg.Event]]{"eventsOf", (*sqlite.Store).EventsInvolving}
-	docCitationsL = pagedLoader[sqlite.Page[*kg.Citation]]{"docCitations", (*sqlite.Store).CitationsByDocuments}
+	eventsOfL     = pagedLoader[paging.Page[*kg.Event]]{"eventsOf", (*sqlite.Store).EventsInvolving}
+	docCitationsL = pagedLoader[paging.Page[*kg.Citation]]{"docCitations", (*sqlite.Store).CitationsByDocuments}
 )
 
 // Loaders hold the batches of one request.
@@ -214,7 +215,7 @@ func (ld loader[V]) load(ctx context.Context, key string) (V, error) {
 }
 
 // load returns one key's page.
-func (ld pagedLoader[V]) load(ctx context.Context, key string, first int, after *sqlite.Cursor) (V, error) {
+func (ld pagedLoader[V]) load(ctx context.Context, key string, first int, after *paging.Cursor) (V, error) {
 	l := loadersFrom(ctx)
 	field, parent := levels(ctx)
 	variant := fmt.Sprintf("%d/%v", first, after)
@@ -250,9 +251,9 @@ func (l *Loaders) see(n any, level string) {
 	}
 	x := func(name string, keys ...string) { l.expect(name, level, keys...) }
 	switch v := n.(type) {
-	case sqlite.Page[*kg.Event]:
+	case paging.Page[*kg.Event]:
 		l.see(v.Items, level)
-	case sqlite.Page[*kg.Citation]:
+	case paging.Page[*kg.Citation]:
 		l.see(v.Items, level)
 	case *kg.State:
 		ref := v.NodeRef().String()
