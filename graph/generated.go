@@ -510,7 +510,7 @@ type CitationResolver interface {
 	Supports(ctx context.Context, obj *kg.Citation) ([]kg.Node, error)
 }
 type DocumentResolver interface {
-	Citations(ctx context.Context, obj *kg.Document, first *int, after *string) (*model.CitationConnection, error)
+	Citations(ctx context.Context, obj *kg.Document, first *int, after *string) (*model.Connection[*kg.Citation], error)
 }
 type EventResolver interface {
 	Place(ctx context.Context, obj *kg.Event) (*kg.Place, error)
@@ -539,16 +539,16 @@ type OrganizationResolver interface {
 	Members(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error)
 	Leaders(ctx context.Context, obj *kg.Organization, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error)
 	Provisions(ctx context.Context, obj *kg.Organization) ([]*kg.Provision, error)
-	Events(ctx context.Context, obj *kg.Organization, first *int, after *string) (*model.EventConnection, error)
+	Events(ctx context.Context, obj *kg.Organization, first *int, after *string) (*model.Connection[*kg.Event], error)
 }
 type PersonResolver interface {
 	Positions(ctx context.Context, obj *kg.Person, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error)
 	Quotes(ctx context.Context, obj *kg.Person) ([]*kg.Quote, error)
-	Events(ctx context.Context, obj *kg.Person, first *int, after *string) (*model.EventConnection, error)
+	Events(ctx context.Context, obj *kg.Person, first *int, after *string) (*model.Connection[*kg.Event], error)
 }
 type PlaceResolver interface {
 	State(ctx context.Context, obj *kg.Place) (*kg.State, error)
-	Events(ctx context.Context, obj *kg.Place, first *int, after *string) (*model.EventConnection, error)
+	Events(ctx context.Context, obj *kg.Place, first *int, after *string) (*model.Connection[*kg.Event], error)
 }
 type PositionResolver interface {
 	Person(ctx context.Context, obj *kg.Position) (*kg.Person, error)
@@ -567,24 +567,24 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (kg.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]kg.Node, error)
 	State(ctx context.Context, slug *string, iso2 *string, iso3 *string, cowCode *int) (*kg.State, error)
-	States(ctx context.Context, filter *kg.StateFilter, orderBy []*kg.StateOrder, first *int, after *string) (*model.StateConnection, error)
+	States(ctx context.Context, filter *kg.StateFilter, orderBy []*kg.StateOrder, first *int, after *string) (*model.Connection[*kg.State], error)
 	Organization(ctx context.Context, slug *string, acronym *string, cowKey *string) (*kg.Organization, error)
-	Organizations(ctx context.Context, filter *kg.OrganizationFilter, orderBy []*kg.OrganizationOrder, first *int, after *string) (*model.OrganizationConnection, error)
+	Organizations(ctx context.Context, filter *kg.OrganizationFilter, orderBy []*kg.OrganizationOrder, first *int, after *string) (*model.Connection[*kg.Organization], error)
 	Person(ctx context.Context, slug string) (*kg.Person, error)
-	People(ctx context.Context, filter *kg.PersonFilter, orderBy []*kg.PersonOrder, first *int, after *string) (*model.PersonConnection, error)
+	People(ctx context.Context, filter *kg.PersonFilter, orderBy []*kg.PersonOrder, first *int, after *string) (*model.Connection[*kg.Person], error)
 	Place(ctx context.Context, slug string) (*kg.Place, error)
 	Event(ctx context.Context, slug string) (*kg.Event, error)
-	Events(ctx context.Context, from *kg.Date, to *kg.Date, kinds []kg.EventKind, involving *string, filter *kg.EventFilter, orderBy []*kg.EventOrder, first *int, after *string) (*model.EventConnection, error)
+	Events(ctx context.Context, from *kg.Date, to *kg.Date, kinds []kg.EventKind, involving *string, filter *kg.EventFilter, orderBy []*kg.EventOrder, first *int, after *string) (*model.Connection[*kg.Event], error)
 	Quote(ctx context.Context, slug string) (*kg.Quote, error)
 	Document(ctx context.Context, slug string) (*kg.Document, error)
 	Documents(ctx context.Context) ([]*kg.Document, error)
 	Citation(ctx context.Context, number int, document *string) (*kg.Citation, error)
-	Citations(ctx context.Context, filter *kg.CitationFilter, orderBy []*kg.CitationOrder, first *int, after *string) (*model.CitationConnection, error)
+	Citations(ctx context.Context, filter *kg.CitationFilter, orderBy []*kg.CitationOrder, first *int, after *string) (*model.Connection[*kg.Citation], error)
 	Search(ctx context.Context, text string, first *int, kinds []model.NodeKind) ([]*model.SearchHit, error)
 	Path(ctx context.Context, from string, to string, at *kg.Date, maxHops *int) (*model.Path, error)
 	MembershipChanges(ctx context.Context, organization string, from *kg.Date, to *kg.Date) ([]*model.MembershipChange, error)
 	SharedOrganizations(ctx context.Context, a string, b string, at *kg.Date, organization *string, roles []kg.MembershipRole, source *string) ([]*model.SharedOrganization, error)
-	Disputes(ctx context.Context, first *int, after *string) (*model.MembershipConnection, error)
+	Disputes(ctx context.Context, first *int, after *string) (*model.Connection[*kg.Membership], error)
 	Neighborhood(ctx context.Context, id string, depth *int, at *kg.Date, maxNodes *int) (*model.Neighborhood, error)
 	EventCounts(ctx context.Context, groupBy []model.EventGroupBy, from *kg.Date, to *kg.Date, filter *kg.EventFilter) ([]*model.EventCount, error)
 	MembershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter, from *kg.Date, to *kg.Date, source *string) ([]*model.MembershipCount, error)
@@ -606,7 +606,7 @@ type SourceResolver interface {
 type StateResolver interface {
 	Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error)
 	Organizations(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, source *string) ([]*kg.Organization, error)
-	Events(ctx context.Context, obj *kg.State, first *int, after *string) (*model.EventConnection, error)
+	Events(ctx context.Context, obj *kg.State, first *int, after *string) (*model.Connection[*kg.Event], error)
 	MilitaryStrength(ctx context.Context, obj *kg.State) ([]*kg.MilitaryStrength, error)
 	Leaders(ctx context.Context, obj *kg.State, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error)
 }
@@ -7341,7 +7341,7 @@ func (ec *executionContext) fieldContext_Citation_supports(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _CitationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CitationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _CitationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Citation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7353,8 +7353,8 @@ func (ec *executionContext) _CitationConnection_edges(ctx context.Context, field
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.CitationEdge) graphql.Marshaler {
-			return ec.marshalNCitationEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐCitationEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*kg.Citation]) graphql.Marshaler {
+			return ec.marshalNCitationEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7373,7 +7373,7 @@ func (ec *executionContext) fieldContext_CitationConnection_edges(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _CitationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.CitationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _CitationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Citation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7405,7 +7405,7 @@ func (ec *executionContext) fieldContext_CitationConnection_nodes(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _CitationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CitationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _CitationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Citation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7437,7 +7437,7 @@ func (ec *executionContext) fieldContext_CitationConnection_pageInfo(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _CitationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CitationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _CitationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Citation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7460,7 +7460,7 @@ func (ec *executionContext) fieldContext_CitationConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("CitationConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _CitationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CitationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _CitationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Citation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7483,7 +7483,7 @@ func (ec *executionContext) fieldContext_CitationEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("CitationEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _CitationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CitationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _CitationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Citation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7992,8 +7992,8 @@ func (ec *executionContext) _Document_citations(ctx context.Context, field graph
 			return ec.Resolvers.Document().Citations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CitationConnection) graphql.Marshaler {
-			return ec.marshalNCitationConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐCitationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*kg.Citation]) graphql.Marshaler {
+			return ec.marshalNCitationConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8495,7 +8495,7 @@ func (ec *executionContext) fieldContext_Event_source(_ context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8507,8 +8507,8 @@ func (ec *executionContext) _EventConnection_edges(ctx context.Context, field gr
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {
-			return ec.marshalNEventEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*kg.Event]) graphql.Marshaler {
+			return ec.marshalNEventEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8527,7 +8527,7 @@ func (ec *executionContext) fieldContext_EventConnection_edges(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _EventConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8559,7 +8559,7 @@ func (ec *executionContext) fieldContext_EventConnection_nodes(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _EventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8591,7 +8591,7 @@ func (ec *executionContext) fieldContext_EventConnection_pageInfo(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8683,7 +8683,7 @@ func (ec *executionContext) fieldContext_EventCount_count(_ context.Context, fie
 	return graphql.NewScalarFieldContext("EventCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8706,7 +8706,7 @@ func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("EventEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9760,7 +9760,7 @@ func (ec *executionContext) fieldContext_MembershipClaim_source(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _MembershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MembershipConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MembershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Membership]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9772,8 +9772,8 @@ func (ec *executionContext) _MembershipConnection_edges(ctx context.Context, fie
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.MembershipEdge) graphql.Marshaler {
-			return ec.marshalNMembershipEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*kg.Membership]) graphql.Marshaler {
+			return ec.marshalNMembershipEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9792,7 +9792,7 @@ func (ec *executionContext) fieldContext_MembershipConnection_edges(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _MembershipConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.MembershipConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MembershipConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Membership]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9824,7 +9824,7 @@ func (ec *executionContext) fieldContext_MembershipConnection_nodes(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _MembershipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MembershipConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MembershipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Membership]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9856,7 +9856,7 @@ func (ec *executionContext) fieldContext_MembershipConnection_pageInfo(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _MembershipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MembershipConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MembershipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Membership]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10012,7 +10012,7 @@ func (ec *executionContext) fieldContext_MembershipCount_count(_ context.Context
 	return graphql.NewScalarFieldContext("MembershipCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MembershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MembershipEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _MembershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Membership]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10035,7 +10035,7 @@ func (ec *executionContext) fieldContext_MembershipEdge_cursor(_ context.Context
 	return graphql.NewScalarFieldContext("MembershipEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _MembershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MembershipEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _MembershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Membership]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11421,8 +11421,8 @@ func (ec *executionContext) _Organization_events(ctx context.Context, field grap
 			return ec.Resolvers.Organization().Events(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
-			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*kg.Event]) graphql.Marshaler {
+			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11516,7 +11516,7 @@ func (ec *executionContext) fieldContext_Organization_sources(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11528,8 +11528,8 @@ func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, f
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
-			return ec.marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*kg.Organization]) graphql.Marshaler {
+			return ec.marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11548,7 +11548,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _OrganizationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11580,7 +11580,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_nodes(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11612,7 +11612,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_pageInfo(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _OrganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11635,7 +11635,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ con
 	return graphql.NewScalarFieldContext("OrganizationConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11658,7 +11658,7 @@ func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("OrganizationEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12380,8 +12380,8 @@ func (ec *executionContext) _Person_events(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Person().Events(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
-			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*kg.Event]) graphql.Marshaler {
+			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12411,7 +12411,7 @@ func (ec *executionContext) fieldContext_Person_events(ctx context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12423,8 +12423,8 @@ func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field g
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PersonEdge) graphql.Marshaler {
-			return ec.marshalNPersonEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐPersonEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*kg.Person]) graphql.Marshaler {
+			return ec.marshalNPersonEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12443,7 +12443,7 @@ func (ec *executionContext) fieldContext_PersonConnection_edges(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _PersonConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12475,7 +12475,7 @@ func (ec *executionContext) fieldContext_PersonConnection_nodes(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _PersonConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12507,7 +12507,7 @@ func (ec *executionContext) fieldContext_PersonConnection_pageInfo(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _PersonConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12530,7 +12530,7 @@ func (ec *executionContext) fieldContext_PersonConnection_totalCount(_ context.C
 	return graphql.NewScalarFieldContext("PersonConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PersonEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12553,7 +12553,7 @@ func (ec *executionContext) fieldContext_PersonEdge_cursor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("PersonEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _PersonEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PersonEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12699,8 +12699,8 @@ func (ec *executionContext) _Place_events(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Place().Events(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
-			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*kg.Event]) graphql.Marshaler {
+			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13535,8 +13535,8 @@ func (ec *executionContext) _Query_states(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().States(ctx, fc.Args["filter"].(*kg.StateFilter), fc.Args["orderBy"].([]*kg.StateOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.StateConnection) graphql.Marshaler {
-			return ec.marshalNStateConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐStateConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*kg.State]) graphql.Marshaler {
+			return ec.marshalNStateConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13623,8 +13623,8 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 			return ec.Resolvers.Query().Organizations(ctx, fc.Args["filter"].(*kg.OrganizationFilter), fc.Args["orderBy"].([]*kg.OrganizationOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
-			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*kg.Organization]) graphql.Marshaler {
+			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13711,8 +13711,8 @@ func (ec *executionContext) _Query_people(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().People(ctx, fc.Args["filter"].(*kg.PersonFilter), fc.Args["orderBy"].([]*kg.PersonOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
-			return ec.marshalNPersonConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐPersonConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*kg.Person]) graphql.Marshaler {
+			return ec.marshalNPersonConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13843,8 +13843,8 @@ func (ec *executionContext) _Query_events(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().Events(ctx, fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["kinds"].([]kg.EventKind), fc.Args["involving"].(*string), fc.Args["filter"].(*kg.EventFilter), fc.Args["orderBy"].([]*kg.EventOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
-			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*kg.Event]) graphql.Marshaler {
+			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14051,8 +14051,8 @@ func (ec *executionContext) _Query_citations(ctx context.Context, field graphql.
 			return ec.Resolvers.Query().Citations(ctx, fc.Args["filter"].(*kg.CitationFilter), fc.Args["orderBy"].([]*kg.CitationOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CitationConnection) graphql.Marshaler {
-			return ec.marshalNCitationConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐCitationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*kg.Citation]) graphql.Marshaler {
+			return ec.marshalNCitationConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14271,8 +14271,8 @@ func (ec *executionContext) _Query_disputes(ctx context.Context, field graphql.C
 			return ec.Resolvers.Query().Disputes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.MembershipConnection) graphql.Marshaler {
-			return ec.marshalNMembershipConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*kg.Membership]) graphql.Marshaler {
+			return ec.marshalNMembershipConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15632,8 +15632,8 @@ func (ec *executionContext) _State_events(ctx context.Context, field graphql.Col
 			return ec.Resolvers.State().Events(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
-			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*kg.Event]) graphql.Marshaler {
+			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15739,7 +15739,7 @@ func (ec *executionContext) fieldContext_State_leaders(ctx context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _StateConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StateConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _StateConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.State]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15751,8 +15751,8 @@ func (ec *executionContext) _StateConnection_edges(ctx context.Context, field gr
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.StateEdge) graphql.Marshaler {
-			return ec.marshalNStateEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐStateEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*kg.State]) graphql.Marshaler {
+			return ec.marshalNStateEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15771,7 +15771,7 @@ func (ec *executionContext) fieldContext_StateConnection_edges(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _StateConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.StateConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _StateConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.State]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15803,7 +15803,7 @@ func (ec *executionContext) fieldContext_StateConnection_nodes(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _StateConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.StateConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _StateConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.State]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15835,7 +15835,7 @@ func (ec *executionContext) fieldContext_StateConnection_pageInfo(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _StateConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.StateConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _StateConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.State]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15858,7 +15858,7 @@ func (ec *executionContext) fieldContext_StateConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("StateConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _StateEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.StateEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _StateEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.State]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15881,7 +15881,7 @@ func (ec *executionContext) fieldContext_StateEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("StateEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _StateEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.StateEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _StateEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.State]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18939,7 +18939,7 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 
 var citationConnectionImplementors = []string{"CitationConnection"}
 
-func (ec *executionContext) _CitationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CitationConnection) graphql.Marshaler {
+func (ec *executionContext) _CitationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*kg.Citation]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, citationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18988,7 +18988,7 @@ func (ec *executionContext) _CitationConnection(ctx context.Context, sel ast.Sel
 
 var citationEdgeImplementors = []string{"CitationEdge"}
 
-func (ec *executionContext) _CitationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CitationEdge) graphql.Marshaler {
+func (ec *executionContext) _CitationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*kg.Citation]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, citationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19301,7 +19301,7 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 
 var eventConnectionImplementors = []string{"EventConnection"}
 
-func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EventConnection) graphql.Marshaler {
+func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*kg.Event]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19393,7 +19393,7 @@ func (ec *executionContext) _EventCount(ctx context.Context, sel ast.SelectionSe
 
 var eventEdgeImplementors = []string{"EventEdge"}
 
-func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.EventEdge) graphql.Marshaler {
+func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*kg.Event]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19731,7 +19731,7 @@ func (ec *executionContext) _MembershipClaim(ctx context.Context, sel ast.Select
 
 var membershipConnectionImplementors = []string{"MembershipConnection"}
 
-func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MembershipConnection) graphql.Marshaler {
+func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*kg.Membership]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, membershipConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19833,7 +19833,7 @@ func (ec *executionContext) _MembershipCount(ctx context.Context, sel ast.Select
 
 var membershipEdgeImplementors = []string{"MembershipEdge"}
 
-func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MembershipEdge) graphql.Marshaler {
+func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*kg.Membership]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, membershipEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20276,7 +20276,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 
 var organizationConnectionImplementors = []string{"OrganizationConnection"}
 
-func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationConnection) graphql.Marshaler {
+func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*kg.Organization]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20325,7 +20325,7 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 
 var organizationEdgeImplementors = []string{"OrganizationEdge"}
 
-func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationEdge) graphql.Marshaler {
+func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*kg.Organization]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20664,7 +20664,7 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 
 var personConnectionImplementors = []string{"PersonConnection"}
 
-func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PersonConnection) graphql.Marshaler {
+func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*kg.Person]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20713,7 +20713,7 @@ func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.Selec
 
 var personEdgeImplementors = []string{"PersonEdge"}
 
-func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PersonEdge) graphql.Marshaler {
+func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*kg.Person]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -21564,7 +21564,7 @@ func (ec *executionContext) _State(ctx context.Context, sel ast.SelectionSet, ob
 
 var stateConnectionImplementors = []string{"StateConnection"}
 
-func (ec *executionContext) _StateConnection(ctx context.Context, sel ast.SelectionSet, obj *model.StateConnection) graphql.Marshaler {
+func (ec *executionContext) _StateConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*kg.State]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, stateConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -21613,7 +21613,7 @@ func (ec *executionContext) _StateConnection(ctx context.Context, sel ast.Select
 
 var stateEdgeImplementors = []string{"StateEdge"}
 
-func (ec *executionContext) _StateEdge(ctx context.Context, sel ast.SelectionSet, obj *model.StateEdge) graphql.Marshaler {
+func (ec *executionContext) _StateEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*kg.State]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, stateEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -22154,7 +22154,7 @@ func (ec *executionContext) marshalNCitation2ᚖgithubᚗcomᚋtreatygraphᚋtre
 	return ec._Citation(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCitationConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐCitationConnection(ctx context.Context, sel ast.SelectionSet, v *model.CitationConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNCitationConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*kg.Citation]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CitationConnection!")
 		return graphql.Null
@@ -22162,11 +22162,11 @@ func (ec *executionContext) marshalNCitationConnection2ᚖgithubᚗcomᚋtreatyg
 	return ec._CitationConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCitationEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐCitationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CitationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNCitationEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*kg.Citation]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCitationEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐCitationEdge(ctx, sel, v[i])
+		return ec.marshalNCitationEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22178,7 +22178,7 @@ func (ec *executionContext) marshalNCitationEdge2ᚕᚖgithubᚗcomᚋtreatygrap
 	return ret
 }
 
-func (ec *executionContext) marshalNCitationEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐCitationEdge(ctx context.Context, sel ast.SelectionSet, v *model.CitationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNCitationEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*kg.Citation]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CitationEdge!")
 		return graphql.Null
@@ -22292,7 +22292,7 @@ func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋtreatygraphᚋtreaty
 	return ec._Event(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*kg.Event]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "EventConnection!")
 		return graphql.Null
@@ -22324,11 +22324,11 @@ func (ec *executionContext) marshalNEventCount2ᚖgithubᚗcomᚋtreatygraphᚋt
 	return ec._EventCount(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNEventEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNEventEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*kg.Event]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEventEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventEdge(ctx, sel, v[i])
+		return ec.marshalNEventEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22340,7 +22340,7 @@ func (ec *executionContext) marshalNEventEdge2ᚕᚖgithubᚗcomᚋtreatygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNEventEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEventEdge(ctx context.Context, sel ast.SelectionSet, v *model.EventEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNEventEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*kg.Event]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "EventEdge!")
 		return graphql.Null
@@ -22616,7 +22616,7 @@ func (ec *executionContext) marshalNMembershipClaim2ᚕgithubᚗcomᚋtreatygrap
 	return ret
 }
 
-func (ec *executionContext) marshalNMembershipConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipConnection(ctx context.Context, sel ast.SelectionSet, v *model.MembershipConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNMembershipConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*kg.Membership]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MembershipConnection!")
 		return graphql.Null
@@ -22648,11 +22648,11 @@ func (ec *executionContext) marshalNMembershipCount2ᚖgithubᚗcomᚋtreatygrap
 	return ec._MembershipCount(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMembershipEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MembershipEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNMembershipEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*kg.Membership]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMembershipEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipEdge(ctx, sel, v[i])
+		return ec.marshalNMembershipEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22664,7 +22664,7 @@ func (ec *executionContext) marshalNMembershipEdge2ᚕᚖgithubᚗcomᚋtreatygr
 	return ret
 }
 
-func (ec *executionContext) marshalNMembershipEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipEdge(ctx context.Context, sel ast.SelectionSet, v *model.MembershipEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNMembershipEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*kg.Membership]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MembershipEdge!")
 		return graphql.Null
@@ -22858,7 +22858,7 @@ func (ec *executionContext) marshalNOrganization2ᚖgithubᚗcomᚋtreatygraph�
 	return ec._Organization(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐOrganizationConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*kg.Organization]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrganizationConnection!")
 		return graphql.Null
@@ -22866,11 +22866,11 @@ func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋtre
 	return ec._OrganizationConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*kg.Organization]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOrganizationEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐOrganizationEdge(ctx, sel, v[i])
+		return ec.marshalNOrganizationEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22882,7 +22882,7 @@ func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋtreaty
 	return ret
 }
 
-func (ec *executionContext) marshalNOrganizationEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐOrganizationEdge(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*kg.Organization]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrganizationEdge!")
 		return graphql.Null
@@ -23042,7 +23042,7 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋtreatygraphᚋtreat
 	return ec._Person(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPersonConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐPersonConnection(ctx context.Context, sel ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNPersonConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*kg.Person]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PersonConnection!")
 		return graphql.Null
@@ -23050,11 +23050,11 @@ func (ec *executionContext) marshalNPersonConnection2ᚖgithubᚗcomᚋtreatygra
 	return ec._PersonConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPersonEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐPersonEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PersonEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNPersonEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*kg.Person]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPersonEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐPersonEdge(ctx, sel, v[i])
+		return ec.marshalNPersonEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -23066,7 +23066,7 @@ func (ec *executionContext) marshalNPersonEdge2ᚕᚖgithubᚗcomᚋtreatygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNPersonEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐPersonEdge(ctx context.Context, sel ast.SelectionSet, v *model.PersonEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNPersonEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*kg.Person]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PersonEdge!")
 		return graphql.Null
@@ -23326,7 +23326,7 @@ func (ec *executionContext) marshalNState2ᚖgithubᚗcomᚋtreatygraphᚋtreaty
 	return ec._State(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNStateConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐStateConnection(ctx context.Context, sel ast.SelectionSet, v *model.StateConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNStateConnection2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*kg.State]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StateConnection!")
 		return graphql.Null
@@ -23334,11 +23334,11 @@ func (ec *executionContext) marshalNStateConnection2ᚖgithubᚗcomᚋtreatygrap
 	return ec._StateConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNStateEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐStateEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StateEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNStateEdge2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*kg.State]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStateEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐStateEdge(ctx, sel, v[i])
+		return ec.marshalNStateEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -23350,7 +23350,7 @@ func (ec *executionContext) marshalNStateEdge2ᚕᚖgithubᚗcomᚋtreatygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNStateEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐStateEdge(ctx context.Context, sel ast.SelectionSet, v *model.StateEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNStateEdge2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*kg.State]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StateEdge!")
 		return graphql.Null

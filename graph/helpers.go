@@ -8,6 +8,7 @@ import (
 
 	"github.com/treatygraph/treatygraph/graph/model"
 	"github.com/treatygraph/treatygraph/internal/kg"
+	"github.com/treatygraph/treatygraph/internal/paging"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
 
@@ -21,7 +22,7 @@ const (
 )
 
 // pageArgs checks first and after and returns the page size and the decoded cursor.
-func (r *Resolver) pageArgs(first *int, after *string) (int, *sqlite.Cursor, error) {
+func (r *Resolver) pageArgs(first *int, after *string) (int, *paging.Cursor, error) {
 	n := DefaultFirst
 	if first != nil {
 		n = *first
@@ -35,7 +36,7 @@ func (r *Resolver) pageArgs(first *int, after *string) (int, *sqlite.Cursor, err
 	if after == nil {
 		return n, nil, nil
 	}
-	c, err := sqlite.DecodeCursor(*after)
+	c, err := paging.DecodeCursor(*after)
 	return n, c, err
 }
 
@@ -163,7 +164,7 @@ func (r *Resolver) eventsOf(ctx context.Context, ref kg.Ref, first *int, after *
 	}
 	// The count is loaded with this resolver's context, so that it is batched with the
 	// counts of this field's siblings.
-	return model.NewEventConnection(page, cur != nil, func(context.Context) (int, error) {
+	return model.NewConnection(page, cur != nil, func(context.Context) (int, error) {
 		return eventCountsL.load(ctx, key)
 	}), nil
 }
@@ -214,7 +215,7 @@ func asOrganization(a kg.Actor) *kg.Organization {
 }
 
 // listArgs checks the common arguments of a root list: its filter, page and ordering.
-func (r *Resolver) listArgs(name string, filter any, first *int, after *string, order func() ([]kg.OrderKey, error)) (int, *sqlite.Cursor, []kg.OrderKey, error) {
+func (r *Resolver) listArgs(name string, filter any, first *int, after *string, order func() ([]kg.OrderKey, error)) (int, *paging.Cursor, []kg.OrderKey, error) {
 	if err := kg.CheckFilter(name+": filter", filter); err != nil {
 		return 0, nil, nil, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/lru"
+	"github.com/treatygraph/treatygraph/internal/paging"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
 
@@ -33,7 +34,7 @@ type loader[V any] struct {
 // pagedLoader describes a keyed fetch that also takes page arguments.
 type pagedLoader[V any] struct {
 	name  string
-	fetch func(s *sqlite.Store, ctx context.Context, keys []string, first int, after *sqlite.Cursor) (map[string]V, error)
+	fetch func(s *sqlite.Store, ctx context.Context, keys []string, first int, after *paging.Cursor) (map[string]V, error)
 }
 
 var (
@@ -63,8 +64,8 @@ var (
 	eventCountsL       = loader[int]{"eventCounts", (*sqlite.Store).CountEventsInvolving}
 	docCiteCountsL     = loader[int]{"docCiteCounts", (*sqlite.Store).CountCitationsByDocuments}
 
-	eventsOfL     = pagedLoader[sqlite.Page[*kg.Event]]{"eventsOf", (*sqlite.Store).EventsInvolving}
-	docCitationsL = pagedLoader[sqlite.Page[*kg.Citation]]{"docCitations", (*sqlite.Store).CitationsByDocuments}
+	eventsOfL     = pagedLoader[paging.Page[*kg.Event]]{"eventsOf", (*sqlite.Store).EventsInvolving}
+	docCitationsL = pagedLoader[paging.Page[*kg.Citation]]{"docCitations", (*sqlite.Store).CitationsByDocuments}
 )
 
 // Records keeps decoded records and relation lists of one database, shared by every request
@@ -308,7 +309,7 @@ func (ld loader[V]) load(ctx context.Context, key string) (V, error) {
 }
 
 // load returns one key's page.
-func (ld pagedLoader[V]) load(ctx context.Context, key string, first int, after *sqlite.Cursor) (V, error) {
+func (ld pagedLoader[V]) load(ctx context.Context, key string, first int, after *paging.Cursor) (V, error) {
 	l := loadersFrom(ctx)
 	field, parent := levels(ctx)
 	variant := fmt.Sprintf("%d/%v", first, after)
@@ -344,9 +345,9 @@ func (l *Loaders) see(n any, at level) {
 	}
 	x := func(name string, keys ...string) { l.expect(name, at, keys...) }
 	switch v := n.(type) {
-	case sqlite.Page[*kg.Event]:
+	case paging.Page[*kg.Event]:
 		l.see(v.Items, at)
-	case sqlite.Page[*kg.Citation]:
+	case paging.Page[*kg.Citation]:
 		l.see(v.Items, at)
 	case *kg.State:
 		ref := v.NodeRef().String()

@@ -37,7 +37,7 @@ func (r *citationResolver) Supports(ctx context.Context, obj *kg.Citation) ([]kg
 	return out, nil
 }
 
-func (r *documentResolver) Citations(ctx context.Context, obj *kg.Document, first *int, after *string) (*model.CitationConnection, error) {
+func (r *documentResolver) Citations(ctx context.Context, obj *kg.Document, first *int, after *string) (*model.Connection[*kg.Citation], error) {
 	n, cur, err := r.pageArgs(first, after)
 	if err != nil {
 		return nil, err
@@ -46,7 +46,7 @@ func (r *documentResolver) Citations(ctx context.Context, obj *kg.Document, firs
 	if err != nil {
 		return nil, err
 	}
-	return model.NewCitationConnection(page, cur != nil, func(context.Context) (int, error) {
+	return model.NewConnection(page, cur != nil, func(context.Context) (int, error) {
 		return docCiteCountsL.load(ctx, obj.Slug)
 	}), nil
 }
@@ -123,7 +123,7 @@ func (r *organizationResolver) Provisions(ctx context.Context, obj *kg.Organizat
 	return list(ctx, provisionsOfL, obj.Slug)
 }
 
-func (r *organizationResolver) Events(ctx context.Context, obj *kg.Organization, first *int, after *string) (*model.EventConnection, error) {
+func (r *organizationResolver) Events(ctx context.Context, obj *kg.Organization, first *int, after *string) (*model.Connection[*kg.Event], error) {
 	return r.eventsOf(ctx, obj.NodeRef(), first, after)
 }
 
@@ -136,7 +136,7 @@ func (r *personResolver) Quotes(ctx context.Context, obj *kg.Person) ([]*kg.Quot
 	return list(ctx, quotesByL, obj.Slug)
 }
 
-func (r *personResolver) Events(ctx context.Context, obj *kg.Person, first *int, after *string) (*model.EventConnection, error) {
+func (r *personResolver) Events(ctx context.Context, obj *kg.Person, first *int, after *string) (*model.Connection[*kg.Event], error) {
 	return r.eventsOf(ctx, obj.NodeRef(), first, after)
 }
 
@@ -145,7 +145,7 @@ func (r *placeResolver) State(ctx context.Context, obj *kg.Place) (*kg.State, er
 	return asState(a), err
 }
 
-func (r *placeResolver) Events(ctx context.Context, obj *kg.Place, first *int, after *string) (*model.EventConnection, error) {
+func (r *placeResolver) Events(ctx context.Context, obj *kg.Place, first *int, after *string) (*model.Connection[*kg.Event], error) {
 	return r.eventsOf(ctx, obj.NodeRef(), first, after)
 }
 
@@ -230,7 +230,7 @@ func (r *queryResolver) State(ctx context.Context, slug *string, iso2 *string, i
 	return asState(a), err
 }
 
-func (r *queryResolver) States(ctx context.Context, filter *kg.StateFilter, orderBy []*kg.StateOrder, first *int, after *string) (*model.StateConnection, error) {
+func (r *queryResolver) States(ctx context.Context, filter *kg.StateFilter, orderBy []*kg.StateOrder, first *int, after *string) (*model.Connection[*kg.State], error) {
 	n, cur, order, err := r.listArgs("states", filter, first, after, stateOrder(orderBy))
 	if err != nil {
 		return nil, err
@@ -240,7 +240,7 @@ func (r *queryResolver) States(ctx context.Context, filter *kg.StateFilter, orde
 		return nil, err
 	}
 	seen(ctx, page.Items)
-	return model.NewStateConnection(page, cur != nil, func(ctx context.Context) (int, error) {
+	return model.NewActorConnection[*kg.State](page, cur != nil, func(ctx context.Context) (int, error) {
 		return r.Store.CountStates(ctx, filter)
 	}), nil
 }
@@ -260,7 +260,7 @@ func (r *queryResolver) Organization(ctx context.Context, slug *string, acronym 
 	return asOrganization(a), err
 }
 
-func (r *queryResolver) Organizations(ctx context.Context, filter *kg.OrganizationFilter, orderBy []*kg.OrganizationOrder, first *int, after *string) (*model.OrganizationConnection, error) {
+func (r *queryResolver) Organizations(ctx context.Context, filter *kg.OrganizationFilter, orderBy []*kg.OrganizationOrder, first *int, after *string) (*model.Connection[*kg.Organization], error) {
 	n, cur, order, err := r.listArgs("organizations", filter, first, after, organizationOrder(orderBy))
 	if err != nil {
 		return nil, err
@@ -270,7 +270,7 @@ func (r *queryResolver) Organizations(ctx context.Context, filter *kg.Organizati
 		return nil, err
 	}
 	seen(ctx, page.Items)
-	return model.NewOrganizationConnection(page, cur != nil, func(ctx context.Context) (int, error) {
+	return model.NewActorConnection[*kg.Organization](page, cur != nil, func(ctx context.Context) (int, error) {
 		return r.Store.CountOrganizations(ctx, filter)
 	}), nil
 }
@@ -279,7 +279,7 @@ func (r *queryResolver) Person(ctx context.Context, slug string) (*kg.Person, er
 	return single(ctx, peopleL, slug)
 }
 
-func (r *queryResolver) People(ctx context.Context, filter *kg.PersonFilter, orderBy []*kg.PersonOrder, first *int, after *string) (*model.PersonConnection, error) {
+func (r *queryResolver) People(ctx context.Context, filter *kg.PersonFilter, orderBy []*kg.PersonOrder, first *int, after *string) (*model.Connection[*kg.Person], error) {
 	n, cur, order, err := r.listArgs("people", filter, first, after, personOrder(orderBy))
 	if err != nil {
 		return nil, err
@@ -289,7 +289,7 @@ func (r *queryResolver) People(ctx context.Context, filter *kg.PersonFilter, ord
 		return nil, err
 	}
 	seen(ctx, page.Items)
-	return model.NewPersonConnection(page, cur != nil, func(ctx context.Context) (int, error) {
+	return model.NewConnection(page, cur != nil, func(ctx context.Context) (int, error) {
 		return r.Store.CountPeople(ctx, filter)
 	}), nil
 }
@@ -302,7 +302,7 @@ func (r *queryResolver) Event(ctx context.Context, slug string) (*kg.Event, erro
 	return single(ctx, eventsL, slug)
 }
 
-func (r *queryResolver) Events(ctx context.Context, from *kg.Date, to *kg.Date, kinds []kg.EventKind, involving *string, filter *kg.EventFilter, orderBy []*kg.EventOrder, first *int, after *string) (*model.EventConnection, error) {
+func (r *queryResolver) Events(ctx context.Context, from *kg.Date, to *kg.Date, kinds []kg.EventKind, involving *string, filter *kg.EventFilter, orderBy []*kg.EventOrder, first *int, after *string) (*model.Connection[*kg.Event], error) {
 	n, cur, order, err := r.listArgs("events", filter, first, after, eventOrder(orderBy))
 	if err != nil {
 		return nil, err
@@ -316,7 +316,7 @@ func (r *queryResolver) Events(ctx context.Context, from *kg.Date, to *kg.Date, 
 		return nil, err
 	}
 	seen(ctx, page.Items)
-	return model.NewEventConnection(page, cur != nil, func(ctx context.Context) (int, error) {
+	return model.NewConnection(page, cur != nil, func(ctx context.Context) (int, error) {
 		return r.Store.CountEvents(ctx, q)
 	}), nil
 }
@@ -348,7 +348,7 @@ func (r *queryResolver) Citation(ctx context.Context, number int, document *stri
 	return single(ctx, citationsL, kg.CitationKey(doc, number))
 }
 
-func (r *queryResolver) Citations(ctx context.Context, filter *kg.CitationFilter, orderBy []*kg.CitationOrder, first *int, after *string) (*model.CitationConnection, error) {
+func (r *queryResolver) Citations(ctx context.Context, filter *kg.CitationFilter, orderBy []*kg.CitationOrder, first *int, after *string) (*model.Connection[*kg.Citation], error) {
 	n, cur, order, err := r.listArgs("citations", filter, first, after, citationOrder(orderBy))
 	if err != nil {
 		return nil, err
@@ -358,7 +358,7 @@ func (r *queryResolver) Citations(ctx context.Context, filter *kg.CitationFilter
 		return nil, err
 	}
 	seen(ctx, page.Items)
-	return model.NewCitationConnection(page, cur != nil, func(ctx context.Context) (int, error) {
+	return model.NewConnection(page, cur != nil, func(ctx context.Context) (int, error) {
 		return r.Store.CountCitations(ctx, filter)
 	}), nil
 }
@@ -407,7 +407,7 @@ func (r *queryResolver) SharedOrganizations(ctx context.Context, a string, b str
 	return r.sharedOrganizations(ctx, a, b, at, organization, roles, source)
 }
 
-func (r *queryResolver) Disputes(ctx context.Context, first *int, after *string) (*model.MembershipConnection, error) {
+func (r *queryResolver) Disputes(ctx context.Context, first *int, after *string) (*model.Connection[*kg.Membership], error) {
 	n, cur, err := r.pageArgs(first, after)
 	if err != nil {
 		return nil, err
@@ -417,7 +417,7 @@ func (r *queryResolver) Disputes(ctx context.Context, first *int, after *string)
 		return nil, err
 	}
 	seen(ctx, page.Items)
-	return model.NewMembershipConnection(page, cur != nil, r.Store.CountDisputes), nil
+	return model.NewConnection(page, cur != nil, r.Store.CountDisputes), nil
 }
 
 func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, at *kg.Date, maxNodes *int) (*model.Neighborhood, error) {
@@ -514,7 +514,7 @@ func (r *stateResolver) Organizations(ctx context.Context, obj *kg.State, at *kg
 	return out, nil
 }
 
-func (r *stateResolver) Events(ctx context.Context, obj *kg.State, first *int, after *string) (*model.EventConnection, error) {
+func (r *stateResolver) Events(ctx context.Context, obj *kg.State, first *int, after *string) (*model.Connection[*kg.Event], error) {
 	return r.eventsOf(ctx, obj.NodeRef(), first, after)
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -344,6 +345,7 @@ func TestHandler(t *testing.T) {
 			assert.Equal(t, "public, max-age=300", resp.Header.Get("Cache-Control"))
 			etag := resp.Header.Get("ETag")
 			assert.Contains(t, etag, f.store.Version())
+			full := body
 			if tt.rows > 0 {
 				rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 				require.NoError(t, err)
@@ -357,9 +359,18 @@ func TestHandler(t *testing.T) {
 			assert.Equal(t, http.StatusNotModified, resp.StatusCode)
 			assert.Empty(t, body)
 
+			resp, body = do(http.MethodGet, tt.path, map[string]string{"If-None-Match": "*"})
+			assert.Equal(t, http.StatusNotModified, resp.StatusCode, "* matches an export that exists")
+			assert.Empty(t, body)
+
+			resp, body = do(http.MethodGet, tt.path, map[string]string{"Range": "bytes=0-9"})
+			assert.Equal(t, http.StatusPartialContent, resp.StatusCode)
+			assert.Equal(t, full[:10], body)
+
 			resp, body = do(http.MethodHead, tt.path, nil)
 			assert.Equal(t, http.StatusOK, resp.StatusCode)
 			assert.Empty(t, body)
+			assert.Equal(t, strconv.Itoa(len(full)), resp.Header.Get("Content-Length"))
 		})
 	}
 

@@ -8,11 +8,11 @@ import (
 	"net/http"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/treatygraph/treatygraph/internal/conditional"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
 
@@ -85,12 +85,15 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
 	hd.Set("Content-Type", contentTypes[path.Ext(name)])
 	hd.Set("Cache-Control", h.cacheControl)
-	hd.Set("ETag", `"`+h.store.Version()+"-"+strings.ReplaceAll(variant, "?links=", "-")+`"`)
+	etag := `"` + h.store.Version() + "-" + strings.ReplaceAll(variant, "?links=", "-") + `"`
+	hd.Set("ETag", etag)
 	hd.Set("X-Content-Type-Options", "nosniff")
 	if path.Ext(name) == ".csv" {
 		hd.Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	}
-	if matches(r.Header.Get("If-None-Match"), hd.Get("ETag")) {
+	if conditional.NotModified(r, etag) {
+		// Answered before the file is built: a client revalidating after a restart
+		// does not make the server build it.
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -105,11 +108,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	hd.Set("Content-Length", strconv.Itoa(len(body)))
-	if r.Method == http.MethodHead {
-		return
-	}
-	_, _ = w.Write(body)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 }
 
 // file returns the export, building it on first use.
@@ -146,18 +145,4 @@ func (h *handler) urls() []string {
 		out = append(out, Prefix+f)
 	}
 	return out
-}
-
-// matches reports whether an If-None-Match header names etag, or is "*".
-func matches(header, etag string) bool {
-	if header == "" {
-		return false
-	}
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == etag || t == "*" {
-			return true
-		}
-	}
-	return false
 }

@@ -73,25 +73,6 @@ func (c httpCache) setCacheable(h http.Header, etag string) {
 
 func noStore(h http.Header) { h.Set("Cache-Control", "no-store") }
 
-// etagMatches reports whether an If-None-Match header names etag (weak comparison, as
-// RFC 9110 asks for If-None-Match), and whether it is "*", which matches any answer that
-// would itself be cacheable: that is only known once the request has run.
-func etagMatches(ifNoneMatch, etag string) (matches, star bool) {
-	if ifNoneMatch == "" {
-		return false, false
-	}
-	for candidate := range strings.SplitSeq(ifNoneMatch, ",") {
-		candidate = strings.TrimPrefix(strings.TrimSpace(candidate), "W/")
-		switch candidate {
-		case etag:
-			return true, false
-		case "*":
-			star = true
-		}
-	}
-	return false, star
-}
-
 // normaliseQuery writes a document's tokens separated by single spaces, so that queries that
 // differ only in layout share one ETag. A document that does not lex, or has more tokens than
 // the parser accepts (maxTokens), is kept as it is: it will be refused anyway.

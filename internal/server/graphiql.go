@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // The GraphiQL page and every file it loads are embedded, so that / works on a machine with
@@ -218,41 +219,34 @@ func (h *graphiqlHandler) serve(w http.ResponseWriter, r *http.Request, a *graph
 	hd.Set("Cache-Control", cacheControl)
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Add("Vary", "Accept-Encoding")
-	body, etag := a.body, a.etag
 	if graphiqlAcceptsGzip(r) {
 		if gz := a.gzipBody(); gz != nil {
 			// Each encoding of a file is its own representation, with its own strong ETag.
-			hd.Set("Content-Encoding", "gzip")
-			body, etag = gz, strings.TrimSuffix(a.etag, `"`)+`-gzip"`
+			hd.Set("ETag", strings.TrimSuffix(a.etag, `"`)+`-gzip"`)
+			http.ServeContent(encodedWriter{w, "gzip"}, r, "", time.Time{}, bytes.NewReader(gz))
+			return
 		}
 	}
-	hd.Set("ETag", etag)
-	if graphiqlETagMatches(r.Header.Get("If-None-Match"), etag) {
-		hd.Del("Content-Encoding")
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	hd.Set("Content-Length", fmt.Sprint(len(body)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
-	}
+	hd.Set("ETag", a.etag)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(a.body))
 }
 
-// graphiqlETagMatches reports whether an If-None-Match header names etag (compared weakly) or
-// is "*".
-func graphiqlETagMatches(header, etag string) bool {
-	if header == "" {
-		return false
-	}
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == etag || t == "*" {
-			return true
-		}
-	}
-	return false
+// encodedWriter labels the body with its Content-Encoding once http.ServeContent sends it
+// (200, or 206 for a range of the encoded bytes), and not on a 304 or an error. Set before
+// ServeContent, the header would make it leave out Content-Length.
+type encodedWriter struct {
+	http.ResponseWriter
+	coding string
 }
+
+func (e encodedWriter) WriteHeader(code int) {
+	if code == http.StatusOK || code == http.StatusPartialContent {
+		e.Header().Set("Content-Encoding", e.coding)
+	}
+	e.ResponseWriter.WriteHeader(code)
+}
+
+func (e encodedWriter) Unwrap() http.ResponseWriter { return e.ResponseWriter }
 
 // graphiqlAcceptsGzip reports whether the client takes gzip, honouring an explicit q=0.
 func graphiqlAcceptsGzip(r *http.Request) bool {

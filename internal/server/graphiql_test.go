@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -138,6 +139,7 @@ func TestGraphiQLAssetsCompressAndRevalidate(t *testing.T) {
 	resp, body := graphiqlGet(t, url, map[string]string{"Accept-Encoding": "gzip, br"})
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Equal(t, "gzip", resp.Header.Get("Content-Encoding"))
+	assert.Equal(t, strconv.Itoa(len(body)), resp.Header.Get("Content-Length"))
 	assert.Contains(t, resp.Header.Get("Vary"), "Accept-Encoding")
 	assert.Less(t, len(body), len(a.body)/2, "the bundle compresses well")
 	zr, err := gzip.NewReader(bytes.NewReader(body))
@@ -158,6 +160,16 @@ func TestGraphiQLAssetsCompressAndRevalidate(t *testing.T) {
 	assert.Empty(t, body)
 	resp, _ = graphiqlGet(t, url, map[string]string{"If-None-Match": gzTag, "Accept-Encoding": "gzip"})
 	assert.Equal(t, http.StatusNotModified, resp.StatusCode)
+	assert.Empty(t, resp.Header.Get("Content-Encoding"), "a 304 has no body to encode")
+	resp, _ = graphiqlGet(t, url, map[string]string{"If-None-Match": "*"})
+	assert.Equal(t, http.StatusNotModified, resp.StatusCode)
+
+	// A range of the gzip representation is a range of its compressed bytes.
+	resp, part := graphiqlGet(t, url, map[string]string{"Accept-Encoding": "gzip", "Range": "bytes=0-99"})
+	assert.Equal(t, http.StatusPartialContent, resp.StatusCode)
+	assert.Equal(t, "gzip", resp.Header.Get("Content-Encoding"))
+	assert.Equal(t, gzTag, resp.Header.Get("ETag"))
+	assert.True(t, bytes.Equal(a.gzipBody()[:100], part))
 
 	// Without the version, the file is still served, but must be revalidated.
 	resp, _ = graphiqlGet(t, srv.URL+GraphiQLAssetPrefix+"graphiql.min.js", nil)

@@ -16,6 +16,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/treatygraph/treatygraph/internal/conditional"
 )
 
 // jsonTransport is how GraphQL requests reach the executor: a JSON object in the body of a
@@ -79,12 +81,11 @@ func (t jsonTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 
 	isGET := r.Method == http.MethodGet
 	var etag string
-	var anyETag bool // If-None-Match: *, answered 304 only once the answer proves cacheable
 	if isGET {
+		// The ETag is known before anything runs, so a revalidation is answered here.
 		w.Header().Add("Vary", "Accept")
 		etag = t.cache.etag(params, contentType)
-		var matches bool
-		if matches, anyETag = etagMatches(r.Header.Get("If-None-Match"), etag); matches {
+		if conditional.NotModified(r, etag) {
 			t.cache.setCacheable(w.Header(), etag)
 			w.WriteHeader(http.StatusNotModified)
 			return
@@ -114,18 +115,29 @@ func (t jsonTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		// The executor answers nothing when the request's context ended before it began.
 		resp = exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), gqlerror.List{timeoutError(t.timeout)})
 	}
+	if isGET && len(resp.Errors) == 0 {
+		t.writeCacheable(w, r, contentType, etag, resp)
+		return
+	}
 	if isGET {
-		if len(resp.Errors) == 0 {
-			t.cache.setCacheable(w.Header(), etag)
-			if anyETag {
-				w.WriteHeader(http.StatusNotModified)
-				return
-			}
-		} else {
-			noStore(w.Header())
-		}
+		noStore(w.Header())
 	}
 	write(w, contentType, http.StatusOK, resp)
+}
+
+// writeCacheable writes the answer to a GET without errors, tagged etag, through
+// http.ServeContent: If-None-Match: * (any current answer) gets 304 only here, once the
+// answer is known to be cacheable; errors and invalid queries never reach it.
+func (t jsonTransport) writeCacheable(w http.ResponseWriter, r *http.Request, contentType, etag string, resp *graphql.Response) {
+	b, err := json.Marshal(resp)
+	if err != nil {
+		noStore(w.Header())
+		writeBody(w, contentType, http.StatusInternalServerError, internalErrorBody)
+		return
+	}
+	t.cache.setCacheable(w.Header(), etag)
+	w.Header().Set("Content-Type", contentType+"; charset=utf-8")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
 }
 
 // paramsFromURL reads query, operationName, variables and extensions from a query string.
@@ -287,9 +299,15 @@ func write(w http.ResponseWriter, contentType string, status int, resp *graphql.
 	b, err := json.Marshal(resp)
 	if err != nil {
 		// Only a resolver returning a value JSON cannot hold gets here.
-		status = http.StatusInternalServerError
-		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+		status, b = http.StatusInternalServerError, internalErrorBody
 	}
+	writeBody(w, contentType, status, b)
+}
+
+// internalErrorBody answers a response that cannot be written as JSON.
+var internalErrorBody = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+
+func writeBody(w http.ResponseWriter, contentType string, status int, b []byte) {
 	w.Header().Set("Content-Type", contentType+"; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
+	"github.com/treatygraph/treatygraph/internal/paging"
 )
 
 // CitationsByFacts loads, for each fact ref ("Membership:armenia-csto"), the footnotes that
@@ -27,11 +28,11 @@ func (s *Store) CitationsByKeys(ctx context.Context, keys []string) (map[string]
 const docCitationsOrder = "DocumentCitations/NUMBER"
 
 // CitationsByDocuments pages, for each document, through its footnotes in number order.
-func (s *Store) CitationsByDocuments(ctx context.Context, docs []string, first int, after *Cursor) (map[string]Page[*kg.Citation], error) {
-	if err := after.check(docCitationsOrder, 1); err != nil {
+func (s *Store) CitationsByDocuments(ctx context.Context, docs []string, first int, after *paging.Cursor) (map[string]paging.Page[*kg.Citation], error) {
+	if err := after.Check(docCitationsOrder, 1); err != nil {
 		return nil, err
 	}
-	sortV := after.args(1)[0]
+	sortV := after.Args(1)[0]
 	rows, err := s.query(ctx, `SELECT document, number, data FROM (
 			SELECT document, number, data, ROW_NUMBER() OVER (PARTITION BY document ORDER BY number) AS rn
 			FROM citations WHERE document IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR number > ?2))
@@ -41,7 +42,7 @@ func (s *Store) CitationsByDocuments(ctx context.Context, docs []string, first i
 	}
 	defer rows.Close()
 	items := map[string][]*kg.Citation{}
-	cursors := map[string][]Cursor{}
+	cursors := map[string][]paging.Cursor{}
 	for rows.Next() {
 		var doc, data string
 		var n int64
@@ -53,14 +54,14 @@ func (s *Store) CitationsByDocuments(ctx context.Context, docs []string, first i
 			return nil, fmt.Errorf("decode citation %s/%d: %w", doc, n, err)
 		}
 		items[doc] = append(items[doc], c)
-		cursors[doc] = append(cursors[doc], Cursor{Order: docCitationsOrder, Values: []any{n}})
+		cursors[doc] = append(cursors[doc], paging.Cursor{Order: docCitationsOrder, Values: []any{n}})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := make(map[string]Page[*kg.Citation], len(docs))
+	out := make(map[string]paging.Page[*kg.Citation], len(docs))
 	for _, d := range docs {
-		out[d] = trim(items[d], cursors[d], first)
+		out[d] = paging.Trim(items[d], cursors[d], first)
 	}
 	return out, nil
 }

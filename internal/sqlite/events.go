@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
+	"github.com/treatygraph/treatygraph/internal/paging"
 )
 
 // EventsBySlugs loads events by slug.
@@ -18,11 +19,11 @@ const eventsOfOrder = "EventsOf/DATE"
 
 // EventsInvolving pages, for each of several node refs at once, through the events that
 // involve it, in date order.
-func (s *Store) EventsInvolving(ctx context.Context, refs []string, first int, after *Cursor) (map[string]Page[*kg.Event], error) {
-	if err := after.check(eventsOfOrder, 2); err != nil {
+func (s *Store) EventsInvolving(ctx context.Context, refs []string, first int, after *paging.Cursor) (map[string]paging.Page[*kg.Event], error) {
+	if err := after.Check(eventsOfOrder, 2); err != nil {
 		return nil, err
 	}
-	a := after.args(2)
+	a := after.Args(2)
 	sortV, key := a[0], a[1]
 	rows, err := s.query(ctx, `SELECT ref, slug, data, lo FROM (
 			SELECT i.ref, e.slug, e.data, i.lo,
@@ -36,7 +37,7 @@ func (s *Store) EventsInvolving(ctx context.Context, refs []string, first int, a
 	}
 	defer rows.Close()
 	items := map[string][]*kg.Event{}
-	cursors := map[string][]Cursor{}
+	cursors := map[string][]paging.Cursor{}
 	for rows.Next() {
 		var ref, slug, data string
 		var lo int64
@@ -48,14 +49,14 @@ func (s *Store) EventsInvolving(ctx context.Context, refs []string, first int, a
 			return nil, fmt.Errorf("decode event %s: %w", slug, err)
 		}
 		items[ref] = append(items[ref], e)
-		cursors[ref] = append(cursors[ref], Cursor{Order: eventsOfOrder, Values: []any{lo, slug}})
+		cursors[ref] = append(cursors[ref], paging.Cursor{Order: eventsOfOrder, Values: []any{lo, slug}})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := make(map[string]Page[*kg.Event], len(refs))
+	out := make(map[string]paging.Page[*kg.Event], len(refs))
 	for _, r := range refs {
-		out[r] = trim(items[r], cursors[r], first)
+		out[r] = paging.Trim(items[r], cursors[r], first)
 	}
 	return out, nil
 }

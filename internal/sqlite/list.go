@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
+	"github.com/treatygraph/treatygraph/internal/paging"
 )
 
 // orderCol is one key of an SQL ordering.
@@ -34,7 +35,7 @@ func ordering(keys []kg.OrderKey, exprs map[string]string, def []kg.OrderKey, ti
 }
 
 // keyset is the condition for rows after the cursor's values in the given ordering.
-func keyset(cols []orderCol, after *Cursor) cond {
+func keyset(cols []orderCol, after *paging.Cursor) cond {
 	if after == nil {
 		return always1
 	}
@@ -61,9 +62,9 @@ func keyset(cols []orderCol, after *Cursor) cond {
 // FROM from WHERE where, after the cursor, where the table holding the records is aliased
 // t. decode turns a row's kind and data into an item.
 func listPage[T any](ctx context.Context, s *Store, kindCol, from string, where cond, cols []orderCol, sig string,
-	first int, after *Cursor, decode func(kind, data string) (T, error)) (Page[T], error) {
-	if err := after.check(sig, len(cols)); err != nil {
-		return Page[T]{}, err
+	first int, after *paging.Cursor, decode func(kind, data string) (T, error)) (paging.Page[T], error) {
+	if err := after.Check(sig, len(cols)); err != nil {
+		return paging.Page[T]{}, err
 	}
 	exprs := make([]string, len(cols))
 	orderBy := make([]string, len(cols))
@@ -80,11 +81,11 @@ func listPage[T any](ctx context.Context, s *Store, kindCol, from string, where 
 		" WHERE " + w.sql + " ORDER BY " + strings.Join(orderBy, ", ") + " LIMIT ?"
 	rows, err := s.query(ctx, q, append(w.args, first+1)...)
 	if err != nil {
-		return Page[T]{}, err
+		return paging.Page[T]{}, err
 	}
 	defer rows.Close()
 	var items []T
-	var cursors []Cursor
+	var cursors []paging.Cursor
 	for rows.Next() {
 		var kind, data string
 		vals := make([]any, len(cols))
@@ -93,19 +94,19 @@ func listPage[T any](ctx context.Context, s *Store, kindCol, from string, where 
 			dest = append(dest, &vals[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return Page[T]{}, fmt.Errorf("scan: %w", err)
+			return paging.Page[T]{}, fmt.Errorf("scan: %w", err)
 		}
 		item, err := decode(kind, data)
 		if err != nil {
-			return Page[T]{}, err
+			return paging.Page[T]{}, err
 		}
 		items = append(items, item)
-		cursors = append(cursors, Cursor{Order: sig, Values: vals})
+		cursors = append(cursors, paging.Cursor{Order: sig, Values: vals})
 	}
 	if err := rows.Err(); err != nil {
-		return Page[T]{}, err
+		return paging.Page[T]{}, err
 	}
-	return trim(items, cursors, first), nil
+	return paging.Trim(items, cursors, first), nil
 }
 
 func decodeJSON[T any](_ string, data string) (*T, error) {
@@ -135,7 +136,7 @@ var actorOrder = map[string]string{
 var byName = []kg.OrderKey{{Field: "NAME"}}
 
 // ListStates pages through the states that match f in the given order (name by default).
-func (s *Store) ListStates(ctx context.Context, f *kg.StateFilter, order []kg.OrderKey, first int, after *Cursor) (Page[kg.Actor], error) {
+func (s *Store) ListStates(ctx context.Context, f *kg.StateFilter, order []kg.OrderKey, first int, after *paging.Cursor) (paging.Page[kg.Actor], error) {
 	cols, sig := ordering(order, actorOrder, byName, "a.slug")
 	return listPage(ctx, s, "a.kind", "actors a", and(cond{sql: "a.kind = 'State'"}, stateCond("a", f)), cols, "State/"+sig, first, after, decodeActor)
 }
@@ -147,7 +148,7 @@ func (s *Store) CountStates(ctx context.Context, f *kg.StateFilter) (int, error)
 }
 
 // ListOrganizations pages through the organizations that match f in the given order.
-func (s *Store) ListOrganizations(ctx context.Context, f *kg.OrganizationFilter, order []kg.OrderKey, first int, after *Cursor) (Page[kg.Actor], error) {
+func (s *Store) ListOrganizations(ctx context.Context, f *kg.OrganizationFilter, order []kg.OrderKey, first int, after *paging.Cursor) (paging.Page[kg.Actor], error) {
 	cols, sig := ordering(order, actorOrder, byName, "a.slug")
 	return listPage(ctx, s, "a.kind", "actors a", and(cond{sql: "a.kind = 'Organization'"}, organizationCond("a", f)), cols, "Organization/"+sig, first, after, decodeActor)
 }
@@ -161,7 +162,7 @@ func (s *Store) CountOrganizations(ctx context.Context, f *kg.OrganizationFilter
 var personOrder = map[string]string{"NAME": "p.name", "SLUG": "p.slug"}
 
 // ListPeople pages through the people that match f in the given order (name by default).
-func (s *Store) ListPeople(ctx context.Context, f *kg.PersonFilter, order []kg.OrderKey, first int, after *Cursor) (Page[*kg.Person], error) {
+func (s *Store) ListPeople(ctx context.Context, f *kg.PersonFilter, order []kg.OrderKey, first int, after *paging.Cursor) (paging.Page[*kg.Person], error) {
 	cols, sig := ordering(order, personOrder, byName, "p.slug")
 	return listPage(ctx, s, "'Person'", "people p", personCond("p", f), cols, "Person/"+sig, first, after, decodeJSON[kg.Person])
 }
@@ -207,7 +208,7 @@ var eventOrder = map[string]string{"DATE": "e.lo", "TITLE": "e.title", "KIND": "
 
 // ListEvents pages through the events that match q, in date order unless order says
 // otherwise.
-func (s *Store) ListEvents(ctx context.Context, q EventQuery, order []kg.OrderKey, first int, after *Cursor) (Page[*kg.Event], error) {
+func (s *Store) ListEvents(ctx context.Context, q EventQuery, order []kg.OrderKey, first int, after *paging.Cursor) (paging.Page[*kg.Event], error) {
 	cols, sig := ordering(order, eventOrder, []kg.OrderKey{{Field: "DATE"}}, "e.slug")
 	return listPage(ctx, s, "'Event'", "events e", q.where(), cols, "Event/"+sig, first, after, decodeJSON[kg.Event])
 }
@@ -222,7 +223,7 @@ var citationOrder = map[string]string{"NUMBER": "c.number", "TITLE": "COALESCE(c
 
 // ListCitations pages through the footnotes that match f, by document and number unless
 // order says otherwise.
-func (s *Store) ListCitations(ctx context.Context, f *kg.CitationFilter, order []kg.OrderKey, first int, after *Cursor) (Page[*kg.Citation], error) {
+func (s *Store) ListCitations(ctx context.Context, f *kg.CitationFilter, order []kg.OrderKey, first int, after *paging.Cursor) (paging.Page[*kg.Citation], error) {
 	cols, sig := ordering(order, citationOrder, nil, "d.ord", "c.number")
 	return listPage(ctx, s, "'Citation'", "citations c JOIN documents d ON d.slug = c.document", citationCond("c", f), cols, "Citation/"+sig, first, after, decodeJSON[kg.Citation])
 }

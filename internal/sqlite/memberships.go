@@ -4,10 +4,11 @@ import (
 	"context"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
+	"github.com/treatygraph/treatygraph/internal/paging"
 )
 
 // ListDisputes pages through the stints whose sources disagree, by start and slug.
-func (s *Store) ListDisputes(ctx context.Context, first int, after *Cursor) (Page[*kg.Membership], error) {
+func (s *Store) ListDisputes(ctx context.Context, first int, after *paging.Cursor) (paging.Page[*kg.Membership], error) {
 	cols, sig := ordering(nil, nil, nil, "m.lo", "m.slug")
 	return listPage(ctx, s, "'Membership'", "memberships m", cond{sql: "m.disputed = 1"}, cols, "Dispute/"+sig, first, after, decodeJSON[kg.Membership])
 }

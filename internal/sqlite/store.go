@@ -24,21 +24,14 @@ type Store struct {
 	statements atomic.Int64
 	rowCounts
 
-	// prepared holds a prepared statement for each SQL text run so far, up to
-	// maxPrepared of them; see query.
-	mu       sync.RWMutex
-	prepared map[string]*sql.Stmt
+	// stmts holds the prepared statements of the SQL texts run most recently; see query.
+	stmts *stmtCache
 
 	// docs is the slugs of the source documents, read on first use; see DocumentSlugs.
 	docsOnce sync.Once
 	docs     []string
 	docsErr  error
 }
-
-// maxPrepared bounds the statements kept prepared. The store's texts are few, but filters
-// compose texts from their parts, so a client could otherwise make the cache grow; past the
-// bound, statements are prepared for each use as before.
-const maxPrepared = 512
 
 // Open opens a database file built by Build, read-only, with at most conns connections.
 //
@@ -72,7 +65,7 @@ func Open(path string, conns int) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{db: db, health: health, prepared: map[string]*sql.Stmt{}}
+	s := &Store{db: db, health: health, stmts: newStmtCache(MaxPrepared)}
 	if err := db.QueryRow("SELECT value FROM meta WHERE key = 'version'").Scan(&s.version); err != nil {
 		_ = s.Close()
 		return nil, fmt.Errorf("open %s: not a treatygraph database: %w", path, err)
@@ -89,12 +82,7 @@ func Open(path string, conns int) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
-	s.mu.Lock()
-	for q, st := range s.prepared {
-		_ = st.Close()
-		delete(s.prepared, q)
-	}
-	s.mu.Unlock()
+	s.stmts.close()
 	_ = s.health.Close()
 	return s.db.Close()
 }
@@ -124,52 +112,23 @@ func WithCounter(ctx context.Context, n *atomic.Int64) context.Context {
 }
 
 // query runs one statement, counting it. Each SQL text is prepared once and its statement
-// reused: parsing and planning a statement cost as much as running the store's typical
-// ones.
+// reused while it is among the MaxPrepared texts run most recently: parsing and planning a
+// statement cost as much as running the store's typical ones.
 func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	s.statements.Add(1)
 	for c, _ := ctx.Value(counterKey{}).(*counters); c != nil; c = c.parent {
 		c.n.Add(1)
 	}
-	st, err := s.prepare(ctx, q)
+	st, err := s.stmts.get(ctx, s.db, q)
 	if err != nil {
 		return nil, fmt.Errorf("query %.60q: %w", q, err)
 	}
-	var rows *sql.Rows
-	if st != nil {
-		rows, err = st.QueryContext(ctx, args...)
-	} else {
-		rows, err = s.db.QueryContext(ctx, q, args...)
-	}
+	rows, err := st.QueryContext(ctx, args...)
+	s.stmts.put(st)
 	if err != nil {
 		return nil, fmt.Errorf("query %.60q: %w", q, err)
 	}
 	return rows, nil
-}
-
-// prepare returns the prepared statement for q, preparing it on first use; nil when the
-// cache is full.
-func (s *Store) prepare(ctx context.Context, q string) (*sql.Stmt, error) {
-	s.mu.RLock()
-	st, ok := s.prepared[q]
-	s.mu.RUnlock()
-	if ok {
-		return st, nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if st, ok := s.prepared[q]; ok {
-		return st, nil
-	}
-	if len(s.prepared) >= maxPrepared {
-		return nil, nil
-	}
-	st, err := s.db.PrepareContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	s.prepared[q] = st
-	return st, nil
 }
 
 // keysJSON passes a list of keys as one JSON parameter, read in SQL with json_each, so that

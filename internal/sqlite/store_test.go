@@ -3,8 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
-	"errors"
 	"os"
 	"path/filepath"
 	"sort"
@@ -16,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
+	"github.com/treatygraph/treatygraph/internal/paging"
 	"github.com/treatygraph/treatygraph/internal/seed"
 )
 
@@ -156,9 +155,9 @@ func actorNames(as []kg.Actor) []string {
 }
 
 // reissue passes a cursor through its public form, as a client would.
-func reissue(t *testing.T, c Cursor) *Cursor {
+func reissue(t *testing.T, c paging.Cursor) *paging.Cursor {
 	t.Helper()
-	d, err := DecodeCursor(c.Encode())
+	d, err := paging.DecodeCursor(c.Encode())
 	require.NoError(t, err)
 	return d
 }
@@ -186,7 +185,7 @@ func TestListActorsPaging(t *testing.T) {
 
 	// Walking one at a time visits every state once, in name order.
 	var walked []string
-	var after *Cursor
+	var after *paging.Cursor
 	for i := 0; ; i++ {
 		require.Less(t, i, 10, "paging does not end")
 		page, err := s.ListStates(ctx, nil, nil, 1, after)
@@ -216,7 +215,7 @@ func TestListActorsPaging(t *testing.T) {
 	}
 
 	// After the last row there is nothing.
-	page, err = s.ListStates(ctx, nil, nil, 5, &Cursor{Order: "State/NAME:false", Values: []any{"Uzbekistan", "uzbekistan"}})
+	page, err = s.ListStates(ctx, nil, nil, 5, &paging.Cursor{Order: "State/NAME:false", Values: []any{"Uzbekistan", "uzbekistan"}})
 	require.NoError(t, err)
 	assert.Empty(t, page.Items)
 	assert.False(t, page.HasNext)
@@ -310,7 +309,7 @@ func TestListEventsPaging(t *testing.T) {
 	s, _, _ := openFixture(t)
 	ctx := context.Background()
 	var got []string
-	var after *Cursor
+	var after *paging.Cursor
 	pages := 0
 	for {
 		page, err := s.ListEvents(ctx, EventQuery{}, nil, 2, after)
@@ -363,7 +362,7 @@ func TestEventsInvolving(t *testing.T) {
 	assert.False(t, next["State:armenia"].HasNext)
 
 	var all []string
-	var after *Cursor
+	var after *paging.Cursor
 	for i := 0; ; i++ {
 		require.Less(t, i, 10)
 		p, err := s.EventsInvolving(ctx, []string{"Organization:csto"}, 2, after)
@@ -688,45 +687,6 @@ func TestBuildCancelled(t *testing.T) {
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Empty(t, entries, "a cancelled build leaves nothing behind")
-}
-
-func TestCursor(t *testing.T) {
-	for _, c := range []Cursor{
-		{Order: "Event/DATE:false", Values: []any{int64(19940101), "armenia-csto-1994"}},
-		{Order: "State/NAME:false", Values: []any{"Armenia", "armenia"}},
-		{Order: "x", Values: []any{int64(0), ""}},
-	} {
-		enc := c.Encode()
-		assert.NotContains(t, enc, "armenia", "opaque")
-		got, err := DecodeCursor(enc)
-		require.NoError(t, err)
-		assert.Equal(t, c, *got)
-	}
-
-	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
-	for _, bad := range []string{
-		"",
-		"!!!garbage!!!",
-		"YWJj",                             // "abc"
-		enc(`[1,"x"]`),                     // no prefix
-		enc(`cursor:v2:`),                  // no body
-		enc(`cursor:v2:{"a":1}`),           // not a list
-		enc(`cursor:v2:["o"]`),             // too short
-		enc(`cursor:v2:["o",[1],"y"]`),     // too long
-		enc(`cursor:v2:[1,[1]]`),           // ordering not a string
-		enc(`cursor:v2:["o",[true]]`),      // value neither number nor string
-		enc(`cursor:v2:["o",[null]]`),      // no value
-		enc(`cursor:v2:["o",[]]`),          // no values
-		enc(`cursor:v1:[1,"x"]`),           // another version
-		kg.NodeID(kg.KindState, "armenia"), // an ID is not a cursor
-	} {
-		_, err := DecodeCursor(bad)
-		require.Error(t, err, "%q", bad)
-		var ke *kg.Error
-		require.True(t, errors.As(err, &ke), "%q: want *kg.Error, got %T", bad, err)
-		assert.Equal(t, kg.BadUserInput, ke.Code, "%q", bad)
-		assert.Contains(t, ke.Message, "invalid cursor")
-	}
 }
 
 func TestStatementsCounted(t *testing.T) {

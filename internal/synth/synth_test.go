@@ -108,3 +108,25 @@ func TestScaleKeepsShape(t *testing.T) {
 		}
 	}
 }
+
+// TestTextsReadBackExactly checks that texts YAML could read as something else (booleans,
+// numbers, null, dates, comments, keys, lines) are written so that they read back unchanged.
+func TestTextsReadBackExactly(t *testing.T) {
+	g := synth.Scale(realSeeds(t), 1)
+	texts := []string{"NO", "yes", "off", "null", "~", "1994", "1994-05-15", "0x1F", "1e3", ".5", "-",
+		"# not a comment", "a: b", "- item", "[1, 2]", "{x: y}", "&anchor", "*alias", "!tag", "|", ">",
+		" leading space", "trailing space ", "two\nlines", "tab\there", `quote " and \ backslash`,
+		"'single'", "Кыргызстан", "%directive", "@at", "`tick`", "emoji 🙂", "\u00a0nbsp"}
+	require.GreaterOrEqual(t, len(g.Memberships), len(texts))
+	for i, s := range texts {
+		g.Memberships[i].Note = &s
+	}
+	dir := t.TempDir()
+	require.NoError(t, synth.WriteSeeds(g, dir))
+	got, err := seed.Load(os.DirFS(dir), dir)
+	require.NoError(t, err)
+	for i, s := range texts {
+		require.NotNil(t, got.Memberships[i].Note, "%q", s)
+		assert.Equal(t, s, *got.Memberships[i].Note)
+	}
+}

@@ -1,12 +1,12 @@
 package synth
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
+
+	"github.com/goccy/go-yaml"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
 )
@@ -25,24 +25,26 @@ func WriteSeeds(g *kg.Graph, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write seeds: %w", err)
 	}
-	files := map[string]func(*emitter){
-		"documents.yaml":     func(e *emitter) { list(e, "documents", g.Documents, documentRecord) },
-		"citations.yaml":     func(e *emitter) { list(e, "citations", g.Citations, citationRecord) },
-		"states.yaml":        func(e *emitter) { list(e, "states", g.States, stateRecord) },
-		"organizations.yaml": func(e *emitter) { list(e, "organizations", g.Organizations, organizationRecord) },
-		"places.yaml":        func(e *emitter) { list(e, "places", g.Places, placeRecord) },
-		"people.yaml":        func(e *emitter) { list(e, "people", g.People, personRecords(g.Positions)) },
-		"memberships.yaml":   func(e *emitter) { list(e, "memberships", g.Memberships, membershipRecord) },
-		"events.yaml":        func(e *emitter) { list(e, "events", g.Events, eventRecord) },
-		"quotes.yaml":        func(e *emitter) { list(e, "quotes", g.Quotes, quoteRecord) },
-		"figures.yaml":       func(e *emitter) { list(e, "figures", g.Figures, figureRecord) },
-		"provisions.yaml":    func(e *emitter) { list(e, "provisions", g.Provisions, provisionRecord) },
+	files := map[string]func() ([]byte, error){
+		"documents.yaml":     func() ([]byte, error) { return encode("documents", g.Documents, documentRecord) },
+		"citations.yaml":     func() ([]byte, error) { return encode("citations", g.Citations, citationRecord) },
+		"states.yaml":        func() ([]byte, error) { return encode("states", g.States, stateRecord) },
+		"organizations.yaml": func() ([]byte, error) { return encode("organizations", g.Organizations, organizationRecord) },
+		"places.yaml":        func() ([]byte, error) { return encode("places", g.Places, placeRecord) },
+		"people.yaml":        func() ([]byte, error) { return encode("people", g.People, personRecords(g.Positions)) },
+		"memberships.yaml":   func() ([]byte, error) { return encode("memberships", g.Memberships, membershipRecord) },
+		"events.yaml":        func() ([]byte, error) { return encode("events", g.Events, eventRecord) },
+		"quotes.yaml":        func() ([]byte, error) { return encode("quotes", g.Quotes, quoteRecord) },
+		"figures.yaml":       func() ([]byte, error) { return encode("figures", g.Figures, figureRecord) },
+		"provisions.yaml":    func() ([]byte, error) { return encode("provisions", g.Provisions, provisionRecord) },
 	}
 	for _, name := range SeedFiles {
-		e := &emitter{}
-		fmt.Fprintf(&e.b, "# Synthetic seeds: %s.\n", g.Version)
-		files[name](e)
-		if err := writeFile(filepath.Join(dir, name), e.b.Bytes()); err != nil {
+		body, err := files[name]()
+		if err != nil {
+			return fmt.Errorf("write seeds: %s: %w", name, err)
+		}
+		data := append([]byte(fmt.Sprintf("# Synthetic seeds: %s.\n", g.Version)), body...)
+		if err := writeFile(filepath.Join(dir, name), data); err != nil {
 			return err
 		}
 	}
@@ -74,12 +76,7 @@ func writeFile(path string, data []byte) error {
 
 // record is a YAML mapping with its keys in order. Values are string, int, float64, bool,
 // []string, []int, record or []record; empty values are left out.
-type record []field
-
-type field struct {
-	key string
-	val any
-}
+type record yaml.MapSlice
 
 func (r record) add(key string, val any) record {
 	switch v := val.(type) {
@@ -128,77 +125,41 @@ func (r record) add(key string, val any) record {
 		if len(v) == 0 {
 			return r
 		}
+		items := make([]yaml.MapSlice, len(v))
+		for i, item := range v {
+			items[i] = yaml.MapSlice(item)
+		}
+		val = items
 	case record:
 		if len(v) == 0 {
 			return r
 		}
+		val = yaml.MapSlice(v)
 	}
-	return append(r, field{key, val})
+	return append(r, yaml.MapItem{Key: key, Value: val})
 }
 
-// emitter writes records in block style with every string double-quoted.
-type emitter struct{ b bytes.Buffer }
-
-func list[T any](e *emitter, key string, items []T, rec func(T) record) {
-	if len(items) == 0 {
-		fmt.Fprintf(&e.b, "%s: []\n", key)
-		return
+// encode writes the records of items under key, in block style.
+func encode[T any](key string, items []T, rec func(T) record) ([]byte, error) {
+	records := make([]yaml.MapSlice, len(items))
+	for i, it := range items {
+		records[i] = yaml.MapSlice(rec(it))
 	}
-	fmt.Fprintf(&e.b, "%s:\n", key)
-	for _, it := range items {
-		e.record(rec(it), 4, true)
-	}
+	return yaml.MarshalWithOptions(yaml.MapSlice{{Key: key, Value: records}}, yamlStyle...)
 }
 
-func (e *emitter) record(r record, indent int, dash bool) {
-	pad := strings.Repeat(" ", indent)
-	for i, f := range r {
-		prefix := pad
-		if i == 0 && dash {
-			prefix = pad[2:] + "- "
-		}
-		switch v := f.val.(type) {
-		case record:
-			fmt.Fprintf(&e.b, "%s%s:\n", prefix, f.key)
-			e.record(v, indent+2, false)
-		case []record:
-			fmt.Fprintf(&e.b, "%s%s:\n", prefix, f.key)
-			for _, item := range v {
-				e.record(item, indent+4, true)
-			}
-		case []string:
-			fmt.Fprintf(&e.b, "%s%s:\n", prefix, f.key)
-			for _, s := range v {
-				fmt.Fprintf(&e.b, "%s  - %s\n", pad, quote(s))
-			}
-		case []int:
-			nums := make([]string, len(v))
-			for i, n := range v {
-				nums[i] = strconv.Itoa(n)
-			}
-			fmt.Fprintf(&e.b, "%s%s: [%s]\n", prefix, f.key, strings.Join(nums, ", "))
-		default:
-			fmt.Fprintf(&e.b, "%s%s: %s\n", prefix, f.key, scalar(v))
-		}
-	}
+// yamlStyle is the layout of the seed files: block style indented by two spaces, every text
+// double-quoted on one line, and lists of numbers (footnotes) in flow style, "notes: [3, 4]".
+//
+// The library quotes a text only where it would otherwise read as another type or break the
+// structure; it writes tabs, carriage returns and other control characters bare, and its
+// decoder then drops or changes them. Double-quoted with Go's escapes (a subset of YAML's,
+// and how the library quotes when it does), every text reads back exactly.
+var yamlStyle = []yaml.EncodeOption{
+	yaml.Indent(2), yaml.IndentSequence(true),
+	yaml.CustomMarshaler(func(s string) ([]byte, error) { return []byte(strconv.Quote(s)), nil }),
+	yaml.CustomMarshaler(func(v []int) ([]byte, error) { return yaml.MarshalWithOptions(v, yaml.Flow(true)) }),
 }
-
-func scalar(v any) string {
-	switch v := v.(type) {
-	case string:
-		return quote(v)
-	case int:
-		return strconv.Itoa(v)
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(v)
-	}
-	panic(fmt.Sprintf("synth: cannot write %T as YAML", v))
-}
-
-// quote writes s as a YAML double-quoted scalar; Go's escapes are a subset of YAML's.
-func quote(s string) string { return strconv.Quote(s) }
 
 func sourceRecord(s kg.Source) record {
 	return record{}.add("document", s.DocumentSlug).add("section", s.SectionKey).add("notes", s.Notes)
@@ -299,7 +260,8 @@ func quoteRecord(q *kg.Quote) record {
 func figureRecord(f *kg.MilitaryStrength) record {
 	// Counts are written even when zero: the seed format requires them.
 	r := record{}.add("slug", f.Slug).add("state", f.StateSlug).add("year", f.Year)
-	r = append(r, field{"active", f.Active}, field{"reserve", f.Reserve}, field{"paramilitary", f.Paramilitary}, field{"total", f.Total})
+	r = append(r, yaml.MapItem{Key: "active", Value: f.Active}, yaml.MapItem{Key: "reserve", Value: f.Reserve},
+		yaml.MapItem{Key: "paramilitary", Value: f.Paramilitary}, yaml.MapItem{Key: "total", Value: f.Total})
 	return r.add("perThousandTotal", f.PerThousandTotal).add("perThousandActive", f.PerThousandActive).
 		add("notes", f.Notes).add("source", sourceRecord(f.Source))
 }

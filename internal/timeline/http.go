@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/treatygraph/treatygraph/internal/conditional"
 	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
@@ -124,7 +125,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
 	sum := sha256.Sum256([]byte(h.salt + "\x00" + q.key()))
 	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
-	if matches(r.Header.Get("If-None-Match"), etag) {
+	if conditional.NotModified(r, etag) {
 		h.setCacheable(hd, etag)
 		w.WriteHeader(http.StatusNotModified)
 		return
@@ -491,18 +492,6 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
-}
-
-// matches reports whether an If-None-Match header names etag (weak comparison). "*" is left
-// to http.ServeContent, once the chart is known to exist.
-func matches(header, etag string) bool {
-	for t := range strings.SplitSeq(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == etag {
-			return true
-		}
-	}
-	return false
 }
 
 func plural(n int, one, many string) string {

@@ -1,4 +1,6 @@
-package sqlite
+// Package paging holds the keyset paging values shared by the SQLite store and the GraphQL
+// API: opaque cursors and pages of an ordered list.
+package paging
 
 import (
 	"encoding/base64"
@@ -59,8 +61,9 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// check makes sure the cursor was issued for this ordering with n keys.
-func (c *Cursor) check(order string, n int) error {
+// Check makes sure the cursor was issued for this ordering with n keys. A nil cursor (the
+// first page) passes.
+func (c *Cursor) Check(order string, n int) error {
 	if c == nil {
 		return nil
 	}
@@ -70,8 +73,8 @@ func (c *Cursor) check(order string, n int) error {
 	return nil
 }
 
-// args returns the cursor's values as SQL parameters, NULLs when there is no cursor.
-func (c *Cursor) args(n int) []any {
+// Args returns the cursor's n values as SQL parameters, NULLs when there is no cursor.
+func (c *Cursor) Args(n int) []any {
 	out := make([]any, n)
 	if c != nil {
 		copy(out, c.Values)
@@ -86,8 +89,8 @@ type Page[T any] struct {
 	HasNext bool
 }
 
-// trim cuts a page fetched with one extra row down to first rows.
-func trim[T any](items []T, cursors []Cursor, first int) Page[T] {
+// Trim cuts a page fetched with one extra row down to first rows.
+func Trim[T any](items []T, cursors []Cursor, first int) Page[T] {
 	p := Page[T]{Items: items, Cursors: cursors}
 	if len(items) > first {
 		p.Items, p.Cursors, p.HasNext = items[:first], cursors[:first], true
