@@ -146,6 +146,8 @@ type Loaders struct {
 	pools map[poolKey]*pool
 	// batches holds, for each loader at each loading field, what it fetched.
 	batches map[batchKey]any
+	// selections holds the names of the fields selected below each level.
+	selections map[level]map[string]bool
 }
 
 // A level is the response path of a field without list indexes ("organizations.nodes.members"),
@@ -174,7 +176,7 @@ type batchState[V any] struct {
 
 // NewLoaders makes the batches for one request, reading through records (which may be nil).
 func NewLoaders(s *sqlite.Store, records *Records) *Loaders {
-	return &Loaders{store: s, records: records, pools: map[poolKey]*pool{}, batches: map[batchKey]any{}}
+	return &Loaders{store: s, records: records, pools: map[poolKey]*pool{}, batches: map[batchKey]any{}, selections: map[level]map[string]bool{}}
 }
 
 type loadersKey struct{}
@@ -276,7 +278,7 @@ func fetchLocked[V any](ctx context.Context, l *Loaders, id batchKey, parent lev
 			b.fetched[k] = got[k]
 		}
 		for _, k := range want {
-			l.see(got[k], id.field)
+			l.see(ctx, got[k], id.field)
 		}
 	}
 	out := make([]V, len(keys))
@@ -326,133 +328,13 @@ func (ld pagedLoader[V]) load(ctx context.Context, key string, first int, after 
 	return vs[0], nil
 }
 
-// see declares what the children of a node (or of each node of a list or page) produced at
-// level may load. The caller holds l.mu.
-func (l *Loaders) see(n any, at level) {
-	if n == nil {
-		return
-	}
-	switch rv := reflect.ValueOf(n); rv.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if rv.IsNil() {
-			return
-		}
-	case reflect.Slice:
-		for i := 0; i < rv.Len(); i++ {
-			l.see(rv.Index(i).Interface(), at)
-		}
-		return
-	}
-	x := func(name string, keys ...string) { l.expect(name, at, keys...) }
-	switch v := n.(type) {
-	case paging.Page[*kg.Event]:
-		l.see(v.Items, at)
-	case paging.Page[*kg.Citation]:
-		l.see(v.Items, at)
-	case *kg.State:
-		ref := v.NodeRef().String()
-		l.seeSources(v.Source, v.Sources, at)
-		for i := range v.SystemMembership {
-			l.seeSource(&v.SystemMembership[i].Source, at)
-		}
-		x(membershipsOfL.name, v.Slug)
-		x(positionsInL.name, v.Slug)
-		x(figuresOfL.name, v.Slug)
-		x(eventsOfL.name, ref)
-		x(eventCountsL.name, ref)
-	case *kg.Organization:
-		ref := v.NodeRef().String()
-		x(membersOfL.name, v.Slug)
-		x(membershipsOfL.name, v.Slug)
-		x(positionsInL.name, v.Slug)
-		x(provisionsOfL.name, v.Slug)
-		x(bodiesOfL.name, v.Slug)
-		x(placesL.name, v.HeadquartersSlug)
-		x(actorsL.name, v.ParentSlug)
-		x(eventsOfL.name, ref)
-		x(eventCountsL.name, ref)
-		l.seeSources(v.Source, v.Sources, at)
-	case *kg.Membership:
-		x(actorsL.name, v.MemberSlug, v.OrganizationSlug)
-		x(citationsOfL.name, v.NodeRef().String())
-		l.seeSource(&v.Source, at)
-		for i := range v.Claims {
-			l.seeSource(&v.Claims[i].Source, at)
-		}
-	case *kg.Event:
-		ref := v.NodeRef().String()
-		x(placesL.name, v.PlaceSlug)
-		x(actorsL.name, v.ParticipantSlugs...)
-		x(peopleL.name, v.PeopleSlugs...)
-		x(quotesAtL.name, v.Slug)
-		x(citationsOfL.name, ref)
-		l.seeSource(&v.Source, at)
-	case *kg.Place:
-		ref := v.NodeRef().String()
-		x(actorsL.name, v.StateSlug)
-		x(eventsOfL.name, ref)
-		x(eventCountsL.name, ref)
-	case *kg.Person:
-		ref := v.NodeRef().String()
-		x(positionsOfPersonL.name, v.Slug)
-		x(quotesByL.name, v.Slug)
-		x(eventsOfL.name, ref)
-		x(eventCountsL.name, ref)
-	case *kg.Position:
-		x(peopleL.name, v.PersonSlug)
-		x(actorsL.name, v.OfSlug)
-		x(citationsOfL.name, v.NodeRef().String())
-		l.seeSource(&v.Source, at)
-	case *kg.Quote:
-		x(peopleL.name, v.SpeakerSlug)
-		x(eventsL.name, v.EventSlug)
-		x(citationsOfL.name, v.NodeRef().String())
-		l.seeSource(&v.Source, at)
-	case *kg.MilitaryStrength:
-		x(actorsL.name, v.StateSlug)
-		x(citationsOfL.name, v.NodeRef().String())
-		l.seeSource(&v.Source, at)
-	case *kg.Provision:
-		x(actorsL.name, v.OrganizationSlug)
-		x(peopleL.name, v.ProposedBySlug)
-		x(eventsL.name, v.EventSlug)
-		x(citationsOfL.name, v.NodeRef().String())
-		l.seeSource(&v.Source, at)
-	case *kg.Document:
-		x(docCitationsL.name, v.Slug)
-		x(docCiteCountsL.name, v.Slug)
-	case *kg.Citation:
-		x(documentsL.name, v.DocumentSlug)
-		x(supportsL.name, kg.CitationKey(v.DocumentSlug, v.Number))
-	}
-}
-
-// seeSource declares what a fact's source may load: its document and footnotes.
-func (l *Loaders) seeSource(s *kg.Source, at level) {
-	if s == nil {
-		return
-	}
-	l.expect(documentsL.name, at, s.DocumentSlug)
-	for _, n := range s.Notes {
-		l.expect(citationsL.name, at, kg.CitationKey(s.DocumentSlug, n))
-	}
-}
-
-// seeSources declares what an actor's sources may load.
-func (l *Loaders) seeSources(s *kg.Source, more []kg.Source, at level) {
-	l.seeSource(s, at)
-	for i := range more {
-		l.seeSource(&more[i], at)
-	}
-}
-
 // seen declares the children of the values a resolver returns and returns them.
 func seen[T any](ctx context.Context, v T) T {
 	l := loadersFrom(ctx)
 	field, _ := levels(ctx)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.see(v, field)
+	l.see(ctx, v, field)
 	return v
 }
 
