@@ -330,7 +330,8 @@ func percentile(sorted []time.Duration, p float64) string {
 	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
 }
 
-// cacheShares describes the X-Cache-Status values seen, e.g. "HIT 99.9%, EXPIRED 0.1%".
+// cacheShares describes the X-Cache-Status values seen, as shares of the answers or, under
+// 1%, as counts: "HIT 99.8%, UPDATING 12, REVALIDATED 5".
 func cacheShares(counts map[string]int, total int) string {
 	if len(counts) == 0 || total == 0 {
 		return "-"
@@ -342,7 +343,11 @@ func cacheShares(counts map[string]int, total int) string {
 	slices.SortFunc(keys, func(a, b string) int { return counts[b] - counts[a] })
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %.1f%%", k, 100*float64(counts[k])/float64(total))
+		if share := 100 * float64(counts[k]) / float64(total); share >= 1 {
+			parts[i] = fmt.Sprintf("%s %.1f%%", k, share)
+		} else {
+			parts[i] = fmt.Sprintf("%s %d", k, counts[k])
+		}
 	}
 	return strings.Join(parts, ", ")
 }
