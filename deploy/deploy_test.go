@@ -28,6 +28,10 @@ import (
 // revalidating it, and so about how long an answer of an old dataset can be served.
 const maxAge = 2 * time.Second
 
+// expired is how long after an answer nginx no longer takes it for fresh: it counts in whole
+// seconds and takes an entry for fresh through the last second of its max-age.
+const expired = maxAge + 1500*time.Millisecond
+
 // TestNginxCache runs two replicas and nginx with nginx.conf on loopback and checks that GET
 // answers are cached and revalidated by their ETag, that a cached answer is still served when every replica is stopped, that
 // POST and error answers are not cached, and that once the replicas serve a new dataset the
@@ -65,7 +69,7 @@ func TestNginxCache(t *testing.T) {
 
 	// Past its max-age the entry is revalidated with If-None-Match: the replica, of the same
 	// dataset, answers 304 and nginx serves what it holds.
-	time.Sleep(maxAge + 500*time.Millisecond)
+	time.Sleep(expired)
 	revalidated := get(t, target)
 	require.Equal(t, http.StatusOK, revalidated.status, revalidated.body)
 	assert.Equal(t, "REVALIDATED", revalidated.cache)
@@ -93,7 +97,7 @@ func TestNginxCache(t *testing.T) {
 	require.Equal(t, http.StatusOK, down.status, down.body)
 	assert.Contains(t, []string{"HIT", "STALE"}, down.cache)
 	assert.Equal(t, first.body, down.body)
-	time.Sleep(maxAge + time.Second) // past the entry's max-age: now it can only be stale
+	time.Sleep(expired) // now it can only be stale
 	stale := get(t, target)
 	require.Equal(t, http.StatusOK, stale.status, stale.body)
 	assert.Equal(t, "STALE", stale.cache)
