@@ -88,7 +88,7 @@ servers=""
 replica_addrs=()
 for i in $(seq 1 "$replicas"); do
 	started=""
-	for attempt in 1 2 3; do
+	for _ in 1 2 3; do # another port if the one chosen was taken meanwhile
 		addr="127.0.0.1:$(free_port)"
 		env -u PORT "$tmp/treatygraph" serve -db "$db" -addr "$addr" -cache-max-age "$max_age" \
 			>"$tmp/replica$i.log" 2>&1 &

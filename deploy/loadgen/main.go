@@ -268,11 +268,11 @@ func run(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "| %s | %d | %.0f | %s | %s | %s | %s | %d |\n", c.label, c.clients,
 		float64(n)/elapsed.Seconds(), percentile(all, 0.50), percentile(all, 0.99), cpu, cacheShares(cache, n), errs)
-	if n == 0 {
-		return errors.New("no request was answered while measuring")
-	}
 	if errs > 0 {
 		return fmt.Errorf("%d requests failed, the first: %s", errs, firstErr)
+	}
+	if n == 0 {
+		return errors.New("no request was answered while measuring")
 	}
 	return nil
 }
