@@ -33,8 +33,9 @@ const maxAge = 2 * time.Second
 const expired = maxAge + 1500*time.Millisecond
 
 // TestNginxCache runs two replicas and nginx with nginx.conf on loopback and checks that GET
-// answers are cached and revalidated by their ETag, that a cached answer is still served when every replica is stopped, that
-// POST and error answers are not cached, and that once the replicas serve a new dataset the
+// answers, exports and timelines are cached, that answers past their max-age are revalidated
+// by their ETag, that POST and error answers are not cached, that a cached answer is still
+// served when every replica is stopped, and that once the replicas serve a new dataset the
 // cached answer is replaced within the revalidation window rather than served until it expires.
 func TestNginxCache(t *testing.T) {
 	nginxBin := findNginx(t)
@@ -66,6 +67,18 @@ func TestNginxCache(t *testing.T) {
 	assert.Equal(t, "MISS", first.cache)
 	hit := getUntil(t, target, 5, func(a answer) bool { return a.cache == "HIT" })
 	assert.Equal(t, first.body, hit.body)
+
+	// The exports and the timelines are cached the same way; GraphiQL is not.
+	for _, path := range []string{"/export/figures.csv", "/timeline/organization/csto.svg"} {
+		a := get(t, ngx.base+path)
+		require.Equal(t, http.StatusOK, a.status, "%s: %s", path, a.body)
+		assert.Equal(t, "MISS", a.cache, path)
+		b := getUntil(t, ngx.base+path, 5, func(a answer) bool { return a.cache == "HIT" })
+		assert.Equal(t, a.body, b.body, path)
+	}
+	page := get(t, ngx.base+"/")
+	require.Equal(t, http.StatusOK, page.status)
+	assert.Empty(t, page.cache, "GraphiQL must not go through the cache")
 
 	// Past its max-age the entry is revalidated with If-None-Match: the replica, of the same
 	// dataset, answers 304 and nginx serves what it holds.
