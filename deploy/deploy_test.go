@@ -34,9 +34,10 @@ const expired = maxAge + 1500*time.Millisecond
 
 // TestNginxCache runs two replicas and nginx with nginx.conf on loopback and checks that GET
 // answers, exports and timelines are cached, that answers past their max-age are revalidated
-// by their ETag, that POST and error answers are not cached, that a cached answer is still
-// served when every replica is stopped, and that once the replicas serve a new dataset the
-// cached answer is replaced within the revalidation window rather than served until it expires.
+// by their ETag, that POST and error answers are not cached and are balanced over the
+// replicas, that a cached answer is still served when every replica is stopped, and that once
+// the replicas serve a new dataset the cached answer is replaced within the revalidation
+// window rather than served until it expires.
 func TestNginxCache(t *testing.T) {
 	nginxBin := findNginx(t)
 	dir := t.TempDir()
@@ -100,6 +101,15 @@ func TestNginxCache(t *testing.T) {
 	posted := post(t, ngx.base+"/graphql", query)
 	require.Equal(t, http.StatusOK, posted.status, posted.body)
 	assert.Empty(t, posted.cache, "POST must not go through the cache")
+
+	// nginx balances the requests it passes on over the replicas.
+	servedPOST := func(r *replica) bool { return strings.Contains(r.log.String(), "method=POST path=/graphql") }
+	for i := 0; i < 20 && !(servedPOST(replicas[0]) && servedPOST(replicas[1])); i++ {
+		post(t, ngx.base+"/graphql", query)
+	}
+	for i, r := range replicas {
+		assert.True(t, servedPOST(r), "replica %d answered no POST: %s", i, r.log.String())
+	}
 
 	// Every replica stopped: the cached answer is still served, fresh (HIT) at first and, once
 	// older than its max-age, as a stale one since no replica can revalidate it.
