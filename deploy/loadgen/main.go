@@ -1,0 +1,437 @@
+// Command loadgen sends HTTP requests to a list of URLs from C clients at once for a while and
+// prints the throughput, latency percentiles and, for the server processes named with -pids,
+// the processor time they spent per request, as one row of a Markdown table.
+//
+//	go run ./deploy/loadgen -c 16 -d 5s -pids 1234,5678 URL...
+//
+// Each client sends its next request as soon as the last is answered, going round the URLs.
+// With -method POST, a URL's query string (query, variables, operationName) is sent as the
+// JSON body of a POST to the URL's path instead, as GraphQL clients do. Any answer other than
+// 200 (304 with -revalidate), or a GraphQL answer with errors, counts as an error, and makes
+// loadgen exit 1.
+//
+// On a shared machine the request rate moves from one run to the next with what else runs,
+// while the processor time per request does not move much: it is the figure to compare. It is
+// read from /proc/PID/stat (utime and stime) of each process named and of its children (nginx's
+// workers), before and after the measured period.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	clients    int
+	duration   time.Duration
+	warmup     time.Duration
+	method     string
+	accept     string
+	label      string
+	pids       []int
+	clkTck     int
+	revalidate bool
+	header     bool
+	urls       []string
+}
+
+func parseFlags(args []string) (config, error) {
+	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
+	var c config
+	fs.IntVar(&c.clients, "c", 16, "clients sending at once")
+	fs.DurationVar(&c.duration, "d", 5*time.Second, "how long to measure")
+	fs.DurationVar(&c.warmup, "warmup", time.Second, "how long to send before measuring")
+	fs.StringVar(&c.method, "method", http.MethodGet, "GET, or POST to send each URL's query string as a JSON body")
+	fs.StringVar(&c.accept, "accept", "application/json", "the Accept header of every request")
+	fs.StringVar(&c.label, "label", "", "the first cell of the row (default: the method and first URL's host)")
+	pids := fs.String("pids", "", "comma-separated process IDs whose processor time (children included) is measured")
+	fs.IntVar(&c.clkTck, "clk-tck", 100, "clock ticks per second of /proc/PID/stat (getconf CLK_TCK)")
+	fs.BoolVar(&c.revalidate, "revalidate", false, "send If-None-Match with the ETag of the URL's first answer; 304 counts as success")
+	fs.BoolVar(&c.header, "header", false, "print the table's header before the row")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	c.urls = fs.Args()
+	switch {
+	case len(c.urls) == 0:
+		return c, errors.New("no URL given")
+	case c.clients < 1:
+		return c, errors.New("-c must be 1 or more")
+	case c.duration <= 0:
+		return c, errors.New("-d must be positive")
+	case c.method != http.MethodGet && c.method != http.MethodPost:
+		return c, fmt.Errorf("-method %s: want GET or POST", c.method)
+	case c.revalidate && c.method != http.MethodGet:
+		return c, errors.New("-revalidate needs -method GET")
+	}
+	for _, u := range c.urls {
+		if p, err := url.Parse(u); err != nil || p.Host == "" {
+			return c, fmt.Errorf("not a URL: %q", u)
+		}
+	}
+	if *pids != "" {
+		for f := range strings.SplitSeq(*pids, ",") {
+			pid, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || pid <= 0 {
+				return c, fmt.Errorf("-pids: %q is not a process ID", f)
+			}
+			c.pids = append(c.pids, pid)
+		}
+	}
+	if c.label == "" {
+		p, _ := url.Parse(c.urls[0])
+		c.label = c.method + " " + p.Host
+	}
+	return c, nil
+}
+
+// request is one prepared request: what to send again and again.
+type request struct {
+	method, url string
+	body        []byte
+	etag        string
+}
+
+func prepare(c config) ([]request, error) {
+	out := make([]request, 0, len(c.urls))
+	for _, raw := range c.urls {
+		if c.method == http.MethodGet {
+			out = append(out, request{method: http.MethodGet, url: raw})
+			continue
+		}
+		u, _ := url.Parse(raw)
+		q := u.Query()
+		body := map[string]any{"query": q.Get("query")}
+		if op := q.Get("operationName"); op != "" {
+			body["operationName"] = op
+		}
+		if v := q.Get("variables"); v != "" {
+			body["variables"] = json.RawMessage(v)
+		}
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, fmt.Errorf("%s: variables: %w", raw, err)
+		}
+		u.RawQuery = ""
+		out = append(out, request{method: http.MethodPost, url: u.String(), body: b})
+	}
+	return out, nil
+}
+
+// result is what one client saw while measuring.
+type result struct {
+	latencies []time.Duration
+	errors    int
+	firstErr  string
+	cache     map[string]int
+}
+
+func run(args []string, stdout io.Writer) error {
+	c, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	reqs, err := prepare(c)
+	if err != nil {
+		return err
+	}
+	client := &http.Client{
+		Timeout: 30 * time.Second,
+		Transport: &http.Transport{
+			MaxIdleConns:        c.clients * 2,
+			MaxIdleConnsPerHost: c.clients * 2,
+			IdleConnTimeout:     time.Minute,
+			DisableCompression:  true,
+		},
+	}
+	if c.revalidate {
+		for i := range reqs {
+			res := send(client, c, reqs[i], nil)
+			if res.err != "" {
+				return fmt.Errorf("%s: %s", reqs[i].url, res.err)
+			}
+			if reqs[i].etag = res.etag; reqs[i].etag == "" {
+				return fmt.Errorf("%s: the answer has no ETag", reqs[i].url)
+			}
+		}
+	}
+
+	// Warm up, then measure: the clients keep sending throughout, and record only what they
+	// send after the measurement began and before it ended.
+	var mu sync.Mutex
+	var measuring bool
+	var measureEnd time.Time
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	results := make([]result, c.clients)
+	var wg sync.WaitGroup
+	for i := range c.clients {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			r := &results[i]
+			r.cache = map[string]int{}
+			buf := new(bytes.Buffer)
+			for n := i; ctx.Err() == nil; n++ {
+				req := reqs[n%len(reqs)]
+				start := time.Now()
+				res := send(client, c, req, buf)
+				end := time.Now()
+				mu.Lock()
+				counted := measuring && end.Before(measureEnd)
+				mu.Unlock()
+				if !counted {
+					continue
+				}
+				if res.err != "" {
+					if ctx.Err() != nil {
+						continue // the run ended while the request was on its way
+					}
+					r.errors++
+					if r.firstErr == "" {
+						r.firstErr = req.url + ": " + res.err
+					}
+					continue
+				}
+				r.latencies = append(r.latencies, end.Sub(start))
+				if res.cache != "" {
+					r.cache[res.cache]++
+				}
+			}
+		}(i)
+	}
+	time.Sleep(c.warmup)
+	before, err := cpuTicks(c.pids)
+	if err != nil {
+		stop()
+		wg.Wait()
+		return err
+	}
+	mu.Lock()
+	measuring = true
+	start := time.Now()
+	measureEnd = start.Add(c.duration)
+	mu.Unlock()
+	time.Sleep(c.duration)
+	after, err := cpuTicks(c.pids)
+	elapsed := time.Since(start)
+	stop()
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+
+	var all []time.Duration
+	var errs int
+	var firstErr string
+	cache := map[string]int{}
+	for _, r := range results {
+		all = append(all, r.latencies...)
+		errs += r.errors
+		if firstErr == "" {
+			firstErr = r.firstErr
+		}
+		for k, v := range r.cache {
+			cache[k] += v
+		}
+	}
+	slices.Sort(all)
+	n := len(all)
+	if c.header {
+		fmt.Fprintln(stdout, "| requests | clients | req/s | p50 | p99 | server CPU per request | X-Cache-Status | errors |")
+		fmt.Fprintln(stdout, "|---|--:|--:|--:|--:|--:|---|--:|")
+	}
+	cpu := "n/a"
+	if len(c.pids) > 0 && n > 0 {
+		cpuSec := float64(after-before) / float64(c.clkTck)
+		cpu = fmt.Sprintf("%.0f µs", cpuSec/float64(n)*1e6)
+	}
+	fmt.Fprintf(stdout, "| %s | %d | %.0f | %s | %s | %s | %s | %d |\n", c.label, c.clients,
+		float64(n)/elapsed.Seconds(), percentile(all, 0.50), percentile(all, 0.99), cpu, cacheShares(cache, n), errs)
+	if errs > 0 {
+		return fmt.Errorf("%d requests failed, the first: %s", errs, firstErr)
+	}
+	if n == 0 {
+		return errors.New("no request was answered while measuring")
+	}
+	return nil
+}
+
+type outcome struct {
+	err   string // "" when the answer is as expected
+	etag  string
+	cache string // X-Cache-Status
+}
+
+func send(client *http.Client, c config, r request, buf *bytes.Buffer) outcome {
+	var body io.Reader
+	if r.body != nil {
+		body = bytes.NewReader(r.body)
+	}
+	req, err := http.NewRequest(r.method, r.url, body)
+	if err != nil {
+		return outcome{err: err.Error()}
+	}
+	req.Header.Set("Accept", c.accept)
+	if r.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if r.etag != "" {
+		req.Header.Set("If-None-Match", r.etag)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return outcome{err: err.Error()}
+	}
+	defer resp.Body.Close()
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	buf.Reset()
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		return outcome{err: "reading the answer: " + err.Error()}
+	}
+	o := outcome{etag: resp.Header.Get("ETag"), cache: resp.Header.Get("X-Cache-Status")}
+	switch {
+	case resp.StatusCode == http.StatusNotModified && r.etag != "":
+	case resp.StatusCode != http.StatusOK:
+		o.err = fmt.Sprintf("status %d: %.200s", resp.StatusCode, buf.Bytes())
+	case strings.Contains(resp.Header.Get("Content-Type"), "json") && bytes.Contains(buf.Bytes(), []byte(`"errors":`)):
+		o.err = fmt.Sprintf("a GraphQL answer with errors: %.200s", buf.Bytes())
+	}
+	return o
+}
+
+func percentile(sorted []time.Duration, p float64) string {
+	if len(sorted) == 0 {
+		return "-"
+	}
+	d := sorted[min(len(sorted)-1, int(float64(len(sorted))*p))]
+	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+}
+
+// cacheShares describes the X-Cache-Status values seen, as shares of the answers or, under
+// 1%, as counts: "HIT 99.8%, UPDATING 12, REVALIDATED 5".
+func cacheShares(counts map[string]int, total int) string {
+	if len(counts) == 0 || total == 0 {
+		return "-"
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return counts[b] - counts[a] })
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		if share := 100 * float64(counts[k]) / float64(total); share >= 1 {
+			parts[i] = fmt.Sprintf("%s %.1f%%", k, share)
+		} else {
+			parts[i] = fmt.Sprintf("%s %d", k, counts[k])
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// cpuTicks is the processor time, user and system, in clock ticks, that the processes have
+// used, with their children's (those alive now: nginx's workers).
+func cpuTicks(pids []int) (int64, error) {
+	if len(pids) == 0 {
+		return 0, nil
+	}
+	procs, err := readProcs()
+	if err != nil {
+		return 0, err
+	}
+	want := map[int]bool{}
+	for _, p := range pids {
+		if _, ok := procs[p]; !ok {
+			return 0, fmt.Errorf("no process %d", p)
+		}
+		want[p] = true
+	}
+	// Add descendants until nothing new is found.
+	for grew := true; grew; {
+		grew = false
+		for pid, st := range procs {
+			if !want[pid] && want[st.ppid] {
+				want[pid] = true
+				grew = true
+			}
+		}
+	}
+	var total int64
+	for pid := range want {
+		total += procs[pid].ticks
+	}
+	return total, nil
+}
+
+type procStat struct {
+	ppid  int
+	ticks int64
+}
+
+// readProcs reads the parent and the processor time of every process in /proc.
+func readProcs() (map[int]procStat, error) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, fmt.Errorf("processor time: %w", err)
+	}
+	out := map[int]procStat{}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue // the process ended
+		}
+		st, err := parseStat(string(b))
+		if err != nil {
+			return nil, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+		}
+		out[pid] = st
+	}
+	return out, nil
+}
+
+// parseStat reads the fields of /proc/PID/stat that matter here: ppid (4th), utime (14th) and
+// stime (15th). The command name, 2nd, is in parentheses and may hold spaces and parentheses.
+func parseStat(s string) (procStat, error) {
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return procStat{}, errors.New("no command name")
+	}
+	f := strings.Fields(s[i+1:]) // from the 3rd field on
+	if len(f) < 13 {
+		return procStat{}, errors.New("too few fields")
+	}
+	ppid, err1 := strconv.Atoi(f[1])
+	utime, err2 := strconv.ParseInt(f[11], 10, 64)
+	stime, err3 := strconv.ParseInt(f[12], 10, 64)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return procStat{}, err
+	}
+	return procStat{ppid: ppid, ticks: utime + stime}, nil
+}

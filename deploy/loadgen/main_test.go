@@ -1,0 +1,74 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseStat(t *testing.T) {
+	// The command name may hold spaces and parentheses; the fields are counted after it.
+	st, err := parseStat("42 (a (b) c) S 7 42 42 0 -1 4194560 100 0 0 0 31 12 0 0 20 0 1 0 5 0 0\n")
+	require.NoError(t, err)
+	assert.Equal(t, procStat{ppid: 7, ticks: 43}, st)
+	_, err = parseStat("42 (x) S 7")
+	assert.Error(t, err)
+
+	self, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		t.Skip("no /proc")
+	}
+	st, err = parseStat(string(self))
+	require.NoError(t, err)
+	assert.Equal(t, os.Getppid(), st.ppid)
+}
+
+func TestCacheShares(t *testing.T) {
+	assert.Equal(t, "-", cacheShares(map[string]int{}, 0))
+	assert.Equal(t, "HIT 99.5%, UPDATING 4, REVALIDATED 1", cacheShares(map[string]int{"HIT": 995, "UPDATING": 4, "REVALIDATED": 1}, 1000))
+}
+
+// TestRun sends GETs and POSTs to a GraphQL-like server and checks the row printed, and that
+// an answer with errors fails the run.
+func TestRun(t *testing.T) {
+	var posts atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("ETag", `"e"`)
+		if r.Method == http.MethodPost {
+			posts.Add(1)
+			assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
+		}
+		if r.Header.Get("If-None-Match") == `"e"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		if strings.Contains(r.URL.RawQuery, "bad") {
+			_, _ = w.Write([]byte(`{"errors":[{"message":"no"}]}`))
+			return
+		}
+		w.Header().Set("X-Cache-Status", "HIT")
+		_, _ = w.Write([]byte(`{"data":{}}`))
+	}))
+	defer srv.Close()
+	good := srv.URL + "/graphql?query=%7Ba%7D&variables=%7B%22x%22%3A1%7D"
+	for _, args := range [][]string{
+		{"-c", "2", "-d", "200ms", "-warmup", "50ms", "-pids", "1", good},
+		{"-c", "2", "-d", "200ms", "-warmup", "50ms", "-method", "POST", good},
+		{"-c", "2", "-d", "200ms", "-warmup", "50ms", "-revalidate", good},
+	} {
+		var out strings.Builder
+		require.NoError(t, run(args, &out), args)
+		assert.Regexp(t, `^\| (GET|POST) 127\.0\.0\.1:\d+ \| 2 \| \d+ \| [\d.]+ ms \| [\d.]+ ms \| (n/a|\d+ µs) \| (HIT 100\.0%|-) \| 0 \|\n$`, out.String(), args)
+	}
+	assert.Positive(t, posts.Load())
+	var out strings.Builder
+	err := run([]string{"-c", "1", "-d", "100ms", "-warmup", "10ms", srv.URL + "/graphql?query=bad"}, &out)
+	assert.ErrorContains(t, err, "a GraphQL answer with errors")
+}
