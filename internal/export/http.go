@@ -3,6 +3,8 @@ package export
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -85,7 +87,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
 	hd.Set("Content-Type", contentTypes[path.Ext(name)])
 	hd.Set("Cache-Control", h.cacheControl)
-	etag := `"` + h.store.Version() + "-" + strings.ReplaceAll(variant, "?links=", "-") + `"`
+	// The dataset, the database build and the program that writes the file: a new program on
+	// the same seeds may write the file differently.
+	etag := `"` + h.store.Version() + "-" + buildTag(h.store) + "-" + strings.ReplaceAll(variant, "?links=", "-") + `"`
 	hd.Set("ETag", etag)
 	hd.Set("X-Content-Type-Options", "nosniff")
 	if path.Ext(name) == ".csv" {
@@ -145,4 +149,10 @@ func (h *handler) urls() []string {
 		out = append(out, Prefix+f)
 	}
 	return out
+}
+
+// buildTag is a short hash of what, besides the dataset, decides an export's bytes.
+func buildTag(s *sqlite.Store) string {
+	sum := sha256.Sum256([]byte(s.BuildID() + "/" + sqlite.ProgramID()))
+	return hex.EncodeToString(sum[:6])
 }

@@ -85,7 +85,7 @@ func validHeaderName(s string) bool {
 func (h corsHeaders) setPreflightHeaders(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
 	hd.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-	hd.Add("Vary", "Access-Control-Request-Headers")
+	addVary(hd, "Access-Control-Request-Headers")
 	if allowed := h.allow(r.Header.Get("Access-Control-Request-Headers")); allowed != "" {
 		hd.Set("Access-Control-Allow-Headers", allowed)
 	}

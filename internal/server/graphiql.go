@@ -218,7 +218,7 @@ func (h *graphiqlHandler) serve(w http.ResponseWriter, r *http.Request, a *graph
 	hd.Set("Content-Type", a.contentType)
 	hd.Set("Cache-Control", cacheControl)
 	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Add("Vary", "Accept-Encoding")
+	addVary(hd, "Accept-Encoding")
 	if graphiqlAcceptsGzip(r) {
 		if gz := a.gzipBody(); gz != nil {
 			// Each encoding of a file is its own representation, with its own strong ETag.

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -311,9 +312,9 @@ func cors(origins, headers []string, next http.Handler) http.Handler {
 			h.Set("Access-Control-Allow-Origin", "*")
 		case origin != "" && contains(origins, origin):
 			h.Set("Access-Control-Allow-Origin", origin)
-			h.Add("Vary", "Origin")
+			addVary(h, "Origin")
 		default:
-			h.Add("Vary", "Origin")
+			addVary(h, "Origin")
 		}
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 			allowHeaders.setPreflightHeaders(w, r)
@@ -348,4 +349,23 @@ func sortErrors(resp *graphql.Response) {
 			return resp.Errors[i].Path.String() < resp.Errors[j].Path.String()
 		})
 	}
+}
+
+// addVary adds names to the response's Vary header, keeping one line: some caches (nginx
+// 1.22 among them) honour only the last of several Vary lines.
+func addVary(h http.Header, names ...string) {
+	var have []string
+	for _, line := range h.Values("Vary") {
+		for v := range strings.SplitSeq(line, ",") {
+			if v = strings.TrimSpace(v); v != "" && !slices.ContainsFunc(have, func(x string) bool { return strings.EqualFold(x, v) }) {
+				have = append(have, v)
+			}
+		}
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(have, func(x string) bool { return strings.EqualFold(x, n) }) {
+			have = append(have, n)
+		}
+	}
+	h.Set("Vary", strings.Join(have, ", "))
 }

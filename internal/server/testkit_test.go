@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/treatygraph/treatygraph/internal/sqlite"
@@ -136,4 +137,18 @@ func (k *kit) noSQL(what string, f func()) {
 	before := k.store.Statements()
 	f()
 	require.Equal(k.t, before, k.store.Statements(), "%s ran SQL", what)
+}
+
+// assertVaries checks that a response has one Vary line and that it names name: caches such
+// as nginx honour only the last of several lines.
+func assertVaries(t testing.TB, h http.Header, name string) {
+	t.Helper()
+	lines := h.Values("Vary")
+	if assert.Len(t, lines, 1, "one Vary line: %q", lines) {
+		var names []string
+		for v := range strings.SplitSeq(lines[0], ",") {
+			names = append(names, strings.TrimSpace(v))
+		}
+		assert.Contains(t, names, name)
+	}
 }

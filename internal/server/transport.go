@@ -83,7 +83,7 @@ func (t jsonTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	var etag string
 	if isGET {
 		// The ETag is known before anything runs, so a revalidation is answered here.
-		w.Header().Add("Vary", "Accept")
+		addVary(w.Header(), "Accept")
 		etag = t.cache.etag(params, contentType)
 		if conditional.NotModified(r, etag) {
 			t.cache.setCacheable(w.Header(), etag)
