@@ -41,24 +41,12 @@ func actorSlug(arg, id string) (string, error) {
 	return ref.Key, nil
 }
 
-var endKinds = map[kg.MembershipEnd]model.MembershipChangeKind{
-	kg.EndWithdrawn: model.MembershipChangeKindLeft, kg.EndSuspended: model.MembershipChangeKindSuspended,
-	kg.EndNotRenewed: model.MembershipChangeKindNotRenewed, kg.EndExpelled: model.MembershipChangeKindExpelled,
-	kg.EndDissolved: model.MembershipChangeKindDissolved,
-}
-
-// sameTime reports whether two partial dates overlap, as a stint's end and the next one's
-// start do when a member changes role.
-func sameTime(a, b *kg.PartialDate) bool {
-	return a != nil && b != nil && a.First() <= b.Last() && b.First() <= a.Last()
-}
-
 func (r *queryResolver) membershipChanges(ctx context.Context, organization string, from, to *kg.Date) ([]*model.MembershipChange, error) {
 	slug, err := organizationSlug("membershipChanges: organization", organization)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkRange("membershipChanges", &kg.DateRange{From: from, To: to}); err != nil {
+	if err := kg.CheckRange("membershipChanges", &kg.DateRange{From: from, To: to}); err != nil {
 		return nil, err
 	}
 	org, err := actorsL.load(ctx, slug)
@@ -72,48 +60,7 @@ func (r *queryResolver) membershipChanges(ctx context.Context, organization stri
 	if err != nil {
 		return nil, err
 	}
-	window := kg.Period{Start: kg.DatePtr(from), End: kg.DatePtr(to)}
-	var changes []*model.MembershipChange
-	add := func(kind model.MembershipChangeKind, d *kg.PartialDate, m *kg.Membership, prev *kg.MembershipRole) {
-		if !window.Overlaps(kg.Period{Start: d, End: d}) {
-			return
-		}
-		changes = append(changes, &model.MembershipChange{Kind: kind, Date: d, Role: m.Role, PreviousRole: prev, Membership: m, Source: &m.Source})
-	}
-	for _, m := range stints {
-		if m.Start != nil {
-			kind, prev := model.MembershipChangeKindJoined, (*kg.MembershipRole)(nil)
-			for _, p := range stints {
-				if p.MemberSlug == m.MemberSlug && p.Role != m.Role && sameTime(p.End, m.Start) {
-					kind, prev = model.MembershipChangeKindRoleChanged, &p.Role
-				}
-			}
-			add(kind, m.Start, m, prev)
-		}
-		if m.End != nil {
-			followed := slices.ContainsFunc(stints, func(n *kg.Membership) bool {
-				return n.MemberSlug == m.MemberSlug && n.Role != m.Role && sameTime(m.End, n.Start)
-			})
-			if followed {
-				continue // reported as the next stint's ROLE_CHANGED
-			}
-			kind := model.MembershipChangeKindEnded
-			if m.EndReason != nil {
-				kind = endKinds[*m.EndReason]
-			}
-			add(kind, m.End, m, nil)
-		}
-	}
-	sort.SliceStable(changes, func(i, j int) bool {
-		a, b := changes[i], changes[j]
-		if a.Date.First() != b.Date.First() {
-			return a.Date.First() < b.Date.First()
-		}
-		if a.Date.Last() != b.Date.Last() {
-			return a.Date.Last() < b.Date.Last()
-		}
-		return a.Membership.MemberSlug < b.Membership.MemberSlug
-	})
+	changes := kg.StintChanges(stints, kg.Period{Start: kg.DatePtr(from), End: kg.DatePtr(to)})
 	slugs := []string{slug}
 	facts := make([]string, len(changes))
 	for i, c := range changes {
@@ -128,12 +75,13 @@ func (r *queryResolver) membershipChanges(ctx context.Context, organization stri
 	if err != nil {
 		return nil, err
 	}
+	out := make([]*model.MembershipChange, len(changes))
 	for i, c := range changes {
-		c.Organization = asOrganization(actors[0])
-		c.Member = actors[i+1]
-		c.Citations = nonNilList(cites[i])
+		m := c.Membership
+		out[i] = &model.MembershipChange{Kind: model.MembershipChangeKind(c.Kind), Date: c.Date, Role: m.Role, PreviousRole: c.PreviousRole,
+			Membership: m, Source: &m.Source, Organization: asOrganization(actors[0]), Member: actors[i+1], Citations: nonNilList(cites[i])}
 	}
-	return nonNilList(changes), nil
+	return out, nil
 }
 
 func nonNilList[T any](v []T) []T {
@@ -141,19 +89,6 @@ func nonNilList[T any](v []T) []T {
 		return []T{}
 	}
 	return v
-}
-
-// intersect is the period two overlapping periods share: the later start and the earlier
-// end, each at the precision its source gives.
-func intersect(a, b kg.Period) *kg.Period {
-	p := &kg.Period{Start: a.Start, End: a.End}
-	if b.Start != nil && (p.Start == nil || b.Start.First() > p.Start.First()) {
-		p.Start = b.Start
-	}
-	if b.End != nil && (p.End == nil || b.End.Last() < p.End.Last()) {
-		p.End = b.End
-	}
-	return p
 }
 
 func (r *queryResolver) sharedOrganizations(ctx context.Context, a, b string, at *kg.Date, organization *string, roles []kg.MembershipRole, source *string) ([]*model.SharedOrganization, error) {
@@ -173,47 +108,22 @@ func (r *queryResolver) sharedOrganizations(ctx context.Context, a, b string, at
 	if err != nil {
 		return nil, err
 	}
-	lists[0], lists[1] = kg.StintsAsStated(lists[0], doc), kg.StintsAsStated(lists[1], doc)
-	keep := func(m *kg.Membership) bool {
-		return (organization == nil || m.OrganizationSlug == *organization) && (at == nil || m.Period().Covers(at.PartialDate)) &&
-			(len(roles) == 0 || slices.Contains(roles, m.Role))
-	}
-	var out []*model.SharedOrganization
-	byOrg := map[string]*model.SharedOrganization{}
-	for _, ma := range lists[0] {
-		for _, mb := range lists[1] {
-			if ma.OrganizationSlug != mb.OrganizationSlug || !keep(ma) || !keep(mb) || !ma.Period().Overlaps(mb.Period()) {
-				continue
-			}
-			s := byOrg[ma.OrganizationSlug]
-			if s == nil {
-				s = &model.SharedOrganization{A: []*kg.Membership{}, B: []*kg.Membership{}, Periods: []*kg.Period{}}
-				byOrg[ma.OrganizationSlug] = s
-				out = append(out, s)
-			}
-			if !slices.Contains(s.A, ma) {
-				s.A = append(s.A, ma)
-			}
-			if !slices.Contains(s.B, mb) {
-				s.B = append(s.B, mb)
-			}
-			s.Periods = append(s.Periods, intersect(ma.Period(), mb.Period()))
-		}
-	}
-	slugs := make([]string, len(out))
-	for i, s := range out {
-		slugs[i] = s.A[0].OrganizationSlug
-		sort.SliceStable(s.Periods, func(x, y int) bool { return s.Periods[x].Lo() < s.Periods[y].Lo() })
+	q := kg.StintQuery{At: kg.DatePtr(at), Roles: roles, Organization: organization}
+	shared := kg.ShareStints(kg.StintsAsStated(lists[0], doc), kg.StintsAsStated(lists[1], doc), q)
+	slugs := make([]string, len(shared))
+	for i, s := range shared {
+		slugs[i] = s.OrganizationSlug
 	}
 	orgs, err := actorsL.loadMany(ctx, slugs...)
 	if err != nil {
 		return nil, err
 	}
-	for i, s := range out {
-		s.Organization = asOrganization(orgs[i])
+	out := make([]*model.SharedOrganization, len(shared))
+	for i, s := range shared {
+		out[i] = &model.SharedOrganization{Organization: asOrganization(orgs[i]), Periods: s.Periods, A: s.A, B: s.B}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Organization.Name < out[j].Organization.Name })
-	return nonNilList(out), nil
+	return out, nil
 }
 
 func (r *queryResolver) neighborhood(ctx context.Context, id string, depth *int, at *kg.Date, maxNodes *int) (*model.Neighborhood, error) {
@@ -239,49 +149,15 @@ func (r *queryResolver) neighborhood(ctx context.Context, id string, depth *int,
 	if found[0] == nil {
 		return nil, kg.Errorf(kg.NotFound, "neighborhood: %s names no node", kg.QuoteInput(id))
 	}
-	reached := map[kg.Ref]bool{centre: true}
-	order := []kg.Ref{centre}
-	truncated := false
-	var edges []sqlite.Edge
-	seenEdge := map[[3]string]bool{}
-	frontier := []kg.Ref{centre}
-	for hop := 0; hop < d && len(frontier) > 0; hop++ {
-		out, err := r.Store.Neighbors(ctx, frontier, kg.DatePtr(at))
-		if err != nil {
-			return nil, err
-		}
-		var next []kg.Ref
-		for _, e := range out {
-			if !reached[e.To] {
-				if len(order) >= limit {
-					truncated = true
-					continue
-				}
-				reached[e.To] = true
-				order = append(order, e.To)
-				next = append(next, e.To)
-			}
-			a, b := e.From.String(), e.To.String()
-			if b < a {
-				a, b = b, a
-			}
-			fact := ""
-			if e.Fact != nil {
-				fact = e.Fact.String()
-			}
-			key := [3]string{a, b, fact}
-			if !seenEdge[key] {
-				seenEdge[key] = true
-				edges = append(edges, e)
-			}
-		}
-		frontier = next
-	}
-	pathEdges, nodes, err := r.pathEdges(ctx, order, edges)
+	reach, err := r.Store.Neighborhood(ctx, centre, kg.DatePtr(at), d, limit)
 	if err != nil {
 		return nil, err
 	}
-	return &model.Neighborhood{Nodes: nodes, Edges: pathEdges, Truncated: truncated}, nil
+	pathEdges, nodes, err := r.pathEdges(ctx, reach.Nodes, reach.Edges)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Neighborhood{Nodes: nodes, Edges: pathEdges, Truncated: reach.Truncated}, nil
 }
 
 // pathEdges loads the nodes, facts and footnotes of a set of edges between known nodes, one
@@ -358,7 +234,7 @@ func (r *queryResolver) membershipCounts(ctx context.Context, groupBy []model.Me
 		return nil, err
 	}
 	if filter != nil && filter.During != nil {
-		if err := checkRange("membershipCounts: filter.during", filter.During); err != nil {
+		if err := kg.CheckRange("membershipCounts: filter.during", filter.During); err != nil {
 			return nil, err
 		}
 	}

@@ -58,21 +58,6 @@ func exactlyOne(field string, keys map[string]*string, order ...string) (string,
 	return given[0], *keys[given[0]], nil
 }
 
-// coveringStints keeps the stints that cover at (when given) in one of roles (when given).
-func coveringStints(ms []*kg.Membership, at *kg.Date, roles []kg.MembershipRole) []*kg.Membership {
-	out := []*kg.Membership{}
-	for _, m := range ms {
-		if at != nil && !m.Period().Covers(at.PartialDate) {
-			continue
-		}
-		if len(roles) > 0 && !slices.Contains(roles, m.Role) {
-			continue
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
 // nodeKinds maps the NodeKind enum of search to the kinds inside refs.
 var nodeKinds = map[model.NodeKind]string{
 	model.NodeKindState: kg.KindState, model.NodeKindOrganization: kg.KindOrganization,
@@ -286,11 +271,11 @@ func checkStintArgs(during *kg.DateRange, filter *kg.MembershipFilter) error {
 		return err
 	}
 	if filter != nil && filter.During != nil {
-		if err := checkRange("filter.during", filter.During); err != nil {
+		if err := kg.CheckRange("filter.during", filter.During); err != nil {
 			return err
 		}
 	}
-	return checkRange("during", during)
+	return kg.CheckRange("during", during)
 }
 
 // stintsOf loads the stints of one actor with a loader and keeps those that match the
@@ -309,46 +294,21 @@ func stintsOf(ctx context.Context, ld loader[[]*kg.Membership], slug string, at 
 	if err != nil {
 		return nil, err
 	}
-	return selectStints(kg.StintsAsStated(ms, doc), at, roles, during, filter)
+	return kg.SelectStints(kg.StintsAsStated(ms, doc), stintQuery(at, roles, during, filter)), nil
 }
 
-// selectStints keeps the stints that cover at, overlap during, are in one of roles and match
-// filter (each when given); checkStintArgs has checked the arguments.
-func selectStints(ms []*kg.Membership, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) ([]*kg.Membership, error) {
-	out := []*kg.Membership{}
-	for _, m := range coveringStints(ms, at, roles) {
-		if during != nil && !m.Period().Overlaps(during.Period()) {
-			continue
-		}
-		if filter.Match(m) {
-			out = append(out, m)
-		}
-	}
-	return out, nil
+// stintQuery is the query of a list of stints' arguments.
+func stintQuery(at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) kg.StintQuery {
+	return kg.StintQuery{At: kg.DatePtr(at), Roles: roles, During: period(during), Filter: filter}
 }
 
-// checkRange rejects a range that ends before it starts.
-func checkRange(name string, r *kg.DateRange) error {
-	if r != nil && r.From != nil && r.To != nil && r.To.Last() < r.From.First() {
-		return kg.Errorf(kg.BadUserInput, "%s: to (%s) is before from (%s)", name, r.To.ISO(), r.From.ISO())
+// period is the period of an optional range argument.
+func period(r *kg.DateRange) *kg.Period {
+	if r == nil {
+		return nil
 	}
-	return nil
-}
-
-// heldPositions keeps the posts held on at and during the range (each when given). Posts
-// with no dates are kept: the sources do not say when they were held.
-func heldPositions(ps []*kg.Position, at *kg.Date, during *kg.DateRange) []*kg.Position {
-	out := []*kg.Position{}
-	for _, p := range ps {
-		if at != nil && !p.Period().Covers(at.PartialDate) {
-			continue
-		}
-		if during != nil && !p.Period().Overlaps(during.Period()) {
-			continue
-		}
-		out = append(out, p)
-	}
-	return out
+	p := r.Period()
+	return &p
 }
 
 // sourceArg checks a source argument: nil for none, else the slug of a known document.

@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/treatygraph/treatygraph/graph/model"
@@ -116,7 +115,7 @@ func (r *organizationResolver) Members(ctx context.Context, obj *kg.Organization
 
 func (r *organizationResolver) Leaders(ctx context.Context, obj *kg.Organization, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error) {
 	ps, err := list(ctx, positionsInL, obj.Slug)
-	return heldPositions(ps, at, during), err
+	return kg.HeldPositions(ps, kg.DatePtr(at), period(during)), err
 }
 
 func (r *organizationResolver) Provisions(ctx context.Context, obj *kg.Organization) ([]*kg.Provision, error) {
@@ -129,7 +128,7 @@ func (r *organizationResolver) Events(ctx context.Context, obj *kg.Organization,
 
 func (r *personResolver) Positions(ctx context.Context, obj *kg.Person, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error) {
 	ps, err := list(ctx, positionsOfPersonL, obj.Slug)
-	return heldPositions(ps, at, during), err
+	return kg.HeldPositions(ps, kg.DatePtr(at), period(during)), err
 }
 
 func (r *personResolver) Quotes(ctx context.Context, obj *kg.Person) ([]*kg.Quote, error) {
@@ -491,17 +490,8 @@ func (r *stateResolver) Organizations(ctx context.Context, obj *kg.State, at *kg
 	if err != nil {
 		return nil, err
 	}
-	stints, err := selectStints(kg.StintsAsStated(ms, doc), at, roles, during, nil)
-	if err != nil {
-		return nil, err
-	}
-	var slugs []string
-	for _, m := range stints {
-		if !slices.Contains(slugs, m.OrganizationSlug) {
-			slugs = append(slugs, m.OrganizationSlug)
-		}
-	}
-	as, err := actorsL.loadMany(ctx, slugs...)
+	stints := kg.SelectStints(kg.StintsAsStated(ms, doc), stintQuery(at, roles, during, nil))
+	as, err := actorsL.loadMany(ctx, kg.OrganizationSlugs(stints)...)
 	if err != nil {
 		return nil, err
 	}
@@ -524,7 +514,7 @@ func (r *stateResolver) MilitaryStrength(ctx context.Context, obj *kg.State) ([]
 
 func (r *stateResolver) Leaders(ctx context.Context, obj *kg.State, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error) {
 	ps, err := list(ctx, positionsInL, obj.Slug)
-	return heldPositions(ps, at, during), err
+	return kg.HeldPositions(ps, kg.DatePtr(at), period(during)), err
 }
 
 func (r *Resolver) Citation() CitationResolver { return &citationResolver{r} }

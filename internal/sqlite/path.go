@@ -129,3 +129,66 @@ func joinPath(meet kg.Ref, parentF, parentT map[kg.Ref]*Edge) []Edge {
 	}
 	return append(head, tail...)
 }
+
+// Reach is what a walk outward from one node found.
+type Reach struct {
+	// Nodes are the nodes reached, the centre first, then layer by layer in the order of
+	// their links.
+	Nodes []kg.Ref
+	// Edges are the links walked, each once whichever way it was walked: a link between two
+	// nodes is the same link read from either end when it has the same fact.
+	Edges []Edge
+	// Truncated is true when more nodes were reachable than maxNodes.
+	Truncated bool
+}
+
+// Neighborhood walks breadth-first from centre for up to depth layers and returns the nodes
+// reached, at most maxNodes of them, and the links between them. With at, only links that
+// hold on that date count. It runs one statement per layer walked, however many nodes each
+// layer holds.
+//
+// A link to a node left out by maxNodes is not returned; a link between two nodes already
+// reached is, even when found after the limit was hit.
+func (s *Store) Neighborhood(ctx context.Context, centre kg.Ref, at *kg.PartialDate, depth, maxNodes int) (Reach, error) {
+	reach := Reach{Nodes: []kg.Ref{centre}}
+	reached := map[kg.Ref]bool{centre: true}
+	seenEdge := map[[3]string]bool{}
+	frontier := []kg.Ref{centre}
+	for hop := 0; hop < depth && len(frontier) > 0; hop++ {
+		out, err := s.Neighbors(ctx, frontier, at)
+		if err != nil {
+			return Reach{}, err
+		}
+		var next []kg.Ref
+		for _, e := range out {
+			if !reached[e.To] {
+				if len(reach.Nodes) >= maxNodes {
+					reach.Truncated = true
+					continue
+				}
+				reached[e.To] = true
+				reach.Nodes = append(reach.Nodes, e.To)
+				next = append(next, e.To)
+			}
+			if key := e.undirectedKey(); !seenEdge[key] {
+				seenEdge[key] = true
+				reach.Edges = append(reach.Edges, e)
+			}
+		}
+		frontier = next
+	}
+	return reach, nil
+}
+
+// undirectedKey names a link whichever way it is read: its two ends in order, and its fact.
+func (e Edge) undirectedKey() [3]string {
+	a, b := e.From.String(), e.To.String()
+	if b < a {
+		a, b = b, a
+	}
+	fact := ""
+	if e.Fact != nil {
+		fact = e.Fact.String()
+	}
+	return [3]string{a, b, fact}
+}

@@ -609,6 +609,61 @@ func TestShortestPath(t *testing.T) {
 	assert.Nil(t, none)
 }
 
+func TestNeighborhood(t *testing.T) {
+	s, _, _ := openFixture(t)
+	ctx := context.Background()
+	armenia, csto := ref(kg.KindState, "armenia"), ref(kg.KindOrganization, "csto")
+	uzbekistan := ref(kg.KindState, "uzbekistan")
+
+	for _, tc := range []struct {
+		name           string
+		centre         kg.Ref
+		at             *kg.PartialDate
+		depth, max     int
+		statements     int64
+		truncated      bool
+		contains, lack []kg.Ref
+	}{
+		{name: "one layer", centre: armenia, depth: 1, max: 1000, statements: 1, contains: []kg.Ref{csto}},
+		{name: "two layers reach the other members", centre: armenia, depth: 2, max: 1000, statements: 2,
+			contains: []kg.Ref{csto, ref(kg.KindState, "kazakhstan")}},
+		{name: "a node with no links ends the walk early", centre: ref(kg.KindState, "narnia"), depth: 3, max: 1000, statements: 1},
+		{name: "Uzbekistan was out of the organization in 2000", centre: uzbekistan, at: date("2000"), depth: 1, max: 1000, statements: 1,
+			lack: []kg.Ref{csto}},
+		{name: "and in again in 2008", centre: uzbekistan, at: date("2008"), depth: 1, max: 1000, statements: 1,
+			contains: []kg.Ref{csto}},
+		{name: "maxNodes truncates", centre: armenia, depth: 2, max: 2, statements: 2, truncated: true},
+		{name: "the centre alone, and no second layer to walk", centre: armenia, depth: 2, max: 1, statements: 1, truncated: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := s.Statements()
+			r, err := s.Neighborhood(ctx, tc.centre, tc.at, tc.depth, tc.max)
+			require.NoError(t, err)
+			assert.Equal(t, tc.statements, s.Statements()-before, "one statement per layer walked")
+			assert.Equal(t, tc.truncated, r.Truncated)
+			require.NotEmpty(t, r.Nodes)
+			assert.Equal(t, tc.centre, r.Nodes[0], "the centre comes first")
+			assert.LessOrEqual(t, len(r.Nodes), tc.max)
+			for _, n := range tc.contains {
+				assert.Contains(t, r.Nodes, n)
+			}
+			for _, n := range tc.lack {
+				assert.NotContains(t, r.Nodes, n)
+			}
+			nodes, links := map[kg.Ref]bool{}, map[[3]string]bool{}
+			for _, n := range r.Nodes {
+				assert.False(t, nodes[n], "node %s twice", n)
+				nodes[n] = true
+			}
+			for _, e := range r.Edges {
+				assert.True(t, nodes[e.From] && nodes[e.To], "edge %s-%s leaves the nodes", e.From, e.To)
+				assert.False(t, links[e.undirectedKey()], "link %s-%s twice", e.From, e.To)
+				links[e.undirectedKey()] = true
+			}
+		})
+	}
+}
+
 func TestDatabaseIsReadOnly(t *testing.T) {
 	s, _, path := openFixture(t)
 	ctx := context.Background()
