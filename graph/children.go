@@ -16,7 +16,7 @@ import (
 // are pooled for that level (see), so that the first child to load fetches its siblings'
 // keys in the same statement. A resolver field that loads through a loader and is missing
 // here still answers right, one statement per parent: TestEveryFieldIsBatched in
-// batching_test.go selects every field three levels deep and fails on that.
+// schema_batching_test.go selects every field three levels deep and fails on that.
 var children = declare(
 	// A state's and an organization's stints, both sides of the same relation.
 	child[*kg.State]{fields("memberships", "organizations"), membershipsOfL.name, func(v *kg.State, k keys) { k.add(v.Slug) }},
@@ -69,6 +69,11 @@ var children = declare(
 	child[*kg.Quote]{fields("citations"), citationsOfL.name, func(v *kg.Quote, k keys) { k.add(v.NodeRef().String()) }},
 	child[*kg.MilitaryStrength]{fields("citations"), citationsOfL.name, func(v *kg.MilitaryStrength, k keys) { k.add(v.NodeRef().String()) }},
 	child[*kg.Provision]{fields("citations"), citationsOfL.name, func(v *kg.Provision, k keys) { k.add(v.NodeRef().String()) }},
+
+	// Second steps, pooled at the level of the field itself ("@field"): a state's
+	// organizations are those of its stints; a footnote supports facts of any kind.
+	child[*kg.Membership]{fields("@organizations"), actorsL.name, func(v *kg.Membership, k keys) { k.add(v.OrganizationSlug) }},
+	child[kg.Ref]{fields("@supports"), "", func(v kg.Ref, k keys) { k.node(v) }},
 
 	// Sources: a fact's document and footnotes, loaded by the fields of Source.
 	child[*kg.State]{fields("source", "sources", "systemMembership"), sourcesL, func(v *kg.State, k keys) {
@@ -144,6 +149,22 @@ func (k keys) sources(s *kg.Source) {
 	}
 }
 
+// node pools a reference under the loader of its kind (as loadNodes loads it).
+func (k keys) node(r kg.Ref) {
+	if name := nodeLoaders[r.Kind]; name != "" {
+		k.l.expect(name, k.at, r.Key)
+	}
+}
+
+// nodeLoaders names the loader of each kind of node, as loadNodes uses them.
+var nodeLoaders = map[string]string{
+	kg.KindState: actorsL.name, kg.KindOrganization: actorsL.name, kg.KindPlace: placesL.name,
+	kg.KindPerson: peopleL.name, kg.KindEvent: eventsL.name, kg.KindQuote: quotesL.name,
+	kg.KindPosition: positionsL.name, kg.KindMembership: membershipsL.name,
+	kg.KindMilitaryStrength: figuresL.name, kg.KindProvision: provisionsL.name,
+	kg.KindDocument: documentsL.name, kg.KindCitation: citationsL.name,
+}
+
 func (k keys) sourceList(s []kg.Source) {
 	for i := range s {
 		k.sources(&s[i])
@@ -199,14 +220,16 @@ func (l *Loaders) seeSelected(v any, at level, selected map[string]bool) {
 }
 
 // selected returns the names of the fields selected anywhere below the field being resolved
-// (whose level is at), through fragments: the fields the values it produces may load. It is
-// computed once per level and request. The caller holds l.mu.
+// (whose level is at), through fragments: the fields the values it produces may load; and
+// the field's own name after "@". It is computed once per level and request. The caller holds
+// l.mu.
 func (l *Loaders) selected(ctx context.Context, at level) map[string]bool {
 	if s, ok := l.selections[at]; ok {
 		return s
 	}
 	s := map[string]bool{}
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
+		s["@"+fc.Field.Name] = true // the level's own field, for second steps
 		collectNames(fc.Field.Selections, s, map[string]bool{})
 	}
 	l.selections[at] = s

@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/treatygraph/treatygraph/graph"
 	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/server"
@@ -131,9 +132,11 @@ type response struct {
 	Data   json.RawMessage `json:"data"`
 	Errors []gqlError      `json:"errors"`
 	// Statements is how many SQL statements the request ran.
-	Statements int64  `json:"-"`
-	Raw        []byte `json:"-"`
-	Status     int    `json:"-"`
+	Statements int64 `json:"-"`
+	// Refetches lists the loaders that fetched twice at one level (see graph.BatchLog).
+	Refetches []string `json:"-"`
+	Raw       []byte   `json:"-"`
+	Status    int      `json:"-"`
 }
 
 // do posts a query with variables and returns the decoded response.
@@ -143,13 +146,15 @@ func (a *api) do(t testing.TB, query string, vars map[string]any) response {
 	require.NoError(t, err)
 	var n atomic.Int64
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req = req.WithContext(sqlite.WithCounter(req.Context(), &n))
+	var batches graph.BatchLog
+	req = req.WithContext(graph.WithBatchLog(sqlite.WithCounter(req.Context(), &n), &batches))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	a.handler.ServeHTTP(rec, req)
 	var r response
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &r), rec.Body.String())
 	r.Statements = n.Load()
+	r.Refetches = batches.Refetches()
 	r.Raw = rec.Body.Bytes()
 	r.Status = rec.Code
 	return r

@@ -71,16 +71,18 @@ var nodeKinds = map[model.NodeKind]string{
 func loadNodes(ctx context.Context, refs []kg.Ref) ([]kg.Node, error) {
 	byKind := map[string][]string{}
 	for _, r := range refs {
-		byKind[r.Kind] = append(byKind[r.Kind], r.Key)
+		kind := r.Kind
+		if kind == kg.KindOrganization {
+			kind = kg.KindState // states and organizations are both actors, read in one statement
+		}
+		byKind[kind] = append(byKind[kind], r.Key)
 	}
 	found := map[kg.Ref]kg.Node{}
 	for kind, keys := range byKind {
 		var err error
 		switch kind {
 		case kg.KindState, kg.KindOrganization:
-			err = collect(ctx, actorsL, keys, found, func(a kg.Actor) (kg.Node, bool) {
-				return a, a != nil && a.NodeRef().Kind == kind
-			})
+			err = collect(ctx, actorsL, keys, found, func(a kg.Actor) (kg.Node, bool) { return a, a != nil })
 		case kg.KindPlace:
 			err = collect(ctx, placesL, keys, found, isNode[*kg.Place])
 		case kg.KindPerson:
@@ -124,7 +126,7 @@ func isNode[T interface {
 }
 
 func collect[V any](ctx context.Context, b loader[V], keys []string, found map[kg.Ref]kg.Node, node func(V) (kg.Node, bool)) error {
-	vs, err := b.loadMany(ctx, keys...)
+	vs, err := b.loadManyWithin(ctx, keys...)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -148,6 +150,8 @@ type Loaders struct {
 	batches map[batchKey]any
 	// selections holds the names of the fields selected below each level.
 	selections map[level]map[string]bool
+	// log, when set, records repeated fetches (see BatchLog).
+	log *BatchLog
 }
 
 // A level is the response path of a field without list indexes ("organizations.nodes.members"),
@@ -172,6 +176,41 @@ type pool struct{ keys []string }
 type batchState[V any] struct {
 	fetched  map[string]V
 	consumed int // how many keys of the parent level's pool have been fetched
+	fetches  int // statements run: more than one means keys were not pooled in time
+}
+
+// BatchLog records, for one request, the batches that had to fetch again: a loader at a
+// level whose keys were not all pooled before its first fetch, which makes one statement per
+// parent. Tests attach one to a request with WithBatchLog and expect it empty.
+type BatchLog struct {
+	mu        sync.Mutex
+	refetches []string
+}
+
+// Refetches lists the loaders and levels that fetched more than once, as "loader at path".
+func (b *BatchLog) Refetches() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.refetches)
+}
+
+type batchLogKey struct{}
+
+// WithBatchLog returns a context whose request records its repeated fetches in log.
+func WithBatchLog(ctx context.Context, log *BatchLog) context.Context {
+	return context.WithValue(ctx, batchLogKey{}, log)
+}
+
+// pathOf is the response path of a field without list indexes, for messages.
+func pathOf(fc *graphql.FieldContext) string {
+	var names []string
+	for p := fc; p != nil; p = p.Parent {
+		if p.Index == nil && p.Field.Field != nil {
+			names = append(names, p.Field.Alias)
+		}
+	}
+	slices.Reverse(names)
+	return strings.Join(names, ".")
 }
 
 // NewLoaders makes the batches for one request, reading through records (which may be nil).
@@ -184,7 +223,9 @@ type loadersKey struct{}
 // WithLoaders returns a context carrying fresh loaders for one request, reading through
 // records (which may be nil).
 func WithLoaders(ctx context.Context, s *sqlite.Store, records *Records) context.Context {
-	return context.WithValue(ctx, loadersKey{}, NewLoaders(s, records))
+	l := NewLoaders(s, records)
+	l.log, _ = ctx.Value(batchLogKey{}).(*BatchLog)
+	return context.WithValue(ctx, loadersKey{}, l)
 }
 
 func loadersFrom(ctx context.Context) *Loaders {
@@ -270,6 +311,15 @@ func fetchLocked[V any](ctx context.Context, l *Loaders, id batchKey, parent lev
 			}
 			b.consumed = len(p.keys)
 		}
+		// A root resolver may load in several steps; below the root, a second fetch at one
+		// level means a parent's keys were not pooled.
+		if b.fetches++; b.fetches > 1 && parent != 0 && l.log != nil {
+			if fc := graphql.GetFieldContext(ctx); fc != nil {
+				l.log.mu.Lock()
+				l.log.refetches = append(l.log.refetches, id.loader+" at "+pathOf(fc))
+				l.log.mu.Unlock()
+			}
+		}
 		got, err := fetch(ctx, want)
 		if err != nil {
 			return nil, err
@@ -295,6 +345,21 @@ func (ld loader[V]) loadMany(ctx context.Context, keys ...string) ([]V, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return fetchLocked(ctx, l, batchKey{ld.name, field, ""}, parent, keys,
+		func(ctx context.Context, keys []string) (map[string]V, error) {
+			return cached(l.records, ld.name, keys, func(keys []string) (map[string]V, error) { return ld.fetch(l.store, ctx, keys) })
+		})
+}
+
+// loadManyWithin is loadMany for a resolver's second step: it fetches, with keys, every key
+// pooled at the resolver's own level by the values its first step loaded (children entries
+// on "@field"), rather than at its parent's. A state's organizations are the organizations
+// of the stints just loaded for every state of the level, for one.
+func (ld loader[V]) loadManyWithin(ctx context.Context, keys ...string) ([]V, error) {
+	l := loadersFrom(ctx)
+	field, _ := levels(ctx)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return fetchLocked(ctx, l, batchKey{ld.name, field, "within"}, field, keys,
 		func(ctx context.Context, keys []string) (map[string]V, error) {
 			return cached(l.records, ld.name, keys, func(keys []string) (map[string]V, error) { return ld.fetch(l.store, ctx, keys) })
 		})

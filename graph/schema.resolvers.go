@@ -491,7 +491,7 @@ func (r *stateResolver) Organizations(ctx context.Context, obj *kg.State, at *kg
 		return nil, err
 	}
 	stints := kg.SelectStints(kg.StintsAsStated(ms, doc), stintQuery(at, roles, during, nil))
-	as, err := actorsL.loadMany(ctx, kg.OrganizationSlugs(stints)...)
+	as, err := actorsL.loadManyWithin(ctx, kg.OrganizationSlugs(stints)...)
 	if err != nil {
 		return nil, err
 	}
