@@ -95,3 +95,23 @@ func TestParseModes(t *testing.T) {
 	_, err = parseModes("fresh,warm")
 	assert.Error(t, err)
 }
+
+func TestFetchTellsARefusalFromAFailure(t *testing.T) {
+	q := workload.Canonical()[0]
+	refuse := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, `{"errors":[{"message":"the query costs too much"}]}`)
+	}))
+	defer refuse.Close()
+	_, err := fetch(refuse.URL, q)
+	var refused refusedError
+	require.ErrorAs(t, err, &refused)
+	assert.Equal(t, "the query costs too much", refused.message)
+
+	fail := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	}))
+	defer fail.Close()
+	_, err = fetch(fail.URL, q)
+	require.Error(t, err)
+	assert.NotErrorAs(t, err, &refused)
+}

@@ -156,6 +156,7 @@ func run() error {
 	}
 	var rows []row
 	var dbs []*workload.DB
+	var notes []string
 	for _, scale := range o.scales {
 		db, err := workload.Database(ctx, root, base, scale, o.rand, o.dbDir)
 		if err != nil {
@@ -167,14 +168,14 @@ func run() error {
 		} else {
 			fmt.Fprintf(os.Stderr, "load: reusing scale %d (%.1f MB): %s\n", scale, float64(db.Bytes)/(1<<20), db.Path)
 		}
-		got, err := measureScale(ctx, o, db)
+		got, err := measureScale(ctx, o, db, &notes)
 		rows = append(rows, got...)
 		if err != nil {
-			printTable(os.Stdout, rows, dbs)
+			printTable(os.Stdout, rows, dbs, notes)
 			return err
 		}
 	}
-	printTable(os.Stdout, rows, dbs)
+	printTable(os.Stdout, rows, dbs, notes)
 	return nil
 }
 
@@ -208,7 +209,8 @@ type row struct {
 var fresh atomic.Int64
 
 // measureScale serves one database and drives every query against it and its ceiling.
-func measureScale(ctx context.Context, o options, db *workload.DB) ([]row, error) {
+// Notes on what was left out are added to notes.
+func measureScale(ctx context.Context, o options, db *workload.DB, notes *[]string) ([]row, error) {
 	servers := map[bool]*child{} // by whether it keeps records and answers
 	for _, m := range o.modes {
 		caches := m != modeNoCache
@@ -231,13 +233,22 @@ func measureScale(ctx context.Context, o options, db *workload.DB) ([]row, error
 	}
 
 	// The ceiling answers each query with the bytes and headers the real handler gave.
+	// A query the server refuses at this scale (a limit) is left out, and said so.
 	answers := map[string]answer{}
 	objects := map[string]int{}
+	var queries []workload.Query
 	for _, q := range o.queries {
 		a, err := fetch(servers[modeUsesCaches(o.modes[0])].url, q)
+		var refused refusedError
+		if errors.As(err, &refused) {
+			fmt.Fprintf(os.Stderr, "load: scale %d: left out %v\n", db.Scale, err)
+			*notes = append(*notes, fmt.Sprintf("scale %d: %s left out, the server refused it: %s", db.Scale, q.Name, refused.message))
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("scale %d: %w", db.Scale, err)
 		}
+		queries = append(queries, q)
 		answers[q.Name] = a
 		if objects[q.Name], err = workload.Objects(a.body); err != nil {
 			return nil, fmt.Errorf("scale %d: %s: %w", db.Scale, q.Name, err)
@@ -251,7 +262,7 @@ func measureScale(ctx context.Context, o options, db *workload.DB) ([]row, error
 
 	metricsClient := &http.Client{Timeout: 10 * time.Second}
 	var rows []row
-	for _, q := range o.queries {
+	for _, q := range queries {
 		for _, c := range o.concurrency {
 			first := len(rows)
 			for _, mode := range o.modes {
@@ -331,14 +342,26 @@ func fetch(url string, q workload.Query) (answer, error) {
 	var decoded struct {
 		Errors []json.RawMessage `json:"errors"`
 	}
-	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &decoded) != nil || len(decoded.Errors) > 0 {
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &decoded) != nil {
 		return answer{}, fmt.Errorf("query %s: status %d: %.500s", q.Name, resp.StatusCode, body)
+	}
+	if len(decoded.Errors) > 0 {
+		var e struct {
+			Message string `json:"message"`
+		}
+		_ = json.Unmarshal(decoded.Errors[0], &e)
+		return answer{}, refusedError{query: q.Name, message: e.Message}
 	}
 	h := resp.Header.Clone()
 	h.Del("Date")
 	h.Del("Content-Length")
 	return answer{header: h, body: body}, nil
 }
+
+// refusedError is a GraphQL error in the answer to a canonical query, such as a limit.
+type refusedError struct{ query, message string }
+
+func (e refusedError) Error() string { return fmt.Sprintf("query %s: %s", e.query, e.message) }
 
 // ceiling serves precomputed answers: it reads the request body, as the real handler must,
 // and writes the response the real handler gave to the canonical query named in the
@@ -492,7 +515,7 @@ func post(client *http.Client, url, query string, body []byte) error {
 	return err
 }
 
-func printTable(w io.Writer, rows []row, dbs []*workload.DB) {
+func printTable(w io.Writer, rows []row, dbs []*workload.DB, left []string) {
 	fmt.Fprintln(w, "| query | mode | scale | concurrency | objects | req/s | p50 | p90 | p99 | p99/p50 | cpu µs/req | cpu µs/object | sql/req | ceiling req/s | ratio |")
 	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, r := range rows {
@@ -521,6 +544,9 @@ func printTable(w io.Writer, rows []row, dbs []*workload.DB) {
 		notes = append(notes, fmt.Sprintf("scale %d: %.1f MB, %s", db.Scale, float64(db.Bytes)/(1<<20), how))
 	}
 	fmt.Fprintf(w, "\nDatabases: %s.\n", strings.Join(notes, "; "))
+	for _, n := range left {
+		fmt.Fprintf(w, "\nLeft out at %s.\n", strings.TrimPrefix(n, "scale "))
+	}
 }
 
 // ms writes a latency in milliseconds with three significant figures or so.
