@@ -242,7 +242,7 @@ func measureScale(ctx context.Context, o options, db *workload.DB, notes *[]stri
 		var refused refusedError
 		if errors.As(err, &refused) {
 			fmt.Fprintf(os.Stderr, "load: scale %d: left out %v\n", db.Scale, err)
-			*notes = append(*notes, fmt.Sprintf("scale %d: %s left out, the server refused it: %s", db.Scale, q.Name, refused.message))
+			*notes = append(*notes, fmt.Sprintf("At scale %d, %s is left out: the server refused it (%s).", db.Scale, q.Name, refused.message))
 			continue
 		}
 		if err != nil {
@@ -545,7 +545,7 @@ func printTable(w io.Writer, rows []row, dbs []*workload.DB, left []string) {
 	}
 	fmt.Fprintf(w, "\nDatabases: %s.\n", strings.Join(notes, "; "))
 	for _, n := range left {
-		fmt.Fprintf(w, "\nLeft out at %s.\n", strings.TrimPrefix(n, "scale "))
+		fmt.Fprintf(w, "\n%s\n", n)
 	}
 }
 
