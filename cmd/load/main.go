@@ -1,10 +1,12 @@
 // Command load measures treatygraph under load on this machine: for each scale of the data
-// it serves the real handler on a loopback port, drives each canonical query at each
-// concurrency for a fixed time, and does the same against a handler that returns the same
-// response bytes precomputed, the ceiling of this machine for that response. It prints a
-// Markdown table and stops by itself.
+// it serves the real handler on a loopback port in a process of its own, drives each
+// canonical query at each concurrency for a fixed time, and does the same against a handler
+// that returns the same response bytes precomputed, the ceiling of this machine for that
+// response. Besides throughput and latency it reads the server process's processor time and
+// SQL statements over each measurement, which other load on a shared machine barely moves.
+// It prints a Markdown table and stops by itself.
 //
-//	go run ./cmd/load [-scale 1,100,1000] [-duration 5s] [-concurrency 1,8,32] [-queries lookup,page]
+//	go run ./cmd/load [-scale 1,100,1000] [-duration 5s] [-concurrency 1,8,32] [-queries lookup,page] [-mode fresh,repeat,nocache]
 package main
 
 import (
@@ -15,7 +17,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -26,56 +27,87 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/treatygraph/treatygraph/internal/server"
-	"github.com/treatygraph/treatygraph/internal/sqlite"
 	"github.com/treatygraph/treatygraph/internal/workload"
 )
 
 func main() {
-	if err := run(); err != nil {
+	var err error
+	if len(os.Args) > 1 && os.Args[1] == serveChildFlag {
+		err = serveChild(os.Args[2:])
+	} else {
+		err = run()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}
 }
 
+// Modes of sending a query.
+const (
+	// modeFresh gives each request an alias no request had before, so that no answer kept
+	// can answer it, while the records the server keeps decoded stay warm.
+	modeFresh = "fresh"
+	// modeRepeat sends the same request each time: answered from the answers kept.
+	modeRepeat = "repeat"
+	// modeNoCache sends fresh requests to a server keeping neither records nor answers.
+	modeNoCache = "nocache"
+)
+
+var allModes = []string{modeFresh, modeRepeat, modeNoCache}
+
+// queryHeader names the canonical query a request sends, for the ceiling to answer it
+// whatever its alias.
+const queryHeader = "X-Treatygraph-Load-Query"
+
 type options struct {
 	scales, concurrency []int
 	queries             []workload.Query
+	modes               []string
 	duration, warmup    time.Duration
 	conns               int
 	rand                uint64
 	dbDir               string
+	serverProfile       string
 }
 
 func run() error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: go run ./cmd/load [-scale 1,100,1000] [-duration 5s] [-concurrency 1,8,32] [-queries lookup,page]\n\n"+
-			"Serves each scale of the data on 127.0.0.1 with the real handler and with a handler that\n"+
-			"returns the same responses precomputed, drives each canonical query against both, and\n"+
-			"prints a Markdown table. Run it from inside the repository.\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "usage: go run ./cmd/load [-scale 1,100,1000] [-duration 5s] [-concurrency 1,8,32] [-queries lookup,page] [-mode fresh,repeat,nocache]\n\n"+
+			"Serves each scale of the data on 127.0.0.1 with the real handler, in a process of its\n"+
+			"own, and with a handler that returns the same responses precomputed, drives each\n"+
+			"canonical query against both, and prints a Markdown table with the server process's\n"+
+			"processor time per request. Run it from inside the repository.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	scales := fs.String("scale", "1,100,1000", "comma-separated scales of the data: 1 is the seeds, N is N times their size")
 	conc := fs.String("concurrency", "1,8,32", "comma-separated numbers of clients sending requests at once")
 	queries := fs.String("queries", "", "comma-separated canonical queries to run (default all: lookup,two-hop,three-hop,page,search,path,page-all)")
+	modes := fs.String("mode", modeFresh+","+modeRepeat, "comma-separated ways of sending each query: "+
+		"fresh (a new alias each request, so no answer kept applies; records stay warm), "+
+		"repeat (the same request each time, answered from the answers kept), "+
+		"nocache (fresh requests to a server keeping neither records nor answers)")
 	duration := fs.Duration("duration", 5*time.Second, "how long to drive each query at each concurrency, for each handler")
 	warmup := fs.Duration("warmup", 300*time.Millisecond, "unmeasured load before each measurement")
 	conns := fs.Int("conns", 8, "most open database connections, as serve -conns")
 	rnd := fs.Uint64("rand", 1, "seed of the synthetic copies")
 	dbDir := fs.String("db-dir", filepath.Join(os.TempDir(), "treatygraph-bench"), "where databases of each scale are kept and reused between runs")
 	timeout := fs.Duration("timeout", time.Hour, "stop everything after this long, whatever is left")
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (server and clients) to this file")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the load tool itself (clients and ceiling) to this file")
+	serverProfile := fs.String("server-cpuprofile", "", "write CPU profiles of the server processes to files named from this prefix: PREFIX-x<scale>-caches-<on|off>.pprof")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return err
 	}
-	o := options{duration: *duration, warmup: *warmup, conns: *conns, rand: *rnd, dbDir: *dbDir}
+	o := options{duration: *duration, warmup: *warmup, conns: *conns, rand: *rnd, dbDir: *dbDir, serverProfile: *serverProfile}
 	var err error
 	if o.scales, err = workload.ParseInts(*scales); err != nil {
 		return fmt.Errorf("-scale: %w", err)
@@ -85,6 +117,9 @@ func run() error {
 	}
 	if o.queries, err = workload.Select(*queries); err != nil {
 		return fmt.Errorf("-queries: %w", err)
+	}
+	if o.modes, err = parseModes(*modes); err != nil {
+		return fmt.Errorf("-mode: %w", err)
 	}
 	if o.duration <= 0 {
 		return errors.New("-duration must be positive")
@@ -107,7 +142,7 @@ func run() error {
 		defer pprof.StopCPUProfile()
 	}
 
-	cells := len(o.scales) * len(o.queries) * len(o.concurrency) * 2
+	cells := len(o.scales) * len(o.queries) * len(o.concurrency) * (len(o.modes) + 1)
 	fmt.Fprintf(os.Stderr, "load: %d measurements of %s each (about %s, plus building databases); GOMAXPROCS=%d\n",
 		cells, o.duration, (time.Duration(cells) * (o.duration + o.warmup)).Round(time.Second), runtime.GOMAXPROCS(0))
 
@@ -121,6 +156,7 @@ func run() error {
 	}
 	var rows []row
 	var dbs []*workload.DB
+	var notes []string
 	for _, scale := range o.scales {
 		db, err := workload.Database(ctx, root, base, scale, o.rand, o.dbDir)
 		if err != nil {
@@ -132,48 +168,91 @@ func run() error {
 		} else {
 			fmt.Fprintf(os.Stderr, "load: reusing scale %d (%.1f MB): %s\n", scale, float64(db.Bytes)/(1<<20), db.Path)
 		}
-		got, err := measureScale(ctx, o, db)
+		got, err := measureScale(ctx, o, db, &notes)
 		rows = append(rows, got...)
 		if err != nil {
-			printTable(os.Stdout, rows, dbs)
+			printTable(os.Stdout, rows, dbs, notes)
 			return err
 		}
 	}
-	printTable(os.Stdout, rows, dbs)
+	printTable(os.Stdout, rows, dbs, notes)
 	return nil
 }
 
-// row is one line of the table: one query at one scale and concurrency.
-type row struct {
-	query            string
-	scale, conc      int
-	real, ceiling    result
-	statementsPerReq float64
-	responseBytes    int
+func parseModes(s string) ([]string, error) {
+	var out []string
+	for _, m := range strings.Split(s, ",") {
+		m = strings.TrimSpace(m)
+		if !slices.Contains(allModes, m) {
+			return nil, fmt.Errorf("unknown mode %q (want fresh, repeat or nocache)", m)
+		}
+		if !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
-// measureScale serves one database and drives every query against it and its ceiling.
-func measureScale(ctx context.Context, o options, db *workload.DB) ([]row, error) {
-	store, err := sqlite.Open(db.Path, o.conns)
-	if err != nil {
-		return nil, err
-	}
-	defer store.Close()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	realURL, stopReal, err := serve(server.New(server.Config{Store: store, Logger: logger}))
-	if err != nil {
-		return nil, err
-	}
-	defer stopReal()
+// row is one line of the table: one query sent one way at one scale and concurrency.
+type row struct {
+	query, mode   string
+	scale, conc   int
+	objects       int
+	real, ceiling result
+	// cpuPerReq is the server process's processor time per request; negative when it
+	// could not be read.
+	cpuPerReq        time.Duration
+	statementsPerReq float64
+}
 
-	// The ceiling answers each request body with the bytes and headers the real handler gave.
+// fresh numbers the aliases of fresh requests, over all clients and the whole run.
+var fresh atomic.Int64
+
+// measureScale serves one database and drives every query against it and its ceiling.
+// Notes on what was left out are added to notes.
+func measureScale(ctx context.Context, o options, db *workload.DB, notes *[]string) ([]row, error) {
+	servers := map[bool]*child{} // by whether it keeps records and answers
+	for _, m := range o.modes {
+		caches := m != modeNoCache
+		if servers[caches] != nil {
+			continue
+		}
+		cfg := childConfig{db: db.Path, conns: o.conns, caches: caches}
+		if o.serverProfile != "" {
+			cfg.cpuprofile = fmt.Sprintf("%s-x%d-caches-%s.pprof", o.serverProfile, db.Scale, onOff(caches))
+		}
+		c, err := startChild(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		defer c.stop()
+		servers[caches] = c
+	}
+	if _, err := processCPU(servers[modeUsesCaches(o.modes[0])].pid); err != nil {
+		fmt.Fprintf(os.Stderr, "load: the server's processor time cannot be read here (%v); its columns stay empty\n", err)
+	}
+
+	// The ceiling answers each query with the bytes and headers the real handler gave.
+	// A query the server refuses at this scale (a limit) is left out, and said so.
 	answers := map[string]answer{}
+	objects := map[string]int{}
+	var queries []workload.Query
 	for _, q := range o.queries {
-		a, err := fetch(realURL, q)
+		a, err := fetch(servers[modeUsesCaches(o.modes[0])].url, q)
+		var refused refusedError
+		if errors.As(err, &refused) {
+			fmt.Fprintf(os.Stderr, "load: scale %d: left out %v\n", db.Scale, err)
+			*notes = append(*notes, fmt.Sprintf("At scale %d, %s is left out: the server refused it (%s).", db.Scale, q.Name, refused.message))
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("scale %d: %w", db.Scale, err)
 		}
-		answers[string(q.Body())] = a
+		queries = append(queries, q)
+		answers[q.Name] = a
+		if objects[q.Name], err = workload.Objects(a.body); err != nil {
+			return nil, fmt.Errorf("scale %d: %s: %w", db.Scale, q.Name, err)
+		}
 	}
 	ceilURL, stopCeil, err := serve(ceiling(answers))
 	if err != nil {
@@ -181,30 +260,67 @@ func measureScale(ctx context.Context, o options, db *workload.DB) ([]row, error
 	}
 	defer stopCeil()
 
+	metricsClient := &http.Client{Timeout: 10 * time.Second}
 	var rows []row
-	for _, q := range o.queries {
-		body := q.Body()
+	for _, q := range queries {
 		for _, c := range o.concurrency {
-			r := row{query: q.Name, scale: db.Scale, conc: c, responseBytes: len(answers[string(body)].body)}
-			before := store.Statements()
-			r.real = drive(ctx, realURL, body, c, o.warmup, o.duration)
-			if n := r.real.requests + r.real.warmups + r.real.late; n > 0 {
-				r.statementsPerReq = float64(store.Statements()-before) / float64(n)
+			first := len(rows)
+			for _, mode := range o.modes {
+				srv := servers[modeUsesCaches(mode)]
+				body := func() []byte { return q.FreshBody(int(fresh.Add(1))) }
+				if mode == modeRepeat {
+					b := q.Body()
+					body = func() []byte { return b }
+				}
+				r := row{query: q.Name, mode: mode, scale: db.Scale, conc: c, objects: objects[q.Name], cpuPerReq: -1}
+				sql0, sqlErr := statements(metricsClient, srv.metricsURL)
+				cpu0, cpuErr := processCPU(srv.pid)
+				r.real = drive(ctx, srv.url, q.Name, body, c, o.warmup, o.duration)
+				cpu1, cpuErr1 := processCPU(srv.pid)
+				sql1, sqlErr1 := statements(metricsClient, srv.metricsURL)
+				if n := r.real.handled(); n > 0 {
+					if cpuErr == nil && cpuErr1 == nil {
+						r.cpuPerReq = (cpu1 - cpu0) / time.Duration(n)
+					}
+					if sqlErr == nil && sqlErr1 == nil {
+						r.statementsPerReq = (sql1 - sql0) / float64(n)
+					}
+				}
+				fmt.Fprintf(os.Stderr, "load: %-9s %-7s scale %-5d c=%-3d %8.0f req/s p99 %-9s | %s µs/req | %.1f sql/req\n",
+					q.Name, mode, db.Scale, c, r.real.rate(), ms(r.real.pct(99)), micros(r.cpuPerReq, 1), r.statementsPerReq)
+				rows = append(rows, r)
+				if err := errors.Join(ctx.Err(), sqlErr, sqlErr1); err != nil {
+					return rows, err
+				}
+				if r.real.errors > 0 {
+					return rows, fmt.Errorf("%s (%s) at scale %d, concurrency %d: %d failed requests: %v",
+						q.Name, mode, db.Scale, c, r.real.errors, r.real.firstErr)
+				}
 			}
-			r.ceiling = drive(ctx, ceilURL, body, c, o.warmup, o.duration)
-			fmt.Fprintf(os.Stderr, "load: %-9s scale %-5d c=%-3d %8.0f req/s p99 %-9s | ceiling %8.0f req/s | %.1f sql/op\n",
-				q.Name, db.Scale, c, r.real.rate(), r.real.pct(99), r.ceiling.rate(), r.statementsPerReq)
-			rows = append(rows, r)
+			ceil := drive(ctx, ceilURL, q.Name, func() []byte { return q.FreshBody(int(fresh.Add(1))) }, c, o.warmup, o.duration)
+			fmt.Fprintf(os.Stderr, "load: %-9s ceiling scale %-5d c=%-3d %8.0f req/s p99 %s\n", q.Name, db.Scale, c, ceil.rate(), ms(ceil.pct(99)))
+			for i := first; i < len(rows); i++ {
+				rows[i].ceiling = ceil
+			}
 			if err := ctx.Err(); err != nil {
 				return rows, err
 			}
-			if r.real.errors > 0 || r.ceiling.errors > 0 {
-				return rows, fmt.Errorf("%s at scale %d, concurrency %d: %d failed requests (real), %d (ceiling): %v",
-					q.Name, db.Scale, c, r.real.errors, r.ceiling.errors, r.real.firstErr)
+			if ceil.errors > 0 {
+				return rows, fmt.Errorf("ceiling of %s at scale %d, concurrency %d: %d failed requests: %v",
+					q.Name, db.Scale, c, ceil.errors, ceil.firstErr)
 			}
 		}
 	}
 	return rows, nil
+}
+
+func modeUsesCaches(mode string) bool { return mode != modeNoCache }
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
 }
 
 type answer struct {
@@ -226,8 +342,15 @@ func fetch(url string, q workload.Query) (answer, error) {
 	var decoded struct {
 		Errors []json.RawMessage `json:"errors"`
 	}
-	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &decoded) != nil || len(decoded.Errors) > 0 {
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &decoded) != nil {
 		return answer{}, fmt.Errorf("query %s: status %d: %.500s", q.Name, resp.StatusCode, body)
+	}
+	if len(decoded.Errors) > 0 {
+		var e struct {
+			Message string `json:"message"`
+		}
+		_ = json.Unmarshal(decoded.Errors[0], &e)
+		return answer{}, refusedError{query: q.Name, message: e.Message}
 	}
 	h := resp.Header.Clone()
 	h.Del("Date")
@@ -235,16 +358,21 @@ func fetch(url string, q workload.Query) (answer, error) {
 	return answer{header: h, body: body}, nil
 }
 
+// refusedError is a GraphQL error in the answer to a canonical query, such as a limit.
+type refusedError struct{ query, message string }
+
+func (e refusedError) Error() string { return fmt.Sprintf("query %s: %s", e.query, e.message) }
+
 // ceiling serves precomputed answers: it reads the request body, as the real handler must,
-// and writes the response the real handler gave to that body.
+// and writes the response the real handler gave to the canonical query named in the
+// request's queryHeader, whatever alias the body gives it.
 func ceiling(answers map[string]answer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(io.LimitReader(r.Body, server.DefaultMaxBodyBytes))
-		if err != nil {
+		if _, err := io.Copy(io.Discard, io.LimitReader(r.Body, server.DefaultMaxBodyBytes)); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		a, ok := answers[string(body)]
+		a, ok := answers[r.Header.Get(queryHeader)]
 		if !ok {
 			http.Error(w, "no precomputed answer for this request", http.StatusNotFound)
 			return
@@ -288,6 +416,9 @@ func (r result) rate() float64 {
 	return float64(r.requests) / r.elapsed.Seconds()
 }
 
+// handled counts every request the server answered during the run, measured or not.
+func (r result) handled() int { return r.requests + r.warmups + r.late }
+
 // pct is the p-th percentile latency (nearest rank).
 func (r result) pct(p float64) time.Duration {
 	if len(r.latencies) == 0 {
@@ -297,9 +428,18 @@ func (r result) pct(p float64) time.Duration {
 	return r.latencies[min(max(i, 0), len(r.latencies)-1)]
 }
 
-// drive sends body to url from c clients at once, each sending its next request when the
-// last one is answered, for warmup unmeasured and then for d.
-func drive(ctx context.Context, url string, body []byte, c int, warmup, d time.Duration) result {
+// latency writes the p-th percentile latency, or "–" when no request was measured.
+func (r result) latency(p float64) string {
+	if len(r.latencies) == 0 {
+		return "–"
+	}
+	return ms(r.pct(p))
+}
+
+// drive sends bodies to url from c clients at once, each sending its next request when the
+// last one is answered, for warmup unmeasured and then for d. Each request names the
+// canonical query in queryHeader.
+func drive(ctx context.Context, url, query string, body func() []byte, c int, warmup, d time.Duration) result {
 	transport := &http.Transport{MaxIdleConnsPerHost: c, DisableCompression: true, ForceAttemptHTTP2: false}
 	defer transport.CloseIdleConnections()
 	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
@@ -317,11 +457,12 @@ func drive(ctx context.Context, url string, body []byte, c int, warmup, d time.D
 			warm, late, errs := 0, 0, 0
 			var firstErr error
 			for ctx.Err() == nil {
+				b := body()
 				t0 := time.Now()
 				if !t0.Before(end) {
 					break
 				}
-				err := post(client, url, body)
+				err := post(client, url, query, b)
 				t1 := time.Now()
 				switch {
 				case err != nil:
@@ -355,12 +496,13 @@ func drive(ctx context.Context, url string, body []byte, c int, warmup, d time.D
 	return res
 }
 
-func post(client *http.Client, url string, body []byte) error {
+func post(client *http.Client, url, query string, body []byte) error {
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(queryHeader, query)
 	resp, err := client.Do(req)
 	if err != nil {
 		return err
@@ -373,17 +515,25 @@ func post(client *http.Client, url string, body []byte) error {
 	return err
 }
 
-func printTable(w io.Writer, rows []row, dbs []*workload.DB) {
-	fmt.Fprintln(w, "| query | scale | concurrency | req/s | p50 | p90 | p99 | ceiling req/s | ceiling p99 | ratio | sql/op |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+func printTable(w io.Writer, rows []row, dbs []*workload.DB, left []string) {
+	fmt.Fprintln(w, "| query | mode | scale | concurrency | objects | req/s | p50 | p90 | p99 | p99/p50 | cpu µs/req | cpu µs/object | sql/req | ceiling req/s | ratio |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, r := range rows {
 		ratio := 0.0
 		if c := r.ceiling.rate(); c > 0 {
 			ratio = r.real.rate() / c
 		}
-		fmt.Fprintf(w, "| %s | %d | %d | %.0f | %s | %s | %s | %.0f | %s | %.2f | %.1f |\n",
-			r.query, r.scale, r.conc, r.real.rate(), ms(r.real.pct(50)), ms(r.real.pct(90)), ms(r.real.pct(99)),
-			r.ceiling.rate(), ms(r.ceiling.pct(99)), ratio, r.statementsPerReq)
+		spread := 0.0
+		if p50 := r.real.pct(50); p50 > 0 {
+			spread = float64(r.real.pct(99)) / float64(p50)
+		}
+		perObject := time.Duration(-1)
+		if r.cpuPerReq >= 0 && r.objects > 0 {
+			perObject = r.cpuPerReq / time.Duration(r.objects)
+		}
+		fmt.Fprintf(w, "| %s | %s | %d | %d | %d | %.0f | %s | %s | %s | %.1f | %s | %s | %.1f | %.0f | %.2f |\n",
+			r.query, r.mode, r.scale, r.conc, r.objects, r.real.rate(), r.real.latency(50), r.real.latency(90), r.real.latency(99),
+			spread, micros(r.cpuPerReq, 0), micros(perObject, 2), r.statementsPerReq, r.ceiling.rate(), ratio)
 	}
 	var notes []string
 	for _, db := range dbs {
@@ -394,6 +544,9 @@ func printTable(w io.Writer, rows []row, dbs []*workload.DB) {
 		notes = append(notes, fmt.Sprintf("scale %d: %.1f MB, %s", db.Scale, float64(db.Bytes)/(1<<20), how))
 	}
 	fmt.Fprintf(w, "\nDatabases: %s.\n", strings.Join(notes, "; "))
+	for _, n := range left {
+		fmt.Fprintf(w, "\n%s\n", n)
+	}
 }
 
 // ms writes a latency in milliseconds with three significant figures or so.
@@ -407,4 +560,13 @@ func ms(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%.2f ms", v)
 	}
+}
+
+// micros writes a processor time in microseconds with the given decimals, or "–" for an
+// unknown (negative) one.
+func micros(d time.Duration, decimals int) string {
+	if d < 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.*f", decimals, float64(d)/float64(time.Microsecond))
 }

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	"github.com/treatygraph/treatygraph/internal/server"
+	"github.com/treatygraph/treatygraph/internal/sqlite"
+)
+
+// serveChildFlag, as the first argument, makes the load tool the server: it serves the
+// database named next on 127.0.0.1, writes a readyPrefix line with the URL of /graphql on
+// standard output, and exits when its standard input closes. The load tool starts itself so
+// to read the processor time of the server alone.
+const serveChildFlag = "-serve-child"
+
+const readyPrefix = "treatygraph-load serving "
+
+// childConfig is what the server process is started with.
+type childConfig struct {
+	db         string
+	conns      int
+	caches     bool
+	cpuprofile string
+}
+
+func (c childConfig) args() []string {
+	args := []string{serveChildFlag, c.db, fmt.Sprintf("-conns=%d", c.conns), fmt.Sprintf("-caches=%t", c.caches)}
+	if c.cpuprofile != "" {
+		args = append(args, "-cpuprofile="+c.cpuprofile)
+	}
+	return args
+}
+
+// serveChild is main for the server process; args follow serveChildFlag.
+func serveChild(args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return errors.New(serveChildFlag + " DBPATH [flags]")
+	}
+	c := childConfig{db: args[0]}
+	fs := flag.NewFlagSet("load "+serveChildFlag, flag.ContinueOnError)
+	fs.IntVar(&c.conns, "conns", 8, "most open database connections")
+	fs.BoolVar(&c.caches, "caches", true, "keep records and answers between requests")
+	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the server to this file")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if c.cpuprofile != "" {
+		f, err := os.Create(c.cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	store, err := sqlite.Open(c.db, c.conns)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	cfg := server.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if !c.caches {
+		cfg.RecordCache, cfg.ResponseCacheBytes = -1, -1
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: server.New(cfg), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	if _, err := fmt.Printf("%shttp://%s/graphql\n", readyPrefix, ln.Addr()); err != nil {
+		return err
+	}
+	stdinClosed := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		close(stdinClosed)
+	}()
+	select {
+	case <-stdinClosed:
+	case err := <-served:
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(ctx)
+}
+
+// child is a running server process.
+type child struct {
+	cmd        *exec.Cmd
+	stdin      io.Closer
+	url        string // of /graphql
+	metricsURL string
+	pid        int
+}
+
+// startChild starts this program again as a server and waits for its URL. The server is
+// killed when ctx ends, and on Linux when this process dies.
+func startChild(ctx context.Context, c childConfig) (*child, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, exe, c.args()...)
+	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = childAttr()
+	cmd.WaitDelay = 5 * time.Second
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	ch := &child{cmd: cmd, stdin: stdin, pid: cmd.Process.Pid}
+	line := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		if sc.Scan() {
+			line <- sc.Text()
+		}
+		close(line)
+		_, _ = io.Copy(io.Discard, stdout)
+	}()
+	fail := func(err error) (*child, error) {
+		ch.stop()
+		return nil, fmt.Errorf("server process: %w", err)
+	}
+	select {
+	case l, ok := <-line:
+		url, found := strings.CutPrefix(l, readyPrefix)
+		if !ok || !found {
+			return fail(fmt.Errorf("it did not start (first line %q)", l))
+		}
+		ch.url = url
+		ch.metricsURL = strings.TrimSuffix(url, "/graphql") + "/metrics"
+		return ch, nil
+	case <-time.After(2 * time.Minute):
+		return fail(errors.New("no URL after 2 minutes"))
+	case <-ctx.Done():
+		return fail(ctx.Err())
+	}
+}
+
+// stop closes the server's standard input, which makes it shut down, and kills it if it has
+// not exited 5 seconds later.
+func (c *child) stop() {
+	_ = c.stdin.Close()
+	done := make(chan struct{})
+	go func() {
+		_ = c.cmd.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = c.cmd.Process.Kill()
+		<-done
+	}
+}
