@@ -419,6 +419,14 @@ func (r result) rate() float64 {
 // handled counts every request the server answered during the run, measured or not.
 func (r result) handled() int { return r.requests + r.warmups + r.late }
 
+// spread is p99 over p50: how far the slowest requests are from the typical one.
+func (r result) spread() float64 {
+	if p50 := r.pct(50); p50 > 0 {
+		return float64(r.pct(99)) / float64(p50)
+	}
+	return 0
+}
+
 // pct is the p-th percentile latency (nearest rank).
 func (r result) pct(p float64) time.Duration {
 	if len(r.latencies) == 0 {
@@ -516,24 +524,21 @@ func post(client *http.Client, url, query string, body []byte) error {
 }
 
 func printTable(w io.Writer, rows []row, dbs []*workload.DB, left []string) {
-	fmt.Fprintln(w, "| query | mode | scale | concurrency | objects | req/s | p50 | p90 | p99 | p99/p50 | cpu µs/req | cpu µs/object | sql/req | ceiling req/s | ratio |")
-	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	fmt.Fprintln(w, "| query | mode | scale | concurrency | objects | req/s | p50 | p90 | p99 | p99/p50 | cpu µs/req | cpu µs/object | sql/req | ceiling req/s | ceiling p99/p50 | ratio |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, r := range rows {
 		ratio := 0.0
 		if c := r.ceiling.rate(); c > 0 {
 			ratio = r.real.rate() / c
 		}
-		spread := 0.0
-		if p50 := r.real.pct(50); p50 > 0 {
-			spread = float64(r.real.pct(99)) / float64(p50)
-		}
+		spread, ceilingSpread := r.real.spread(), r.ceiling.spread()
 		perObject := time.Duration(-1)
 		if r.cpuPerReq >= 0 && r.objects > 0 {
 			perObject = r.cpuPerReq / time.Duration(r.objects)
 		}
-		fmt.Fprintf(w, "| %s | %s | %d | %d | %d | %.0f | %s | %s | %s | %.1f | %s | %s | %.1f | %.0f | %.2f |\n",
+		fmt.Fprintf(w, "| %s | %s | %d | %d | %d | %.0f | %s | %s | %s | %.1f | %s | %s | %.1f | %.0f | %.1f | %.2f |\n",
 			r.query, r.mode, r.scale, r.conc, r.objects, r.real.rate(), r.real.latency(50), r.real.latency(90), r.real.latency(99),
-			spread, micros(r.cpuPerReq, 0), micros(perObject, 2), r.statementsPerReq, r.ceiling.rate(), ratio)
+			spread, micros(r.cpuPerReq, 0), micros(perObject, 2), r.statementsPerReq, r.ceiling.rate(), ceilingSpread, ratio)
 	}
 	var notes []string
 	for _, db := range dbs {
