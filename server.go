@@ -30,102 +30,136 @@ type serveCommand struct {
 	ready chan<- string
 }
 
-func (c *serveCommand) Run(ctx context.Context, args []string) error {
-	fs := newFlagSet("serve", c.stderr, "usage: treatygraph [serve] [-addr host:port] [-db FILE | -seeds DIR] [-conns N]\n"+
-		"                   [-cors-origins LIST] [-cors-headers LIST] [-timeout D]\n"+
-		"                   [-cache-max-age D] [-trusted-documents FILE] [-max-response-bytes N]\n"+
-		"                   [-max-error-bytes N] [-max-inflight N] [-max-buffered-bytes N]\n"+
-		"                   [-query-cache-bytes N] [-conns-per-request N]\n"+
-		"                   [-record-cache N] [-response-cache-bytes N]\n"+
-		"                   [-max-body-bytes N] [-max-parser-tokens N] [-max-depth N]\n"+
-		"                   [-max-selection-fields N] [-max-fields N] [-max-directives N]\n"+
-		"                   [-max-cost N] [-max-errors N] [-max-first N]\n"+
-		"                   [-timeline-max-rows N] [-timeline-max-bytes N]\n"+
-		"                   [-max-error-message-bytes N] [-error-quote-chars N] [-memory-limit N]\n"+
-		"                   [-max-inflight-cost N]\n"+
-		"                   [-max-seed-bytes N] [-max-seed-depth N]\n\n"+
-		"Serves GraphiQL at /, the GraphQL API at /graphql, the exports at /export/, timelines as\n"+
-		"SVG at /timeline/, health checks at /healthz and /readyz, and Prometheus metrics at /metrics.\n"+
-		"The PORT environment variable, when set, overrides the port of -addr.")
-	addr := fs.String("addr", "localhost:8080", "`host:port` to listen on")
-	dbPath := fs.String("db", "", "serve the database `FILE` written by the build command (default: build one from the seeds at start)")
-	dir := fs.String("seeds", "", "seed `DIR` to build from at start (default: the seeds embedded in the binary)")
-	conns := fs.Int("conns", 8, "most open database connections, `N`")
-	origins := fs.String("cors-origins", "*", "comma-separated `LIST` of origins allowed to call the API from browsers, or *")
-	headers := fs.String("cors-headers", strings.Join(server.DefaultCORSHeaders, ","), "comma-separated `LIST` of request headers such calls may send, or * for any")
-	timeout := fs.Duration("timeout", server.DefaultTimeout, "longest time `D` a GraphQL request may take; its SQL is then cancelled")
-	maxAge := fs.Duration("cache-max-age", server.DefaultCacheMaxAge, "how long `D` browsers and CDNs may reuse a GET answer or an export (Cache-Control max-age)")
-	maxResponse := fs.Int("max-response-bytes", server.DefaultMaxResponseBytes, "largest answer sent, `N` bytes; a larger one is replaced by a RESPONSE_TOO_LARGE error")
-	maxErrors := fs.Int("max-error-bytes", server.DefaultMaxErrorBytes, "most bytes `N` the errors of one answer hold")
-	maxInFlight := fs.Int("max-inflight", server.DefaultMaxInFlight, "GraphQL requests `N` handled at once; more are answered 503 with Retry-After")
-	maxBuffered := fs.Int("max-buffered-bytes", server.DefaultMaxBufferedBytes, "answers built and not yet written, `N` bytes for all requests together; past it, 503 with Retry-After")
-	connsPerRequest := fs.Int("conns-per-request", server.DefaultConnsPerRequest, "resolvers `N` of one request that run at once, and so about the connections it holds")
-	queryCache := fs.Int("query-cache-bytes", server.DefaultQueryCacheBytes, "memory `N` (bytes) the cache of parsed and validated documents may hold")
-	recordCache := fs.Int("record-cache", graph.DefaultRecordCache, "records `N` kept decoded between requests, a relation list counting one per element; 0 keeps none")
-	responseCache := fs.Int("response-cache-bytes", server.DefaultResponseCacheBytes, "memory `N` (bytes) the answers kept whole may hold, to answer a query asked before without running it; 0 keeps none")
-	maxInFlightCost := fs.Int("max-inflight-cost", server.DefaultMaxInFlightCost, "costs `N` of the operations being executed at once, added up; past it, OVERLOADED")
-	memoryLimit := fs.Int64("memory-limit", defaultMemoryLimit, "heap size `N` (bytes) past which the garbage collector works harder to stay under it (the Go runtime's soft memory limit)")
-	limits := requestLimitFlags(fs)
+// serveUsage is the help of serve.
+const serveUsage = "usage: treatygraph [serve] [-addr host:port] [-db FILE | -seeds DIR] [-conns N]\n" +
+	"                   [-cors-origins LIST] [-cors-headers LIST] [-timeout D]\n" +
+	"                   [-cache-max-age D] [-trusted-documents FILE] [-max-response-bytes N]\n" +
+	"                   [-max-error-bytes N] [-max-inflight N] [-max-buffered-bytes N]\n" +
+	"                   [-query-cache-bytes N] [-conns-per-request N]\n" +
+	"                   [-record-cache N] [-response-cache-bytes N]\n" +
+	"                   [-max-body-bytes N] [-max-parser-tokens N] [-max-depth N]\n" +
+	"                   [-max-selection-fields N] [-max-fields N] [-max-directives N]\n" +
+	"                   [-max-cost N] [-max-errors N] [-max-first N]\n" +
+	"                   [-timeline-max-rows N] [-timeline-max-bytes N]\n" +
+	"                   [-max-error-message-bytes N] [-error-quote-chars N] [-memory-limit N]\n" +
+	"                   [-max-inflight-cost N]\n" +
+	"                   [-max-seed-bytes N] [-max-seed-depth N]\n\n" +
+	"Serves GraphiQL at /, the GraphQL API at /graphql, the exports at /export/, timelines as\n" +
+	"SVG at /timeline/, health checks at /healthz and /readyz, and Prometheus metrics at /metrics.\n" +
+	"The PORT environment variable, when set, overrides the port of -addr."
+
+// serveFlags holds the values of serve's flags once parsed.
+type serveFlags struct {
+	addr, dbPath, dir, origins, headers, trustedPath *string
+	conns                                            *int
+	timeout, maxAge                                  *time.Duration
+	maxResponse, maxErrors, maxInFlight, maxBuffered *int
+	connsPerRequest, queryCache                      *int
+	recordCache, responseCache, maxInFlightCost      *int
+	memoryLimit                                      *int64
+	limits                                           requestLimits
+}
+
+// newServeFlags defines serve's flags on fs.
+func newServeFlags(fs *flag.FlagSet) *serveFlags {
+	f := &serveFlags{}
+	f.addr = fs.String("addr", "localhost:8080", "`host:port` to listen on")
+	f.dbPath = fs.String("db", "", "serve the database `FILE` written by the build command (default: build one from the seeds at start)")
+	f.dir = fs.String("seeds", "", "seed `DIR` to build from at start (default: the seeds embedded in the binary)")
+	f.conns = fs.Int("conns", 8, "most open database connections, `N`")
+	f.origins = fs.String("cors-origins", "*", "comma-separated `LIST` of origins allowed to call the API from browsers, or *")
+	f.headers = fs.String("cors-headers", strings.Join(server.DefaultCORSHeaders, ","), "comma-separated `LIST` of request headers such calls may send, or * for any")
+	f.timeout = fs.Duration("timeout", server.DefaultTimeout, "longest time `D` a GraphQL request may take; its SQL is then cancelled")
+	f.maxAge = fs.Duration("cache-max-age", server.DefaultCacheMaxAge, "how long `D` browsers and CDNs may reuse a GET answer or an export (Cache-Control max-age)")
+	f.maxResponse = fs.Int("max-response-bytes", server.DefaultMaxResponseBytes, "largest answer sent, `N` bytes; a larger one is replaced by a RESPONSE_TOO_LARGE error")
+	f.maxErrors = fs.Int("max-error-bytes", server.DefaultMaxErrorBytes, "most bytes `N` the errors of one answer hold")
+	f.maxInFlight = fs.Int("max-inflight", server.DefaultMaxInFlight, "GraphQL requests `N` handled at once; more are answered 503 with Retry-After")
+	f.maxBuffered = fs.Int("max-buffered-bytes", server.DefaultMaxBufferedBytes, "answers built and not yet written, `N` bytes for all requests together; past it, 503 with Retry-After")
+	f.connsPerRequest = fs.Int("conns-per-request", server.DefaultConnsPerRequest, "resolvers `N` of one request that run at once, and so about the connections it holds")
+	f.queryCache = fs.Int("query-cache-bytes", server.DefaultQueryCacheBytes, "memory `N` (bytes) the cache of parsed and validated documents may hold")
+	f.recordCache = fs.Int("record-cache", graph.DefaultRecordCache, "records `N` kept decoded between requests, a relation list counting one per element; 0 keeps none")
+	f.responseCache = fs.Int("response-cache-bytes", server.DefaultResponseCacheBytes, "memory `N` (bytes) the answers kept whole may hold, to answer a query asked before without running it; 0 keeps none")
+	f.maxInFlightCost = fs.Int("max-inflight-cost", server.DefaultMaxInFlightCost, "costs `N` of the operations being executed at once, added up; past it, OVERLOADED")
+	f.memoryLimit = fs.Int64("memory-limit", defaultMemoryLimit, "heap size `N` (bytes) past which the garbage collector works harder to stay under it (the Go runtime's soft memory limit)")
+	f.limits = requestLimitFlags(fs)
 	seedLimitFlags(fs)
-	trustedPath := fs.String("trusted-documents", "", "run only the documents of this JSON `FILE` mapping sha256 hashes to documents (default: any query, with automatic persisted queries)")
-	if err := parse(fs, args); err != nil {
-		return err
+	f.trustedPath = fs.String("trusted-documents", "", "run only the documents of this JSON `FILE` mapping sha256 hashes to documents (default: any query, with automatic persisted queries)")
+	return f
+}
+
+// config checks the parsed flags and turns them into the server's configuration (all but
+// its store and logger); it also sets the runtime's memory limit. A bad value is a usage
+// error, reported on fs.
+func (f *serveFlags) config(fs *flag.FlagSet) (server.Config, error) {
+	if err := f.limits.check(fs); err != nil {
+		return server.Config{}, err
 	}
-	if err := limits.check(fs); err != nil {
-		return err
-	}
-	cfg := server.Config{CORSOrigins: strings.Split(*origins, ","), CORSHeaders: strings.Split(*headers, ","),
-		Timeout: *timeout, CacheMaxAge: *maxAge, MaxResponseBytes: *maxResponse, MaxErrorBytes: *maxErrors,
-		MaxInFlight: *maxInFlight, MaxBufferedBytes: *maxBuffered, QueryCacheBytes: *queryCache,
-		ConnsPerRequest: *connsPerRequest, MaxInFlightCost: *maxInFlightCost}
-	limits.apply(&cfg)
-	for _, f := range []struct {
+	cfg := server.Config{CORSOrigins: strings.Split(*f.origins, ","), CORSHeaders: strings.Split(*f.headers, ","),
+		Timeout: *f.timeout, CacheMaxAge: *f.maxAge, MaxResponseBytes: *f.maxResponse, MaxErrorBytes: *f.maxErrors,
+		MaxInFlight: *f.maxInFlight, MaxBufferedBytes: *f.maxBuffered, QueryCacheBytes: *f.queryCache,
+		ConnsPerRequest: *f.connsPerRequest, MaxInFlightCost: *f.maxInFlightCost}
+	f.limits.apply(&cfg)
+	for _, c := range []struct {
 		name string
 		n    int
 		to   *int
-	}{{"record-cache", *recordCache, &cfg.RecordCache}, {"response-cache-bytes", *responseCache, &cfg.ResponseCacheBytes}} {
-		if f.n < 0 {
-			fmt.Fprintf(fs.Output(), "invalid value %d for flag -%s: want 0 (keep none) or more\n", f.n, f.name)
+	}{{"record-cache", *f.recordCache, &cfg.RecordCache}, {"response-cache-bytes", *f.responseCache, &cfg.ResponseCacheBytes}} {
+		if c.n < 0 {
+			fmt.Fprintf(fs.Output(), "invalid value %d for flag -%s: want 0 (keep none) or more\n", c.n, c.name)
 			fs.Usage()
-			return errUsage
+			return server.Config{}, errUsage
 		}
-		*f.to = f.n
-		if f.n == 0 {
-			*f.to = -1 // the server's "keep none"
+		*c.to = c.n
+		if c.n == 0 {
+			*c.to = -1 // the server's "keep none"
 		}
 	}
-	if *memoryLimit < 1 {
-		fmt.Fprintf(fs.Output(), "invalid value %d for flag -memory-limit: want at least 1\n", *memoryLimit)
+	if *f.memoryLimit < 1 {
+		fmt.Fprintf(fs.Output(), "invalid value %d for flag -memory-limit: want at least 1\n", *f.memoryLimit)
 		fs.Usage()
-		return errUsage
+		return server.Config{}, errUsage
 	}
-	debug.SetMemoryLimit(*memoryLimit)
-	if *trustedPath != "" {
+	debug.SetMemoryLimit(*f.memoryLimit)
+	if *f.trustedPath != "" {
 		// Checked against the limits the server will apply, so read once every flag is known.
-		trusted, err := server.LoadTrustedDocuments(*trustedPath, cfg)
+		trusted, err := server.LoadTrustedDocuments(*f.trustedPath, cfg)
 		if err != nil {
-			return err
+			return server.Config{}, err
 		}
 		cfg.TrustedDocuments = trusted
 	}
-	listen, err := listenAddr(*addr, os.Getenv("PORT"))
+	return cfg, nil
+}
+
+// Run parses args, opens (or first builds) the database and serves it until ctx ends.
+func (c *serveCommand) Run(ctx context.Context, args []string) error {
+	fs := newFlagSet("serve", c.stderr, serveUsage)
+	f := newServeFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := f.config(fs)
+	if err != nil {
+		return err
+	}
+	listen, err := listenAddr(*f.addr, os.Getenv("PORT"))
 	if err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(c.stderr, nil))
 
-	path := *dbPath
+	path := *f.dbPath
 	if path == "" {
-		built, remove, err := buildFromSeeds(ctx, *dir, logger)
+		built, remove, err := buildFromSeeds(ctx, *f.dir, logger)
 		if err != nil {
 			return err
 		}
 		defer remove()
 		path = built
-	} else if *dir != "" {
+	} else if *f.dir != "" {
 		return fmt.Errorf("give -db or -seeds, not both")
 	}
-	store, err := sqlite.Open(path, *conns)
+	store, err := sqlite.Open(path, *f.conns)
 	if err != nil {
 		return err
 	}
@@ -137,7 +171,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	// sets that write deadline on each request. WriteTimeout bounds the other routes, whose
 	// exports of a large graph take a slow client longer.
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: max(*timeout+server.WriteGrace, 60*time.Second), IdleTimeout: 120 * time.Second}
+		WriteTimeout: max(*f.timeout+server.WriteGrace, 60*time.Second), IdleTimeout: 120 * time.Second}
 	return c.listenAndServe(ctx, srv, listen, logger, store.Version())
 }
 

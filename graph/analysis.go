@@ -41,6 +41,8 @@ func actorSlug(arg, id string) (string, error) {
 	return ref.Key, nil
 }
 
+// membershipChanges lists the joins, leaves and changes of role of an organization's members
+// between from and to.
 func (r *queryResolver) membershipChanges(ctx context.Context, organization string, from, to *kg.Date) ([]*model.MembershipChange, error) {
 	slug, err := organizationSlug("membershipChanges: organization", organization)
 	if err != nil {
@@ -60,7 +62,12 @@ func (r *queryResolver) membershipChanges(ctx context.Context, organization stri
 	if err != nil {
 		return nil, err
 	}
-	changes := kg.StintChanges(stints, kg.Period{Start: kg.DatePtr(from), End: kg.DatePtr(to)})
+	return membershipChangesOf(ctx, slug, kg.StintChanges(stints, kg.Period{Start: kg.DatePtr(from), End: kg.DatePtr(to)}))
+}
+
+// membershipChangesOf loads the organization, members and footnotes of the changes of the
+// organization slug, one batch each for actors and footnotes.
+func membershipChangesOf(ctx context.Context, slug string, changes []kg.StintChange) ([]*model.MembershipChange, error) {
 	slugs := []string{slug}
 	facts := make([]string, len(changes))
 	for i, c := range changes {
@@ -91,12 +98,9 @@ func nonNilList[T any](v []T) []T {
 	return v
 }
 
+// sharedOrganizations lists the organizations a and b were in together, by name.
 func (r *queryResolver) sharedOrganizations(ctx context.Context, a, b string, at *kg.Date, organization *string, roles []kg.MembershipRole, source *string) ([]*model.SharedOrganization, error) {
-	sa, err := actorSlug("sharedOrganizations: a", a)
-	if err != nil {
-		return nil, err
-	}
-	sb, err := actorSlug("sharedOrganizations: b", b)
+	sa, sb, err := actorPair("sharedOrganizations", a, b)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +113,11 @@ func (r *queryResolver) sharedOrganizations(ctx context.Context, a, b string, at
 		return nil, err
 	}
 	q := kg.StintQuery{At: kg.DatePtr(at), Roles: roles, Organization: organization}
-	shared := kg.ShareStints(kg.StintsAsStated(lists[0], doc), kg.StintsAsStated(lists[1], doc), q)
+	return sharedOrganizationsOf(ctx, kg.ShareStints(kg.StintsAsStated(lists[0], doc), kg.StintsAsStated(lists[1], doc), q))
+}
+
+// sharedOrganizationsOf loads the organizations of shared in one batch and sorts them by name.
+func sharedOrganizationsOf(ctx context.Context, shared []*kg.SharedStints) ([]*model.SharedOrganization, error) {
 	slugs := make([]string, len(shared))
 	for i, s := range shared {
 		slugs[i] = s.OrganizationSlug
@@ -126,28 +134,15 @@ func (r *queryResolver) sharedOrganizations(ctx context.Context, a, b string, at
 	return out, nil
 }
 
+// neighborhood loads the nodes within depth facts of a node, and the facts between them.
 func (r *queryResolver) neighborhood(ctx context.Context, id string, depth *int, at *kg.Date, maxNodes *int) (*model.Neighborhood, error) {
-	d, limit := DefaultDepth, DefaultMaxNodes
-	if depth != nil {
-		if d = *depth; d < 1 || d > MaxDepth {
-			return nil, kg.Errorf(kg.BadUserInput, "neighborhood: depth must be between 1 and %d, got %d", MaxDepth, d)
-		}
-	}
-	if maxNodes != nil {
-		if limit = *maxNodes; limit < 1 || limit > MaxMaxNodes {
-			return nil, kg.Errorf(kg.BadUserInput, "neighborhood: maxNodes must be between 1 and %d, got %d", MaxMaxNodes, limit)
-		}
-	}
-	centre, err := kg.DecodeID(id)
+	d, limit, err := neighborhoodArgs(depth, maxNodes)
 	if err != nil {
 		return nil, err
 	}
-	found, err := loadNodes(ctx, []kg.Ref{centre})
+	centre, err := loadNodeRef(ctx, "neighborhood: ", id)
 	if err != nil {
 		return nil, err
-	}
-	if found[0] == nil {
-		return nil, kg.Errorf(kg.NotFound, "neighborhood: %s names no node", kg.QuoteInput(id))
 	}
 	reach, err := r.Store.Neighborhood(ctx, centre, kg.DatePtr(at), d, limit)
 	if err != nil {
@@ -163,12 +158,22 @@ func (r *queryResolver) neighborhood(ctx context.Context, id string, depth *int,
 // pathEdges loads the nodes, facts and footnotes of a set of edges between known nodes, one
 // statement per kind of node and one for all footnotes.
 func (r *queryResolver) pathEdges(ctx context.Context, refs []kg.Ref, edges []sqlite.Edge) ([]*model.PathEdge, []kg.Node, error) {
-	index := map[kg.Ref]int{}
-	for i, ref := range refs {
-		index[ref] = i
+	all, cites := edgeKeys(refs, edges)
+	nodes, err := loadNodes(ctx, all)
+	if err != nil {
+		return nil, nil, err
 	}
-	all := append([]kg.Ref{}, refs...)
-	var cites []string
+	citations, err := citationsOfL.loadMany(ctx, cites...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return assembleEdges(refs, edges, nodes, citations), nodes[:len(refs)], nil
+}
+
+// edgeKeys lists what edges between refs need loaded: refs, then the facts of the edges that
+// have one, and the facts whose footnotes they show.
+func edgeKeys(refs []kg.Ref, edges []sqlite.Edge) (all []kg.Ref, cites []string) {
+	all = append([]kg.Ref{}, refs...)
 	for _, e := range edges {
 		if e.Fact != nil {
 			all = append(all, *e.Fact)
@@ -177,13 +182,15 @@ func (r *queryResolver) pathEdges(ctx context.Context, refs []kg.Ref, edges []sq
 			cites = append(cites, e.Cite.String())
 		}
 	}
-	nodes, err := loadNodes(ctx, all)
-	if err != nil {
-		return nil, nil, err
-	}
-	citations, err := citationsOfL.loadMany(ctx, cites...)
-	if err != nil {
-		return nil, nil, err
+	return all, cites
+}
+
+// assembleEdges makes the edges from what edgeKeys listed, loaded: nodes in its order and
+// citations in the order of cites. An edge whose end is no node is left out.
+func assembleEdges(refs []kg.Ref, edges []sqlite.Edge, nodes []kg.Node, citations [][]*kg.Citation) []*model.PathEdge {
+	index := map[kg.Ref]int{}
+	for i, ref := range refs {
+		index[ref] = i
 	}
 	out := make([]*model.PathEdge, 0, len(edges))
 	fi, ci := len(refs), 0
@@ -201,7 +208,7 @@ func (r *queryResolver) pathEdges(ctx context.Context, refs []kg.Ref, edges []sq
 			out = append(out, pe)
 		}
 	}
-	return out, nodes[:len(refs)], nil
+	return out
 }
 
 func (r *queryResolver) eventCounts(ctx context.Context, groupBy []model.EventGroupBy, from, to *kg.Date, filter *kg.EventFilter) ([]*model.EventCount, error) {
@@ -223,38 +230,12 @@ func (r *queryResolver) eventCounts(ctx context.Context, groupBy []model.EventGr
 	return out, nil
 }
 
-// maxCountYears bounds the years one count by year may span.
-const maxCountYears = 300
-
+// membershipCounts counts stints by the groups of groupBy.
 func (r *queryResolver) membershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter, from, to *kg.Date, source *string) ([]*model.MembershipCount, error) {
-	if len(groupBy) == 0 {
-		return nil, kg.Errorf(kg.BadUserInput, "membershipCounts: groupBy needs YEAR, ORGANIZATION, MEMBER and/or ROLE")
-	}
-	if err := kg.CheckFilter("membershipCounts: filter", filter); err != nil {
+	q, err := membershipCountQuery(groupBy, filter, from, to)
+	if err != nil {
 		return nil, err
 	}
-	if filter != nil && filter.During != nil {
-		if err := kg.CheckRange("membershipCounts: filter.during", filter.During); err != nil {
-			return nil, err
-		}
-	}
-	q := sqlite.MembershipCountQuery{Filter: filter,
-		ByYear: slices.Contains(groupBy, model.MembershipGroupByYear), ByOrganization: slices.Contains(groupBy, model.MembershipGroupByOrganization),
-		ByMember: slices.Contains(groupBy, model.MembershipGroupByMember), ByRole: slices.Contains(groupBy, model.MembershipGroupByRole)}
-	switch {
-	case q.ByYear && (from == nil || to == nil):
-		return nil, kg.Errorf(kg.BadUserInput, "membershipCounts: groupBy YEAR needs from and to (the first and last year to count)")
-	case !q.ByYear && (from != nil || to != nil):
-		return nil, kg.Errorf(kg.BadUserInput, "membershipCounts: from and to bound the years of groupBy YEAR; to keep stints of a period, use filter: {during: ...}")
-	case q.ByYear && to.Year < from.Year:
-		return nil, kg.Errorf(kg.BadUserInput, "membershipCounts: to (%s) is before from (%s)", to.ISO(), from.ISO())
-	case q.ByYear && to.Year-from.Year >= maxCountYears:
-		return nil, kg.Errorf(kg.BadUserInput, "membershipCounts: from %d to %d spans more than %d years", from.Year, to.Year, maxCountYears)
-	}
-	if q.ByYear {
-		q.From, q.To = from.Year, to.Year
-	}
-	var err error
 	if q.Source, err = sourceArg(ctx, r.Store, "membershipCounts: source", source); err != nil {
 		return nil, err
 	}
@@ -262,6 +243,11 @@ func (r *queryResolver) membershipCounts(ctx context.Context, groupBy []model.Me
 	if err != nil {
 		return nil, err
 	}
+	return membershipCountsOf(ctx, groups)
+}
+
+// membershipCountsOf loads the organizations and members of the groups in one batch.
+func membershipCountsOf(ctx context.Context, groups []sqlite.MembershipGroup) ([]*model.MembershipCount, error) {
 	var slugs []string
 	for _, g := range groups {
 		if g.Organization != nil {

@@ -327,3 +327,128 @@ func sourceArg(ctx context.Context, store *sqlite.Store, arg string, source *str
 	}
 	return *source, nil
 }
+
+// actorPair reads the IDs a and b of two states or organizations, the arguments a and b of
+// field.
+func actorPair(field, a, b string) (string, string, error) {
+	sa, err := actorSlug(field+": a", a)
+	if err != nil {
+		return "", "", err
+	}
+	sb, err := actorSlug(field+": b", b)
+	if err != nil {
+		return "", "", err
+	}
+	return sa, sb, nil
+}
+
+// neighborhoodArgs checks the depth and maxNodes of neighborhood, each defaulted when nil.
+func neighborhoodArgs(depth, maxNodes *int) (int, int, error) {
+	d, limit := DefaultDepth, DefaultMaxNodes
+	if depth != nil {
+		if d = *depth; d < 1 || d > MaxDepth {
+			return 0, 0, kg.Errorf(kg.BadUserInput, "neighborhood: depth must be between 1 and %d, got %d", MaxDepth, d)
+		}
+	}
+	if maxNodes != nil {
+		if limit = *maxNodes; limit < 1 || limit > MaxMaxNodes {
+			return 0, 0, kg.Errorf(kg.BadUserInput, "neighborhood: maxNodes must be between 1 and %d, got %d", MaxMaxNodes, limit)
+		}
+	}
+	return d, limit, nil
+}
+
+// hopsArg checks the maxHops of path, DefaultHops when nil.
+func hopsArg(maxHops *int) (int, error) {
+	if maxHops == nil {
+		return DefaultHops, nil
+	}
+	if hops := *maxHops; hops < 1 || hops > MaxHops {
+		return 0, kg.Errorf(kg.BadUserInput, "maxHops must be between 1 and %d, got %d", MaxHops, hops)
+	}
+	return *maxHops, nil
+}
+
+// loadNodeRef decodes id and checks that it names a node; a node not found is reported
+// after prefix (e.g. "path: from ").
+func loadNodeRef(ctx context.Context, prefix, id string) (kg.Ref, error) {
+	ref, err := kg.DecodeID(id)
+	if err != nil {
+		return kg.Ref{}, err
+	}
+	found, err := loadNodes(ctx, []kg.Ref{ref})
+	if err != nil {
+		return kg.Ref{}, err
+	}
+	if found[0] == nil {
+		return kg.Ref{}, kg.Errorf(kg.NotFound, "%s%s names no node", prefix, kg.QuoteInput(id))
+	}
+	return ref, nil
+}
+
+// maxCountYears bounds the years one count by year may span.
+const maxCountYears = 300
+
+// membershipCountQuery checks the arguments of membershipCounts but its source and makes
+// its query: the groups, the filter, and with groupBy YEAR the years from and to.
+func membershipCountQuery(groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter, from, to *kg.Date) (sqlite.MembershipCountQuery, error) {
+	if len(groupBy) == 0 {
+		return sqlite.MembershipCountQuery{}, kg.Errorf(kg.BadUserInput, "membershipCounts: groupBy needs YEAR, ORGANIZATION, MEMBER and/or ROLE")
+	}
+	if err := kg.CheckFilter("membershipCounts: filter", filter); err != nil {
+		return sqlite.MembershipCountQuery{}, err
+	}
+	if filter != nil && filter.During != nil {
+		if err := kg.CheckRange("membershipCounts: filter.during", filter.During); err != nil {
+			return sqlite.MembershipCountQuery{}, err
+		}
+	}
+	q := sqlite.MembershipCountQuery{Filter: filter,
+		ByYear: slices.Contains(groupBy, model.MembershipGroupByYear), ByOrganization: slices.Contains(groupBy, model.MembershipGroupByOrganization),
+		ByMember: slices.Contains(groupBy, model.MembershipGroupByMember), ByRole: slices.Contains(groupBy, model.MembershipGroupByRole)}
+	switch {
+	case q.ByYear && (from == nil || to == nil):
+		return q, kg.Errorf(kg.BadUserInput, "membershipCounts: groupBy YEAR needs from and to (the first and last year to count)")
+	case !q.ByYear && (from != nil || to != nil):
+		return q, kg.Errorf(kg.BadUserInput, "membershipCounts: from and to bound the years of groupBy YEAR; to keep stints of a period, use filter: {during: ...}")
+	case q.ByYear && to.Year < from.Year:
+		return q, kg.Errorf(kg.BadUserInput, "membershipCounts: to (%s) is before from (%s)", to.ISO(), from.ISO())
+	case q.ByYear && to.Year-from.Year >= maxCountYears:
+		return q, kg.Errorf(kg.BadUserInput, "membershipCounts: from %d to %d spans more than %d years", from.Year, to.Year, maxCountYears)
+	}
+	if q.ByYear {
+		q.From, q.To = from.Year, to.Year
+	}
+	return q, nil
+}
+
+// searchKinds maps the kinds of search to the kinds inside refs; nil for none.
+func searchKinds(kinds []model.NodeKind) []string {
+	var ks []string
+	for _, k := range kinds {
+		ks = append(ks, nodeKinds[k])
+	}
+	return ks
+}
+
+// searchHits loads the nodes of hits in one statement per kind, leaving out a hit whose node
+// is gone.
+func searchHits(ctx context.Context, hits []sqlite.Hit) ([]*model.SearchHit, error) {
+	refs := make([]kg.Ref, len(hits))
+	for i, h := range hits {
+		refs[i] = h.Ref
+	}
+	nodes, err := loadNodes(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.SearchHit, 0, len(hits))
+	for i, h := range hits {
+		if nodes[i] == nil {
+			continue
+		}
+		snippet := h.Snippet
+		out = append(out, &model.SearchHit{Node: nodes[i], Score: h.Score, Snippet: &snippet, Field: h.Field})
+	}
+	return out, nil
+}

@@ -367,31 +367,11 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int, kin
 	if err != nil {
 		return nil, err
 	}
-	var ks []string
-	for _, k := range kinds {
-		ks = append(ks, nodeKinds[k])
-	}
-	hits, err := r.Store.Search(ctx, text, ks, n)
+	hits, err := r.Store.Search(ctx, text, searchKinds(kinds), n)
 	if err != nil {
 		return nil, err
 	}
-	refs := make([]kg.Ref, len(hits))
-	for i, h := range hits {
-		refs[i] = h.Ref
-	}
-	nodes, err := loadNodes(ctx, refs)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.SearchHit, 0, len(hits))
-	for i, h := range hits {
-		if nodes[i] == nil {
-			continue
-		}
-		snippet := h.Snippet
-		out = append(out, &model.SearchHit{Node: nodes[i], Score: h.Score, Snippet: &snippet, Field: h.Field})
-	}
-	return out, nil
+	return searchHits(ctx, hits)
 }
 
 func (r *queryResolver) Path(ctx context.Context, from string, to string, at *kg.Date, maxHops *int) (*model.Path, error) {

@@ -76,62 +76,24 @@ type options struct {
 	serverProfile       string
 }
 
+// run parses the flags, builds or reuses the database of each scale and measures it,
+// printing the table even when a measurement fails.
 func run() error {
-	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: go run ./cmd/load [-scale 1,100,1000] [-duration 5s] [-concurrency 1,8,32] [-queries lookup,page] [-mode fresh,repeat,nocache]\n\n"+
-			"Serves each scale of the data on 127.0.0.1 with the real handler, in a process of its\n"+
-			"own, and with a handler that returns the same responses precomputed, drives each\n"+
-			"canonical query against both, and prints a Markdown table with the server process's\n"+
-			"processor time per request. Run it from inside the repository.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	scales := fs.String("scale", "1,100,1000", "comma-separated scales of the data: 1 is the seeds, N is N times their size")
-	conc := fs.String("concurrency", "1,8,32", "comma-separated numbers of clients sending requests at once")
-	queries := fs.String("queries", "", "comma-separated canonical queries to run (default all: lookup,two-hop,three-hop,page,search,path,page-all)")
-	modes := fs.String("mode", modeFresh+","+modeRepeat, "comma-separated ways of sending each query: "+
-		"fresh (a new alias each request, so no answer kept applies; records stay warm), "+
-		"repeat (the same request each time, answered from the answers kept), "+
-		"nocache (fresh requests to a server keeping neither records nor answers)")
-	duration := fs.Duration("duration", 5*time.Second, "how long to drive each query at each concurrency, for each handler")
-	warmup := fs.Duration("warmup", 300*time.Millisecond, "unmeasured load before each measurement")
-	conns := fs.Int("conns", 8, "most open database connections, as serve -conns")
-	rnd := fs.Uint64("rand", 1, "seed of the synthetic copies")
-	dbDir := fs.String("db-dir", filepath.Join(os.TempDir(), "treatygraph-bench"), "where databases of each scale are kept and reused between runs")
-	timeout := fs.Duration("timeout", time.Hour, "stop everything after this long, whatever is left")
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the load tool itself (clients and ceiling) to this file")
-	serverProfile := fs.String("server-cpuprofile", "", "write CPU profiles of the server processes to files named from this prefix: PREFIX-x<scale>-caches-<on|off>.pprof")
-	if err := fs.Parse(os.Args[1:]); err != nil {
+	o, flags, err := parseFlags(os.Args[1:])
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return err
 	}
-	o := options{duration: *duration, warmup: *warmup, conns: *conns, rand: *rnd, dbDir: *dbDir, serverProfile: *serverProfile}
-	var err error
-	if o.scales, err = workload.ParseInts(*scales); err != nil {
-		return fmt.Errorf("-scale: %w", err)
-	}
-	if o.concurrency, err = workload.ParseInts(*conc); err != nil {
-		return fmt.Errorf("-concurrency: %w", err)
-	}
-	if o.queries, err = workload.Select(*queries); err != nil {
-		return fmt.Errorf("-queries: %w", err)
-	}
-	if o.modes, err = parseModes(*modes); err != nil {
-		return fmt.Errorf("-mode: %w", err)
-	}
-	if o.duration <= 0 {
-		return errors.New("-duration must be positive")
-	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	ctx, cancel := context.WithTimeout(ctx, flags.timeout)
 	defer cancel()
 
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
+	if flags.cpuprofile != "" {
+		f, err := os.Create(flags.cpuprofile)
 		if err != nil {
 			return err
 		}
@@ -179,6 +141,62 @@ func run() error {
 	return nil
 }
 
+// runFlags are the flags that concern the whole run rather than its measurements.
+type runFlags struct {
+	timeout    time.Duration
+	cpuprofile string
+}
+
+// parseFlags parses args; asked for help, it prints it and returns flag.ErrHelp.
+func parseFlags(args []string) (options, runFlags, error) {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "usage: go run ./cmd/load [-scale 1,100,1000] [-duration 5s] [-concurrency 1,8,32] [-queries lookup,page] [-mode fresh,repeat,nocache]\n\n"+
+			"Serves each scale of the data on 127.0.0.1 with the real handler, in a process of its\n"+
+			"own, and with a handler that returns the same responses precomputed, drives each\n"+
+			"canonical query against both, and prints a Markdown table with the server process's\n"+
+			"processor time per request. Run it from inside the repository.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	scales := fs.String("scale", "1,100,1000", "comma-separated scales of the data: 1 is the seeds, N is N times their size")
+	conc := fs.String("concurrency", "1,8,32", "comma-separated numbers of clients sending requests at once")
+	queries := fs.String("queries", "", "comma-separated canonical queries to run (default all: lookup,two-hop,three-hop,page,search,path,page-all)")
+	modes := fs.String("mode", modeFresh+","+modeRepeat, "comma-separated ways of sending each query: "+
+		"fresh (a new alias each request, so no answer kept applies; records stay warm), "+
+		"repeat (the same request each time, answered from the answers kept), "+
+		"nocache (fresh requests to a server keeping neither records nor answers)")
+	duration := fs.Duration("duration", 5*time.Second, "how long to drive each query at each concurrency, for each handler")
+	warmup := fs.Duration("warmup", 300*time.Millisecond, "unmeasured load before each measurement")
+	conns := fs.Int("conns", 8, "most open database connections, as serve -conns")
+	rnd := fs.Uint64("rand", 1, "seed of the synthetic copies")
+	dbDir := fs.String("db-dir", filepath.Join(os.TempDir(), "treatygraph-bench"), "where databases of each scale are kept and reused between runs")
+	var rf runFlags
+	fs.DurationVar(&rf.timeout, "timeout", time.Hour, "stop everything after this long, whatever is left")
+	fs.StringVar(&rf.cpuprofile, "cpuprofile", "", "write a CPU profile of the load tool itself (clients and ceiling) to this file")
+	serverProfile := fs.String("server-cpuprofile", "", "write CPU profiles of the server processes to files named from this prefix: PREFIX-x<scale>-caches-<on|off>.pprof")
+	if err := fs.Parse(args); err != nil {
+		return options{}, rf, err
+	}
+	o := options{duration: *duration, warmup: *warmup, conns: *conns, rand: *rnd, dbDir: *dbDir, serverProfile: *serverProfile}
+	var err error
+	if o.scales, err = workload.ParseInts(*scales); err != nil {
+		return o, rf, fmt.Errorf("-scale: %w", err)
+	}
+	if o.concurrency, err = workload.ParseInts(*conc); err != nil {
+		return o, rf, fmt.Errorf("-concurrency: %w", err)
+	}
+	if o.queries, err = workload.Select(*queries); err != nil {
+		return o, rf, fmt.Errorf("-queries: %w", err)
+	}
+	if o.modes, err = parseModes(*modes); err != nil {
+		return o, rf, fmt.Errorf("-mode: %w", err)
+	}
+	if o.duration <= 0 {
+		return o, rf, errors.New("-duration must be positive")
+	}
+	return o, rf, nil
+}
+
 func parseModes(s string) ([]string, error) {
 	var out []string
 	for _, m := range strings.Split(s, ",") {
@@ -211,48 +229,18 @@ var fresh atomic.Int64
 // measureScale serves one database and drives every query against it and its ceiling.
 // Notes on what was left out are added to notes.
 func measureScale(ctx context.Context, o options, db *workload.DB, notes *[]string) ([]row, error) {
-	servers := map[bool]*child{} // by whether it keeps records and answers
-	for _, m := range o.modes {
-		caches := m != modeNoCache
-		if servers[caches] != nil {
-			continue
-		}
-		cfg := childConfig{db: db.Path, conns: o.conns, caches: caches}
-		if o.serverProfile != "" {
-			cfg.cpuprofile = fmt.Sprintf("%s-x%d-caches-%s.pprof", o.serverProfile, db.Scale, onOff(caches))
-		}
-		c, err := startChild(ctx, cfg)
-		if err != nil {
-			return nil, err
-		}
-		defer c.stop()
-		servers[caches] = c
+	servers, stopServers, err := startServers(ctx, o, db)
+	if err != nil {
+		return nil, err
 	}
-	if _, err := processCPU(servers[modeUsesCaches(o.modes[0])].pid); err != nil {
+	defer stopServers()
+	first := servers[modeUsesCaches(o.modes[0])]
+	if _, err := processCPU(first.pid); err != nil {
 		fmt.Fprintf(os.Stderr, "load: the server's processor time cannot be read here (%v); its columns stay empty\n", err)
 	}
-
-	// The ceiling answers each query with the bytes and headers the real handler gave.
-	// A query the server refuses at this scale (a limit) is left out, and said so.
-	answers := map[string]answer{}
-	objects := map[string]int{}
-	var queries []workload.Query
-	for _, q := range o.queries {
-		a, err := fetch(servers[modeUsesCaches(o.modes[0])].url, q)
-		var refused refusedError
-		if errors.As(err, &refused) {
-			fmt.Fprintf(os.Stderr, "load: scale %d: left out %v\n", db.Scale, err)
-			*notes = append(*notes, fmt.Sprintf("At scale %d, %s is left out: the server refused it (%s).", db.Scale, q.Name, refused.message))
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("scale %d: %w", db.Scale, err)
-		}
-		queries = append(queries, q)
-		answers[q.Name] = a
-		if objects[q.Name], err = workload.Objects(a.body); err != nil {
-			return nil, fmt.Errorf("scale %d: %s: %w", db.Scale, q.Name, err)
-		}
+	queries, answers, objects, err := fetchAnswers(first.url, o, db, notes)
+	if err != nil {
+		return nil, err
 	}
 	ceilURL, stopCeil, err := serve(ceiling(answers))
 	if err != nil {
@@ -266,52 +254,129 @@ func measureScale(ctx context.Context, o options, db *workload.DB, notes *[]stri
 		for _, c := range o.concurrency {
 			first := len(rows)
 			for _, mode := range o.modes {
-				srv := servers[modeUsesCaches(mode)]
-				body := func() []byte { return q.FreshBody(int(fresh.Add(1))) }
-				if mode == modeRepeat {
-					b := q.Body()
-					body = func() []byte { return b }
-				}
-				r := row{query: q.Name, mode: mode, scale: db.Scale, conc: c, objects: objects[q.Name], cpuPerReq: -1}
-				sql0, sqlErr := statements(metricsClient, srv.metricsURL)
-				cpu0, cpuErr := processCPU(srv.pid)
-				r.real = drive(ctx, srv.url, q.Name, body, c, o.warmup, o.duration)
-				cpu1, cpuErr1 := processCPU(srv.pid)
-				sql1, sqlErr1 := statements(metricsClient, srv.metricsURL)
-				if n := r.real.handled(); n > 0 {
-					if cpuErr == nil && cpuErr1 == nil {
-						r.cpuPerReq = (cpu1 - cpu0) / time.Duration(n)
-					}
-					if sqlErr == nil && sqlErr1 == nil {
-						r.statementsPerReq = (sql1 - sql0) / float64(n)
-					}
-				}
-				fmt.Fprintf(os.Stderr, "load: %-9s %-7s scale %-5d c=%-3d %8.0f req/s p99 %-9s | %s µs/req | %.1f sql/req\n",
-					q.Name, mode, db.Scale, c, r.real.rate(), ms(r.real.pct(99)), micros(r.cpuPerReq, 1), r.statementsPerReq)
+				r, err := measureReal(ctx, o, db, servers[modeUsesCaches(mode)], metricsClient, q, mode, c)
+				r.objects = objects[q.Name]
 				rows = append(rows, r)
-				if err := errors.Join(ctx.Err(), sqlErr, sqlErr1); err != nil {
+				if err != nil {
 					return rows, err
 				}
-				if r.real.errors > 0 {
-					return rows, fmt.Errorf("%s (%s) at scale %d, concurrency %d: %d failed requests: %v",
-						q.Name, mode, db.Scale, c, r.real.errors, r.real.firstErr)
-				}
 			}
-			ceil := drive(ctx, ceilURL, q.Name, func() []byte { return q.FreshBody(int(fresh.Add(1))) }, c, o.warmup, o.duration)
-			fmt.Fprintf(os.Stderr, "load: %-9s ceiling scale %-5d c=%-3d %8.0f req/s p99 %s\n", q.Name, db.Scale, c, ceil.rate(), ms(ceil.pct(99)))
+			ceil, err := measureCeiling(ctx, o, db, ceilURL, q, c)
 			for i := first; i < len(rows); i++ {
 				rows[i].ceiling = ceil
 			}
-			if err := ctx.Err(); err != nil {
+			if err != nil {
 				return rows, err
-			}
-			if ceil.errors > 0 {
-				return rows, fmt.Errorf("ceiling of %s at scale %d, concurrency %d: %d failed requests: %v",
-					q.Name, db.Scale, c, ceil.errors, ceil.firstErr)
 			}
 		}
 	}
 	return rows, nil
+}
+
+// startServers starts a server process for each kind the modes need, one keeping records
+// and answers and one keeping none, by that; stop stops them.
+func startServers(ctx context.Context, o options, db *workload.DB) (servers map[bool]*child, stop func(), err error) {
+	servers = map[bool]*child{}
+	var started []*child
+	stop = func() {
+		for i := len(started) - 1; i >= 0; i-- {
+			started[i].stop()
+		}
+	}
+	for _, m := range o.modes {
+		caches := m != modeNoCache
+		if servers[caches] != nil {
+			continue
+		}
+		cfg := childConfig{db: db.Path, conns: o.conns, caches: caches}
+		if o.serverProfile != "" {
+			cfg.cpuprofile = fmt.Sprintf("%s-x%d-caches-%s.pprof", o.serverProfile, db.Scale, onOff(caches))
+		}
+		c, err := startChild(ctx, cfg)
+		if err != nil {
+			stop()
+			return nil, nil, err
+		}
+		started = append(started, c)
+		servers[caches] = c
+	}
+	return servers, stop, nil
+}
+
+// fetchAnswers asks the server at url each query once, for the ceiling to answer with the
+// bytes and headers the real handler gave, and counts the objects of each answer. A query
+// the server refuses at this scale (a limit) is left out, and said so in notes.
+func fetchAnswers(url string, o options, db *workload.DB, notes *[]string) ([]workload.Query, map[string]answer, map[string]int, error) {
+	answers := map[string]answer{}
+	objects := map[string]int{}
+	var queries []workload.Query
+	for _, q := range o.queries {
+		a, err := fetch(url, q)
+		var refused refusedError
+		if errors.As(err, &refused) {
+			fmt.Fprintf(os.Stderr, "load: scale %d: left out %v\n", db.Scale, err)
+			*notes = append(*notes, fmt.Sprintf("At scale %d, %s is left out: the server refused it (%s).", db.Scale, q.Name, refused.message))
+			continue
+		}
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("scale %d: %w", db.Scale, err)
+		}
+		queries = append(queries, q)
+		answers[q.Name] = a
+		if objects[q.Name], err = workload.Objects(a.body); err != nil {
+			return nil, nil, nil, fmt.Errorf("scale %d: %s: %w", db.Scale, q.Name, err)
+		}
+	}
+	return queries, answers, objects, nil
+}
+
+// measureReal drives q, sent as mode says, against srv with c clients, reading the server's
+// processor time and SQL statements around it. The row is filled in even when the
+// measurement failed.
+func measureReal(ctx context.Context, o options, db *workload.DB, srv *child, metricsClient *http.Client, q workload.Query, mode string, c int) (row, error) {
+	body := func() []byte { return q.FreshBody(int(fresh.Add(1))) }
+	if mode == modeRepeat {
+		b := q.Body()
+		body = func() []byte { return b }
+	}
+	r := row{query: q.Name, mode: mode, scale: db.Scale, conc: c, cpuPerReq: -1}
+	sql0, sqlErr := statements(metricsClient, srv.metricsURL)
+	cpu0, cpuErr := processCPU(srv.pid)
+	r.real = drive(ctx, srv.url, q.Name, body, c, o.warmup, o.duration)
+	cpu1, cpuErr1 := processCPU(srv.pid)
+	sql1, sqlErr1 := statements(metricsClient, srv.metricsURL)
+	if n := r.real.handled(); n > 0 {
+		if cpuErr == nil && cpuErr1 == nil {
+			r.cpuPerReq = (cpu1 - cpu0) / time.Duration(n)
+		}
+		if sqlErr == nil && sqlErr1 == nil {
+			r.statementsPerReq = (sql1 - sql0) / float64(n)
+		}
+	}
+	fmt.Fprintf(os.Stderr, "load: %-9s %-7s scale %-5d c=%-3d %8.0f req/s p99 %-9s | %s µs/req | %.1f sql/req\n",
+		q.Name, mode, db.Scale, c, r.real.rate(), ms(r.real.pct(99)), micros(r.cpuPerReq, 1), r.statementsPerReq)
+	if err := errors.Join(ctx.Err(), sqlErr, sqlErr1); err != nil {
+		return r, err
+	}
+	if r.real.errors > 0 {
+		return r, fmt.Errorf("%s (%s) at scale %d, concurrency %d: %d failed requests: %v",
+			q.Name, mode, db.Scale, c, r.real.errors, r.real.firstErr)
+	}
+	return r, nil
+}
+
+// measureCeiling drives q, fresh, against the ceiling at url with c clients.
+func measureCeiling(ctx context.Context, o options, db *workload.DB, url string, q workload.Query, c int) (result, error) {
+	ceil := drive(ctx, url, q.Name, func() []byte { return q.FreshBody(int(fresh.Add(1))) }, c, o.warmup, o.duration)
+	fmt.Fprintf(os.Stderr, "load: %-9s ceiling scale %-5d c=%-3d %8.0f req/s p99 %s\n", q.Name, db.Scale, c, ceil.rate(), ms(ceil.pct(99)))
+	if err := ctx.Err(); err != nil {
+		return ceil, err
+	}
+	if ceil.errors > 0 {
+		return ceil, fmt.Errorf("ceiling of %s at scale %d, concurrency %d: %d failed requests: %v",
+			q.Name, db.Scale, c, ceil.errors, ceil.firstErr)
+	}
+	return ceil, nil
 }
 
 func modeUsesCaches(mode string) bool { return mode != modeNoCache }

@@ -113,19 +113,11 @@ func soak(o options, stdout, stderr io.Writer) (ok bool, err error) {
 	}
 	defer store.Close()
 
-	logOut := io.Discard
-	if o.verbose {
-		logOut = stderr
-	}
-	handler := server.New(server.Config{Store: store, Logger: slog.New(slog.NewTextHandler(logOut, nil))})
-	ln, err := net.Listen("tcp", "127.0.0.1:0") // loopback only
+	base, stop, err := serveLoopback(store, o, stderr)
 	if err != nil {
 		return false, err
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
+	defer stop()
 	fmt.Fprintf(stdout, "soak: %s for %s with %d clients, dataset %s\n", base, o.duration, o.clients, store.Version())
 
 	client := &http.Client{
@@ -148,10 +140,33 @@ func soak(o options, stdout, stderr io.Writer) (ok bool, err error) {
 	var st stats
 	st.init()
 	startStatements := store.Statements()
+	samples, elapsed := load(o, client, mix, &st)
+	return report(stdout, o, &st, samples, elapsed, store.Statements()-startStatements), nil
+}
+
+// serveLoopback serves store on a port of the loopback interface; it returns the server's
+// base URL and stop, which closes it. Its access log goes to stderr when o.verbose.
+func serveLoopback(store *sqlite.Store, o options, stderr io.Writer) (base string, stop func() error, err error) {
+	logOut := io.Discard
+	if o.verbose {
+		logOut = stderr
+	}
+	handler := server.New(server.Config{Store: store, Logger: slog.New(slog.NewTextHandler(logOut, nil))})
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // loopback only
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), srv.Close, nil
+}
+
+// load sends the mix from o.clients clients for o.duration, counting the answers in st, and
+// samples memory before, every o.sample and after.
+func load(o options, client *http.Client, mix *mix, st *stats) (samples []memSample, elapsed time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), o.duration)
 	defer cancel()
 
-	var samples []memSample
 	start := time.Now()
 	samples = append(samples, sampleMemory(0))
 	var wg sync.WaitGroup
@@ -161,7 +176,7 @@ func soak(o options, stdout, stderr io.Writer) (ok bool, err error) {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(i), 42))
 			for ctx.Err() == nil {
-				mix.send(client, rng, &st)
+				mix.send(client, rng, st)
 			}
 		}()
 	}
@@ -176,11 +191,11 @@ func soak(o options, stdout, stderr io.Writer) (ok bool, err error) {
 	}
 	ticker.Stop()
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed = time.Since(start)
 	client.CloseIdleConnections()
 	samples = append(samples, sampleMemory(elapsed))
 
-	return report(stdout, o, &st, samples, elapsed, store.Statements()-startStatements), nil
+	return samples, elapsed
 }
 
 // mix is the requests the clients send, each with what a correct answer looks like.
@@ -200,70 +215,86 @@ type request struct {
 	check func(req *http.Request, status int, header http.Header, body []byte) string
 }
 
+// newMix makes the kinds of request the soak sends to the server at base, with their weights.
 func newMix(base string) (*mix, error) {
 	m := &mix{base: base}
 	endpoint := base + "/graphql"
 	for _, q := range workload.Canonical() {
-		q := q
-		m.add(request{kind: "POST " + q.Name, weight: 6, build: func() (*http.Request, error) {
-			return jsonPost(endpoint, q.Body())
-		}, check: wantData})
-
-		params := url.Values{"query": {q.Text}}
-		if q.Vars != nil {
-			vars, err := json.Marshal(q.Vars)
-			if err != nil {
-				return nil, err
-			}
-			params.Set("variables", string(vars))
-		}
-		getURL := endpoint + "?" + params.Encode()
-		m.add(request{kind: "GET " + q.Name, weight: 2, build: func() (*http.Request, error) {
-			return http.NewRequest(http.MethodGet, getURL, nil)
-		}, check: func(req *http.Request, status int, h http.Header, body []byte) string {
-			if h.Get("ETag") == "" || !strings.HasPrefix(h.Get("Cache-Control"), "public") {
-				return "a GET answer without ETag or public Cache-Control"
-			}
-			return wantData(req, status, h, body)
-		}})
-
-		// Revalidation: the ETag is learned once, then every request must get 304.
-		var etag atomic.Value
-		m.add(request{kind: "GET 304 " + q.Name, weight: 2, build: func() (*http.Request, error) {
-			req, err := http.NewRequest(http.MethodGet, getURL, nil)
-			if e, ok := etag.Load().(string); ok && err == nil {
-				req.Header.Set("If-None-Match", e)
-			}
-			return req, err
-		}, check: func(req *http.Request, status int, h http.Header, body []byte) string {
-			if req.Header.Get("If-None-Match") == "" {
-				if h.Get("ETag") == "" {
-					return "a GET answer without ETag"
-				}
-				etag.CompareAndSwap(nil, h.Get("ETag"))
-				return wantData(req, status, h, body)
-			}
-			if status != http.StatusNotModified || len(body) > 0 {
-				return fmt.Sprintf("a revalidation answered %d with %d bytes, want 304 and no body", status, len(body))
-			}
-			return ""
-		}})
-
-		hash := sha256.Sum256([]byte(q.Text))
-		apq, err := json.Marshal(map[string]any{"variables": q.Vars, "extensions": map[string]any{
-			"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(hash[:])}}})
-		if err != nil {
+		if err := m.addQuery(endpoint, q); err != nil {
 			return nil, err
 		}
-		m.add(request{kind: "APQ " + q.Name, weight: 2, build: func() (*http.Request, error) {
-			return jsonPost(endpoint, apq)
-		}, check: wantData})
 	}
 
 	// Queries never seen before, so that the caches of parsed documents and persisted queries
 	// churn: memory must stay flat all the same.
 	m.add(request{kind: "POST unseen query", weight: 3, build: m.unseen, check: wantData})
 
+	m.addRefusals(endpoint)
+	m.addHealth(base)
+	return m, nil
+}
+
+// addQuery adds the ways of asking q: POST, GET, GET revalidated and automatic persisted query.
+func (m *mix) addQuery(endpoint string, q workload.Query) error {
+	m.add(request{kind: "POST " + q.Name, weight: 6, build: func() (*http.Request, error) {
+		return jsonPost(endpoint, q.Body())
+	}, check: wantData})
+
+	params := url.Values{"query": {q.Text}}
+	if q.Vars != nil {
+		vars, err := json.Marshal(q.Vars)
+		if err != nil {
+			return err
+		}
+		params.Set("variables", string(vars))
+	}
+	getURL := endpoint + "?" + params.Encode()
+	m.add(request{kind: "GET " + q.Name, weight: 2, build: func() (*http.Request, error) {
+		return http.NewRequest(http.MethodGet, getURL, nil)
+	}, check: func(req *http.Request, status int, h http.Header, body []byte) string {
+		if h.Get("ETag") == "" || !strings.HasPrefix(h.Get("Cache-Control"), "public") {
+			return "a GET answer without ETag or public Cache-Control"
+		}
+		return wantData(req, status, h, body)
+	}})
+
+	// Revalidation: the ETag is learned once, then every request must get 304.
+	var etag atomic.Value
+	m.add(request{kind: "GET 304 " + q.Name, weight: 2, build: func() (*http.Request, error) {
+		req, err := http.NewRequest(http.MethodGet, getURL, nil)
+		if e, ok := etag.Load().(string); ok && err == nil {
+			req.Header.Set("If-None-Match", e)
+		}
+		return req, err
+	}, check: func(req *http.Request, status int, h http.Header, body []byte) string {
+		if req.Header.Get("If-None-Match") == "" {
+			if h.Get("ETag") == "" {
+				return "a GET answer without ETag"
+			}
+			etag.CompareAndSwap(nil, h.Get("ETag"))
+			return wantData(req, status, h, body)
+		}
+		if status != http.StatusNotModified || len(body) > 0 {
+			return fmt.Sprintf("a revalidation answered %d with %d bytes, want 304 and no body", status, len(body))
+		}
+		return ""
+	}})
+
+	hash := sha256.Sum256([]byte(q.Text))
+	apq, err := json.Marshal(map[string]any{"variables": q.Vars, "extensions": map[string]any{
+		"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(hash[:])}}})
+	if err != nil {
+		return err
+	}
+	m.add(request{kind: "APQ " + q.Name, weight: 2, build: func() (*http.Request, error) {
+		return jsonPost(endpoint, apq)
+	}, check: wantData})
+	return nil
+}
+
+// addRefusals adds requests the server must refuse, each with the status and code it must
+// answer.
+func (m *mix) addRefusals(endpoint string) {
 	deep := `{ state(slug: "armenia") { memberships { organization { members { member { memberships { organization { members { member { memberships { role } } } } } } } } } } }`
 	refusals := []struct {
 		kind, contentType, body string
@@ -295,6 +326,10 @@ func newMix(base string) (*mix, error) {
 			return ""
 		}})
 	}
+}
+
+// addHealth adds the health checks.
+func (m *mix) addHealth(base string) {
 	for _, p := range []string{"/healthz", "/readyz"} {
 		target := base + p
 		m.add(request{kind: "GET " + p, weight: 1, build: func() (*http.Request, error) {
@@ -306,7 +341,6 @@ func newMix(base string) (*mix, error) {
 			return ""
 		}})
 	}
-	return m, nil
 }
 
 // unseen makes a persisted query with a text no request had before.

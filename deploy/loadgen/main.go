@@ -146,6 +146,7 @@ type result struct {
 	cache     map[string]int
 }
 
+// run measures the server as args say and writes one row of the table to stdout.
 func run(args []string, stdout io.Writer) error {
 	c, err := parseFlags(args)
 	if err != nil {
@@ -165,22 +166,70 @@ func run(args []string, stdout io.Writer) error {
 		},
 	}
 	if c.revalidate {
-		for i := range reqs {
-			res := send(client, c, reqs[i], nil)
-			if res.err != "" {
-				return fmt.Errorf("%s: %s", reqs[i].url, res.err)
-			}
-			if reqs[i].etag = res.etag; reqs[i].etag == "" {
-				return fmt.Errorf("%s: the answer has no ETag", reqs[i].url)
-			}
+		if err := fetchETags(client, c, reqs); err != nil {
+			return err
 		}
 	}
+	m, err := measure(client, c, reqs)
+	if err != nil {
+		return err
+	}
+	return m.report(stdout, c)
+}
 
-	// Warm up, then measure: the clients keep sending throughout, and record only what they
-	// send after the measurement began and before it ended.
-	var mu sync.Mutex
-	var measuring bool
-	var measureEnd time.Time
+// fetchETags asks once for every request and keeps the ETag of its answer, to send back in
+// If-None-Match.
+func fetchETags(client *http.Client, c config, reqs []request) error {
+	for i := range reqs {
+		res := send(client, c, reqs[i], nil)
+		if res.err != "" {
+			return fmt.Errorf("%s: %s", reqs[i].url, res.err)
+		}
+		if reqs[i].etag = res.etag; reqs[i].etag == "" {
+			return fmt.Errorf("%s: the answer has no ETag", reqs[i].url)
+		}
+	}
+	return nil
+}
+
+// window is the span of the measurement, which the clients consult after every request.
+type window struct {
+	mu        sync.Mutex
+	measuring bool
+	end       time.Time
+}
+
+// counts reports whether a request answered at end falls in the measurement.
+func (w *window) counts(end time.Time) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.measuring && end.Before(w.end)
+}
+
+// open starts the measurement, to last d, and returns its start.
+func (w *window) open(d time.Duration) time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.measuring = true
+	start := time.Now()
+	w.end = start.Add(d)
+	return start
+}
+
+// measurement is what all the clients saw, with the server's processor time meanwhile.
+type measurement struct {
+	latencies     []time.Duration // sorted
+	errors        int
+	firstErr      string
+	cache         map[string]int
+	before, after int64 // clock ticks of the server processes
+	elapsed       time.Duration
+}
+
+// measure warms up, then measures: the clients keep sending throughout, and record only what
+// they send after the measurement began and before it ended.
+func measure(client *http.Client, c config, reqs []request) (*measurement, error) {
+	var w window
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	results := make([]result, c.clients)
@@ -189,35 +238,7 @@ func run(args []string, stdout io.Writer) error {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			r := &results[i]
-			r.cache = map[string]int{}
-			buf := new(bytes.Buffer)
-			for n := i; ctx.Err() == nil; n++ {
-				req := reqs[n%len(reqs)]
-				start := time.Now()
-				res := send(client, c, req, buf)
-				end := time.Now()
-				mu.Lock()
-				counted := measuring && end.Before(measureEnd)
-				mu.Unlock()
-				if !counted {
-					continue
-				}
-				if res.err != "" {
-					if ctx.Err() != nil {
-						continue // the run ended while the request was on its way
-					}
-					r.errors++
-					if r.firstErr == "" {
-						r.firstErr = req.url + ": " + res.err
-					}
-					continue
-				}
-				r.latencies = append(r.latencies, end.Sub(start))
-				if res.cache != "" {
-					r.cache[res.cache]++
-				}
-			}
+			results[i] = drive(ctx, client, c, reqs, i, &w)
 		}(i)
 	}
 	time.Sleep(c.warmup)
@@ -225,37 +246,74 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		stop()
 		wg.Wait()
-		return err
+		return nil, err
 	}
-	mu.Lock()
-	measuring = true
-	start := time.Now()
-	measureEnd = start.Add(c.duration)
-	mu.Unlock()
+	start := w.open(c.duration)
 	time.Sleep(c.duration)
 	after, err := cpuTicks(c.pids)
 	elapsed := time.Since(start)
 	stop()
 	wg.Wait()
 	if err != nil {
-		return err
+		return nil, err
 	}
+	m := merge(results)
+	m.before, m.after, m.elapsed = before, after, elapsed
+	return m, nil
+}
 
-	var all []time.Duration
-	var errs int
-	var firstErr string
-	cache := map[string]int{}
+// drive is client i: it sends the requests in turn, starting at the i-th, until ctx ends,
+// and records what falls in w.
+func drive(ctx context.Context, client *http.Client, c config, reqs []request, i int, w *window) result {
+	r := result{cache: map[string]int{}}
+	buf := new(bytes.Buffer)
+	for n := i; ctx.Err() == nil; n++ {
+		req := reqs[n%len(reqs)]
+		start := time.Now()
+		res := send(client, c, req, buf)
+		end := time.Now()
+		if !w.counts(end) {
+			continue
+		}
+		if res.err != "" {
+			if ctx.Err() != nil {
+				continue // the run ended while the request was on its way
+			}
+			r.errors++
+			if r.firstErr == "" {
+				r.firstErr = req.url + ": " + res.err
+			}
+			continue
+		}
+		r.latencies = append(r.latencies, end.Sub(start))
+		if res.cache != "" {
+			r.cache[res.cache]++
+		}
+	}
+	return r
+}
+
+// merge adds up what the clients saw.
+func merge(results []result) *measurement {
+	m := &measurement{cache: map[string]int{}}
 	for _, r := range results {
-		all = append(all, r.latencies...)
-		errs += r.errors
-		if firstErr == "" {
-			firstErr = r.firstErr
+		m.latencies = append(m.latencies, r.latencies...)
+		m.errors += r.errors
+		if m.firstErr == "" {
+			m.firstErr = r.firstErr
 		}
 		for k, v := range r.cache {
-			cache[k] += v
+			m.cache[k] += v
 		}
 	}
-	slices.Sort(all)
+	slices.Sort(m.latencies)
+	return m
+}
+
+// report writes the row of the table (after its header when c.header) and fails when a
+// request failed or none was answered.
+func (m *measurement) report(stdout io.Writer, c config) error {
+	all, errs := m.latencies, m.errors
 	n := len(all)
 	if c.header {
 		fmt.Fprintln(stdout, "| requests | clients | req/s | p50 | p99 | server CPU per request | X-Cache-Status | errors |")
@@ -263,13 +321,13 @@ func run(args []string, stdout io.Writer) error {
 	}
 	cpu := "n/a"
 	if len(c.pids) > 0 && n > 0 {
-		cpuSec := float64(after-before) / float64(c.clkTck)
+		cpuSec := float64(m.after-m.before) / float64(c.clkTck)
 		cpu = fmt.Sprintf("%.0f µs", cpuSec/float64(n)*1e6)
 	}
 	fmt.Fprintf(stdout, "| %s | %d | %.0f | %s | %s | %s | %s | %d |\n", c.label, c.clients,
-		float64(n)/elapsed.Seconds(), percentile(all, 0.50), percentile(all, 0.99), cpu, cacheShares(cache, n), errs)
+		float64(n)/m.elapsed.Seconds(), percentile(all, 0.50), percentile(all, 0.99), cpu, cacheShares(m.cache, n), errs)
 	if errs > 0 {
-		return fmt.Errorf("%d requests failed, the first: %s", errs, firstErr)
+		return fmt.Errorf("%d requests failed, the first: %s", errs, m.firstErr)
 	}
 	if n == 0 {
 		return errors.New("no request was answered while measuring")

@@ -179,23 +179,40 @@ func (r *reader) each(file string, want []string, extra string, row func(t *tabl
 // eachRow does the work of each; it reports false only when the file could not be read.
 func (r *reader) eachRow(file string, want []string, extra string, row func(t *table)) bool {
 	shown := r.display(file)
-	fail := func(line, col int, msg string) bool {
-		r.problems = append(r.problems, Problem{File: shown, Line: line, Column: col, Message: msg})
+	text, ok := r.readText(file, shown)
+	if !ok {
 		return false
 	}
+	t := &table{r: r, file: shown}
+	// Two IndexByte scans are much quicker than one ContainsAny over megabytes.
+	if strings.IndexByte(text, '"') < 0 && strings.IndexByte(text, '\r') < 0 {
+		return t.splitByHand(text, want, extra, row)
+	}
+	return t.splitCSV(text, want, extra, row)
+}
+
+// fail records a problem that stops the reading of a file and reports false.
+func (r *reader) fail(shown string, line, col int, msg string) bool {
+	r.problems = append(r.problems, Problem{File: shown, Line: line, Column: col, Message: msg})
+	return false
+}
+
+// readText reads the whole of file, inflating it when its name ends in .gz; shown is how
+// problems name it. It reports false when the file could not be opened or read.
+func (r *reader) readText(file, shown string) (string, bool) {
 	f, err := r.fsys.Open(path.Join(r.dir, file))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return fail(0, 0, "missing file")
+			return "", r.fail(shown, 0, 0, "missing file")
 		}
-		return fail(0, 0, "cannot open: "+err.Error())
+		return "", r.fail(shown, 0, 0, "cannot open: "+err.Error())
 	}
 	defer f.Close()
 	var src io.Reader = f
 	if strings.HasSuffix(file, ".gz") {
 		gz, err := gzip.NewReader(bufio.NewReaderSize(f, 64<<10))
 		if err != nil {
-			return fail(0, 0, "not a gzip file: "+err.Error())
+			return "", r.fail(shown, 0, 0, "not a gzip file: "+err.Error())
 		}
 		defer gz.Close()
 		src = gz
@@ -210,91 +227,102 @@ func (r *reader) eachRow(file string, want []string, extra string, row func(t *t
 		buf.Grow(int(min(n, 1<<28)))
 	}
 	if _, err := io.Copy(&buf, src); err != nil {
-		return fail(0, 0, "read: "+err.Error())
+		return "", r.fail(shown, 0, 0, "read: "+err.Error())
 	}
-	text := buf.String()
+	return buf.String(), true
+}
 
-	t := &table{r: r, file: shown}
+// checkHeader checks the first record against want (and extra, as in each) and reports
+// whether the rows are worth reading.
+func (t *table) checkHeader(hdr, want []string, extra string) bool {
+	hdr[0] = strings.TrimPrefix(hdr[0], "\ufeff") // a byte-order mark is not part of the name
+	if i, ok := headerMismatch(hdr, want, extra); !ok {
+		col := 0
+		if i < len(hdr) {
+			_, col = t.pos(i)
+		}
+		msg := "header is " + strings.Join(hdr, ",") + ", want " + strings.Join(want, ",")
+		if extra != "" {
+			msg += ",[" + extra + "*...]"
+		}
+		return t.r.fail(t.file, 1, col, msg)
+	}
+	t.header = slices.Clone(hdr)
+	return true
+}
+
+// record hands rec to row when it has as many fields as the header.
+func (t *table) record(rec []string, row func(t *table)) {
+	if len(rec) != len(t.header) {
+		t.r.problems = append(t.r.problems, Problem{File: t.file, Line: t.line(), Column: 0,
+			Message: fmt.Sprintf("row has %d fields, want %d", len(rec), len(t.header))})
+		return
+	}
+	t.rec = rec
+	row(t)
+}
+
+// splitByHand reads text that holds no quotes and no carriage returns, splitting it at
+// newlines and commas as encoding/csv would.
+func (t *table) splitByHand(text string, want []string, extra string, row func(t *table)) bool {
 	started := false
-	// header checks the first record and reports whether the rows are worth reading.
-	header := func(hdr []string) bool {
-		started = true
-		hdr[0] = strings.TrimPrefix(hdr[0], "\ufeff") // a byte-order mark is not part of the name
-		if i, ok := headerMismatch(hdr, want, extra); !ok {
-			col := 0
-			if i < len(hdr) {
-				_, col = t.pos(i)
-			}
-			msg := "header is " + strings.Join(hdr, ",") + ", want " + strings.Join(want, ",")
-			if extra != "" {
-				msg += ",[" + extra + "*...]"
-			}
-			return fail(1, col, msg)
+	rec := make([]string, 0, len(want)+16)
+	t.cols = make([]int, 0, len(want)+16)
+	for n := 1; len(text) > 0; n++ {
+		ln := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			ln, text = text[:i], text[i+1:]
+		} else {
+			text = ""
 		}
-		t.header = slices.Clone(hdr)
-		return true
-	}
-	record := func(rec []string) {
-		if len(rec) != len(t.header) {
-			r.problems = append(r.problems, Problem{File: shown, Line: t.line(), Column: 0,
-				Message: fmt.Sprintf("row has %d fields, want %d", len(rec), len(t.header))})
-			return
+		if ln == "" {
+			continue // as encoding/csv does, blank lines are no records
 		}
-		t.rec = rec
-		row(t)
-	}
-
-	// Two IndexByte scans are much quicker than one ContainsAny over megabytes.
-	if strings.IndexByte(text, '"') < 0 && strings.IndexByte(text, '\r') < 0 {
-		rec := make([]string, 0, len(want)+16)
-		t.cols = make([]int, 0, len(want)+16)
-		for n := 1; len(text) > 0; n++ {
-			ln := text
-			if i := strings.IndexByte(text, '\n'); i >= 0 {
-				ln, text = text[:i], text[i+1:]
-			} else {
-				text = ""
-			}
-			if ln == "" {
-				continue // as encoding/csv does, blank lines are no records
-			}
-			rec, t.cols, t.fastLine = rec[:0], t.cols[:0], n
-			for start := 0; ; {
-				t.cols = append(t.cols, start+1)
-				j := strings.IndexByte(ln[start:], ',')
-				if j < 0 {
-					rec = append(rec, ln[start:])
-					break
-				}
-				rec = append(rec, ln[start:start+j])
-				start += j + 1
-			}
-			if !started {
-				if !header(rec) {
-					return false
-				}
-				continue
-			}
-			record(rec)
-		}
+		rec, t.cols, t.fastLine = rec[:0], t.cols[:0], n
+		rec = t.splitLine(ln, rec)
 		if !started {
-			return fail(1, 0, "empty file, want header "+strings.Join(want, ","))
+			started = true
+			if !t.checkHeader(rec, want, extra) {
+				return false
+			}
+			continue
 		}
-		return true
+		t.record(rec, row)
 	}
+	if !started {
+		return t.r.fail(t.file, 1, 0, "empty file, want header "+strings.Join(want, ","))
+	}
+	return true
+}
 
+// splitLine appends the fields of ln to rec and their columns to t.cols.
+func (t *table) splitLine(ln string, rec []string) []string {
+	for start := 0; ; {
+		t.cols = append(t.cols, start+1)
+		j := strings.IndexByte(ln[start:], ',')
+		if j < 0 {
+			return append(rec, ln[start:])
+		}
+		rec = append(rec, ln[start:start+j])
+		start += j + 1
+	}
+}
+
+// splitCSV reads text with encoding/csv.
+func (t *table) splitCSV(text string, want []string, extra string, row func(t *table)) bool {
+	r := t.r
 	cr := csv.NewReader(strings.NewReader(text))
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1 // field counts are checked here, against the header
 	t.cr = cr
 	hdr, err := cr.Read()
 	if err == io.EOF {
-		return fail(1, 0, "empty file, want header "+strings.Join(want, ","))
+		return r.fail(t.file, 1, 0, "empty file, want header "+strings.Join(want, ","))
 	}
 	if err != nil {
-		return r.readError(shown, err)
+		return r.readError(t.file, err)
 	}
-	if !header(hdr) {
+	if !t.checkHeader(hdr, want, extra) {
 		return false
 	}
 	for {
@@ -307,12 +335,12 @@ func (r *reader) eachRow(file string, want []string, extra string, row func(t *t
 			if errors.As(err, &pe) {
 				// encoding/csv resumes at the next line after a syntax error, so the
 				// remaining rows are still worth checking.
-				r.problems = append(r.problems, Problem{File: shown, Line: pe.Line, Column: pe.Column, Message: pe.Err.Error()})
+				r.problems = append(r.problems, Problem{File: t.file, Line: pe.Line, Column: pe.Column, Message: pe.Err.Error()})
 				continue
 			}
-			return r.readError(shown, err)
+			return r.readError(t.file, err)
 		}
-		record(rec)
+		t.record(rec, row)
 	}
 }
 

@@ -186,26 +186,14 @@ func cowDate(d cow.Date) kg.PartialDate {
 	return kg.PartialDate{Year: d.Year, Month: d.Month, Day: d.Day}
 }
 
+// mergeStates gives the curated states with a COW code the dataset's data and adds a state
+// for each COW state no curated one names; m.states maps every COW code to its state.
 func (m *cowMerge) mergeStates() {
-	byCode := map[int]*kg.State{}
 	posOf := map[string]pos{}
 	for _, it := range m.raw.states {
 		posOf[it.rec.Slug] = it.pos
 	}
-	for _, s := range m.g.States {
-		if s.CowCode != nil {
-			byCode[*s.CowCode] = s
-		}
-	}
-	known := map[int]bool{}
-	for i := range m.ds.States {
-		known[m.ds.States[i].Code] = true
-	}
-	for _, s := range m.g.States {
-		if s.CowCode != nil && !known[*s.CowCode] {
-			m.add(posOf[s.Slug], "cowCode", "cowCode: %d is not a state of %s", *s.CowCode, m.doc.Slug)
-		}
-	}
+	byCode := m.curatedStates(posOf)
 	// A curated state that shares an ISO code with a COW state must name its COW code, or
 	// the graph would hold the same state twice.
 	iso := map[string]*kg.State{}
@@ -220,73 +208,115 @@ func (m *cowMerge) mergeStates() {
 	unStatus := m.unMembersAtEnd()
 	for i := range m.ds.States {
 		cs := &m.ds.States[i]
-		periods := make([]kg.StateSystemPeriod, len(cs.Periods))
-		for j, p := range cs.Periods {
-			periods[j] = kg.StateSystemPeriod{Start: cowDate(p.Start), Source: m.source(cowStatesSection)}
-			if p.End != nil {
-				e := cowDate(*p.End)
-				periods[j].End = &e
-			}
-		}
-		code := cs.Code
-		abbrev := cs.Abbrev
-		if st := byCode[code]; st != nil {
-			st.CowAbbreviation = &abbrev
-			st.SystemMembership = periods
-			if st.Iso2 == nil && cs.Iso2 != "" {
-				st.Iso2 = &cs.Iso2
-			}
-			if st.Iso3 == nil && cs.Iso3 != "" {
-				st.Iso3 = &cs.Iso3
-			}
-			for _, c := range [][2]*string{{st.Iso2, &cs.Iso2}, {st.Iso3, &cs.Iso3}} {
-				if *c[1] != "" && *c[0] != *c[1] {
-					m.add(posOf[st.Slug], "cowCode", "state %s: ISO code %s differs from %s, which %s gives COW code %d", st.Slug, *c[0], *c[1], m.doc.Slug, code)
-				}
-			}
-			st.Names = mergeNames(st.Names, cs.Names)
-			st.Sources = append(sourcesOf(st.Source), m.source(cowStatesSection))
-			m.states[code] = st
+		periods := m.systemPeriods(cs)
+		if st := byCode[cs.Code]; st != nil {
+			m.mergeCuratedState(st, cs, periods, posOf)
+			m.states[cs.Code] = st
 			continue
 		}
 		for _, c := range []string{cs.Iso2, cs.Iso3} {
 			if other := iso[c]; c != "" && other != nil {
 				m.add(posOf[other.Slug], "slug", "state %s has ISO code %s, which %s gives to COW code %d (%s): add cowCode: %d so that they are one state",
-					other.Slug, c, m.doc.Slug, code, cs.Name, code)
+					other.Slug, c, m.doc.Slug, cs.Code, cs.Name, cs.Code)
 			}
 		}
-		name := cs.EnglishName
-		if name == "" {
-			name = cs.Name
-		}
-		st := &kg.State{
-			Slug: m.freeSlug(slugify(name), fmt.Sprint(code)), Name: name,
-			Names: mergeNames(nil, cs.Names), Aliases: []string{},
-			CowCode: &code, CowAbbreviation: &abbrev, SystemMembership: periods,
-		}
-		if cs.Name != name {
-			st.Aliases = append(st.Aliases, cs.Name)
-		}
-		if cs.Iso2 != "" {
-			st.Iso2 = &cs.Iso2
-		}
-		if cs.Iso3 != "" {
-			st.Iso3 = &cs.Iso3
-		}
-		src := m.source(cowStatesSection)
-		st.Source = &src
-		switch last := cs.Periods[len(cs.Periods)-1]; {
-		case last.End != nil:
-			st.Recognition = kg.FormerState
-		case unStatus[code]:
-			st.Recognition = kg.UNMember
-		default:
-			st.Recognition = kg.OutsideUN
-		}
-		st.Sources = []kg.Source{src}
+		st := m.newState(cs, periods, unStatus[cs.Code])
 		m.g.States = append(m.g.States, st)
-		m.states[code] = st
+		m.states[cs.Code] = st
 	}
+}
+
+// curatedStates maps the COW codes the curated states give to those states, reporting a
+// code the dataset lacks.
+func (m *cowMerge) curatedStates(posOf map[string]pos) map[int]*kg.State {
+	byCode := map[int]*kg.State{}
+	for _, s := range m.g.States {
+		if s.CowCode != nil {
+			byCode[*s.CowCode] = s
+		}
+	}
+	known := map[int]bool{}
+	for i := range m.ds.States {
+		known[m.ds.States[i].Code] = true
+	}
+	for _, s := range m.g.States {
+		if s.CowCode != nil && !known[*s.CowCode] {
+			m.add(posOf[s.Slug], "cowCode", "cowCode: %d is not a state of %s", *s.CowCode, m.doc.Slug)
+		}
+	}
+	return byCode
+}
+
+// systemPeriods is the state-system membership of cs.
+func (m *cowMerge) systemPeriods(cs *cow.State) []kg.StateSystemPeriod {
+	periods := make([]kg.StateSystemPeriod, len(cs.Periods))
+	for j, p := range cs.Periods {
+		periods[j] = kg.StateSystemPeriod{Start: cowDate(p.Start), Source: m.source(cowStatesSection)}
+		if p.End != nil {
+			e := cowDate(*p.End)
+			periods[j].End = &e
+		}
+	}
+	return periods
+}
+
+// mergeCuratedState gives st, the curated state with the COW code of cs, the dataset's
+// abbreviation, periods, the ISO codes it lacks and the names in languages it lacks; an ISO
+// code that differs from the dataset's is reported.
+func (m *cowMerge) mergeCuratedState(st *kg.State, cs *cow.State, periods []kg.StateSystemPeriod, posOf map[string]pos) {
+	abbrev := cs.Abbrev
+	st.CowAbbreviation = &abbrev
+	st.SystemMembership = periods
+	if st.Iso2 == nil && cs.Iso2 != "" {
+		st.Iso2 = &cs.Iso2
+	}
+	if st.Iso3 == nil && cs.Iso3 != "" {
+		st.Iso3 = &cs.Iso3
+	}
+	for _, c := range [][2]*string{{st.Iso2, &cs.Iso2}, {st.Iso3, &cs.Iso3}} {
+		if *c[1] != "" && *c[0] != *c[1] {
+			m.add(posOf[st.Slug], "cowCode", "state %s: ISO code %s differs from %s, which %s gives COW code %d", st.Slug, *c[0], *c[1], m.doc.Slug, cs.Code)
+		}
+	}
+	st.Names = mergeNames(st.Names, cs.Names)
+	st.Sources = append(sourcesOf(st.Source), m.source(cowStatesSection))
+}
+
+// newState makes the state of cs, which no curated state names; unMember says whether it is
+// a full UN member in the dataset's last year.
+func (m *cowMerge) newState(cs *cow.State, periods []kg.StateSystemPeriod, unMember bool) *kg.State {
+	code := cs.Code
+	abbrev := cs.Abbrev
+	name := cs.EnglishName
+	if name == "" {
+		name = cs.Name
+	}
+	st := &kg.State{
+		Slug: m.freeSlug(slugify(name), fmt.Sprint(code)), Name: name,
+		Names: mergeNames(nil, cs.Names), Aliases: []string{},
+		CowCode: &code, CowAbbreviation: &abbrev, SystemMembership: periods,
+	}
+	if cs.Name != name {
+		st.Aliases = append(st.Aliases, cs.Name)
+	}
+	if cs.Iso2 != "" {
+		st.Iso2 = &cs.Iso2
+	}
+	if cs.Iso3 != "" {
+		st.Iso3 = &cs.Iso3
+	}
+	src := m.source(cowStatesSection)
+	st.Source = &src
+	switch last := cs.Periods[len(cs.Periods)-1]; {
+	case last.End != nil:
+		st.Recognition = kg.FormerState
+	case unMember:
+		st.Recognition = kg.UNMember
+	default:
+		st.Recognition = kg.OutsideUN
+	}
+	st.Sources = []kg.Source{src}
+	return st
 }
 
 // unMembersAtEnd is the states the dataset has as full UN members in its last year.
@@ -329,13 +359,57 @@ func mergeNames(have []kg.LocalizedName, more map[string]string) []kg.LocalizedN
 	return out
 }
 
+// mergeOrganizations gives the curated organizations with a COW key the dataset's data and
+// adds an organization for each IGO no curated one names; m.orgs maps every COW key to its
+// organization.
 func (m *cowMerge) mergeOrganizations() {
-	byKey := map[string]*kg.Organization{}
 	posOf := map[string]pos{}
 	for _, it := range m.raw.organizations {
 		posOf[it.rec.Slug] = it.pos
 	}
-	acronyms := map[string]bool{}
+	byKey, acronyms := m.curatedOrganizations(posOf)
+	m.orgs = map[string]*kg.Organization{}
+	for i := range m.ds.IGOs {
+		igo := &m.ds.IGOs[i]
+		key, number := igo.Key, igo.Number
+		short, long := m.repaired(igo, igo.ShortName), m.repaired(igo, igo.LongName)
+		o := byKey[key]
+		if o == nil {
+			o = m.newOrganization(key, short, long, acronyms)
+			m.g.Organizations = append(m.g.Organizations, o)
+		}
+		o.CowKey, o.CowNumber = &key, &number
+		if short != "" {
+			o.ShortName = &short
+		}
+		if long != "" {
+			o.LongName = &long
+		}
+		if o.Founded == nil && igo.Founded != 0 {
+			o.Founded = &kg.PartialDate{Year: igo.Founded}
+		}
+		if igo.Dead || igo.Ended != 0 {
+			setEnd(o, igo)
+		}
+		o.Purposes = purposes(igo)
+		if igo.Accuracy != "" {
+			acc := igo.Accuracy
+			o.MembershipDateAccuracy = &acc
+		}
+		o.Sources = append(sourcesOf(o.Source), m.source(cowIGOsSection))
+		if o.Source != nil && o.Source.DocumentSlug == m.doc.Slug {
+			o.Sources = o.Sources[:1]
+		}
+		m.orgs[key] = o
+	}
+}
+
+// curatedOrganizations maps the COW keys the curated organizations give to those
+// organizations, reporting a key the dataset lacks; acronyms holds their acronyms, upper
+// case.
+func (m *cowMerge) curatedOrganizations(posOf map[string]pos) (byKey map[string]*kg.Organization, acronyms map[string]bool) {
+	byKey = map[string]*kg.Organization{}
+	acronyms = map[string]bool{}
 	for _, o := range m.g.Organizations {
 		if o.CowKey != nil {
 			byKey[*o.CowKey] = o
@@ -353,72 +427,58 @@ func (m *cowMerge) mergeOrganizations() {
 			m.add(posOf[o.Slug], "cowKey", "cowKey: %q is not an organization of %s", *o.CowKey, m.doc.Slug)
 		}
 	}
-	m.orgs = map[string]*kg.Organization{}
-	for i := range m.ds.IGOs {
-		igo := &m.ds.IGOs[i]
-		key, number := igo.Key, igo.Number
-		short, long := m.repaired(igo, igo.ShortName), m.repaired(igo, igo.LongName)
-		o := byKey[key]
-		if o == nil {
-			name := strings.TrimSpace(strings.TrimSuffix(long, " ("+key+")"))
-			if name == "" {
-				name = short
-			}
-			o = &kg.Organization{Slug: m.freeSlug(strings.ToLower(key), "igo"), Name: name, Aliases: []string{}}
-			if !acronyms[strings.ToUpper(key)] {
-				acr := key
-				o.Acronym = &acr
-			}
-			if short != "" && short != name {
-				o.Aliases = append(o.Aliases, short)
-			}
-			src := m.source(cowIGOsSection)
-			o.Source = &src
-			m.g.Organizations = append(m.g.Organizations, o)
-		}
-		o.CowKey, o.CowNumber = &key, &number
-		if short != "" {
-			o.ShortName = &short
-		}
-		if long != "" {
-			o.LongName = &long
-		}
-		if o.Founded == nil && igo.Founded != 0 {
-			o.Founded = &kg.PartialDate{Year: igo.Founded}
-		}
-		if igo.Dead || igo.Ended != 0 {
-			end := kg.PartialDate{Year: igo.Ended}
-			if igo.Ended != 0 {
-				o.Ended = &end
-			}
-			reason := kg.OrgDissolved
-			switch {
-			case igo.Integrated:
-				reason = kg.OrgIntegrated
-			case igo.Replaced:
-				reason = kg.OrgReplaced
-			}
-			o.EndReason = &reason
-		}
-		o.Purposes = []kg.OrganizationPurpose{}
-		for _, p := range []struct {
-			on bool
-			p  kg.OrganizationPurpose
-		}{{igo.Political, kg.PurposePolitical}, {igo.Social, kg.PurposeSocial}, {igo.Economic, kg.PurposeEconomic}} {
-			if p.on {
-				o.Purposes = append(o.Purposes, p.p)
-			}
-		}
-		if igo.Accuracy != "" {
-			acc := igo.Accuracy
-			o.MembershipDateAccuracy = &acc
-		}
-		o.Sources = append(sourcesOf(o.Source), m.source(cowIGOsSection))
-		if o.Source != nil && o.Source.DocumentSlug == m.doc.Slug {
-			o.Sources = o.Sources[:1]
-		}
-		m.orgs[key] = o
+	return byKey, acronyms
+}
+
+// newOrganization makes the organization of the IGO key, named by its long name less the
+// key in brackets (else its short name), its acronym the key unless a curated organization
+// has that acronym.
+func (m *cowMerge) newOrganization(key, short, long string, acronyms map[string]bool) *kg.Organization {
+	name := strings.TrimSpace(strings.TrimSuffix(long, " ("+key+")"))
+	if name == "" {
+		name = short
 	}
+	o := &kg.Organization{Slug: m.freeSlug(strings.ToLower(key), "igo"), Name: name, Aliases: []string{}}
+	if !acronyms[strings.ToUpper(key)] {
+		acr := key
+		o.Acronym = &acr
+	}
+	if short != "" && short != name {
+		o.Aliases = append(o.Aliases, short)
+	}
+	src := m.source(cowIGOsSection)
+	o.Source = &src
+	return o
+}
+
+// setEnd gives o the end of igo, which ended: its year when known, and how it ended.
+func setEnd(o *kg.Organization, igo *cow.IGO) {
+	end := kg.PartialDate{Year: igo.Ended}
+	if igo.Ended != 0 {
+		o.Ended = &end
+	}
+	reason := kg.OrgDissolved
+	switch {
+	case igo.Integrated:
+		reason = kg.OrgIntegrated
+	case igo.Replaced:
+		reason = kg.OrgReplaced
+	}
+	o.EndReason = &reason
+}
+
+// purposes is what the dataset says igo is for, never nil.
+func purposes(igo *cow.IGO) []kg.OrganizationPurpose {
+	out := []kg.OrganizationPurpose{}
+	for _, p := range []struct {
+		on bool
+		p  kg.OrganizationPurpose
+	}{{igo.Political, kg.PurposePolitical}, {igo.Social, kg.PurposeSocial}, {igo.Economic, kg.PurposeEconomic}} {
+		if p.on {
+			out = append(out, p.p)
+		}
+	}
+	return out
 }
 
 // repaired reads the C1 control characters of an IGO's name as the Mac Roman letters they

@@ -37,96 +37,115 @@ func checkSize(fsys fs.FS, file, name string) *Problem {
 // they do. It reads YAML's structure only as far as nesting needs: indentation, sequence
 // dashes, flow brackets, quotes, comments and block scalars.
 func checkDepth(data []byte, name string) *Problem {
-	var (
-		indents     []int // indentation of the enclosing block collections
-		flow        int   // open [ and { brackets
-		quote       byte  // the quote of the string being read, or 0
-		blockScalar = -1  // indentation of the line that opened a | or > scalar
-	)
+	n := nesting{blockScalar: -1}
 	for i, line := range bytes.Split(data, []byte("\n")) {
-		line = bytes.TrimRight(line, "\r")
-		content := bytes.TrimLeft(line, " ")
-		indent := len(line) - len(content)
-		if blockScalar >= 0 {
-			if len(bytes.TrimSpace(content)) == 0 || indent > blockScalar {
-				continue
-			}
-			blockScalar = -1
-		}
-		depth := 0
-		if flow == 0 && quote == 0 {
-			if len(content) == 0 || content[0] == '#' {
-				continue
-			}
-			for len(indents) > 0 && indents[len(indents)-1] > indent {
-				indents = indents[:len(indents)-1]
-			}
-			if len(indents) == 0 || indents[len(indents)-1] < indent {
-				indents = append(indents, indent)
-			}
-			depth = len(indents)
-			for len(content) >= 2 && content[0] == '-' && content[1] == ' ' { // "- - x" nests
-				depth++
-				content = bytes.TrimLeft(content[2:], " ")
-			}
-		}
-		valueStart := true
-		last := byte(0) // the last byte outside strings and comments
-	scan:
-		for j := 0; j < len(content); j++ {
-			c := content[j]
-			switch {
-			case quote == '"':
-				if c == '\\' {
-					j++
-				} else if c == '"' {
-					quote = 0
-				}
-				continue
-			case quote == '\'':
-				if c == '\'' {
-					if j+1 < len(content) && content[j+1] == '\'' {
-						j++
-					} else {
-						quote = 0
-					}
-				}
-				continue
-			case c == '#' && (j == 0 || content[j-1] == ' ' || content[j-1] == '\t'):
-				break scan
-			case valueStart && (c == '"' || c == '\''):
-				quote = c
-			case (valueStart || flow > 0) && (c == '[' || c == '{'):
-				flow++
-				if depth+flow > MaxDepth {
-					return &Problem{File: name, Line: i + 1, Message: fmt.Sprintf("collections nest more than %d levels deep", MaxDepth)}
-				}
-				valueStart = true
-				last = c
-				continue
-			case flow > 0 && (c == ']' || c == '}'):
-				flow--
-			}
-			if c != ' ' && c != '\t' {
-				last = c
-			}
-			switch {
-			case flow > 0 && c == ',':
-				valueStart = true
-			case c == ':' || c == '-':
-				valueStart = j+1 == len(content) || content[j+1] == ' '
-			case c != ' ' && c != '\t' && quote == 0:
-				valueStart = false
-			}
-		}
-		if depth+flow > MaxDepth {
+		if n.tooDeep(line) {
 			return &Problem{File: name, Line: i + 1, Message: fmt.Sprintf("collections nest more than %d levels deep", MaxDepth)}
-		}
-		if flow == 0 && quote == 0 && (last == '|' || last == '>' || isBlockHeader(content)) {
-			blockScalar = indent
 		}
 	}
 	return nil
+}
+
+// nesting is what checkDepth knows of the structure at the end of a line.
+type nesting struct {
+	indents     []int // indentation of the enclosing block collections
+	flow        int   // open [ and { brackets
+	quote       byte  // the quote of the string being read, or 0
+	blockScalar int   // indentation of the line that opened a | or > scalar, or -1
+}
+
+// tooDeep reads the next line and reports whether collections nest more than MaxDepth
+// levels deep on it.
+func (n *nesting) tooDeep(line []byte) bool {
+	line = bytes.TrimRight(line, "\r")
+	content := bytes.TrimLeft(line, " ")
+	indent := len(line) - len(content)
+	if n.blockScalar >= 0 {
+		if len(bytes.TrimSpace(content)) == 0 || indent > n.blockScalar {
+			return false
+		}
+		n.blockScalar = -1
+	}
+	depth := 0
+	if n.flow == 0 && n.quote == 0 {
+		if len(content) == 0 || content[0] == '#' {
+			return false
+		}
+		for len(n.indents) > 0 && n.indents[len(n.indents)-1] > indent {
+			n.indents = n.indents[:len(n.indents)-1]
+		}
+		if len(n.indents) == 0 || n.indents[len(n.indents)-1] < indent {
+			n.indents = append(n.indents, indent)
+		}
+		depth = len(n.indents)
+		for len(content) >= 2 && content[0] == '-' && content[1] == ' ' { // "- - x" nests
+			depth++
+			content = bytes.TrimLeft(content[2:], " ")
+		}
+	}
+	last, deep := n.scan(content, depth)
+	if deep || depth+n.flow > MaxDepth {
+		return true
+	}
+	if n.flow == 0 && n.quote == 0 && (last == '|' || last == '>' || isBlockHeader(content)) {
+		n.blockScalar = indent
+	}
+	return false
+}
+
+// scan reads the content of a line, at block depth depth, for quotes, comments and flow
+// brackets. It returns the last byte outside strings and comments, and reports whether an
+// opening bracket nests more than MaxDepth levels deep.
+func (n *nesting) scan(content []byte, depth int) (last byte, deep bool) {
+	valueStart := true
+scan:
+	for j := 0; j < len(content); j++ {
+		c := content[j]
+		switch {
+		case n.quote == '"':
+			if c == '\\' {
+				j++
+			} else if c == '"' {
+				n.quote = 0
+			}
+			continue
+		case n.quote == '\'':
+			if c == '\'' {
+				if j+1 < len(content) && content[j+1] == '\'' {
+					j++
+				} else {
+					n.quote = 0
+				}
+			}
+			continue
+		case c == '#' && (j == 0 || content[j-1] == ' ' || content[j-1] == '\t'):
+			break scan
+		case valueStart && (c == '"' || c == '\''):
+			n.quote = c
+		case (valueStart || n.flow > 0) && (c == '[' || c == '{'):
+			n.flow++
+			if depth+n.flow > MaxDepth {
+				return last, true
+			}
+			valueStart = true
+			last = c
+			continue
+		case n.flow > 0 && (c == ']' || c == '}'):
+			n.flow--
+		}
+		if c != ' ' && c != '\t' {
+			last = c
+		}
+		switch {
+		case n.flow > 0 && c == ',':
+			valueStart = true
+		case c == ':' || c == '-':
+			valueStart = j+1 == len(content) || content[j+1] == ' '
+		case c != ' ' && c != '\t' && n.quote == 0:
+			valueStart = false
+		}
+	}
+	return last, false
 }
 
 // isBlockHeader reports whether a line ends in a block scalar header such as "|-" or ">2".

@@ -121,41 +121,8 @@ func (c *variableCheck) value(v any, t *ast.Type, path ast.Path) *gqlerror.Error
 	}
 	switch def.Kind {
 	case ast.Scalar:
-		switch def.Name {
-		case "Int":
-			n, ok := v.(json.Number)
-			if !ok {
-				return bad("send a JSON integer")
-			}
-			i, err := strconv.ParseInt(string(n), 10, 64)
-			switch {
-			case errors.Is(err, strconv.ErrRange), err == nil && (i < math.MinInt32 || i > math.MaxInt32):
-				return bad("out of the range of a 32-bit integer")
-			case err != nil:
-				return bad("not an integer")
-			}
-		case "Float":
-			if _, ok := v.(json.Number); !ok {
-				return bad("send a JSON number")
-			}
-		case "String":
-			if _, ok := v.(string); !ok {
-				return bad("send a JSON string")
-			}
-		case "Boolean":
-			if _, ok := v.(bool); !ok {
-				return bad("send true or false")
-			}
-		case "ID":
-			switch v := v.(type) {
-			case string:
-			case json.Number:
-				if _, err := strconv.ParseInt(string(v), 10, 64); err != nil {
-					return bad("send a string or an integer")
-				}
-			default:
-				return bad("send a string or an integer")
-			}
+		if why := scalarProblem(def.Name, v); why != "" {
+			return bad(why)
 		}
 	case ast.Enum:
 		s, ok := v.(string)
@@ -170,16 +137,64 @@ func (c *variableCheck) value(v any, t *ast.Type, path ast.Path) *gqlerror.Error
 		if !ok {
 			return bad("send a JSON object")
 		}
-		for name, fv := range fields {
-			f := def.Fields.ForName(name)
-			if f == nil {
-				err := gqlerror.ErrorPathf(append(ast.Path(nil), path...), "%s has no field %s", def.Name, kg.QuoteInput(name))
-				errcode.Set(err, errcode.ValidationFailed)
-				return err
+		return c.fields(fields, def, path)
+	}
+	return nil
+}
+
+// scalarProblem says why v, decoded from JSON, is no value of the built-in scalar name, or
+// "" when it is one (or name is a custom scalar).
+func scalarProblem(name string, v any) string {
+	switch name {
+	case "Int":
+		n, ok := v.(json.Number)
+		if !ok {
+			return "send a JSON integer"
+		}
+		i, err := strconv.ParseInt(string(n), 10, 64)
+		switch {
+		case errors.Is(err, strconv.ErrRange), err == nil && (i < math.MinInt32 || i > math.MaxInt32):
+			return "out of the range of a 32-bit integer"
+		case err != nil:
+			return "not an integer"
+		}
+	case "Float":
+		if _, ok := v.(json.Number); !ok {
+			return "send a JSON number"
+		}
+	case "String":
+		if _, ok := v.(string); !ok {
+			return "send a JSON string"
+		}
+	case "Boolean":
+		if _, ok := v.(bool); !ok {
+			return "send true or false"
+		}
+	case "ID":
+		switch v := v.(type) {
+		case string:
+		case json.Number:
+			if _, err := strconv.ParseInt(string(v), 10, 64); err != nil {
+				return "send a string or an integer"
 			}
-			if err := c.value(fv, f.Type, append(path, ast.PathName(name))); err != nil {
-				return err
-			}
+		default:
+			return "send a string or an integer"
+		}
+	}
+	return ""
+}
+
+// fields checks the fields of an input object of type def, refusing one def lacks.
+func (c *variableCheck) fields(fields map[string]any, def *ast.Definition, path ast.Path) *gqlerror.Error {
+	for name, fv := range fields {
+		f := def.Fields.ForName(name)
+		if f == nil {
+			err := gqlerror.ErrorPathf(append(ast.Path(nil), path...), "%s has no field %s", def.Name, kg.QuoteInput(name))
+			errcode.Set(err, errcode.ValidationFailed)
+			return err
+		}
+		if err := c.value(fv, f.Type, append(path, ast.PathName(name))); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -152,6 +152,7 @@ func (c *copier) textP(p *string) *string {
 	return &v
 }
 
+// add appends to out this copy of every record of g, in the order of g.
 func (c *copier) add(g, out *kg.Graph) {
 	for _, d := range g.Documents {
 		v := *d
@@ -165,35 +166,10 @@ func (c *copier) add(g, out *kg.Graph) {
 		out.Citations = append(out.Citations, &v)
 	}
 	for _, x := range g.States {
-		v := *x
-		v.Slug, v.Source, v.Sources = c.s(x.Slug), c.srcP(x.Source), c.srcs(x.Sources)
-		v.SystemMembership = nil
-		for _, p := range x.SystemMembership {
-			v.SystemMembership = append(v.SystemMembership, kg.StateSystemPeriod{Start: c.dateV(p.Start), End: c.date(p.End), Source: c.src(p.Source)})
-		}
-		if !c.original() {
-			// Like ISO codes, the dataset's codes are unique and have no copies.
-			v.CowCode, v.CowAbbreviation = nil, nil
-			v.Name, v.Iso2, v.Iso3 = c.names[x.Name], nil, nil
-			v.Names, v.Aliases = c.localized(x.Names), c.aliases(x.Aliases)
-		}
-		out.States = append(out.States, &v)
+		out.States = append(out.States, c.state(x))
 	}
 	for _, x := range g.Organizations {
-		v := *x
-		v.Slug, v.Source, v.Sources = c.s(x.Slug), c.srcP(x.Source), c.srcs(x.Sources)
-		v.HeadquartersSlug, v.ParentSlug = c.s(x.HeadquartersSlug), c.s(x.ParentSlug)
-		v.Founded, v.Ended = c.date(x.Founded), c.date(x.Ended)
-		if !c.original() {
-			v.CowKey, v.CowNumber = nil, nil
-			v.Name = c.names[x.Name]
-			if x.Acronym != nil {
-				a := c.acr[*x.Acronym]
-				v.Acronym = &a
-			}
-			v.Names, v.Aliases = c.localized(x.Names), c.aliases(x.Aliases)
-		}
-		out.Organizations = append(out.Organizations, &v)
+		out.Organizations = append(out.Organizations, c.organization(x))
 	}
 	for _, x := range g.Places {
 		v := *x
@@ -218,19 +194,7 @@ func (c *copier) add(g, out *kg.Graph) {
 		out.Positions = append(out.Positions, &v)
 	}
 	for _, x := range g.Memberships {
-		v := *x
-		v.Slug, v.MemberSlug, v.OrganizationSlug, v.Source = c.s(x.Slug), c.s(x.MemberSlug), c.s(x.OrganizationSlug), c.src(x.Source)
-		v.Start, v.End, v.Note = c.date(x.Start), c.date(x.End), c.textP(x.Note)
-		v.Claims = nil
-		if x.Claims != nil {
-			v.Claims = make([]kg.MembershipClaim, len(x.Claims))
-		}
-		for i, cl := range x.Claims {
-			cl.Start, cl.End, cl.AsOf, cl.Note, cl.Source = c.date(cl.Start), c.date(cl.End), c.date(cl.AsOf), c.textP(cl.Note), c.src(cl.Source)
-			cl.StartRange, cl.EndRange = c.yearRange(cl.StartRange), c.yearRange(cl.EndRange)
-			v.Claims[i] = cl
-		}
-		out.Memberships = append(out.Memberships, &v)
+		out.Memberships = append(out.Memberships, c.membership(x))
 	}
 	for _, x := range g.Events {
 		v := *x
@@ -262,6 +226,58 @@ func (c *copier) add(g, out *kg.Graph) {
 		v.Since, v.Title, v.Summary = c.date(x.Since), c.text(x.Title), c.text(x.Summary)
 		out.Provisions = append(out.Provisions, &v)
 	}
+}
+
+// state copies x, leaving out on a copy the codes and names that identify the original.
+func (c *copier) state(x *kg.State) *kg.State {
+	v := *x
+	v.Slug, v.Source, v.Sources = c.s(x.Slug), c.srcP(x.Source), c.srcs(x.Sources)
+	v.SystemMembership = nil
+	for _, p := range x.SystemMembership {
+		v.SystemMembership = append(v.SystemMembership, kg.StateSystemPeriod{Start: c.dateV(p.Start), End: c.date(p.End), Source: c.src(p.Source)})
+	}
+	if !c.original() {
+		// Like ISO codes, the dataset's codes are unique and have no copies.
+		v.CowCode, v.CowAbbreviation = nil, nil
+		v.Name, v.Iso2, v.Iso3 = c.names[x.Name], nil, nil
+		v.Names, v.Aliases = c.localized(x.Names), c.aliases(x.Aliases)
+	}
+	return &v
+}
+
+// organization copies x, leaving out on a copy the dataset's keys and renaming it.
+func (c *copier) organization(x *kg.Organization) *kg.Organization {
+	v := *x
+	v.Slug, v.Source, v.Sources = c.s(x.Slug), c.srcP(x.Source), c.srcs(x.Sources)
+	v.HeadquartersSlug, v.ParentSlug = c.s(x.HeadquartersSlug), c.s(x.ParentSlug)
+	v.Founded, v.Ended = c.date(x.Founded), c.date(x.Ended)
+	if !c.original() {
+		v.CowKey, v.CowNumber = nil, nil
+		v.Name = c.names[x.Name]
+		if x.Acronym != nil {
+			a := c.acr[*x.Acronym]
+			v.Acronym = &a
+		}
+		v.Names, v.Aliases = c.localized(x.Names), c.aliases(x.Aliases)
+	}
+	return &v
+}
+
+// membership copies x with its claims.
+func (c *copier) membership(x *kg.Membership) *kg.Membership {
+	v := *x
+	v.Slug, v.MemberSlug, v.OrganizationSlug, v.Source = c.s(x.Slug), c.s(x.MemberSlug), c.s(x.OrganizationSlug), c.src(x.Source)
+	v.Start, v.End, v.Note = c.date(x.Start), c.date(x.End), c.textP(x.Note)
+	v.Claims = nil
+	if x.Claims != nil {
+		v.Claims = make([]kg.MembershipClaim, len(x.Claims))
+	}
+	for i, cl := range x.Claims {
+		cl.Start, cl.End, cl.AsOf, cl.Note, cl.Source = c.date(cl.Start), c.date(cl.End), c.date(cl.AsOf), c.textP(cl.Note), c.src(cl.Source)
+		cl.StartRange, cl.EndRange = c.yearRange(cl.StartRange), c.yearRange(cl.EndRange)
+		v.Claims[i] = cl
+	}
+	return &v
 }
 
 // vary scales a copy's personnel figures by one factor, keeping total the sum of its parts.

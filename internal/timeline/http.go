@@ -150,86 +150,34 @@ func (h *handler) setCacheable(hd http.Header, etag string) {
 
 // parse reads the path and the parameters; every problem is a client error.
 func (h *handler) parse(r *http.Request) (*request, error) {
-	rest, _ := strings.CutPrefix(r.URL.Path, Prefix)
-	name, ok := strings.CutSuffix(rest, ".svg")
-	if !ok || name == "" {
-		return nil, kg.Errorf(kg.NotFound, "no timeline at %s: the timelines are %sorganization/{slug}.svg, %sstate/{slug}.svg and %s{id}.svg",
-			kg.QuoteInput(r.URL.Path), Prefix, Prefix, Prefix)
-	}
 	q := &request{}
-	switch kind, slug, found := strings.Cut(name, "/"); {
-	case found && kind == "organization" && slug != "" && !strings.Contains(slug, "/"):
-		q.kind, q.slug = kg.KindOrganization, slug
-	case found && kind == "state" && slug != "" && !strings.Contains(slug, "/"):
-		q.kind, q.slug = kg.KindState, slug
-	case !found:
-		ref, err := kg.DecodeID(name)
-		if err != nil {
-			return nil, err
-		}
-		if ref.Kind != kg.KindState && ref.Kind != kg.KindOrganization {
-			return nil, kg.Errorf(kg.BadUserInput, "ID %s names a %s: timelines are drawn for states and organizations", kg.QuoteInput(name), ref.Kind)
-		}
-		q.kind, q.slug = ref.Kind, ref.Key
-	default:
-		return nil, kg.Errorf(kg.NotFound, "no timeline at %s: the timelines are %sorganization/{slug}.svg, %sstate/{slug}.svg and %s{id}.svg",
-			kg.QuoteInput(r.URL.Path), Prefix, Prefix, Prefix)
+	var err error
+	if q.kind, q.slug, err = parseSubject(r.URL.Path); err != nil {
+		return nil, err
 	}
-
 	values, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, kg.Errorf(kg.BadUserInput, "the query string is not URL-encoded: %s", kg.QuoteInput(r.URL.RawQuery))
 	}
-	names := make([]string, 0, len(values))
-	for k := range values {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	for _, k := range names {
-		if !slices.Contains(Params, k) {
-			return nil, kg.Errorf(kg.BadUserInput, "unknown parameter %s: the parameters are %s", kg.QuoteInput(k), strings.Join(Params, ", "))
-		}
-		if len(values[k]) > 1 {
-			return nil, kg.Errorf(kg.BadUserInput, "parameter %s is given %d times: give it once", k, len(values[k]))
-		}
-	}
-	date := func(name string) (*kg.PartialDate, error) {
-		v, ok := values[name]
-		if !ok {
-			return nil, nil
-		}
-		d, err := kg.ParseDate(v[0])
-		if err != nil {
-			return nil, kg.Errorf(kg.BadUserInput, "%s: %s", name, err.Error())
-		}
-		return &d, nil
-	}
-	if q.at, err = date("at"); err != nil {
+	if err := checkParams(values); err != nil {
 		return nil, err
 	}
-	if q.from, err = date("from"); err != nil {
+	if q.at, err = paramDate(values, "at"); err != nil {
 		return nil, err
 	}
-	if q.to, err = date("to"); err != nil {
+	if q.from, err = paramDate(values, "from"); err != nil {
+		return nil, err
+	}
+	if q.to, err = paramDate(values, "to"); err != nil {
 		return nil, err
 	}
 	if q.from != nil && q.to != nil && q.to.Last() < q.from.First() {
 		return nil, kg.Errorf(kg.BadUserInput, "to (%s) is before from (%s)", q.to.ISO(), q.from.ISO())
 	}
 	if v, ok := values["roles"]; ok && v[0] != "" {
-		for _, s := range strings.Split(v[0], ",") {
-			role := kg.MembershipRole(strings.TrimSpace(s))
-			if !slices.Contains(kg.MembershipRoles, role) {
-				return nil, kg.Errorf(kg.BadUserInput, "roles: %s is not a MembershipRole (want a comma-separated list of %s)",
-					kg.QuoteInput(string(role)), joinRoles(kg.MembershipRoles))
-			}
-			if !slices.Contains(q.roles, role) {
-				q.roles = append(q.roles, role)
-			}
+		if q.roles, err = parseRoles(v[0]); err != nil {
+			return nil, err
 		}
-		slices.SortFunc(q.roles, func(a, b kg.MembershipRole) int {
-			return slices.Index(kg.MembershipRoles, a) - slices.Index(kg.MembershipRoles, b)
-		})
 	}
 	if v, ok := values["source"]; ok {
 		docs, err := h.store.DocumentSlugs(r.Context())
@@ -244,6 +192,87 @@ func (h *handler) parse(r *http.Request) (*request, error) {
 	return q, nil
 }
 
+// parseSubject reads the kind and slug of the chart's subject from the path: a kind and a
+// slug, or an ID.
+func parseSubject(urlPath string) (kind, slug string, err error) {
+	rest, _ := strings.CutPrefix(urlPath, Prefix)
+	name, ok := strings.CutSuffix(rest, ".svg")
+	if !ok || name == "" {
+		return "", "", kg.Errorf(kg.NotFound, "no timeline at %s: the timelines are %sorganization/{slug}.svg, %sstate/{slug}.svg and %s{id}.svg",
+			kg.QuoteInput(urlPath), Prefix, Prefix, Prefix)
+	}
+	switch kind, slug, found := strings.Cut(name, "/"); {
+	case found && kind == "organization" && slug != "" && !strings.Contains(slug, "/"):
+		return kg.KindOrganization, slug, nil
+	case found && kind == "state" && slug != "" && !strings.Contains(slug, "/"):
+		return kg.KindState, slug, nil
+	case !found:
+		ref, err := kg.DecodeID(name)
+		if err != nil {
+			return "", "", err
+		}
+		if ref.Kind != kg.KindState && ref.Kind != kg.KindOrganization {
+			return "", "", kg.Errorf(kg.BadUserInput, "ID %s names a %s: timelines are drawn for states and organizations", kg.QuoteInput(name), ref.Kind)
+		}
+		return ref.Kind, ref.Key, nil
+	default:
+		return "", "", kg.Errorf(kg.NotFound, "no timeline at %s: the timelines are %sorganization/{slug}.svg, %sstate/{slug}.svg and %s{id}.svg",
+			kg.QuoteInput(urlPath), Prefix, Prefix, Prefix)
+	}
+}
+
+// checkParams refuses, in order of name, the first parameter that is unknown or given more
+// than once.
+func checkParams(values url.Values) error {
+	names := make([]string, 0, len(values))
+	for k := range values {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		if !slices.Contains(Params, k) {
+			return kg.Errorf(kg.BadUserInput, "unknown parameter %s: the parameters are %s", kg.QuoteInput(k), strings.Join(Params, ", "))
+		}
+		if len(values[k]) > 1 {
+			return kg.Errorf(kg.BadUserInput, "parameter %s is given %d times: give it once", k, len(values[k]))
+		}
+	}
+	return nil
+}
+
+// paramDate reads the date parameter name, nil when it is not given.
+func paramDate(values url.Values, name string) (*kg.PartialDate, error) {
+	v, ok := values[name]
+	if !ok {
+		return nil, nil
+	}
+	d, err := kg.ParseDate(v[0])
+	if err != nil {
+		return nil, kg.Errorf(kg.BadUserInput, "%s: %s", name, err.Error())
+	}
+	return &d, nil
+}
+
+// parseRoles reads the comma-separated roles of v, each once, in the order of
+// kg.MembershipRoles.
+func parseRoles(v string) ([]kg.MembershipRole, error) {
+	var roles []kg.MembershipRole
+	for _, s := range strings.Split(v, ",") {
+		role := kg.MembershipRole(strings.TrimSpace(s))
+		if !slices.Contains(kg.MembershipRoles, role) {
+			return nil, kg.Errorf(kg.BadUserInput, "roles: %s is not a MembershipRole (want a comma-separated list of %s)",
+				kg.QuoteInput(string(role)), joinRoles(kg.MembershipRoles))
+		}
+		if !slices.Contains(roles, role) {
+			roles = append(roles, role)
+		}
+	}
+	slices.SortFunc(roles, func(a, b kg.MembershipRole) int {
+		return slices.Index(kg.MembershipRoles, a) - slices.Index(kg.MembershipRoles, b)
+	})
+	return roles, nil
+}
+
 func joinRoles(rs []kg.MembershipRole) string {
 	s := make([]string, len(rs))
 	for i, r := range rs {
@@ -255,6 +284,54 @@ func joinRoles(rs []kg.MembershipRole) string {
 // render reads the subject, its stints and the names of their counterparts not read before
 // (three statements at most) and draws the chart.
 func (h *handler) render(ctx context.Context, q *request) ([]byte, error) {
+	a, err := h.subject(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var grouped map[string][]*kg.Membership
+	if q.kind == kg.KindOrganization {
+		grouped, err = h.store.MembershipsByOrganizations(ctx, []string{q.slug})
+	} else {
+		grouped, err = h.store.MembershipsByMembers(ctx, []string{q.slug})
+	}
+	if err != nil {
+		return nil, err
+	}
+	stints := selectStints(kg.StintsAsStated(grouped[q.slug], q.source), q)
+	slugs, byRow := groupStints(stints, q.kind)
+	labels, err := h.names(ctx, slugs)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := h.documents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, stated := buildRows(slugs, byRow, labels)
+
+	_, subjectTitle := names(a, q.slug)
+	chart := Chart{
+		Rows: rows, From: q.from, To: q.to, At: q.at,
+		Link: ExploreURL, Version: h.store.Version(),
+		MaxRows: h.maxRows, MaxBytes: h.maxBytes,
+	}
+	if q.kind == kg.KindOrganization {
+		chart.Title = subjectTitle + ": members"
+		chart.Counterpart = "member"
+	} else {
+		chart.Title = subjectTitle + ": organizations"
+		chart.Counterpart = "organization"
+	}
+	chart.Subtitle = subtitle(q, len(stints), len(rows), chart.Counterpart)
+	for _, slug := range sortedKeys(stated) {
+		chart.Sources = append(chart.Sources, describeDocument(slug, docs[slug]))
+	}
+	return Render(chart), nil
+}
+
+// subject reads the actor the chart is of; when there is none of q's kind, the error says
+// so, and names the other timeline when the slug is of the other kind.
+func (h *handler) subject(ctx context.Context, q *request) (kg.Actor, error) {
 	subject, err := h.store.ActorsBySlugs(ctx, []string{q.slug})
 	if err != nil {
 		return nil, err
@@ -271,43 +348,32 @@ func (h *handler) render(ctx context.Context, q *request) ([]byte, error) {
 		}
 		return nil, &kg.Error{Code: kg.NotFound, Message: msg}
 	}
-	var grouped map[string][]*kg.Membership
-	if q.kind == kg.KindOrganization {
-		grouped, err = h.store.MembershipsByOrganizations(ctx, []string{q.slug})
-	} else {
-		grouped, err = h.store.MembershipsByMembers(ctx, []string{q.slug})
-	}
-	if err != nil {
-		return nil, err
-	}
-	stints := selectStints(kg.StintsAsStated(grouped[q.slug], q.source), q)
+	return a, nil
+}
 
-	// One row per counterpart, in order of first start, then name.
-	counterpart := func(m *kg.Membership) string {
-		if q.kind == kg.KindOrganization {
-			return m.MemberSlug
-		}
-		return m.OrganizationSlug
-	}
+// groupStints groups the stints by counterpart (the member of an organization, the
+// organization of a state), whose slugs it returns in order of first appearance.
+func groupStints(stints []*kg.Membership, kind string) ([]string, map[string][]*kg.Membership) {
 	var slugs []string
 	byRow := map[string][]*kg.Membership{}
 	for _, m := range stints {
-		k := counterpart(m)
+		k := m.OrganizationSlug
+		if kind == kg.KindOrganization {
+			k = m.MemberSlug
+		}
 		if _, ok := byRow[k]; !ok {
 			slugs = append(slugs, k)
 		}
 		byRow[k] = append(byRow[k], m)
 	}
-	labels, err := h.names(ctx, slugs)
-	if err != nil {
-		return nil, err
-	}
-	docs, err := h.documents(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]Row, 0, len(slugs))
-	stated := map[string]bool{}
+	return slugs, byRow
+}
+
+// buildRows makes one row per counterpart, its stints by start, the rows in order of first
+// start, then name; stated holds the documents the stints and their claims cite.
+func buildRows(slugs []string, byRow map[string][]*kg.Membership, labels map[string][2]string) (rows []Row, stated map[string]bool) {
+	rows = make([]Row, 0, len(slugs))
+	stated = map[string]bool{}
 	for _, slug := range slugs {
 		ms := byRow[slug]
 		slices.SortStableFunc(ms, func(x, y *kg.Membership) int { return x.Period().Lo() - y.Period().Lo() })
@@ -328,22 +394,12 @@ func (h *handler) render(ctx context.Context, q *request) ([]byte, error) {
 		}
 		return strings.Compare(x.Slug, y.Slug)
 	})
+	return rows, stated
+}
 
-	_, subjectTitle := names(a, q.slug)
-	chart := Chart{
-		Rows: rows, From: q.from, To: q.to, At: q.at,
-		Link: ExploreURL, Version: h.store.Version(),
-		MaxRows: h.maxRows, MaxBytes: h.maxBytes,
-	}
-	n := len(stints)
-	if q.kind == kg.KindOrganization {
-		chart.Title = subjectTitle + ": members"
-		chart.Counterpart = "member"
-	} else {
-		chart.Title = subjectTitle + ": organizations"
-		chart.Counterpart = "organization"
-	}
-	sub := []string{fmt.Sprintf("%d %s of %d %ss, sorted by first start", n, plural(n, "stint", "stints"), len(rows), chart.Counterpart)}
+// subtitle says how many stints and counterparts the chart shows and what of q selected them.
+func subtitle(q *request, stints, rows int, counterpart string) string {
+	sub := []string{fmt.Sprintf("%d %s of %d %ss, sorted by first start", stints, plural(stints, "stint", "stints"), rows, counterpart)}
 	if q.at != nil {
 		sub = append(sub, "at "+q.at.ISO())
 	}
@@ -356,11 +412,7 @@ func (h *handler) render(ctx context.Context, q *request) ([]byte, error) {
 	if q.source != "" {
 		sub = append(sub, "as "+q.source+" states them")
 	}
-	chart.Subtitle = strings.Join(sub, " · ")
-	for _, slug := range sortedKeys(stated) {
-		chart.Sources = append(chart.Sources, describeDocument(slug, docs[slug]))
-	}
-	return Render(chart), nil
+	return strings.Join(sub, " · ")
 }
 
 // selectStints keeps the stints that cover at, overlap from..to and are in one of roles,
