@@ -53,6 +53,12 @@ func (i *requestInfo) setCached() {
 	i.cached = true
 }
 
+func (i *requestInfo) isCached() bool {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.cached
+}
+
 func (i *requestInfo) addCodes(codes []string) {
 	i.mu.Lock()
 	defer i.mu.Unlock()

@@ -91,7 +91,13 @@ func (c *responseCache) InterceptResponse(ctx context.Context, next graphql.Resp
 	}
 	resp := next(ctx)
 	if cacheable(ctx, resp) {
-		c.cache.Add(key, copyResponse(resp), len(resp.Data)+len(oc.RawQuery)+responseEntryOverhead)
+		// Kept as encoding/json writes it (checked, compact, HTML-escaped), so that a kept
+		// answer is written as it is, byte for byte what the first one was (see write).
+		if data, err := json.Marshal(resp.Data); err == nil {
+			kept := copyResponse(resp)
+			kept.Data = data
+			c.cache.Add(key, kept, len(data)+len(oc.RawQuery)+responseEntryOverhead)
+		}
 	}
 	return resp
 }

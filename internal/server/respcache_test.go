@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,4 +119,23 @@ func TestResponseCacheRefusesWhatItWouldRefuse(t *testing.T) {
 	assert.Equal(t, three.Raw, k.query(byVar, map[string]any{"n": 3}).Raw)
 	// Layout is not.
 	assert.Equal(t, answerOf(t, k.query(cheap, nil)), answerOf(t, k.query("{states(first:3){nodes{name}}}", nil)))
+}
+
+// A kept answer is written byte for byte as the first one was, HTML-escaping included.
+func TestKeptAnswerIsWrittenAsTheFirst(t *testing.T) {
+	store, _ := openSeedStore(t)
+	k := newKitOn(t, store, Config{})
+	// Names with "&" are escaped by encoding/json ("\u0026"); the kept answer must be too.
+	const q = `{ organizations(first: 100) { nodes { name shortName longName } } }`
+	first := k.query(q, nil)
+	require.Empty(t, first.Errors)
+	require.Contains(t, first.Raw, `\u0026`, "the answer holds an escaped character")
+	before := store.Statements()
+	again := k.query(q, nil)
+	assert.Equal(t, before, store.Statements(), "answered from the answers kept")
+	assert.Equal(t, first.Raw, again.Raw)
+	get := k.get(url.Values{"query": {q}})
+	getAgain := k.get(url.Values{"query": {q}})
+	assert.Equal(t, get.Raw, getAgain.Raw)
+	assert.Equal(t, first.Raw, getAgain.Raw)
 }

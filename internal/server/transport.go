@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -122,14 +123,14 @@ func (t jsonTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	if isGET {
 		noStore(w.Header())
 	}
-	write(w, contentType, http.StatusOK, resp)
+	write(ctx, w, contentType, http.StatusOK, resp)
 }
 
 // writeCacheable writes the answer to a GET without errors, tagged etag, through
 // http.ServeContent: If-None-Match: * (any current answer) gets 304 only here, once the
 // answer is known to be cacheable; errors and invalid queries never reach it.
 func (t jsonTransport) writeCacheable(w http.ResponseWriter, r *http.Request, contentType, etag string, resp *graphql.Response) {
-	b, err := json.Marshal(resp)
+	b, err := encodeResponse(r.Context(), resp)
 	if err != nil {
 		noStore(w.Header())
 		writeBody(w, contentType, http.StatusInternalServerError, internalErrorBody)
@@ -286,7 +287,11 @@ func writeRequestError(w http.ResponseWriter, contentType string, status int, re
 		Extensions map[string]any `json:"extensions,omitempty"`
 	}{resp.Errors, resp.Extensions})
 	if err != nil {
-		write(w, contentType, status, resp)
+		b, err = json.Marshal(resp)
+		if err != nil {
+			status, b = http.StatusInternalServerError, internalErrorBody
+		}
+		writeBody(w, contentType, status, b)
 		return
 	}
 	w.Header().Set("Content-Type", contentType+"; charset=utf-8")
@@ -295,13 +300,52 @@ func writeRequestError(w http.ResponseWriter, contentType string, status int, re
 }
 
 // write sends a GraphQL response as JSON.
-func write(w http.ResponseWriter, contentType string, status int, resp *graphql.Response) {
-	b, err := json.Marshal(resp)
+func write(ctx context.Context, w http.ResponseWriter, contentType string, status int, resp *graphql.Response) {
+	b, err := encodeResponse(ctx, resp)
 	if err != nil {
 		// Only a resolver returning a value JSON cannot hold gets here.
 		status, b = http.StatusInternalServerError, internalErrorBody
 	}
 	writeBody(w, contentType, status, b)
+}
+
+// encodeResponse writes resp as json.Marshal does. The data of an answer taken from the
+// answers kept was checked and encoded when it was kept (respcache.go), so it is copied as it
+// is rather than scanned again: for a large answer, that scan is most of the work of a
+// repeated request.
+func encodeResponse(ctx context.Context, resp *graphql.Response) ([]byte, error) {
+	info := infoFrom(ctx)
+	if info == nil || !info.isCached() || resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
+		return json.Marshal(resp)
+	}
+	var b bytes.Buffer
+	b.Grow(len(resp.Data) + 256)
+	b.WriteByte('{')
+	if len(resp.Errors) > 0 {
+		errs, err := json.Marshal(resp.Errors)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`"errors":`)
+		b.Write(errs)
+		b.WriteByte(',')
+	}
+	b.WriteString(`"data":`)
+	if len(resp.Data) == 0 {
+		b.WriteString("null")
+	} else {
+		b.Write(resp.Data)
+	}
+	if len(resp.Extensions) > 0 {
+		ext, err := json.Marshal(resp.Extensions)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`,"extensions":`)
+		b.Write(ext)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
 // internalErrorBody answers a response that cannot be written as JSON.
