@@ -1,12 +1,12 @@
 package server
 
 import (
-	"container/list"
 	"context"
-	"sync"
 	"unsafe"
 
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/treatygraph/treatygraph/internal/lru"
 )
 
 // DefaultQueryCacheBytes bounds the memory the parsed and validated documents kept hold. A
@@ -18,56 +18,24 @@ const DefaultQueryCacheBytes = 32 << 20
 // docCache is a least-recently-used cache of validated documents bounded by the estimated
 // bytes they hold and by QueryCacheEntries.
 type docCache struct {
-	mu      sync.Mutex
-	max     int
-	used    int
-	order   *list.List // front: most recently used
-	entries map[string]*list.Element
-}
-
-type docEntry struct {
-	query string
-	doc   *ast.QueryDocument
-	size  int
+	cache *lru.Cache[string, *ast.QueryDocument]
 }
 
 func newDocCache(maxBytes int) *docCache {
-	return &docCache{max: maxBytes, order: list.New(), entries: map[string]*list.Element{}}
+	return &docCache{cache: lru.New[string, *ast.QueryDocument](maxBytes, QueryCacheEntries)}
 }
 
 // Get returns the document kept for query.
 func (c *docCache) Get(_ context.Context, query string) (*ast.QueryDocument, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[query]
-	if !ok {
-		return nil, false
-	}
-	c.order.MoveToFront(e)
-	return e.Value.(*docEntry).doc, true
+	return c.cache.Get(query)
 }
 
 // Add keeps doc, dropping the least recently used documents until it fits. A document longer
 // than MaxCachedQueryBytes or larger than a quarter of the budget is not kept.
 func (c *docCache) Add(_ context.Context, query string, doc *ast.QueryDocument) {
-	size := documentBytes(query, doc)
-	if len(query) > MaxCachedQueryBytes || size > c.max/4 {
-		return
+	if len(query) <= MaxCachedQueryBytes {
+		c.cache.Add(query, doc, documentBytes(query, doc))
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.entries[query]; ok {
-		return
-	}
-	for c.order.Len() > 0 && (c.used+size > c.max || c.order.Len() >= QueryCacheEntries) {
-		oldest := c.order.Back()
-		e := oldest.Value.(*docEntry)
-		c.order.Remove(oldest)
-		delete(c.entries, e.query)
-		c.used -= e.size
-	}
-	c.entries[query] = c.order.PushFront(&docEntry{query: query, doc: doc, size: size})
-	c.used += size
 }
 
 // Sizes of the nodes of a document, each with the position it carries and the slice entry
