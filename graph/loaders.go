@@ -341,14 +341,7 @@ func fetchLocked[V any](ctx context.Context, l *Loaders, id batchKey, parent lev
 
 // loadMany returns the values of keys in order, zero values for keys with none.
 func (ld loader[V]) loadMany(ctx context.Context, keys ...string) ([]V, error) {
-	l := loadersFrom(ctx)
-	field, parent := levels(ctx)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return fetchLocked(ctx, l, batchKey{ld.name, field, ""}, parent, keys,
-		func(ctx context.Context, keys []string) (map[string]V, error) {
-			return cached(l.records, ld.name, keys, func(keys []string) (map[string]V, error) { return ld.fetch(l.store, ctx, keys) })
-		})
+	return ld.fetchAt(ctx, false, keys)
 }
 
 // loadManyWithin is loadMany for a resolver's second step: it fetches, with keys, every key
@@ -356,11 +349,21 @@ func (ld loader[V]) loadMany(ctx context.Context, keys ...string) ([]V, error) {
 // on "@field"), rather than at its parent's. A state's organizations are the organizations
 // of the stints just loaded for every state of the level, for one.
 func (ld loader[V]) loadManyWithin(ctx context.Context, keys ...string) ([]V, error) {
+	return ld.fetchAt(ctx, true, keys)
+}
+
+// fetchAt loads keys with the keys pooled at the parent level, or at the field's own level
+// when within is set, reading through the records kept.
+func (ld loader[V]) fetchAt(ctx context.Context, within bool, keys []string) ([]V, error) {
 	l := loadersFrom(ctx)
-	field, _ := levels(ctx)
+	field, pooled := levels(ctx)
+	id := batchKey{ld.name, field, ""}
+	if within {
+		id.variant, pooled = "within", field
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return fetchLocked(ctx, l, batchKey{ld.name, field, "within"}, field, keys,
+	return fetchLocked(ctx, l, id, pooled, keys,
 		func(ctx context.Context, keys []string) (map[string]V, error) {
 			return cached(l.records, ld.name, keys, func(keys []string) (map[string]V, error) { return ld.fetch(l.store, ctx, keys) })
 		})
