@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -57,17 +56,11 @@ func serveChild(args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	if c.cpuprofile != "" {
-		f, err := os.Create(c.cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(c.cpuprofile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	store, err := sqlite.Open(c.db, c.conns)
 	if err != nil {
 		return err

@@ -92,17 +92,11 @@ func run() error {
 	ctx, cancel := context.WithTimeout(ctx, flags.timeout)
 	defer cancel()
 
-	if flags.cpuprofile != "" {
-		f, err := os.Create(flags.cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(flags.cpuprofile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 
 	cells := len(o.scales) * len(o.queries) * len(o.concurrency) * (len(o.modes) + 1)
 	fmt.Fprintf(os.Stderr, "load: %d measurements of %s each (about %s, plus building databases); GOMAXPROCS=%d\n",
@@ -639,4 +633,21 @@ func micros(d time.Duration, decimals int) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.*f", decimals, float64(d)/float64(time.Microsecond))
+}
+
+// startCPUProfile writes a CPU profile to path until the returned function is called; with
+// an empty path it does nothing.
+func startCPUProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
