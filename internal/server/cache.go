@@ -56,14 +56,23 @@ func newHTTPCache(version string, cfg Config) httpCache {
 // and the request normalised (the query's tokens without whitespace, commas and comments;
 // variables and extensions with sorted keys).
 func (c httpCache) etag(p *graphql.RawParams, contentType string) string {
-	h := sha256.New()
 	vars, _ := json.Marshal(p.Variables)
 	ext, _ := json.Marshal(p.Extensions)
-	for _, part := range []string{c.salt, contentType, normaliseQuery(p.Query, c.maxTokens), p.OperationName, string(vars), string(ext)} {
+	sum := hashParts(c.salt, contentType, normaliseQuery(p.Query, c.maxTokens), p.OperationName, string(vars), string(ext))
+	return `"` + hex.EncodeToString(sum[:16]) + `"`
+}
+
+// hashParts hashes strings each ended by a zero byte, so that no two lists of parts share
+// their bytes.
+func hashParts(parts ...string) [sha256.Size]byte {
+	h := sha256.New()
+	for _, part := range parts {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
-	return `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	return sum
 }
 
 func (c httpCache) setCacheable(h http.Header, etag string) {

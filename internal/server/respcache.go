@@ -108,12 +108,5 @@ func (c *responseCache) key(oc *graphql.OperationContext) ([sha256.Size]byte, bo
 	if err != nil {
 		return [sha256.Size]byte{}, false
 	}
-	h := sha256.New()
-	for _, part := range []string{c.salt, normaliseQuery(oc.RawQuery, c.maxTokens), oc.OperationName, string(vars)} {
-		h.Write([]byte(part))
-		h.Write([]byte{0})
-	}
-	var k [sha256.Size]byte
-	h.Sum(k[:0])
-	return k, true
+	return hashParts(c.salt, normaliseQuery(oc.RawQuery, c.maxTokens), oc.OperationName, string(vars)), true
 }
