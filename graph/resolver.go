@@ -3,7 +3,7 @@
 // child lists.
 package graph
 
-//go:generate go run github.com/99designs/gqlgen generate
+//go:generate sh -c "cd .. && go run ./cmd/gqlgen"
 
 import "github.com/treatygraph/treatygraph/internal/sqlite"
 

@@ -1,0 +1,110 @@
+// Command gqlgen writes graph/generated.go from schema.graphqls and gqlgen.yml, as
+// `go run github.com/99designs/gqlgen generate` does, with one difference: the executor it
+// writes resolves every field and every list element in order, on the request's goroutine.
+//
+// The service's loaders do not need fields to run at once to batch them: a level's keys are
+// pooled when its parents load (graph/children.go), and the first field to ask fetches them all
+// in one statement. What gqlgen's concurrent executor adds is a goroutine per list element and
+// per resolver field, and a deferred-fragment group (with its path) per object, which were most
+// of a nested query's processor time and allocations (BENCHMARKS.md, "The executor").
+//
+// It sets gqlgen's own switch for this, Object.DisableConcurrency (which gqlgen sets for the
+// mutation type), on every object, then makes two replacements in the written file, each
+// checked to apply where gqlgen's templates put it:
+//   - lists of objects go through graph.marshalInOrder instead of
+//     graphql.MarshalSliceConcurrently (same element contexts, same panic recovery);
+//   - an object whose fields all run in order has no deferred fields to wait for, so its
+//     deferred group is the zero value instead of graphql.NewDeferredGroup(ctx).
+//
+// @defer is then answered in the first payload, which the GraphQL incremental-delivery
+// proposal allows; the service has no incremental transport.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"regexp"
+
+	"github.com/99designs/gqlgen/api"
+	"github.com/99designs/gqlgen/codegen"
+	"github.com/99designs/gqlgen/codegen/config"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "gqlgen:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	cfg, err := config.LoadConfigFromDefaultLocations()
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no gqlgen.yml here: run from the module root")
+	}
+	if err != nil {
+		return err
+	}
+	if err := api.Generate(cfg, api.AddPlugin(inOrder{})); err != nil {
+		return err
+	}
+	return rewrite(cfg.Exec.Filename)
+}
+
+// inOrder is the gqlgen plugin that turns off concurrent field resolution on every object.
+type inOrder struct{}
+
+func (inOrder) Name() string { return "in-order" }
+
+func (inOrder) GenerateCode(data *codegen.Data) error {
+	for _, o := range data.Objects {
+		o.DisableConcurrency = true
+	}
+	return nil
+}
+
+// replacement is one textual change to the written executor; want says how often its
+// pattern must occur, as a lower bound (0 means at least once).
+type replacement struct {
+	pattern *regexp.Regexp
+	with    []byte
+	what    string
+}
+
+var replacements = []replacement{
+	{
+		regexp.MustCompile(`graphql\.MarshalSliceConcurrently\(ctx, len\(v\), 0, false, `),
+		[]byte("marshalInOrder(ctx, len(v), "),
+		"lists of objects marshalled concurrently",
+	},
+	{
+		regexp.MustCompile(`deferred := graphql\.NewDeferredGroup\(ctx\)`),
+		[]byte("var deferred graphql.DeferredGroup"),
+		"a deferred group per object",
+	},
+}
+
+// leftovers are the concurrent paths that must be gone once the plugin and replacements ran.
+var leftovers = []string{"MarshalSliceConcurrently", "ResolveConcurrently", "ResolveRootConcurrently", "NewDeferredGroup", "&deferred"}
+
+func rewrite(filename string) error {
+	src, err := os.ReadFile(filename)
+	if err != nil {
+		return err
+	}
+	for _, r := range replacements {
+		if !r.pattern.Match(src) {
+			return fmt.Errorf("%s: found no %s to rewrite; gqlgen's templates changed, so check this command against them", filename, r.what)
+		}
+		src = r.pattern.ReplaceAll(src, r.with)
+	}
+	for _, s := range leftovers {
+		if bytes.Contains(src, []byte(s)) {
+			return fmt.Errorf("%s: %s is still there after the rewrite; gqlgen's templates changed, so check this command against them", filename, s)
+		}
+	}
+	return os.WriteFile(filename, src, 0o644)
+}
