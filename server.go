@@ -35,8 +35,7 @@ const serveUsage = "usage: treatygraph [serve] [-addr host:port] [-db FILE | -se
 	"                   [-cors-origins LIST] [-cors-headers LIST] [-timeout D]\n" +
 	"                   [-cache-max-age D] [-trusted-documents FILE] [-max-response-bytes N]\n" +
 	"                   [-max-error-bytes N] [-max-inflight N] [-max-buffered-bytes N]\n" +
-	"                   [-query-cache-bytes N] [-conns-per-request N]\n" +
-	"                   [-record-cache N] [-response-cache-bytes N]\n" +
+	"                   [-query-cache-bytes N] [-record-cache N] [-response-cache-bytes N]\n" +
 	"                   [-max-body-bytes N] [-max-parser-tokens N] [-max-depth N]\n" +
 	"                   [-max-selection-fields N] [-max-fields N] [-max-directives N]\n" +
 	"                   [-max-cost N] [-max-errors N] [-max-first N]\n" +
@@ -54,8 +53,8 @@ type serveFlags struct {
 	conns                                            *int
 	timeout, maxAge                                  *time.Duration
 	maxResponse, maxErrors, maxInFlight, maxBuffered *int
-	connsPerRequest, queryCache                      *int
-	recordCache, responseCache, maxInFlightCost      *int
+	queryCache, recordCache, responseCache           *int
+	maxInFlightCost                                  *int
 	memoryLimit                                      *int64
 	limits                                           requestLimits
 }
@@ -75,7 +74,6 @@ func newServeFlags(fs *flag.FlagSet) *serveFlags {
 	f.maxErrors = fs.Int("max-error-bytes", server.DefaultMaxErrorBytes, "most bytes `N` the errors of one answer hold")
 	f.maxInFlight = fs.Int("max-inflight", server.DefaultMaxInFlight, "GraphQL requests `N` handled at once; more are answered 503 with Retry-After")
 	f.maxBuffered = fs.Int("max-buffered-bytes", server.DefaultMaxBufferedBytes, "answers built and not yet written, `N` bytes for all requests together; past it, 503 with Retry-After")
-	f.connsPerRequest = fs.Int("conns-per-request", server.DefaultConnsPerRequest, "resolvers `N` of one request that run at once, and so about the connections it holds")
 	f.queryCache = fs.Int("query-cache-bytes", server.DefaultQueryCacheBytes, "memory `N` (bytes) the cache of parsed and validated documents may hold")
 	f.recordCache = fs.Int("record-cache", graph.DefaultRecordCache, "records `N` kept decoded between requests, a relation list counting one per element; 0 keeps none")
 	f.responseCache = fs.Int("response-cache-bytes", server.DefaultResponseCacheBytes, "memory `N` (bytes) the answers kept whole may hold, to answer a query asked before without running it; 0 keeps none")
@@ -97,7 +95,7 @@ func (f *serveFlags) config(fs *flag.FlagSet) (server.Config, error) {
 	cfg := server.Config{CORSOrigins: strings.Split(*f.origins, ","), CORSHeaders: strings.Split(*f.headers, ","),
 		Timeout: *f.timeout, CacheMaxAge: *f.maxAge, MaxResponseBytes: *f.maxResponse, MaxErrorBytes: *f.maxErrors,
 		MaxInFlight: *f.maxInFlight, MaxBufferedBytes: *f.maxBuffered, QueryCacheBytes: *f.queryCache,
-		ConnsPerRequest: *f.connsPerRequest, MaxInFlightCost: *f.maxInFlightCost}
+		MaxInFlightCost: *f.maxInFlightCost}
 	f.limits.apply(&cfg)
 	for _, c := range []struct {
 		name string

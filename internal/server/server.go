@@ -70,9 +70,6 @@ type Config struct {
 	// QueryCacheBytes bounds the memory of the parsed and validated documents kept
 	// (DefaultQueryCacheBytes when zero).
 	QueryCacheBytes int
-	// ConnsPerRequest bounds the resolvers of one request that run at once
-	// (DefaultConnsPerRequest when zero).
-	ConnsPerRequest int
 	// MaxBodyBytes bounds the body of a POST (DefaultMaxBodyBytes when zero).
 	MaxBodyBytes int
 	// MaxParserTokens bounds the lexical tokens of a document (DefaultMaxParserTokens when
@@ -128,7 +125,6 @@ func (cfg Config) withDefaults() Config {
 	cfg.MaxBufferedBytes = orDefault(cfg.MaxBufferedBytes, DefaultMaxBufferedBytes)
 	cfg.MaxInFlightCost = orDefault(cfg.MaxInFlightCost, DefaultMaxInFlightCost)
 	cfg.QueryCacheBytes = orDefault(cfg.QueryCacheBytes, DefaultQueryCacheBytes)
-	cfg.ConnsPerRequest = orDefault(cfg.ConnsPerRequest, DefaultConnsPerRequest)
 	cfg.MaxBodyBytes = orDefault(cfg.MaxBodyBytes, DefaultMaxBodyBytes)
 	cfg.MaxParserTokens = orDefault(cfg.MaxParserTokens, DefaultMaxParserTokens)
 	cfg.MaxDepth = orDefault(cfg.MaxDepth, DefaultMaxDepth)
@@ -205,8 +201,9 @@ func identity(store *sqlite.Store) string {
 //	parse, validate    gqlgen, with the parser token limit and a cache of valid documents
 //	costLimit          the cost with the variables: before anything runs
 //	responses          a query answered before is answered again from memory (respcache.go)
-//	execution          resolvers, at most ConnsPerRequest at once (pool.go), with
-//	                   per-request batch loaders reading through the shared records
+//	execution          resolvers one at a time, in order (the executor cmd/gqlgen writes),
+//	                   so a request holds one connection; per-request batch loaders
+//	                   reading through the shared records
 //	finish             errors in order, timeouts, error count, error bytes and answer bytes
 //	                   bounded (budget.go), cost reported; the answer written by the deadline
 func newGraphQL(cfg Config, reportExtensions bool, records *graph.Records, answers *responseCache) http.Handler {
@@ -228,7 +225,6 @@ func newGraphQL(cfg Config, reportExtensions bool, records *graph.Records, answe
 		cost.stintList = n
 	}
 	srv.Use(cost)
-	srv.AroundFields(limitResolvers)
 	srv.SetErrorPresenter(presentError(logger, cfg.Timeout))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic while resolving", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -264,7 +260,6 @@ func newGraphQL(cfg Config, reportExtensions bool, records *graph.Records, answe
 		if r.Method == http.MethodHead {
 			w.Header().Set("Allow", "GET, POST, OPTIONS") // gqlgen's answer, 405, lacks it
 		}
-		ctx = withResolverSlots(ctx, cfg.ConnsPerRequest)
 		srv.ServeHTTP(w, r.WithContext(graph.WithLoaders(ctx, store, records)))
 	})
 }
