@@ -91,13 +91,11 @@ func (c *responseCache) InterceptResponse(ctx context.Context, next graphql.Resp
 	}
 	resp := next(ctx)
 	if cacheable(ctx, resp) {
-		// Kept as encoding/json writes it (checked, compact, HTML-escaped), so that a kept
-		// answer is written as it is, byte for byte what the first one was (see write).
-		if data, err := json.Marshal(resp.Data); err == nil {
-			kept := copyResponse(resp)
-			kept.Data = data
-			c.cache.Add(key, kept, len(data)+len(oc.RawQuery)+responseEntryOverhead)
-		}
+		// Kept as encodeResponse writes it (HTML-escaped), so that a kept answer is written
+		// as it is, byte for byte what the first one was.
+		kept := copyResponse(resp)
+		kept.Data = htmlEscapedData(resp.Data)
+		c.cache.Add(key, kept, len(kept.Data)+len(oc.RawQuery)+responseEntryOverhead)
 	}
 	return resp
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -167,4 +168,30 @@ func TestOptionsAndHead(t *testing.T) {
 	assert.Equal(t, "GET, POST, OPTIONS", a.Header.Get("Allow"))
 	a = k.do(httptest.NewRequest(http.MethodHead, "/graphql", nil))
 	assert.Equal(t, http.StatusMethodNotAllowed, a.Status)
+}
+
+// The answer is written as json.Marshal writes it, though the data is not scanned again.
+func TestEncodeResponseWritesWhatJSONMarshalWrites(t *testing.T) {
+	for _, data := range []string{
+		``,
+		`null`,
+		`{"a":"x \u0026 y < z > w","b":[1,2.5,true,null],"c":{"d":"\u2028\u2029 \"q\" \\"}}`,
+		"{\"e\":\"Communaut\u00e9 & <b>\u2028</b>\"}",
+	} {
+		raw := json.RawMessage(data)
+		if data == "" {
+			raw = nil // no data: written as null
+		}
+		for _, resp := range []*graphql.Response{
+			{Data: raw},
+			{Data: raw, Errors: gqlerror.List{{Message: "m & <n>", Path: ast.Path{ast.PathName("a"), ast.PathIndex(1)}}}},
+			{Data: raw, Extensions: map[string]any{"cost": 12, "note": "<&>"}},
+		} {
+			want, err := json.Marshal(resp)
+			require.NoError(t, err)
+			got, err := encodeResponse(context.Background(), resp)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), string(got), "data %q", data)
+		}
+	}
 }
