@@ -409,3 +409,33 @@ func seen[T any](ctx context.Context, v T) T {
 
 // storeFrom is the store of the request's loaders.
 func storeFrom(ctx context.Context) *sqlite.Store { return loadersFrom(ctx).store }
+
+// slugByCode finds the slug of the actor a code names (an ISO code, an acronym, a COW key or
+// country code), through the records kept: a root lookup by code asked before runs no SQL.
+// The key is folded as SQLite's NOCASE folds it (ASCII letters only), so that two spellings
+// the database treats as one share an entry and no others do. "" when none has the code.
+func slugByCode(ctx context.Context, column, code string, find func() (string, error)) (string, error) {
+	key := asciiLower(code)
+	got, err := cached(loadersFrom(ctx).records, "code:"+column, []string{key}, func([]string) (map[string]string, error) {
+		slug, err := find()
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{key: slug}, nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return got[key], nil
+}
+
+// asciiLower lowers ASCII letters only, as SQLite's NOCASE collation compares.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + ('a' - 'A')
+		}
+	}
+	return string(b)
+}

@@ -216,12 +216,12 @@ func (r *queryResolver) State(ctx context.Context, slug *string, iso2 *string, i
 	}
 	switch key {
 	case "cowCode":
-		if value, err = r.Store.StateSlugByCowCode(ctx, *cowCode); err != nil {
+		if value, err = slugByCode(ctx, "cow_code", value, func() (string, error) { return r.Store.StateSlugByCowCode(ctx, *cowCode) }); err != nil {
 			return nil, err
 		}
 	case "slug":
 	default:
-		if value, err = r.Store.ActorSlugByCode(ctx, key, value); err != nil {
+		if value, err = slugByCode(ctx, key, value, func() (string, error) { return r.Store.ActorSlugByCode(ctx, key, value) }); err != nil {
 			return nil, err
 		}
 	}
@@ -251,7 +251,7 @@ func (r *queryResolver) Organization(ctx context.Context, slug *string, acronym 
 	}
 	if key != "slug" {
 		column := map[string]string{"acronym": "acronym", "cowKey": "cow_key"}[key]
-		if value, err = r.Store.ActorSlugByCode(ctx, column, value); err != nil {
+		if value, err = slugByCode(ctx, column, value, func() (string, error) { return r.Store.ActorSlugByCode(ctx, column, value) }); err != nil {
 			return nil, err
 		}
 	}
