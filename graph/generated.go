@@ -6791,7 +6791,7 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _Citation_id(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6814,7 +6814,7 @@ func (ec *executionContext) fieldContext_Citation_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Citation_number(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6837,7 +6837,7 @@ func (ec *executionContext) fieldContext_Citation_number(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Citation_document(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6869,7 +6869,7 @@ func (ec *executionContext) fieldContext_Citation_document(_ context.Context, fi
 }
 
 func (ec *executionContext) _Citation_title(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6892,7 +6892,7 @@ func (ec *executionContext) fieldContext_Citation_title(_ context.Context, field
 }
 
 func (ec *executionContext) _Citation_titleIsPlaceholder(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6915,7 +6915,7 @@ func (ec *executionContext) fieldContext_Citation_titleIsPlaceholder(_ context.C
 }
 
 func (ec *executionContext) _Citation_work(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6938,7 +6938,7 @@ func (ec *executionContext) fieldContext_Citation_work(_ context.Context, field 
 }
 
 func (ec *executionContext) _Citation_publisher(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6961,7 +6961,7 @@ func (ec *executionContext) fieldContext_Citation_publisher(_ context.Context, f
 }
 
 func (ec *executionContext) _Citation_location(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6984,7 +6984,7 @@ func (ec *executionContext) fieldContext_Citation_location(_ context.Context, fi
 }
 
 func (ec *executionContext) _Citation_authors(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7007,7 +7007,7 @@ func (ec *executionContext) fieldContext_Citation_authors(_ context.Context, fie
 }
 
 func (ec *executionContext) _Citation_editors(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7030,7 +7030,7 @@ func (ec *executionContext) fieldContext_Citation_editors(_ context.Context, fie
 }
 
 func (ec *executionContext) _Citation_published(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7062,7 +7062,7 @@ func (ec *executionContext) fieldContext_Citation_published(_ context.Context, f
 }
 
 func (ec *executionContext) _Citation_accessed(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7094,7 +7094,7 @@ func (ec *executionContext) fieldContext_Citation_accessed(_ context.Context, fi
 }
 
 func (ec *executionContext) _Citation_archived(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7126,7 +7126,7 @@ func (ec *executionContext) fieldContext_Citation_archived(_ context.Context, fi
 }
 
 func (ec *executionContext) _Citation_isbn(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7149,7 +7149,7 @@ func (ec *executionContext) fieldContext_Citation_isbn(_ context.Context, field 
 }
 
 func (ec *executionContext) _Citation_doi(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7172,7 +7172,7 @@ func (ec *executionContext) fieldContext_Citation_doi(_ context.Context, field g
 }
 
 func (ec *executionContext) _Citation_volume(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7195,7 +7195,7 @@ func (ec *executionContext) fieldContext_Citation_volume(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Citation_issue(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7218,7 +7218,7 @@ func (ec *executionContext) fieldContext_Citation_issue(_ context.Context, field
 }
 
 func (ec *executionContext) _Citation_pages(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7241,7 +7241,7 @@ func (ec *executionContext) fieldContext_Citation_pages(_ context.Context, field
 }
 
 func (ec *executionContext) _Citation_language(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7264,7 +7264,7 @@ func (ec *executionContext) fieldContext_Citation_language(_ context.Context, fi
 }
 
 func (ec *executionContext) _Citation_deadLink(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7287,7 +7287,7 @@ func (ec *executionContext) fieldContext_Citation_deadLink(_ context.Context, fi
 }
 
 func (ec *executionContext) _Citation_note(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7310,7 +7310,7 @@ func (ec *executionContext) fieldContext_Citation_note(_ context.Context, field 
 }
 
 func (ec *executionContext) _Citation_supports(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7342,7 +7342,7 @@ func (ec *executionContext) fieldContext_Citation_supports(_ context.Context, fi
 }
 
 func (ec *executionContext) _CitationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Citation]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7374,7 +7374,7 @@ func (ec *executionContext) fieldContext_CitationConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _CitationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Citation]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7406,7 +7406,7 @@ func (ec *executionContext) fieldContext_CitationConnection_nodes(_ context.Cont
 }
 
 func (ec *executionContext) _CitationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Citation]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7438,7 +7438,7 @@ func (ec *executionContext) fieldContext_CitationConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _CitationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Citation]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7461,7 +7461,7 @@ func (ec *executionContext) fieldContext_CitationConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _CitationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Citation]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7484,7 +7484,7 @@ func (ec *executionContext) fieldContext_CitationEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _CitationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Citation]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7516,7 +7516,7 @@ func (ec *executionContext) fieldContext_CitationEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7539,7 +7539,7 @@ func (ec *executionContext) fieldContext_Document_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Document_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7562,7 +7562,7 @@ func (ec *executionContext) fieldContext_Document_slug(_ context.Context, field 
 }
 
 func (ec *executionContext) _Document_title(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7585,7 +7585,7 @@ func (ec *executionContext) fieldContext_Document_title(_ context.Context, field
 }
 
 func (ec *executionContext) _Document_publisher(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7608,7 +7608,7 @@ func (ec *executionContext) fieldContext_Document_publisher(_ context.Context, f
 }
 
 func (ec *executionContext) _Document_language(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7631,7 +7631,7 @@ func (ec *executionContext) fieldContext_Document_language(_ context.Context, fi
 }
 
 func (ec *executionContext) _Document_licence(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7654,7 +7654,7 @@ func (ec *executionContext) fieldContext_Document_licence(_ context.Context, fie
 }
 
 func (ec *executionContext) _Document_accessedVia(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7677,7 +7677,7 @@ func (ec *executionContext) fieldContext_Document_accessedVia(_ context.Context,
 }
 
 func (ec *executionContext) _Document_note(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7700,7 +7700,7 @@ func (ec *executionContext) fieldContext_Document_note(_ context.Context, field 
 }
 
 func (ec *executionContext) _Document_sections(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7732,7 +7732,7 @@ func (ec *executionContext) fieldContext_Document_sections(_ context.Context, fi
 }
 
 func (ec *executionContext) _Document_authors(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7755,7 +7755,7 @@ func (ec *executionContext) fieldContext_Document_authors(_ context.Context, fie
 }
 
 func (ec *executionContext) _Document_published(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7787,7 +7787,7 @@ func (ec *executionContext) fieldContext_Document_published(_ context.Context, f
 }
 
 func (ec *executionContext) _Document_publishedIn(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7810,7 +7810,7 @@ func (ec *executionContext) fieldContext_Document_publishedIn(_ context.Context,
 }
 
 func (ec *executionContext) _Document_volume(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7833,7 +7833,7 @@ func (ec *executionContext) fieldContext_Document_volume(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Document_issue(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7856,7 +7856,7 @@ func (ec *executionContext) fieldContext_Document_issue(_ context.Context, field
 }
 
 func (ec *executionContext) _Document_pages(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7879,7 +7879,7 @@ func (ec *executionContext) fieldContext_Document_pages(_ context.Context, field
 }
 
 func (ec *executionContext) _Document_doi(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7902,7 +7902,7 @@ func (ec *executionContext) fieldContext_Document_doi(_ context.Context, field g
 }
 
 func (ec *executionContext) _Document_url(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7925,7 +7925,7 @@ func (ec *executionContext) fieldContext_Document_url(_ context.Context, field g
 }
 
 func (ec *executionContext) _Document_version(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7948,7 +7948,7 @@ func (ec *executionContext) fieldContext_Document_version(_ context.Context, fie
 }
 
 func (ec *executionContext) _Document_coversUntil(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7980,7 +7980,7 @@ func (ec *executionContext) fieldContext_Document_coversUntil(_ context.Context,
 }
 
 func (ec *executionContext) _Document_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8024,7 +8024,7 @@ func (ec *executionContext) fieldContext_Document_citations(ctx context.Context,
 }
 
 func (ec *executionContext) _DocumentSection_key(ctx context.Context, field graphql.CollectedField, obj *kg.Section) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8047,7 +8047,7 @@ func (ec *executionContext) fieldContext_DocumentSection_key(_ context.Context, 
 }
 
 func (ec *executionContext) _DocumentSection_title(ctx context.Context, field graphql.CollectedField, obj *kg.Section) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8070,7 +8070,7 @@ func (ec *executionContext) fieldContext_DocumentSection_title(_ context.Context
 }
 
 func (ec *executionContext) _DocumentSection_kind(ctx context.Context, field graphql.CollectedField, obj *kg.Section) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8093,7 +8093,7 @@ func (ec *executionContext) fieldContext_DocumentSection_kind(_ context.Context,
 }
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8116,7 +8116,7 @@ func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Event_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8139,7 +8139,7 @@ func (ec *executionContext) fieldContext_Event_slug(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Event_title(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8162,7 +8162,7 @@ func (ec *executionContext) fieldContext_Event_title(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8185,7 +8185,7 @@ func (ec *executionContext) fieldContext_Event_kind(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Event_date(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8217,7 +8217,7 @@ func (ec *executionContext) fieldContext_Event_date(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Event_endDate(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8249,7 +8249,7 @@ func (ec *executionContext) fieldContext_Event_endDate(_ context.Context, field 
 }
 
 func (ec *executionContext) _Event_summary(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8272,7 +8272,7 @@ func (ec *executionContext) fieldContext_Event_summary(_ context.Context, field 
 }
 
 func (ec *executionContext) _Event_place(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8304,7 +8304,7 @@ func (ec *executionContext) fieldContext_Event_place(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Event_participants(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8336,7 +8336,7 @@ func (ec *executionContext) fieldContext_Event_participants(_ context.Context, f
 }
 
 func (ec *executionContext) _Event_people(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8368,7 +8368,7 @@ func (ec *executionContext) fieldContext_Event_people(_ context.Context, field g
 }
 
 func (ec *executionContext) _Event_quotes(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8400,7 +8400,7 @@ func (ec *executionContext) fieldContext_Event_quotes(_ context.Context, field g
 }
 
 func (ec *executionContext) _Event_quantities(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8432,7 +8432,7 @@ func (ec *executionContext) fieldContext_Event_quantities(_ context.Context, fie
 }
 
 func (ec *executionContext) _Event_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8464,7 +8464,7 @@ func (ec *executionContext) fieldContext_Event_citations(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Event_source(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8496,7 +8496,7 @@ func (ec *executionContext) fieldContext_Event_source(_ context.Context, field g
 }
 
 func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Event]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8528,7 +8528,7 @@ func (ec *executionContext) fieldContext_EventConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _EventConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Event]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8560,7 +8560,7 @@ func (ec *executionContext) fieldContext_EventConnection_nodes(_ context.Context
 }
 
 func (ec *executionContext) _EventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Event]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8592,7 +8592,7 @@ func (ec *executionContext) fieldContext_EventConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Event]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8615,7 +8615,7 @@ func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _EventCount_year(ctx context.Context, field graphql.CollectedField, obj *model.EventCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8638,7 +8638,7 @@ func (ec *executionContext) fieldContext_EventCount_year(_ context.Context, fiel
 }
 
 func (ec *executionContext) _EventCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.EventCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8661,7 +8661,7 @@ func (ec *executionContext) fieldContext_EventCount_kind(_ context.Context, fiel
 }
 
 func (ec *executionContext) _EventCount_count(ctx context.Context, field graphql.CollectedField, obj *model.EventCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8684,7 +8684,7 @@ func (ec *executionContext) fieldContext_EventCount_count(_ context.Context, fie
 }
 
 func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Event]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8707,7 +8707,7 @@ func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Event]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8739,7 +8739,7 @@ func (ec *executionContext) fieldContext_EventEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _LocalizedName_language(ctx context.Context, field graphql.CollectedField, obj *kg.LocalizedName) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8762,7 +8762,7 @@ func (ec *executionContext) fieldContext_LocalizedName_language(_ context.Contex
 }
 
 func (ec *executionContext) _LocalizedName_text(ctx context.Context, field graphql.CollectedField, obj *kg.LocalizedName) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8785,7 +8785,7 @@ func (ec *executionContext) fieldContext_LocalizedName_text(_ context.Context, f
 }
 
 func (ec *executionContext) _LocalizedName_transliteration(ctx context.Context, field graphql.CollectedField, obj *kg.LocalizedName) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8808,7 +8808,7 @@ func (ec *executionContext) fieldContext_LocalizedName_transliteration(_ context
 }
 
 func (ec *executionContext) _Membership_id(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8831,7 +8831,7 @@ func (ec *executionContext) fieldContext_Membership_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _Membership_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8854,7 +8854,7 @@ func (ec *executionContext) fieldContext_Membership_slug(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Membership_member(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8886,7 +8886,7 @@ func (ec *executionContext) fieldContext_Membership_member(_ context.Context, fi
 }
 
 func (ec *executionContext) _Membership_organization(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8918,7 +8918,7 @@ func (ec *executionContext) fieldContext_Membership_organization(_ context.Conte
 }
 
 func (ec *executionContext) _Membership_role(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8941,7 +8941,7 @@ func (ec *executionContext) fieldContext_Membership_role(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Membership_start(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8973,7 +8973,7 @@ func (ec *executionContext) fieldContext_Membership_start(_ context.Context, fie
 }
 
 func (ec *executionContext) _Membership_end(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9005,7 +9005,7 @@ func (ec *executionContext) fieldContext_Membership_end(_ context.Context, field
 }
 
 func (ec *executionContext) _Membership_endReason(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9028,7 +9028,7 @@ func (ec *executionContext) fieldContext_Membership_endReason(_ context.Context,
 }
 
 func (ec *executionContext) _Membership_note(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9051,7 +9051,7 @@ func (ec *executionContext) fieldContext_Membership_note(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Membership_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9083,7 +9083,7 @@ func (ec *executionContext) fieldContext_Membership_citations(_ context.Context,
 }
 
 func (ec *executionContext) _Membership_source(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9115,7 +9115,7 @@ func (ec *executionContext) fieldContext_Membership_source(_ context.Context, fi
 }
 
 func (ec *executionContext) _Membership_claims(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9147,7 +9147,7 @@ func (ec *executionContext) fieldContext_Membership_claims(_ context.Context, fi
 }
 
 func (ec *executionContext) _Membership_disputed(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9170,7 +9170,7 @@ func (ec *executionContext) fieldContext_Membership_disputed(_ context.Context, 
 }
 
 func (ec *executionContext) _Membership_disagreements(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9193,7 +9193,7 @@ func (ec *executionContext) fieldContext_Membership_disagreements(_ context.Cont
 }
 
 func (ec *executionContext) _MembershipChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9216,7 +9216,7 @@ func (ec *executionContext) fieldContext_MembershipChange_kind(_ context.Context
 }
 
 func (ec *executionContext) _MembershipChange_date(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9248,7 +9248,7 @@ func (ec *executionContext) fieldContext_MembershipChange_date(_ context.Context
 }
 
 func (ec *executionContext) _MembershipChange_member(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9280,7 +9280,7 @@ func (ec *executionContext) fieldContext_MembershipChange_member(_ context.Conte
 }
 
 func (ec *executionContext) _MembershipChange_organization(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9312,7 +9312,7 @@ func (ec *executionContext) fieldContext_MembershipChange_organization(_ context
 }
 
 func (ec *executionContext) _MembershipChange_role(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9335,7 +9335,7 @@ func (ec *executionContext) fieldContext_MembershipChange_role(_ context.Context
 }
 
 func (ec *executionContext) _MembershipChange_previousRole(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9358,7 +9358,7 @@ func (ec *executionContext) fieldContext_MembershipChange_previousRole(_ context
 }
 
 func (ec *executionContext) _MembershipChange_membership(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9390,7 +9390,7 @@ func (ec *executionContext) fieldContext_MembershipChange_membership(_ context.C
 }
 
 func (ec *executionContext) _MembershipChange_citations(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9422,7 +9422,7 @@ func (ec *executionContext) fieldContext_MembershipChange_citations(_ context.Co
 }
 
 func (ec *executionContext) _MembershipChange_source(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9454,7 +9454,7 @@ func (ec *executionContext) fieldContext_MembershipChange_source(_ context.Conte
 }
 
 func (ec *executionContext) _MembershipClaim_role(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9477,7 +9477,7 @@ func (ec *executionContext) fieldContext_MembershipClaim_role(_ context.Context,
 }
 
 func (ec *executionContext) _MembershipClaim_start(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9509,7 +9509,7 @@ func (ec *executionContext) fieldContext_MembershipClaim_start(_ context.Context
 }
 
 func (ec *executionContext) _MembershipClaim_end(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9541,7 +9541,7 @@ func (ec *executionContext) fieldContext_MembershipClaim_end(_ context.Context, 
 }
 
 func (ec *executionContext) _MembershipClaim_endReason(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9564,7 +9564,7 @@ func (ec *executionContext) fieldContext_MembershipClaim_endReason(_ context.Con
 }
 
 func (ec *executionContext) _MembershipClaim_startRange(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9596,7 +9596,7 @@ func (ec *executionContext) fieldContext_MembershipClaim_startRange(_ context.Co
 }
 
 func (ec *executionContext) _MembershipClaim_endRange(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9628,7 +9628,7 @@ func (ec *executionContext) fieldContext_MembershipClaim_endRange(_ context.Cont
 }
 
 func (ec *executionContext) _MembershipClaim_accuracy(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9651,7 +9651,7 @@ func (ec *executionContext) fieldContext_MembershipClaim_accuracy(_ context.Cont
 }
 
 func (ec *executionContext) _MembershipClaim_years(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9674,7 +9674,7 @@ func (ec *executionContext) fieldContext_MembershipClaim_years(_ context.Context
 }
 
 func (ec *executionContext) _MembershipClaim_asOf(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9706,7 +9706,7 @@ func (ec *executionContext) fieldContext_MembershipClaim_asOf(_ context.Context,
 }
 
 func (ec *executionContext) _MembershipClaim_note(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9729,7 +9729,7 @@ func (ec *executionContext) fieldContext_MembershipClaim_note(_ context.Context,
 }
 
 func (ec *executionContext) _MembershipClaim_source(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9761,7 +9761,7 @@ func (ec *executionContext) fieldContext_MembershipClaim_source(_ context.Contex
 }
 
 func (ec *executionContext) _MembershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Membership]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9793,7 +9793,7 @@ func (ec *executionContext) fieldContext_MembershipConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _MembershipConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Membership]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9825,7 +9825,7 @@ func (ec *executionContext) fieldContext_MembershipConnection_nodes(_ context.Co
 }
 
 func (ec *executionContext) _MembershipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Membership]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9857,7 +9857,7 @@ func (ec *executionContext) fieldContext_MembershipConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _MembershipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Membership]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9880,7 +9880,7 @@ func (ec *executionContext) fieldContext_MembershipConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _MembershipCount_year(ctx context.Context, field graphql.CollectedField, obj *model.MembershipCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9903,7 +9903,7 @@ func (ec *executionContext) fieldContext_MembershipCount_year(_ context.Context,
 }
 
 func (ec *executionContext) _MembershipCount_member(ctx context.Context, field graphql.CollectedField, obj *model.MembershipCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9935,7 +9935,7 @@ func (ec *executionContext) fieldContext_MembershipCount_member(_ context.Contex
 }
 
 func (ec *executionContext) _MembershipCount_organization(ctx context.Context, field graphql.CollectedField, obj *model.MembershipCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9967,7 +9967,7 @@ func (ec *executionContext) fieldContext_MembershipCount_organization(_ context.
 }
 
 func (ec *executionContext) _MembershipCount_role(ctx context.Context, field graphql.CollectedField, obj *model.MembershipCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9990,7 +9990,7 @@ func (ec *executionContext) fieldContext_MembershipCount_role(_ context.Context,
 }
 
 func (ec *executionContext) _MembershipCount_count(ctx context.Context, field graphql.CollectedField, obj *model.MembershipCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10013,7 +10013,7 @@ func (ec *executionContext) fieldContext_MembershipCount_count(_ context.Context
 }
 
 func (ec *executionContext) _MembershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Membership]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10036,7 +10036,7 @@ func (ec *executionContext) fieldContext_MembershipEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _MembershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Membership]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10068,7 +10068,7 @@ func (ec *executionContext) fieldContext_MembershipEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _MilitaryStrength_id(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10091,7 +10091,7 @@ func (ec *executionContext) fieldContext_MilitaryStrength_id(_ context.Context, 
 }
 
 func (ec *executionContext) _MilitaryStrength_state(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10123,7 +10123,7 @@ func (ec *executionContext) fieldContext_MilitaryStrength_state(_ context.Contex
 }
 
 func (ec *executionContext) _MilitaryStrength_year(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10146,7 +10146,7 @@ func (ec *executionContext) fieldContext_MilitaryStrength_year(_ context.Context
 }
 
 func (ec *executionContext) _MilitaryStrength_active(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10169,7 +10169,7 @@ func (ec *executionContext) fieldContext_MilitaryStrength_active(_ context.Conte
 }
 
 func (ec *executionContext) _MilitaryStrength_reserve(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10192,7 +10192,7 @@ func (ec *executionContext) fieldContext_MilitaryStrength_reserve(_ context.Cont
 }
 
 func (ec *executionContext) _MilitaryStrength_paramilitary(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10215,7 +10215,7 @@ func (ec *executionContext) fieldContext_MilitaryStrength_paramilitary(_ context
 }
 
 func (ec *executionContext) _MilitaryStrength_total(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10238,7 +10238,7 @@ func (ec *executionContext) fieldContext_MilitaryStrength_total(_ context.Contex
 }
 
 func (ec *executionContext) _MilitaryStrength_perThousandTotal(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10261,7 +10261,7 @@ func (ec *executionContext) fieldContext_MilitaryStrength_perThousandTotal(_ con
 }
 
 func (ec *executionContext) _MilitaryStrength_perThousandActive(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10284,7 +10284,7 @@ func (ec *executionContext) fieldContext_MilitaryStrength_perThousandActive(_ co
 }
 
 func (ec *executionContext) _MilitaryStrength_notes(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10307,7 +10307,7 @@ func (ec *executionContext) fieldContext_MilitaryStrength_notes(_ context.Contex
 }
 
 func (ec *executionContext) _MilitaryStrength_citations(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10339,7 +10339,7 @@ func (ec *executionContext) fieldContext_MilitaryStrength_citations(_ context.Co
 }
 
 func (ec *executionContext) _MilitaryStrength_source(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10371,7 +10371,7 @@ func (ec *executionContext) fieldContext_MilitaryStrength_source(_ context.Conte
 }
 
 func (ec *executionContext) _MilitaryStrengthStats_count(ctx context.Context, field graphql.CollectedField, obj *model.MilitaryStrengthStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10394,7 +10394,7 @@ func (ec *executionContext) fieldContext_MilitaryStrengthStats_count(_ context.C
 }
 
 func (ec *executionContext) _MilitaryStrengthStats_active(ctx context.Context, field graphql.CollectedField, obj *model.MilitaryStrengthStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10426,7 +10426,7 @@ func (ec *executionContext) fieldContext_MilitaryStrengthStats_active(_ context.
 }
 
 func (ec *executionContext) _MilitaryStrengthStats_reserve(ctx context.Context, field graphql.CollectedField, obj *model.MilitaryStrengthStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10458,7 +10458,7 @@ func (ec *executionContext) fieldContext_MilitaryStrengthStats_reserve(_ context
 }
 
 func (ec *executionContext) _MilitaryStrengthStats_paramilitary(ctx context.Context, field graphql.CollectedField, obj *model.MilitaryStrengthStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10490,7 +10490,7 @@ func (ec *executionContext) fieldContext_MilitaryStrengthStats_paramilitary(_ co
 }
 
 func (ec *executionContext) _MilitaryStrengthStats_total(ctx context.Context, field graphql.CollectedField, obj *model.MilitaryStrengthStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10522,7 +10522,7 @@ func (ec *executionContext) fieldContext_MilitaryStrengthStats_total(_ context.C
 }
 
 func (ec *executionContext) _MilitaryStrengthStats_figures(ctx context.Context, field graphql.CollectedField, obj *model.MilitaryStrengthStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10554,7 +10554,7 @@ func (ec *executionContext) fieldContext_MilitaryStrengthStats_figures(_ context
 }
 
 func (ec *executionContext) _Neighborhood_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Neighborhood) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10586,7 +10586,7 @@ func (ec *executionContext) fieldContext_Neighborhood_nodes(_ context.Context, f
 }
 
 func (ec *executionContext) _Neighborhood_edges(ctx context.Context, field graphql.CollectedField, obj *model.Neighborhood) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10618,7 +10618,7 @@ func (ec *executionContext) fieldContext_Neighborhood_edges(_ context.Context, f
 }
 
 func (ec *executionContext) _Neighborhood_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Neighborhood) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10641,7 +10641,7 @@ func (ec *executionContext) fieldContext_Neighborhood_truncated(_ context.Contex
 }
 
 func (ec *executionContext) _NumberStats_sum(ctx context.Context, field graphql.CollectedField, obj *model.NumberStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10664,7 +10664,7 @@ func (ec *executionContext) fieldContext_NumberStats_sum(_ context.Context, fiel
 }
 
 func (ec *executionContext) _NumberStats_min(ctx context.Context, field graphql.CollectedField, obj *model.NumberStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10687,7 +10687,7 @@ func (ec *executionContext) fieldContext_NumberStats_min(_ context.Context, fiel
 }
 
 func (ec *executionContext) _NumberStats_max(ctx context.Context, field graphql.CollectedField, obj *model.NumberStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10710,7 +10710,7 @@ func (ec *executionContext) fieldContext_NumberStats_max(_ context.Context, fiel
 }
 
 func (ec *executionContext) _NumberStats_mean(ctx context.Context, field graphql.CollectedField, obj *model.NumberStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10733,7 +10733,7 @@ func (ec *executionContext) fieldContext_NumberStats_mean(_ context.Context, fie
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10756,7 +10756,7 @@ func (ec *executionContext) fieldContext_Organization_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Organization_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10779,7 +10779,7 @@ func (ec *executionContext) fieldContext_Organization_slug(_ context.Context, fi
 }
 
 func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10823,7 +10823,7 @@ func (ec *executionContext) fieldContext_Organization_name(ctx context.Context, 
 }
 
 func (ec *executionContext) _Organization_names(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10855,7 +10855,7 @@ func (ec *executionContext) fieldContext_Organization_names(_ context.Context, f
 }
 
 func (ec *executionContext) _Organization_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10878,7 +10878,7 @@ func (ec *executionContext) fieldContext_Organization_aliases(_ context.Context,
 }
 
 func (ec *executionContext) _Organization_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10901,7 +10901,7 @@ func (ec *executionContext) fieldContext_Organization_acronym(_ context.Context,
 }
 
 func (ec *executionContext) _Organization_type(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10924,7 +10924,7 @@ func (ec *executionContext) fieldContext_Organization_type(_ context.Context, fi
 }
 
 func (ec *executionContext) _Organization_founded(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10956,7 +10956,7 @@ func (ec *executionContext) fieldContext_Organization_founded(_ context.Context,
 }
 
 func (ec *executionContext) _Organization_ended(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10988,7 +10988,7 @@ func (ec *executionContext) fieldContext_Organization_ended(_ context.Context, f
 }
 
 func (ec *executionContext) _Organization_endReason(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11011,7 +11011,7 @@ func (ec *executionContext) fieldContext_Organization_endReason(_ context.Contex
 }
 
 func (ec *executionContext) _Organization_cowKey(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11034,7 +11034,7 @@ func (ec *executionContext) fieldContext_Organization_cowKey(_ context.Context, 
 }
 
 func (ec *executionContext) _Organization_cowNumber(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11057,7 +11057,7 @@ func (ec *executionContext) fieldContext_Organization_cowNumber(_ context.Contex
 }
 
 func (ec *executionContext) _Organization_shortName(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11080,7 +11080,7 @@ func (ec *executionContext) fieldContext_Organization_shortName(_ context.Contex
 }
 
 func (ec *executionContext) _Organization_longName(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11103,7 +11103,7 @@ func (ec *executionContext) fieldContext_Organization_longName(_ context.Context
 }
 
 func (ec *executionContext) _Organization_purposes(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11126,7 +11126,7 @@ func (ec *executionContext) fieldContext_Organization_purposes(_ context.Context
 }
 
 func (ec *executionContext) _Organization_membershipDateAccuracy(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11149,7 +11149,7 @@ func (ec *executionContext) fieldContext_Organization_membershipDateAccuracy(_ c
 }
 
 func (ec *executionContext) _Organization_headquarters(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11181,7 +11181,7 @@ func (ec *executionContext) fieldContext_Organization_headquarters(_ context.Con
 }
 
 func (ec *executionContext) _Organization_parent(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11213,7 +11213,7 @@ func (ec *executionContext) fieldContext_Organization_parent(_ context.Context, 
 }
 
 func (ec *executionContext) _Organization_bodies(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11245,7 +11245,7 @@ func (ec *executionContext) fieldContext_Organization_bodies(_ context.Context, 
 }
 
 func (ec *executionContext) _Organization_memberships(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11289,7 +11289,7 @@ func (ec *executionContext) fieldContext_Organization_memberships(ctx context.Co
 }
 
 func (ec *executionContext) _Organization_members(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11333,7 +11333,7 @@ func (ec *executionContext) fieldContext_Organization_members(ctx context.Contex
 }
 
 func (ec *executionContext) _Organization_leaders(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11377,7 +11377,7 @@ func (ec *executionContext) fieldContext_Organization_leaders(ctx context.Contex
 }
 
 func (ec *executionContext) _Organization_provisions(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11409,7 +11409,7 @@ func (ec *executionContext) fieldContext_Organization_provisions(_ context.Conte
 }
 
 func (ec *executionContext) _Organization_events(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11453,7 +11453,7 @@ func (ec *executionContext) fieldContext_Organization_events(ctx context.Context
 }
 
 func (ec *executionContext) _Organization_source(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11485,7 +11485,7 @@ func (ec *executionContext) fieldContext_Organization_source(_ context.Context, 
 }
 
 func (ec *executionContext) _Organization_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11517,7 +11517,7 @@ func (ec *executionContext) fieldContext_Organization_sources(_ context.Context,
 }
 
 func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Organization]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11549,7 +11549,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.
 }
 
 func (ec *executionContext) _OrganizationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Organization]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11581,7 +11581,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_nodes(_ context.
 }
 
 func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Organization]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11613,7 +11613,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _OrganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Organization]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11636,7 +11636,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Organization]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11659,7 +11659,7 @@ func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Organization]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11691,7 +11691,7 @@ func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11714,7 +11714,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11737,7 +11737,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Cont
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11760,7 +11760,7 @@ func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11783,7 +11783,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _PartialDate_iso(ctx context.Context, field graphql.CollectedField, obj *kg.PartialDate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11806,7 +11806,7 @@ func (ec *executionContext) fieldContext_PartialDate_iso(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PartialDate_year(ctx context.Context, field graphql.CollectedField, obj *kg.PartialDate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11829,7 +11829,7 @@ func (ec *executionContext) fieldContext_PartialDate_year(_ context.Context, fie
 }
 
 func (ec *executionContext) _PartialDate_month(ctx context.Context, field graphql.CollectedField, obj *kg.PartialDate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11852,7 +11852,7 @@ func (ec *executionContext) fieldContext_PartialDate_month(_ context.Context, fi
 }
 
 func (ec *executionContext) _PartialDate_day(ctx context.Context, field graphql.CollectedField, obj *kg.PartialDate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11875,7 +11875,7 @@ func (ec *executionContext) fieldContext_PartialDate_day(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PartialDate_precision(ctx context.Context, field graphql.CollectedField, obj *kg.PartialDate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11898,7 +11898,7 @@ func (ec *executionContext) fieldContext_PartialDate_precision(_ context.Context
 }
 
 func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11921,7 +11921,7 @@ func (ec *executionContext) fieldContext_Path_length(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11953,7 +11953,7 @@ func (ec *executionContext) fieldContext_Path_nodes(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Path_edges(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11985,7 +11985,7 @@ func (ec *executionContext) fieldContext_Path_edges(_ context.Context, field gra
 }
 
 func (ec *executionContext) _PathEdge_from(ctx context.Context, field graphql.CollectedField, obj *model.PathEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12017,7 +12017,7 @@ func (ec *executionContext) fieldContext_PathEdge_from(_ context.Context, field 
 }
 
 func (ec *executionContext) _PathEdge_to(ctx context.Context, field graphql.CollectedField, obj *model.PathEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12049,7 +12049,7 @@ func (ec *executionContext) fieldContext_PathEdge_to(_ context.Context, field gr
 }
 
 func (ec *executionContext) _PathEdge_relation(ctx context.Context, field graphql.CollectedField, obj *model.PathEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12072,7 +12072,7 @@ func (ec *executionContext) fieldContext_PathEdge_relation(_ context.Context, fi
 }
 
 func (ec *executionContext) _PathEdge_fact(ctx context.Context, field graphql.CollectedField, obj *model.PathEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12104,7 +12104,7 @@ func (ec *executionContext) fieldContext_PathEdge_fact(_ context.Context, field 
 }
 
 func (ec *executionContext) _PathEdge_citations(ctx context.Context, field graphql.CollectedField, obj *model.PathEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12136,7 +12136,7 @@ func (ec *executionContext) fieldContext_PathEdge_citations(_ context.Context, f
 }
 
 func (ec *executionContext) _Period_start(ctx context.Context, field graphql.CollectedField, obj *kg.Period) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12168,7 +12168,7 @@ func (ec *executionContext) fieldContext_Period_start(_ context.Context, field g
 }
 
 func (ec *executionContext) _Period_end(ctx context.Context, field graphql.CollectedField, obj *kg.Period) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12200,7 +12200,7 @@ func (ec *executionContext) fieldContext_Period_end(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *kg.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12223,7 +12223,7 @@ func (ec *executionContext) fieldContext_Person_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Person_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12246,7 +12246,7 @@ func (ec *executionContext) fieldContext_Person_slug(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Person_name(ctx context.Context, field graphql.CollectedField, obj *kg.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12269,7 +12269,7 @@ func (ec *executionContext) fieldContext_Person_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Person_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12292,7 +12292,7 @@ func (ec *executionContext) fieldContext_Person_aliases(_ context.Context, field
 }
 
 func (ec *executionContext) _Person_positions(ctx context.Context, field graphql.CollectedField, obj *kg.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12336,7 +12336,7 @@ func (ec *executionContext) fieldContext_Person_positions(ctx context.Context, f
 }
 
 func (ec *executionContext) _Person_quotes(ctx context.Context, field graphql.CollectedField, obj *kg.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12368,7 +12368,7 @@ func (ec *executionContext) fieldContext_Person_quotes(_ context.Context, field 
 }
 
 func (ec *executionContext) _Person_events(ctx context.Context, field graphql.CollectedField, obj *kg.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12412,7 +12412,7 @@ func (ec *executionContext) fieldContext_Person_events(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Person]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12444,7 +12444,7 @@ func (ec *executionContext) fieldContext_PersonConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _PersonConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Person]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12476,7 +12476,7 @@ func (ec *executionContext) fieldContext_PersonConnection_nodes(_ context.Contex
 }
 
 func (ec *executionContext) _PersonConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Person]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12508,7 +12508,7 @@ func (ec *executionContext) fieldContext_PersonConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _PersonConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.Person]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12531,7 +12531,7 @@ func (ec *executionContext) fieldContext_PersonConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Person]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12554,7 +12554,7 @@ func (ec *executionContext) fieldContext_PersonEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _PersonEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Person]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12586,7 +12586,7 @@ func (ec *executionContext) fieldContext_PersonEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Place_id(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12609,7 +12609,7 @@ func (ec *executionContext) fieldContext_Place_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Place_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12632,7 +12632,7 @@ func (ec *executionContext) fieldContext_Place_slug(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Place_name(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12655,7 +12655,7 @@ func (ec *executionContext) fieldContext_Place_name(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Place_state(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12687,7 +12687,7 @@ func (ec *executionContext) fieldContext_Place_state(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Place_events(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12731,7 +12731,7 @@ func (ec *executionContext) fieldContext_Place_events(ctx context.Context, field
 }
 
 func (ec *executionContext) _Position_id(ctx context.Context, field graphql.CollectedField, obj *kg.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12754,7 +12754,7 @@ func (ec *executionContext) fieldContext_Position_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Position_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12777,7 +12777,7 @@ func (ec *executionContext) fieldContext_Position_slug(_ context.Context, field 
 }
 
 func (ec *executionContext) _Position_title(ctx context.Context, field graphql.CollectedField, obj *kg.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12800,7 +12800,7 @@ func (ec *executionContext) fieldContext_Position_title(_ context.Context, field
 }
 
 func (ec *executionContext) _Position_person(ctx context.Context, field graphql.CollectedField, obj *kg.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12832,7 +12832,7 @@ func (ec *executionContext) fieldContext_Position_person(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Position_of(ctx context.Context, field graphql.CollectedField, obj *kg.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12864,7 +12864,7 @@ func (ec *executionContext) fieldContext_Position_of(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Position_start(ctx context.Context, field graphql.CollectedField, obj *kg.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12896,7 +12896,7 @@ func (ec *executionContext) fieldContext_Position_start(_ context.Context, field
 }
 
 func (ec *executionContext) _Position_end(ctx context.Context, field graphql.CollectedField, obj *kg.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12928,7 +12928,7 @@ func (ec *executionContext) fieldContext_Position_end(_ context.Context, field g
 }
 
 func (ec *executionContext) _Position_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12960,7 +12960,7 @@ func (ec *executionContext) fieldContext_Position_citations(_ context.Context, f
 }
 
 func (ec *executionContext) _Position_source(ctx context.Context, field graphql.CollectedField, obj *kg.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12992,7 +12992,7 @@ func (ec *executionContext) fieldContext_Position_source(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Provision_id(ctx context.Context, field graphql.CollectedField, obj *kg.Provision) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13015,7 +13015,7 @@ func (ec *executionContext) fieldContext_Provision_id(_ context.Context, field g
 }
 
 func (ec *executionContext) _Provision_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Provision) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13038,7 +13038,7 @@ func (ec *executionContext) fieldContext_Provision_slug(_ context.Context, field
 }
 
 func (ec *executionContext) _Provision_organization(ctx context.Context, field graphql.CollectedField, obj *kg.Provision) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13070,7 +13070,7 @@ func (ec *executionContext) fieldContext_Provision_organization(_ context.Contex
 }
 
 func (ec *executionContext) _Provision_kind(ctx context.Context, field graphql.CollectedField, obj *kg.Provision) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13093,7 +13093,7 @@ func (ec *executionContext) fieldContext_Provision_kind(_ context.Context, field
 }
 
 func (ec *executionContext) _Provision_title(ctx context.Context, field graphql.CollectedField, obj *kg.Provision) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13116,7 +13116,7 @@ func (ec *executionContext) fieldContext_Provision_title(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Provision_summary(ctx context.Context, field graphql.CollectedField, obj *kg.Provision) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13139,7 +13139,7 @@ func (ec *executionContext) fieldContext_Provision_summary(_ context.Context, fi
 }
 
 func (ec *executionContext) _Provision_since(ctx context.Context, field graphql.CollectedField, obj *kg.Provision) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13171,7 +13171,7 @@ func (ec *executionContext) fieldContext_Provision_since(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Provision_proposedBy(ctx context.Context, field graphql.CollectedField, obj *kg.Provision) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13203,7 +13203,7 @@ func (ec *executionContext) fieldContext_Provision_proposedBy(_ context.Context,
 }
 
 func (ec *executionContext) _Provision_event(ctx context.Context, field graphql.CollectedField, obj *kg.Provision) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13235,7 +13235,7 @@ func (ec *executionContext) fieldContext_Provision_event(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Provision_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Provision) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13267,7 +13267,7 @@ func (ec *executionContext) fieldContext_Provision_citations(_ context.Context, 
 }
 
 func (ec *executionContext) _Provision_source(ctx context.Context, field graphql.CollectedField, obj *kg.Provision) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13299,7 +13299,7 @@ func (ec *executionContext) fieldContext_Provision_source(_ context.Context, fie
 }
 
 func (ec *executionContext) _Quantity_measure(ctx context.Context, field graphql.CollectedField, obj *kg.Quantity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13322,7 +13322,7 @@ func (ec *executionContext) fieldContext_Quantity_measure(_ context.Context, fie
 }
 
 func (ec *executionContext) _Quantity_value(ctx context.Context, field graphql.CollectedField, obj *kg.Quantity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13345,7 +13345,7 @@ func (ec *executionContext) fieldContext_Quantity_value(_ context.Context, field
 }
 
 func (ec *executionContext) _Quantity_unit(ctx context.Context, field graphql.CollectedField, obj *kg.Quantity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13368,7 +13368,7 @@ func (ec *executionContext) fieldContext_Quantity_unit(_ context.Context, field 
 }
 
 func (ec *executionContext) _Quantity_qualifier(ctx context.Context, field graphql.CollectedField, obj *kg.Quantity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13391,7 +13391,7 @@ func (ec *executionContext) fieldContext_Quantity_qualifier(_ context.Context, f
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13435,7 +13435,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 }
 
 func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13479,7 +13479,7 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Query_state(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13523,7 +13523,7 @@ func (ec *executionContext) fieldContext_Query_state(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Query_states(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13567,7 +13567,7 @@ func (ec *executionContext) fieldContext_Query_states(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query_organization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13611,7 +13611,7 @@ func (ec *executionContext) fieldContext_Query_organization(ctx context.Context,
 }
 
 func (ec *executionContext) _Query_organizations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13655,7 +13655,7 @@ func (ec *executionContext) fieldContext_Query_organizations(ctx context.Context
 }
 
 func (ec *executionContext) _Query_person(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13699,7 +13699,7 @@ func (ec *executionContext) fieldContext_Query_person(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query_people(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13743,7 +13743,7 @@ func (ec *executionContext) fieldContext_Query_people(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query_place(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13787,7 +13787,7 @@ func (ec *executionContext) fieldContext_Query_place(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Query_event(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13831,7 +13831,7 @@ func (ec *executionContext) fieldContext_Query_event(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Query_events(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13875,7 +13875,7 @@ func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query_quote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13919,7 +13919,7 @@ func (ec *executionContext) fieldContext_Query_quote(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Query_document(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13963,7 +13963,7 @@ func (ec *executionContext) fieldContext_Query_document(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Query_documents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -13995,7 +13995,7 @@ func (ec *executionContext) fieldContext_Query_documents(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Query_citation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14039,7 +14039,7 @@ func (ec *executionContext) fieldContext_Query_citation(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Query_citations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14083,7 +14083,7 @@ func (ec *executionContext) fieldContext_Query_citations(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14127,7 +14127,7 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query_path(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14171,7 +14171,7 @@ func (ec *executionContext) fieldContext_Query_path(ctx context.Context, field g
 }
 
 func (ec *executionContext) _Query_membershipChanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14215,7 +14215,7 @@ func (ec *executionContext) fieldContext_Query_membershipChanges(ctx context.Con
 }
 
 func (ec *executionContext) _Query_sharedOrganizations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14259,7 +14259,7 @@ func (ec *executionContext) fieldContext_Query_sharedOrganizations(ctx context.C
 }
 
 func (ec *executionContext) _Query_disputes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14303,7 +14303,7 @@ func (ec *executionContext) fieldContext_Query_disputes(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14347,7 +14347,7 @@ func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context,
 }
 
 func (ec *executionContext) _Query_eventCounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14391,7 +14391,7 @@ func (ec *executionContext) fieldContext_Query_eventCounts(ctx context.Context, 
 }
 
 func (ec *executionContext) _Query_membershipCounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14435,7 +14435,7 @@ func (ec *executionContext) fieldContext_Query_membershipCounts(ctx context.Cont
 }
 
 func (ec *executionContext) _Query_militaryStrengthStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14479,7 +14479,7 @@ func (ec *executionContext) fieldContext_Query_militaryStrengthStats(ctx context
 }
 
 func (ec *executionContext) _Query_militaryStrengths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14523,7 +14523,7 @@ func (ec *executionContext) fieldContext_Query_militaryStrengths(ctx context.Con
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14567,7 +14567,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14599,7 +14599,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _Quote_id(ctx context.Context, field graphql.CollectedField, obj *kg.Quote) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14622,7 +14622,7 @@ func (ec *executionContext) fieldContext_Quote_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Quote_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Quote) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14645,7 +14645,7 @@ func (ec *executionContext) fieldContext_Quote_slug(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Quote_text(ctx context.Context, field graphql.CollectedField, obj *kg.Quote) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14668,7 +14668,7 @@ func (ec *executionContext) fieldContext_Quote_text(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Quote_speaker(ctx context.Context, field graphql.CollectedField, obj *kg.Quote) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14700,7 +14700,7 @@ func (ec *executionContext) fieldContext_Quote_speaker(_ context.Context, field 
 }
 
 func (ec *executionContext) _Quote_date(ctx context.Context, field graphql.CollectedField, obj *kg.Quote) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14732,7 +14732,7 @@ func (ec *executionContext) fieldContext_Quote_date(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Quote_event(ctx context.Context, field graphql.CollectedField, obj *kg.Quote) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14764,7 +14764,7 @@ func (ec *executionContext) fieldContext_Quote_event(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Quote_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Quote) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14796,7 +14796,7 @@ func (ec *executionContext) fieldContext_Quote_citations(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Quote_source(ctx context.Context, field graphql.CollectedField, obj *kg.Quote) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14828,7 +14828,7 @@ func (ec *executionContext) fieldContext_Quote_source(_ context.Context, field g
 }
 
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14860,7 +14860,7 @@ func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field
 }
 
 func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14883,7 +14883,7 @@ func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, fiel
 }
 
 func (ec *executionContext) _SearchHit_snippet(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14906,7 +14906,7 @@ func (ec *executionContext) fieldContext_SearchHit_snippet(_ context.Context, fi
 }
 
 func (ec *executionContext) _SearchHit_field(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14929,7 +14929,7 @@ func (ec *executionContext) fieldContext_SearchHit_field(_ context.Context, fiel
 }
 
 func (ec *executionContext) _SharedOrganization_organization(ctx context.Context, field graphql.CollectedField, obj *model.SharedOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14961,7 +14961,7 @@ func (ec *executionContext) fieldContext_SharedOrganization_organization(_ conte
 }
 
 func (ec *executionContext) _SharedOrganization_periods(ctx context.Context, field graphql.CollectedField, obj *model.SharedOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14993,7 +14993,7 @@ func (ec *executionContext) fieldContext_SharedOrganization_periods(_ context.Co
 }
 
 func (ec *executionContext) _SharedOrganization_a(ctx context.Context, field graphql.CollectedField, obj *model.SharedOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15025,7 +15025,7 @@ func (ec *executionContext) fieldContext_SharedOrganization_a(_ context.Context,
 }
 
 func (ec *executionContext) _SharedOrganization_b(ctx context.Context, field graphql.CollectedField, obj *model.SharedOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15057,7 +15057,7 @@ func (ec *executionContext) fieldContext_SharedOrganization_b(_ context.Context,
 }
 
 func (ec *executionContext) _Source_document(ctx context.Context, field graphql.CollectedField, obj *kg.Source) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15089,7 +15089,7 @@ func (ec *executionContext) fieldContext_Source_document(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Source_section(ctx context.Context, field graphql.CollectedField, obj *kg.Source) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15121,7 +15121,7 @@ func (ec *executionContext) fieldContext_Source_section(_ context.Context, field
 }
 
 func (ec *executionContext) _Source_notes(ctx context.Context, field graphql.CollectedField, obj *kg.Source) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15144,7 +15144,7 @@ func (ec *executionContext) fieldContext_Source_notes(_ context.Context, field g
 }
 
 func (ec *executionContext) _Source_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Source) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15176,7 +15176,7 @@ func (ec *executionContext) fieldContext_Source_citations(_ context.Context, fie
 }
 
 func (ec *executionContext) _State_id(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15199,7 +15199,7 @@ func (ec *executionContext) fieldContext_State_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _State_slug(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15222,7 +15222,7 @@ func (ec *executionContext) fieldContext_State_slug(_ context.Context, field gra
 }
 
 func (ec *executionContext) _State_name(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15266,7 +15266,7 @@ func (ec *executionContext) fieldContext_State_name(ctx context.Context, field g
 }
 
 func (ec *executionContext) _State_names(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15298,7 +15298,7 @@ func (ec *executionContext) fieldContext_State_names(_ context.Context, field gr
 }
 
 func (ec *executionContext) _State_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15321,7 +15321,7 @@ func (ec *executionContext) fieldContext_State_aliases(_ context.Context, field 
 }
 
 func (ec *executionContext) _State_iso2(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15344,7 +15344,7 @@ func (ec *executionContext) fieldContext_State_iso2(_ context.Context, field gra
 }
 
 func (ec *executionContext) _State_iso3(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15367,7 +15367,7 @@ func (ec *executionContext) fieldContext_State_iso3(_ context.Context, field gra
 }
 
 func (ec *executionContext) _State_recognition(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15390,7 +15390,7 @@ func (ec *executionContext) fieldContext_State_recognition(_ context.Context, fi
 }
 
 func (ec *executionContext) _State_cowCode(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15413,7 +15413,7 @@ func (ec *executionContext) fieldContext_State_cowCode(_ context.Context, field 
 }
 
 func (ec *executionContext) _State_cowAbbreviation(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15436,7 +15436,7 @@ func (ec *executionContext) fieldContext_State_cowAbbreviation(_ context.Context
 }
 
 func (ec *executionContext) _State_systemMembership(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15468,7 +15468,7 @@ func (ec *executionContext) fieldContext_State_systemMembership(_ context.Contex
 }
 
 func (ec *executionContext) _State_source(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15500,7 +15500,7 @@ func (ec *executionContext) fieldContext_State_source(_ context.Context, field g
 }
 
 func (ec *executionContext) _State_sources(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15532,7 +15532,7 @@ func (ec *executionContext) fieldContext_State_sources(_ context.Context, field 
 }
 
 func (ec *executionContext) _State_memberships(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15576,7 +15576,7 @@ func (ec *executionContext) fieldContext_State_memberships(ctx context.Context, 
 }
 
 func (ec *executionContext) _State_organizations(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15620,7 +15620,7 @@ func (ec *executionContext) fieldContext_State_organizations(ctx context.Context
 }
 
 func (ec *executionContext) _State_events(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15664,7 +15664,7 @@ func (ec *executionContext) fieldContext_State_events(ctx context.Context, field
 }
 
 func (ec *executionContext) _State_militaryStrength(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15696,7 +15696,7 @@ func (ec *executionContext) fieldContext_State_militaryStrength(_ context.Contex
 }
 
 func (ec *executionContext) _State_leaders(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15740,7 +15740,7 @@ func (ec *executionContext) fieldContext_State_leaders(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _StateConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.State]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15772,7 +15772,7 @@ func (ec *executionContext) fieldContext_StateConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _StateConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.State]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15804,7 +15804,7 @@ func (ec *executionContext) fieldContext_StateConnection_nodes(_ context.Context
 }
 
 func (ec *executionContext) _StateConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.State]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15836,7 +15836,7 @@ func (ec *executionContext) fieldContext_StateConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _StateConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*kg.State]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15859,7 +15859,7 @@ func (ec *executionContext) fieldContext_StateConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _StateEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.State]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15882,7 +15882,7 @@ func (ec *executionContext) fieldContext_StateEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _StateEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.State]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15914,7 +15914,7 @@ func (ec *executionContext) fieldContext_StateEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _StateSystemPeriod_start(ctx context.Context, field graphql.CollectedField, obj *kg.StateSystemPeriod) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15946,7 +15946,7 @@ func (ec *executionContext) fieldContext_StateSystemPeriod_start(_ context.Conte
 }
 
 func (ec *executionContext) _StateSystemPeriod_end(ctx context.Context, field graphql.CollectedField, obj *kg.StateSystemPeriod) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -15978,7 +15978,7 @@ func (ec *executionContext) fieldContext_StateSystemPeriod_end(_ context.Context
 }
 
 func (ec *executionContext) _StateSystemPeriod_source(ctx context.Context, field graphql.CollectedField, obj *kg.StateSystemPeriod) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16010,7 +16010,7 @@ func (ec *executionContext) fieldContext_StateSystemPeriod_source(_ context.Cont
 }
 
 func (ec *executionContext) _YearRange_earliest(ctx context.Context, field graphql.CollectedField, obj *kg.YearRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16033,7 +16033,7 @@ func (ec *executionContext) fieldContext_YearRange_earliest(_ context.Context, f
 }
 
 func (ec *executionContext) _YearRange_latest(ctx context.Context, field graphql.CollectedField, obj *kg.YearRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16056,7 +16056,7 @@ func (ec *executionContext) fieldContext_YearRange_latest(_ context.Context, fie
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16079,7 +16079,7 @@ func (ec *executionContext) fieldContext___Directive_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16102,7 +16102,7 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16125,7 +16125,7 @@ func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16148,7 +16148,7 @@ func (ec *executionContext) fieldContext___Directive_locations(_ context.Context
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16192,7 +16192,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16215,7 +16215,7 @@ func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16238,7 +16238,7 @@ func (ec *executionContext) fieldContext___EnumValue_description(_ context.Conte
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16261,7 +16261,7 @@ func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Cont
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16284,7 +16284,7 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16307,7 +16307,7 @@ func (ec *executionContext) fieldContext___Field_name(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16330,7 +16330,7 @@ func (ec *executionContext) fieldContext___Field_description(_ context.Context, 
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16374,7 +16374,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16406,7 +16406,7 @@ func (ec *executionContext) fieldContext___Field_type(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16429,7 +16429,7 @@ func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context,
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16452,7 +16452,7 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16475,7 +16475,7 @@ func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16498,7 +16498,7 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16530,7 +16530,7 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16553,7 +16553,7 @@ func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16576,7 +16576,7 @@ func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16599,7 +16599,7 @@ func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ contex
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16622,7 +16622,7 @@ func (ec *executionContext) fieldContext___Schema_description(_ context.Context,
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16654,7 +16654,7 @@ func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16686,7 +16686,7 @@ func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16718,7 +16718,7 @@ func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16750,7 +16750,7 @@ func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16782,7 +16782,7 @@ func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, 
 }
 
 func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16805,7 +16805,7 @@ func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16828,7 +16828,7 @@ func (ec *executionContext) fieldContext___Type_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16851,7 +16851,7 @@ func (ec *executionContext) fieldContext___Type_description(_ context.Context, f
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16874,7 +16874,7 @@ func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16918,7 +16918,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16950,7 +16950,7 @@ func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, fi
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -16982,7 +16982,7 @@ func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context,
 }
 
 func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -17026,7 +17026,7 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 }
 
 func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -17070,7 +17070,7 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -17102,7 +17102,7 @@ func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field 
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return resolveFieldInOrder(
 		ctx,
 		ec.OperationContext,
 		field,

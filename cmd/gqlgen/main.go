@@ -9,10 +9,13 @@
 // of a nested query's processor time and allocations (BENCHMARKS.md, "The executor").
 //
 // It sets gqlgen's own switch for this, Object.DisableConcurrency (which gqlgen sets for the
-// mutation type), on every object, then makes two replacements in the written file, each
+// mutation type), on every object, then makes three replacements in the written file, each
 // checked to apply where gqlgen's templates put it:
 //   - lists of objects go through graph.marshalInOrder instead of
 //     graphql.MarshalSliceConcurrently (same element contexts, same panic recovery);
+//   - fields go through graph.resolveFieldInOrder instead of graphql.ResolveField: the same
+//     steps without the field middleware, which the service does not use (no
+//     handler.AroundFields, and this command refuses field directives with a runtime part);
 //   - an object whose fields all run in order has no deferred fields to wait for, so its
 //     deferred group is the zero value instead of graphql.NewDeferredGroup(ctx).
 //
@@ -60,8 +63,16 @@ type inOrder struct{}
 func (inOrder) Name() string { return "in-order" }
 
 func (inOrder) GenerateCode(data *codegen.Data) error {
+	if d := data.AllDirectives.LocationDirectives("FIELD"); len(d) > 0 {
+		return fmt.Errorf("the in-order executor runs no field middleware, so directives on FIELD (%d) cannot run", len(d))
+	}
 	for _, o := range data.Objects {
 		o.DisableConcurrency = true
+		for _, f := range o.Fields {
+			if f.HasDirectives() {
+				return fmt.Errorf("%s.%s: the in-order executor runs no field middleware, so its directives cannot run", o.Name, f.Name)
+			}
+		}
 	}
 	return nil
 }
@@ -81,6 +92,11 @@ var replacements = []replacement{
 		"lists of objects marshalled concurrently",
 	},
 	{
+		regexp.MustCompile(`return graphql\.ResolveField\(\n`),
+		[]byte("return resolveFieldInOrder(\n"),
+		"fields resolved through the field middleware",
+	},
+	{
 		regexp.MustCompile(`deferred := graphql\.NewDeferredGroup\(ctx\)`),
 		[]byte("var deferred graphql.DeferredGroup"),
 		"a deferred group per object",
@@ -88,7 +104,7 @@ var replacements = []replacement{
 }
 
 // leftovers are the concurrent paths that must be gone once the plugin and replacements ran.
-var leftovers = []string{"MarshalSliceConcurrently", "ResolveConcurrently", "ResolveRootConcurrently", "NewDeferredGroup", "&deferred"}
+var leftovers = []string{"graphql.ResolveField(", "MarshalSliceConcurrently", "ResolveConcurrently", "ResolveRootConcurrently", "NewDeferredGroup", "&deferred"}
 
 func rewrite(filename string) error {
 	src, err := os.ReadFile(filename)
