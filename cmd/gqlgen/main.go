@@ -9,13 +9,15 @@
 // of a nested query's processor time and allocations (BENCHMARKS.md, "The executor").
 //
 // It sets gqlgen's own switch for this, Object.DisableConcurrency (which gqlgen sets for the
-// mutation type), on every object, then makes three replacements in the written file, each
+// mutation type), on every object, then makes these replacements in the written file, each
 // checked to apply where gqlgen's templates put it:
 //   - lists of objects go through graph.marshalInOrder instead of
 //     graphql.MarshalSliceConcurrently (same element contexts, same panic recovery);
 //   - fields go through graph.resolveFieldInOrder instead of graphql.ResolveField: the same
 //     steps without the field middleware, which the service does not use (no
 //     handler.AroundFields, and this command refuses field directives with a runtime part);
+//   - an object's answer is a graph.fieldSet instead of a graphql.FieldSet, which has no
+//     concurrent fields to dispatch and writes itself without a map or an iterator;
 //   - an object whose fields all run in order has no deferred fields to wait for, so its
 //     deferred group is the zero value instead of graphql.NewDeferredGroup(ctx).
 //
@@ -97,6 +99,16 @@ var replacements = []replacement{
 		"fields resolved through the field middleware",
 	},
 	{
+		regexp.MustCompile(`out := graphql\.NewFieldSet\(fields\)`),
+		[]byte("out := newFieldSet(fields)"),
+		"an object's field set",
+	},
+	{
+		regexp.MustCompile(`\n\tout\.Dispatch\(ctx\)\n`),
+		[]byte("\n"),
+		"a dispatch of concurrent fields",
+	},
+	{
 		regexp.MustCompile(`deferred := graphql\.NewDeferredGroup\(ctx\)`),
 		[]byte("var deferred graphql.DeferredGroup"),
 		"a deferred group per object",
@@ -104,7 +116,7 @@ var replacements = []replacement{
 }
 
 // leftovers are the concurrent paths that must be gone once the plugin and replacements ran.
-var leftovers = []string{"graphql.ResolveField(", "MarshalSliceConcurrently", "ResolveConcurrently", "ResolveRootConcurrently", "NewDeferredGroup", "&deferred"}
+var leftovers = []string{"graphql.ResolveField(", "graphql.NewFieldSet(", ".Dispatch(ctx)", "atomic.AddUint32(", "MarshalSliceConcurrently", "ResolveConcurrently", "ResolveRootConcurrently", "NewDeferredGroup", "&deferred"}
 
 func rewrite(filename string) error {
 	src, err := os.ReadFile(filename)
