@@ -105,6 +105,18 @@ func (d PartialDate) IsZero() bool { return d.Year == 0 }
 
 // ISO writes the date at its own precision: "1994", "2007-05" or "1992-05-15".
 func (d PartialDate) ISO() string {
+	if 0 <= d.Year && d.Year <= 9999 && 0 <= d.Month && d.Month <= 99 && 0 <= d.Day && d.Day <= 99 {
+		// What the Sprintf below writes, without its formatting machinery: this is every
+		// date in a list of stints.
+		b := appendDigits(make([]byte, 0, 10), d.Year, 4)
+		if d.Day != 0 || d.Month != 0 {
+			b = appendDigits(append(b, '-'), d.Month, 2)
+		}
+		if d.Day != 0 {
+			b = appendDigits(append(b, '-'), d.Day, 2)
+		}
+		return string(b)
+	}
 	switch {
 	case d.Day != 0:
 		return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
@@ -112,6 +124,17 @@ func (d PartialDate) ISO() string {
 		return fmt.Sprintf("%04d-%02d", d.Year, d.Month)
 	}
 	return fmt.Sprintf("%04d", d.Year)
+}
+
+// appendDigits appends n, 0 <= n < 10^width, as exactly width (at most 4) decimal digits.
+func appendDigits(b []byte, n, width int) []byte {
+	start := len(b)
+	b = append(b, "0000"[:width]...)
+	for i := len(b) - 1; i >= start; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return b
 }
 
 // String is ISO.

@@ -3,6 +3,7 @@ package kg_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -278,4 +279,25 @@ func TestDatePrecisionGQL(t *testing.T) {
 	var buf bytes.Buffer
 	kg.PrecisionDay.MarshalGQL(&buf)
 	assert.Equal(t, `"DAY"`, buf.String())
+}
+
+// ISO writes what fmt's %04d-%02d-%02d writes, on its fast path and off it.
+func TestISOIsWhatSprintfWrites(t *testing.T) {
+	sprintf := func(d kg.PartialDate) string {
+		switch {
+		case d.Day != 0:
+			return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+		case d.Month != 0:
+			return fmt.Sprintf("%04d-%02d", d.Year, d.Month)
+		}
+		return fmt.Sprintf("%04d", d.Year)
+	}
+	for _, y := range []int{-12, 0, 7, 99, 1815, 2014, 9999, 10000, 123456} {
+		for _, m := range []int{0, 1, 9, 12, 100} {
+			for _, d := range []int{0, 1, 28, 31} {
+				p := kg.PartialDate{Year: y, Month: m, Day: d}
+				assert.Equal(t, sprintf(p), p.ISO(), "%#v", p)
+			}
+		}
+	}
 }
