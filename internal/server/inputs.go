@@ -5,13 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
 	"github.com/vektah/gqlparser/v2/validator/core"
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
@@ -38,6 +41,23 @@ func validationRules() *rules.Rules {
 		})
 	})
 	return r
+}
+
+// sameRulesAsExecutor are the rules gqlgen's executor validates a document with, built once
+// and sorted by name as gqlparser orders them: validationRules, with the two rules the
+// executor swaps in when suggestions are on (they are: the server never turns them off).
+func sameRulesAsExecutor() []validator.Rule {
+	r := validationRules()
+	r.RemoveRule("FieldsOnCorrectTypeWithoutSuggestions")
+	r.AddRule(rules.FieldsOnCorrectTypeRule.Name, rules.FieldsOnCorrectTypeRule.RuleFunc)
+	r.RemoveRule("ScalarLeafsWithoutSuggestions")
+	r.AddRule(rules.ScalarLeafsRule.Name, rules.ScalarLeafsRule.RuleFunc)
+	var sorted []validator.Rule
+	for name, f := range r.GetInner() {
+		sorted = append(sorted, validator.Rule{Name: name, RuleFunc: f})
+	}
+	slices.SortFunc(sorted, func(a, b validator.Rule) int { return strings.Compare(a.Name, b.Name) })
+	return sorted
 }
 
 // variableCheck checks the variables of a request against the types of the operation's

@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
 )
 
 // Default limits of a request, each a flag of the serve command and a field of Config. Each is
@@ -91,13 +92,21 @@ func refusalAt(pos *ast.Position, code, format string, args ...any) *gqlerror.Er
 	return err
 }
 
-// documentLimits checks the shape of a document before gqlgen validates it: validation
-// itself takes time that grows with the square of repeated fields and with every expansion
-// of a fragment, so a document over these limits must not reach it. Documents already in the
+// documentLimits checks the shape of a document before it is validated: validation itself
+// takes time that grows with the square of repeated fields and with every expansion of a
+// fragment, so a document over these limits must not reach it. Documents already in the
 // query cache have passed (only valid documents are cached) and are not checked again.
+//
+// A document within the limits is then validated here, with the rules gqlgen's executor
+// uses (sameRulesAsExecutor), and kept in the query cache when it is valid: the executor
+// finds it there and neither parses nor validates it again, and neither does variableCheck.
+// A fresh document is so parsed once rather than three times. An invalid one is left to the
+// executor, which parses and validates it again and reports its errors in its own words.
 type documentLimits struct {
 	validated graphql.Cache[*ast.QueryDocument]
 	limits    docLimits
+	schema    *ast.Schema
+	rules     []validator.Rule
 }
 
 // docLimits are the limits on the shape of a document.
@@ -114,12 +123,16 @@ func (cfg Config) docLimits() docLimits {
 var _ interface {
 	graphql.OperationParameterMutator
 	graphql.HandlerExtension
-} = documentLimits{}
+} = &documentLimits{}
 
-func (documentLimits) ExtensionName() string                          { return "DocumentLimits" }
-func (documentLimits) Validate(schema graphql.ExecutableSchema) error { return nil }
+func (*documentLimits) ExtensionName() string { return "DocumentLimits" }
 
-func (d documentLimits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+func (d *documentLimits) Validate(schema graphql.ExecutableSchema) error {
+	d.schema, d.rules = schema.Schema(), sameRulesAsExecutor()
+	return nil
+}
+
+func (d *documentLimits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
 	if p.Query == "" {
 		return nil
 	}
@@ -130,7 +143,13 @@ func (d documentLimits) MutateOperationParameters(ctx context.Context, p *graphq
 	if err != nil {
 		return nil // gqlgen parses the document again and reports the error in its own words
 	}
-	return checkDocument(doc, d.limits)
+	if err := checkDocument(doc, d.limits); err != nil {
+		return err
+	}
+	if d.schema != nil && len(doc.Operations) > 0 && len(validator.ValidateWithSources(d.schema, doc, d.rules...)) == 0 {
+		d.validated.Add(ctx, p.Query, doc)
+	}
+	return nil
 }
 
 // checkDocument checks depth, breadth, field count and directives of every operation of doc.

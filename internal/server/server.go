@@ -197,8 +197,10 @@ func identity(store *sqlite.Store) string {
 //	timeout            the request's context ends after cfg.Timeout, cancelling SQL
 //	jsonTransport      JSON POST or GET; body size, media type, batches; ETag and 304
 //	persistedQueries   a hash becomes its document (APQ, or trusted documents only)
-//	documentLimits     depth, fields per selection, fields, directives: before validation
-//	parse, validate    gqlgen, with the parser token limit and a cache of valid documents
+//	documentLimits     parse once; depth, fields per selection, fields, directives; then
+//	                   validate with the executor's rules and keep a valid document
+//	parse, validate    gqlgen: a kept document is taken as it is; an invalid one is parsed
+//	                   and validated again, for gqlgen's own errors
 //	costLimit          the cost with the variables: before anything runs
 //	responses          a query answered before is answered again from memory (respcache.go)
 //	execution          resolvers one at a time, in order (the executor cmd/gqlgen writes),
@@ -217,7 +219,7 @@ func newGraphQL(cfg Config, reportExtensions bool, records *graph.Records, answe
 	srv.SetParserTokenLimit(cfg.MaxParserTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(newPersistedQueries(cfg.TrustedDocuments))
-	srv.Use(documentLimits{validated: validated, limits: cfg.docLimits()})
+	srv.Use(&documentLimits{validated: validated, limits: cfg.docLimits()})
 	srv.Use(&variableCheck{validated: validated, maxParserTokens: cfg.MaxParserTokens})
 	srv.SetValidationRulesFn(validationRules)
 	cost := costLimit{rows: store.TableRows(), stintList: StintListSizeEstimate, maxCost: cfg.MaxCost, maxFirst: cfg.MaxFirst, budget: cfg.budget, timeout: cfg.Timeout}
