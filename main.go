@@ -101,7 +101,7 @@ Usage:
                     [-query-cache-bytes N] [-record-cache N] [-response-cache-bytes N]
                     [-max-body-bytes N] [-max-parser-tokens N] [-max-depth N]
                     [-max-selection-fields N] [-max-fields N] [-max-directives N]
-                    [-max-cost N] [-max-errors N] [-max-first N]
+                    [-max-cost N] [-max-errors N] [-max-first N] [-path-max-links N]
                     [-timeline-max-rows N] [-timeline-max-bytes N]
                     [-max-error-message-bytes N] [-error-quote-chars N] [-memory-limit N]
                     [-max-inflight-cost N]

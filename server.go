@@ -38,7 +38,7 @@ const serveUsage = "usage: treatygraph [serve] [-addr host:port] [-db FILE | -se
 	"                   [-query-cache-bytes N] [-record-cache N] [-response-cache-bytes N]\n" +
 	"                   [-max-body-bytes N] [-max-parser-tokens N] [-max-depth N]\n" +
 	"                   [-max-selection-fields N] [-max-fields N] [-max-directives N]\n" +
-	"                   [-max-cost N] [-max-errors N] [-max-first N]\n" +
+	"                   [-max-cost N] [-max-errors N] [-max-first N] [-path-max-links N]\n" +
 	"                   [-timeline-max-rows N] [-timeline-max-bytes N]\n" +
 	"                   [-max-error-message-bytes N] [-error-quote-chars N] [-memory-limit N]\n" +
 	"                   [-max-inflight-cost N]\n" +
@@ -248,7 +248,7 @@ const defaultMemoryLimit = 1 << 30
 // requestLimits are the flags of the limits of a GraphQL request.
 type requestLimits struct {
 	bodyBytes, parserTokens, depth, selectionFields, fields, directives, cost, errors, first *int
-	timelineRows, timelineBytes, messageBytes, quoteChars                                    *int
+	timelineRows, timelineBytes, messageBytes, quoteChars, pathLinks                         *int
 }
 
 // requestLimitFlags adds the flags of the limits of a GraphQL request, each defaulting to the
@@ -264,6 +264,7 @@ func requestLimitFlags(fs *flag.FlagSet) requestLimits {
 		cost:            fs.Int("max-cost", server.DefaultMaxCost, "highest cost `N` of an operation, reported as extensions.cost.maximumAvailable (COMPLEXITY_LIMIT_EXCEEDED)"),
 		errors:          fs.Int("max-errors", server.DefaultMaxErrors, "most errors `N` one answer lists; the rest are counted in one TOO_MANY_ERRORS"),
 		first:           fs.Int("max-first", graph.DefaultMaxFirst, "largest page `N` a list's first may ask for, and most IDs of nodes(ids:) (BAD_USER_INPUT)"),
+		pathLinks:       fs.Int("path-max-links", graph.DefaultPathMaxLinks, "most links `N` one path search reads; a search that needs more is answered SEARCH_LIMIT_EXCEEDED"),
 		timelineRows:    fs.Int("timeline-max-rows", timeline.DefaultMaxRows, "most rows `N` a timeline SVG draws; the chart says when it was cut"),
 		timelineBytes:   fs.Int("timeline-max-bytes", timeline.DefaultMaxBytes, "largest timeline SVG, `N` bytes; rows past it are left out and the chart says so"),
 		messageBytes:    fs.Int("max-error-message-bytes", server.DefaultMaxErrorMessageBytes, "longest error message sent, `N` bytes; a longer one is cut with …"),
@@ -278,7 +279,7 @@ func (l requestLimits) check(fs *flag.FlagSet) error {
 		n    int
 	}{{"max-body-bytes", *l.bodyBytes}, {"max-parser-tokens", *l.parserTokens}, {"max-depth", *l.depth},
 		{"max-selection-fields", *l.selectionFields}, {"max-fields", *l.fields}, {"max-directives", *l.directives},
-		{"max-cost", *l.cost}, {"max-errors", *l.errors}, {"max-first", *l.first},
+		{"max-cost", *l.cost}, {"max-errors", *l.errors}, {"max-first", *l.first}, {"path-max-links", *l.pathLinks},
 		{"timeline-max-rows", *l.timelineRows}, {"timeline-max-bytes", *l.timelineBytes},
 		{"max-error-message-bytes", *l.messageBytes}, {"error-quote-chars", *l.quoteChars}} {
 		if f.n < 1 {
@@ -294,7 +295,7 @@ func (l requestLimits) check(fs *flag.FlagSet) error {
 func (l requestLimits) apply(cfg *server.Config) {
 	cfg.MaxBodyBytes, cfg.MaxParserTokens, cfg.MaxDepth = *l.bodyBytes, *l.parserTokens, *l.depth
 	cfg.MaxSelectionFields, cfg.MaxFields, cfg.MaxDirectives = *l.selectionFields, *l.fields, *l.directives
-	cfg.MaxCost, cfg.MaxErrors, cfg.MaxFirst = *l.cost, *l.errors, *l.first
+	cfg.MaxCost, cfg.MaxErrors, cfg.MaxFirst, cfg.PathMaxLinks = *l.cost, *l.errors, *l.first, *l.pathLinks
 	cfg.TimelineMaxRows, cfg.TimelineMaxBytes = *l.timelineRows, *l.timelineBytes
 	cfg.MaxErrorMessageBytes = *l.messageBytes
 	kg.QuotePrefix = *l.quoteChars

@@ -3994,7 +3994,7 @@ type Query {
     kinds: [NodeKind!]
   ): [SearchHit!]!
 
-  "The shortest chain of facts joining two nodes; null when none is within maxHops. With at, only facts true on that date count."
+  "The shortest chain of facts joining two nodes; null when none is within maxHops. With at, only facts true on that date count. A search that would read more links than the server allows (200,000 by default) stops with SEARCH_LIMIT_EXCEEDED rather than answer null."
   path(
     "The ID of the node to start from."
     from: ID!

@@ -18,7 +18,7 @@ func (r *queryResolver) path(ctx context.Context, fromID, toID string, at *kg.Da
 	if err != nil {
 		return nil, err
 	}
-	edges, err := r.Store.ShortestPath(ctx, from, to, kg.DatePtr(at), hops)
+	edges, err := r.Store.ShortestPath(ctx, from, to, kg.DatePtr(at), hops, r.pathMaxLinks())
 	if err != nil || edges == nil {
 		return nil, err
 	}

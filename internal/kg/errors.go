@@ -10,6 +10,8 @@ const (
 	BadUserInput = "BAD_USER_INPUT"
 	NotFound     = "NOT_FOUND"
 	Internal     = "INTERNAL"
+	// SearchLimitExceeded: a graph search needed more work than its bound.
+	SearchLimitExceeded = "SEARCH_LIMIT_EXCEEDED"
 )
 
 // Error is an error meant for the client: its message is shown as it is, with its code.

@@ -63,6 +63,7 @@ type costLimit struct {
 	stintList int
 	maxCost   int
 	maxFirst  int
+	pathLinks int // the most links a path search reads
 }
 
 var _ interface {
@@ -74,7 +75,7 @@ func (costLimit) ExtensionName() string                          { return "CostL
 func (costLimit) Validate(schema graphql.ExecutableSchema) error { return nil }
 
 func (l costLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
-	c := &costWalker{vars: opCtx.Variables, fragments: map[fragmentAt]int{}, rows: l.rows, stintList: l.stintList, maxFirst: l.maxFirst}
+	c := &costWalker{vars: opCtx.Variables, fragments: map[fragmentAt]int{}, rows: l.rows, stintList: l.stintList, maxFirst: l.maxFirst, pathLinks: l.pathLinks}
 	cost := c.selectionSet(opCtx.Operation.SelectionSet, false, 0)
 	opCtx.Stats.SetExtension(costStatsKey, cost)
 	if info := infoFrom(ctx); info != nil {
@@ -127,6 +128,7 @@ type costWalker struct {
 	listSize  int            // the size of the lists being walked when their parent fixes it
 	stintList int            // how many items a list of an actor's stints may hold
 	maxFirst  int            // the largest page the resolvers return
+	pathLinks int            // the most links a path search reads
 }
 
 // fragmentAt is a fragment costed under a connection with a given page size: the edges and

@@ -23,7 +23,8 @@ import (
 //     table;
 //   - neighborhood reads maxNodes nodes and their links at each of depth levels: maxNodes
 //     times depth times NeighborhoodCostPerNode, and its nodes and edges multiply by maxNodes;
-//   - path searches links hop by hop: maxHops times a PathScanShare of a scan of the links.
+//   - path searches links hop by hop: maxHops times a PathScanShare of a scan of the links, or
+//     of PathMaxLinks links when the table holds more (a search stops after reading those).
 //
 // DefaultMaxCost is meant to be about 2 s of work, a cost unit 1 µs: a value of the answer costs
 // one unit, and SQL work SQLCostScale units for each of the units below. The constants come
@@ -81,7 +82,13 @@ func (c *costWalker) sqlCost(f *ast.Field) (cost, listSize int) {
 		depth := intArg(args, "depth", graph.DefaultDepth, 1, graph.MaxDepth)
 		return satMul(satMul(satMul(nodes, depth), NeighborhoodCostPerNode), SQLCostScale), nodes
 	case "path":
-		return satMul(intArg(args, "maxHops", graph.DefaultHops, 1, graph.MaxHops), c.scan("edges")/PathScanShare+SQLCostScale), 0
+		// Each hop reads a share of the links, and a search reads at most pathLinks of them.
+		links := c.rows["edges"]
+		if c.pathLinks > 0 {
+			links = min(links, c.pathLinks)
+		}
+		perHop := satMul(links/ScanRowsPerCost+1, SQLCostScale)/PathScanShare + SQLCostScale
+		return satMul(intArg(args, "maxHops", graph.DefaultHops, 1, graph.MaxHops), perHop), 0
 	case "membershipCounts":
 		// A filter naming members or organizations reads their stints by index, not the table.
 		read := c.scan("memberships")

@@ -92,6 +92,9 @@ type Config struct {
 	// MaxFirst bounds the page size (first) and the IDs of nodes(ids:) (graph.DefaultMaxFirst
 	// when zero).
 	MaxFirst int
+	// PathMaxLinks bounds the links one path search reads (graph.DefaultPathMaxLinks when
+	// zero); a search that needs more is answered SEARCH_LIMIT_EXCEEDED.
+	PathMaxLinks int
 	// RecordCache bounds the records kept decoded between requests, a relation list counting
 	// one per element (graph.DefaultRecordCache when zero; negative keeps none).
 	RecordCache int
@@ -134,6 +137,7 @@ func (cfg Config) withDefaults() Config {
 	cfg.MaxCost = orDefault(cfg.MaxCost, DefaultMaxCost)
 	cfg.MaxErrors = orDefault(cfg.MaxErrors, DefaultMaxErrors)
 	cfg.MaxFirst = orDefault(cfg.MaxFirst, graph.DefaultMaxFirst)
+	cfg.PathMaxLinks = orDefault(cfg.PathMaxLinks, graph.DefaultPathMaxLinks)
 	if cfg.RecordCache == 0 {
 		cfg.RecordCache = graph.DefaultRecordCache
 	}
@@ -212,7 +216,7 @@ func newGraphQL(cfg Config, reportExtensions bool, records *graph.Records, answe
 	store, logger := cfg.Store, cfg.Logger
 	validated := newDocCache(cfg.QueryCacheBytes)
 
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store, MaxFirst: cfg.MaxFirst}}))
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store, MaxFirst: cfg.MaxFirst, PathMaxLinks: cfg.PathMaxLinks}}))
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
 	srv.AddTransport(jsonTransport{cache: newHTTPCache(identity(store), cfg), timeout: cfg.Timeout, maxBodyBytes: cfg.MaxBodyBytes})
 	srv.SetQueryCache(validated)
@@ -222,7 +226,7 @@ func newGraphQL(cfg Config, reportExtensions bool, records *graph.Records, answe
 	srv.Use(&documentLimits{validated: validated, limits: cfg.docLimits()})
 	srv.Use(&variableCheck{validated: validated, maxParserTokens: cfg.MaxParserTokens})
 	srv.SetValidationRulesFn(validationRules)
-	cost := costLimit{rows: store.TableRows(), stintList: StintListSizeEstimate, maxCost: cfg.MaxCost, maxFirst: cfg.MaxFirst, budget: cfg.budget, timeout: cfg.Timeout}
+	cost := costLimit{rows: store.TableRows(), stintList: StintListSizeEstimate, maxCost: cfg.MaxCost, maxFirst: cfg.MaxFirst, pathLinks: cfg.PathMaxLinks, budget: cfg.budget, timeout: cfg.Timeout}
 	if n, err := store.LargestStintList(context.Background()); err == nil && n > 0 {
 		cost.stintList = n
 	}

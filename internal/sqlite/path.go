@@ -21,6 +21,11 @@ type Edge struct {
 // Neighbors loads the links leaving each of the given nodes. With at, only links that hold
 // on that date count.
 func (s *Store) Neighbors(ctx context.Context, from []kg.Ref, at *kg.PartialDate) ([]Edge, error) {
+	return s.neighborsUpTo(ctx, from, at, -1)
+}
+
+// neighborsUpTo is Neighbors reading at most limit links (all of them when limit < 0).
+func (s *Store) neighborsUpTo(ctx context.Context, from []kg.Ref, at *kg.PartialDate, limit int) ([]Edge, error) {
 	keys := make([]string, len(from))
 	for i, r := range from {
 		keys[i] = r.String()
@@ -31,7 +36,7 @@ func (s *Store) Neighbors(ctx context.Context, from []kg.Ref, at *kg.PartialDate
 	}
 	rows, err := s.query(ctx, `SELECT a, b, relation, inverse, fact, cite FROM edges
 		WHERE a IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR (lo <= ?3 AND hi >= ?2))
-		ORDER BY a, b, relation`, keysJSON(keys), lo, hi)
+		ORDER BY a, b, relation LIMIT ?4`, keysJSON(keys), lo, hi, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -66,8 +71,10 @@ func (s *Store) Neighbors(ctx context.Context, from []kg.Ref, at *kg.PartialDate
 
 // ShortestPath finds a shortest chain of links from one node to another within maxHops,
 // walking outward from both ends at once; nil when there is none. It runs one statement per
-// layer walked.
-func (s *Store) ShortestPath(ctx context.Context, from, to kg.Ref, at *kg.PartialDate, maxHops int) ([]Edge, error) {
+// layer walked, and reads at most maxLinks links in all: a search that needs more stops with
+// a SEARCH_LIMIT_EXCEEDED error rather than say there is no path. So its work is bounded by
+// maxLinks however large the graph, and the cost model prices it so.
+func (s *Store) ShortestPath(ctx context.Context, from, to kg.Ref, at *kg.PartialDate, maxHops, maxLinks int) ([]Edge, error) {
 	if from == to {
 		return []Edge{}, nil
 	}
@@ -76,15 +83,20 @@ func (s *Store) ShortestPath(ctx context.Context, from, to kg.Ref, at *kg.Partia
 	parentF := map[kg.Ref]*Edge{from: nil}
 	parentT := map[kg.Ref]*Edge{to: nil}
 	frontF, frontT := []kg.Ref{from}, []kg.Ref{to}
+	read := 0
 	for hops := 0; hops < maxHops; hops++ {
 		forward := len(frontF) <= len(frontT)
 		front, seen, other := frontF, parentF, parentT
 		if !forward {
 			front, seen, other = frontT, parentT, parentF
 		}
-		edges, err := s.Neighbors(ctx, front, at)
+		edges, err := s.neighborsUpTo(ctx, front, at, maxLinks-read+1)
 		if err != nil {
 			return nil, err
+		}
+		if read += len(edges); read > maxLinks {
+			return nil, kg.Errorf(kg.SearchLimitExceeded,
+				"path: the search read more than %d links after %d hops without joining the two nodes; ask for fewer maxHops or a date (at)", maxLinks, hops)
 		}
 		var next []kg.Ref
 		var meet *kg.Ref

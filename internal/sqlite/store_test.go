@@ -560,7 +560,7 @@ func TestShortestPath(t *testing.T) {
 	uzbekistan, csto := ref(kg.KindState, "uzbekistan"), ref(kg.KindOrganization, "csto")
 
 	before := s.Statements()
-	path, err := s.ShortestPath(ctx, armenia, kazakhstan, nil, 4)
+	path, err := s.ShortestPath(ctx, armenia, kazakhstan, nil, 4, 1_000_000)
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), s.Statements()-before, "one statement per layer walked")
 	require.Len(t, path, 2)
@@ -570,7 +570,7 @@ func TestShortestPath(t *testing.T) {
 		Fact: &kg.Ref{Kind: kg.KindMembership, Key: "kazakhstan-csto-1994"}, Cite: &kg.Ref{Kind: kg.KindMembership, Key: "kazakhstan-csto-1994"}}, path[1])
 
 	// The other way round is the same chain reversed.
-	back, err := s.ShortestPath(ctx, kazakhstan, armenia, nil, 4)
+	back, err := s.ShortestPath(ctx, kazakhstan, armenia, nil, 4, 1_000_000)
 	require.NoError(t, err)
 	require.Len(t, back, 2)
 	assert.Equal(t, kazakhstan, back[0].From)
@@ -578,20 +578,20 @@ func TestShortestPath(t *testing.T) {
 	assert.Equal(t, armenia, back[1].To)
 
 	// Before anyone joined there is no link at all.
-	none, err := s.ShortestPath(ctx, armenia, kazakhstan, date("1993"), 4)
+	none, err := s.ShortestPath(ctx, armenia, kazakhstan, date("1993"), 4, 1_000_000)
 	require.NoError(t, err)
 	assert.Nil(t, none)
 
 	// Uzbekistan was out of the organization in 2000, in again in 2008.
-	none, err = s.ShortestPath(ctx, uzbekistan, kazakhstan, date("2000"), 2)
+	none, err = s.ShortestPath(ctx, uzbekistan, kazakhstan, date("2000"), 2, 1_000_000)
 	require.NoError(t, err)
 	assert.Nil(t, none)
-	path, err = s.ShortestPath(ctx, uzbekistan, kazakhstan, date("2008"), 2)
+	path, err = s.ShortestPath(ctx, uzbekistan, kazakhstan, date("2008"), 2, 1_000_000)
 	require.NoError(t, err)
 	require.Len(t, path, 2)
 	assert.Equal(t, []string{"Membership:uzbekistan-csto-2006", "Membership:kazakhstan-csto-1994"}, edgeFacts(path))
 	// In 2000 the only way is longer: through its capital, the organization's headquarters.
-	path, err = s.ShortestPath(ctx, uzbekistan, kazakhstan, date("2000"), 4)
+	path, err = s.ShortestPath(ctx, uzbekistan, kazakhstan, date("2000"), 4, 1_000_000)
 	require.NoError(t, err)
 	require.Len(t, path, 3)
 	assert.Equal(t, ref(kg.KindPlace, "tashkent"), path[0].To)
@@ -599,12 +599,16 @@ func TestShortestPath(t *testing.T) {
 		assert.Equal(t, path[i-1].To, path[i].From, "a chain")
 	}
 
-	same, err := s.ShortestPath(ctx, armenia, armenia, nil, 4)
+	// A search that needs more links than its bound stops with an error, never a "no path".
+	_, err = s.ShortestPath(ctx, armenia, kazakhstan, nil, 4, 5)
+	assert.Equal(t, kg.SearchLimitExceeded, kg.ErrorCode(err), "%v", err)
+
+	same, err := s.ShortestPath(ctx, armenia, armenia, nil, 4, 1_000_000)
 	require.NoError(t, err)
 	assert.NotNil(t, same)
 	assert.Empty(t, same)
 
-	none, err = s.ShortestPath(ctx, armenia, ref(kg.KindState, "narnia"), nil, 4)
+	none, err = s.ShortestPath(ctx, armenia, ref(kg.KindState, "narnia"), nil, 4, 1_000_000)
 	require.NoError(t, err)
 	assert.Nil(t, none)
 }
