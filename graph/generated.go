@@ -6791,46 +6791,14 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _Citation_id(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Citation_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID())
 }
 func (ec *executionContext) fieldContext_Citation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Citation_number(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Citation_number(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Number, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Number)
 }
 func (ec *executionContext) fieldContext_Citation_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "Int")
@@ -6869,115 +6837,35 @@ func (ec *executionContext) fieldContext_Citation_document(_ context.Context, fi
 }
 
 func (ec *executionContext) _Citation_title(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Citation_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_Citation_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Citation_titleIsPlaceholder(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Citation_titleIsPlaceholder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TitleIsPlaceholder, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.TitleIsPlaceholder)
 }
 func (ec *executionContext) fieldContext_Citation_titleIsPlaceholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Citation_work(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Citation_work(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Work, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Work)
 }
 func (ec *executionContext) fieldContext_Citation_work(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Citation_publisher(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Citation_publisher(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Publisher, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Publisher)
 }
 func (ec *executionContext) fieldContext_Citation_publisher(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Citation_location(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Citation_location(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Location, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Location)
 }
 func (ec *executionContext) fieldContext_Citation_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
@@ -7126,184 +7014,56 @@ func (ec *executionContext) fieldContext_Citation_archived(_ context.Context, fi
 }
 
 func (ec *executionContext) _Citation_isbn(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Citation_isbn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Isbn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Isbn)
 }
 func (ec *executionContext) fieldContext_Citation_isbn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Citation_doi(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Citation_doi(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Doi, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Doi)
 }
 func (ec *executionContext) fieldContext_Citation_doi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Citation_volume(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Citation_volume(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Volume, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Volume)
 }
 func (ec *executionContext) fieldContext_Citation_volume(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Citation_issue(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Citation_issue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Issue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Issue)
 }
 func (ec *executionContext) fieldContext_Citation_issue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Citation_pages(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Citation_pages(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Pages, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Pages)
 }
 func (ec *executionContext) fieldContext_Citation_pages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Citation_language(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Citation_language(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Language, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_Citation_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Citation_deadLink(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Citation_deadLink(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeadLink, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.DeadLink)
 }
 func (ec *executionContext) fieldContext_Citation_deadLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Citation_note(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Citation_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Note)
 }
 func (ec *executionContext) fieldContext_Citation_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
@@ -7461,23 +7221,7 @@ func (ec *executionContext) fieldContext_CitationConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _CitationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Citation]) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CitationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_CitationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CitationEdge", field, false, false, "String")
@@ -7516,184 +7260,56 @@ func (ec *executionContext) fieldContext_CitationEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID())
 }
 func (ec *executionContext) fieldContext_Document_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Document_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_slug(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Slug, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Slug)
 }
 func (ec *executionContext) fieldContext_Document_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
 func (ec *executionContext) _Document_title(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_Document_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
 func (ec *executionContext) _Document_publisher(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_publisher(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Publisher, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Publisher)
 }
 func (ec *executionContext) fieldContext_Document_publisher(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
 func (ec *executionContext) _Document_language(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_language(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Language, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_Document_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
 func (ec *executionContext) _Document_licence(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_licence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Licence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Licence)
 }
 func (ec *executionContext) fieldContext_Document_licence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
 func (ec *executionContext) _Document_accessedVia(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_accessedVia(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AccessedVia, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.AccessedVia)
 }
 func (ec *executionContext) fieldContext_Document_accessedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
 func (ec *executionContext) _Document_note(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Note)
 }
 func (ec *executionContext) fieldContext_Document_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
@@ -7787,161 +7403,49 @@ func (ec *executionContext) fieldContext_Document_published(_ context.Context, f
 }
 
 func (ec *executionContext) _Document_publishedIn(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_publishedIn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PublishedIn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PublishedIn)
 }
 func (ec *executionContext) fieldContext_Document_publishedIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
 func (ec *executionContext) _Document_volume(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_volume(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Volume, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Volume)
 }
 func (ec *executionContext) fieldContext_Document_volume(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
 func (ec *executionContext) _Document_issue(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_issue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Issue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Issue)
 }
 func (ec *executionContext) fieldContext_Document_issue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
 func (ec *executionContext) _Document_pages(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_pages(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Pages, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Pages)
 }
 func (ec *executionContext) fieldContext_Document_pages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
 func (ec *executionContext) _Document_doi(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_doi(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Doi, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Doi)
 }
 func (ec *executionContext) fieldContext_Document_doi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
 func (ec *executionContext) _Document_url(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_url(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.URL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.URL)
 }
 func (ec *executionContext) fieldContext_Document_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
 func (ec *executionContext) _Document_version(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Document_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
@@ -8024,161 +7528,49 @@ func (ec *executionContext) fieldContext_Document_citations(ctx context.Context,
 }
 
 func (ec *executionContext) _DocumentSection_key(ctx context.Context, field graphql.CollectedField, obj *kg.Section) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DocumentSection_key(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Key, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Key)
 }
 func (ec *executionContext) fieldContext_DocumentSection_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DocumentSection", field, false, false, "String")
 }
 
 func (ec *executionContext) _DocumentSection_title(ctx context.Context, field graphql.CollectedField, obj *kg.Section) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DocumentSection_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_DocumentSection_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DocumentSection", field, false, false, "String")
 }
 
 func (ec *executionContext) _DocumentSection_kind(ctx context.Context, field graphql.CollectedField, obj *kg.Section) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DocumentSection_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.SectionKind) graphql.Marshaler {
-			return ec.marshalNSectionKind2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐSectionKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSectionKind2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐSectionKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_DocumentSection_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DocumentSection", field, false, false, "SectionKind")
 }
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID())
 }
 func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Event_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_slug(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Slug, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Slug)
 }
 func (ec *executionContext) fieldContext_Event_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
 }
 
 func (ec *executionContext) _Event_title(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_Event_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
 }
 
 func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.EventKind) graphql.Marshaler {
-			return ec.marshalNEventKind2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNEventKind2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Event_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "EventKind")
@@ -8249,23 +7641,7 @@ func (ec *executionContext) fieldContext_Event_endDate(_ context.Context, field 
 }
 
 func (ec *executionContext) _Event_summary(ctx context.Context, field graphql.CollectedField, obj *kg.Event) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_summary(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Summary, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Summary)
 }
 func (ec *executionContext) fieldContext_Event_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
@@ -8615,92 +7991,28 @@ func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _EventCount_year(ctx context.Context, field graphql.CollectedField, obj *model.EventCount) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventCount_year(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Year, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Year)
 }
 func (ec *executionContext) fieldContext_EventCount_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _EventCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.EventCount) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventCount_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.EventKind) graphql.Marshaler {
-			return ec.marshalOEventKind2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventKind(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOEventKind2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐEventKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_EventCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventCount", field, false, false, "EventKind")
 }
 
 func (ec *executionContext) _EventCount_count(ctx context.Context, field graphql.CollectedField, obj *model.EventCount) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventCount_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_EventCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Event]) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventEdge", field, false, false, "String")
@@ -8739,115 +8051,35 @@ func (ec *executionContext) fieldContext_EventEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _LocalizedName_language(ctx context.Context, field graphql.CollectedField, obj *kg.LocalizedName) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LocalizedName_language(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Language, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_LocalizedName_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LocalizedName", field, false, false, "String")
 }
 
 func (ec *executionContext) _LocalizedName_text(ctx context.Context, field graphql.CollectedField, obj *kg.LocalizedName) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LocalizedName_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_LocalizedName_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LocalizedName", field, false, false, "String")
 }
 
 func (ec *executionContext) _LocalizedName_transliteration(ctx context.Context, field graphql.CollectedField, obj *kg.LocalizedName) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LocalizedName_transliteration(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Transliteration, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Transliteration)
 }
 func (ec *executionContext) fieldContext_LocalizedName_transliteration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LocalizedName", field, false, false, "String")
 }
 
 func (ec *executionContext) _Membership_id(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID())
 }
 func (ec *executionContext) fieldContext_Membership_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Membership_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_slug(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Slug, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Slug)
 }
 func (ec *executionContext) fieldContext_Membership_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "String")
@@ -8918,23 +8150,7 @@ func (ec *executionContext) fieldContext_Membership_organization(_ context.Conte
 }
 
 func (ec *executionContext) _Membership_role(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.MembershipRole) graphql.Marshaler {
-			return ec.marshalNMembershipRole2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNMembershipRole2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_Membership_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "MembershipRole")
@@ -9005,46 +8221,14 @@ func (ec *executionContext) fieldContext_Membership_end(_ context.Context, field
 }
 
 func (ec *executionContext) _Membership_endReason(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_endReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.MembershipEnd) graphql.Marshaler {
-			return ec.marshalOMembershipEnd2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEnd(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOMembershipEnd2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEnd(ctx, field.Selections, obj.EndReason)
 }
 func (ec *executionContext) fieldContext_Membership_endReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "MembershipEnd")
 }
 
 func (ec *executionContext) _Membership_note(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Note)
 }
 func (ec *executionContext) fieldContext_Membership_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "String")
@@ -9147,23 +8331,7 @@ func (ec *executionContext) fieldContext_Membership_claims(_ context.Context, fi
 }
 
 func (ec *executionContext) _Membership_disputed(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_disputed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Disputed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Disputed)
 }
 func (ec *executionContext) fieldContext_Membership_disputed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "Boolean")
@@ -9193,23 +8361,7 @@ func (ec *executionContext) fieldContext_Membership_disagreements(_ context.Cont
 }
 
 func (ec *executionContext) _MembershipChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipChange_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.MembershipChangeKind) graphql.Marshaler {
-			return ec.marshalNMembershipChangeKind2githubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipChangeKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNMembershipChangeKind2githubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipChangeKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_MembershipChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipChange", field, false, false, "MembershipChangeKind")
@@ -9312,46 +8464,14 @@ func (ec *executionContext) fieldContext_MembershipChange_organization(_ context
 }
 
 func (ec *executionContext) _MembershipChange_role(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipChange_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.MembershipRole) graphql.Marshaler {
-			return ec.marshalNMembershipRole2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNMembershipRole2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_MembershipChange_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipChange", field, false, false, "MembershipRole")
 }
 
 func (ec *executionContext) _MembershipChange_previousRole(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipChange_previousRole(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PreviousRole, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.MembershipRole) graphql.Marshaler {
-			return ec.marshalOMembershipRole2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOMembershipRole2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx, field.Selections, obj.PreviousRole)
 }
 func (ec *executionContext) fieldContext_MembershipChange_previousRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipChange", field, false, false, "MembershipRole")
@@ -9454,23 +8574,7 @@ func (ec *executionContext) fieldContext_MembershipChange_source(_ context.Conte
 }
 
 func (ec *executionContext) _MembershipClaim_role(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipClaim_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.MembershipRole) graphql.Marshaler {
-			return ec.marshalNMembershipRole2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNMembershipRole2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_MembershipClaim_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipClaim", field, false, false, "MembershipRole")
@@ -9541,23 +8645,7 @@ func (ec *executionContext) fieldContext_MembershipClaim_end(_ context.Context, 
 }
 
 func (ec *executionContext) _MembershipClaim_endReason(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipClaim_endReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.MembershipEnd) graphql.Marshaler {
-			return ec.marshalOMembershipEnd2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEnd(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOMembershipEnd2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipEnd(ctx, field.Selections, obj.EndReason)
 }
 func (ec *executionContext) fieldContext_MembershipClaim_endReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipClaim", field, false, false, "MembershipEnd")
@@ -9628,46 +8716,14 @@ func (ec *executionContext) fieldContext_MembershipClaim_endRange(_ context.Cont
 }
 
 func (ec *executionContext) _MembershipClaim_accuracy(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipClaim_accuracy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Accuracy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Accuracy)
 }
 func (ec *executionContext) fieldContext_MembershipClaim_accuracy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipClaim", field, false, false, "String")
 }
 
 func (ec *executionContext) _MembershipClaim_years(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipClaim_years(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Years, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Years)
 }
 func (ec *executionContext) fieldContext_MembershipClaim_years(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipClaim", field, false, false, "Int")
@@ -9706,23 +8762,7 @@ func (ec *executionContext) fieldContext_MembershipClaim_asOf(_ context.Context,
 }
 
 func (ec *executionContext) _MembershipClaim_note(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipClaim_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Note)
 }
 func (ec *executionContext) fieldContext_MembershipClaim_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipClaim", field, false, false, "String")
@@ -9880,23 +8920,7 @@ func (ec *executionContext) fieldContext_MembershipConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _MembershipCount_year(ctx context.Context, field graphql.CollectedField, obj *model.MembershipCount) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipCount_year(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Year, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Year)
 }
 func (ec *executionContext) fieldContext_MembershipCount_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipCount", field, false, false, "Int")
@@ -9967,69 +8991,21 @@ func (ec *executionContext) fieldContext_MembershipCount_organization(_ context.
 }
 
 func (ec *executionContext) _MembershipCount_role(ctx context.Context, field graphql.CollectedField, obj *model.MembershipCount) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipCount_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.MembershipRole) graphql.Marshaler {
-			return ec.marshalOMembershipRole2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOMembershipRole2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐMembershipRole(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_MembershipCount_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipCount", field, false, false, "MembershipRole")
 }
 
 func (ec *executionContext) _MembershipCount_count(ctx context.Context, field graphql.CollectedField, obj *model.MembershipCount) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipCount_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_MembershipCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MembershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Membership]) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_MembershipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipEdge", field, false, false, "String")
@@ -10068,23 +9044,7 @@ func (ec *executionContext) fieldContext_MembershipEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _MilitaryStrength_id(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MilitaryStrength_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID())
 }
 func (ec *executionContext) fieldContext_MilitaryStrength_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MilitaryStrength", field, true, false, "ID")
@@ -10123,161 +9083,49 @@ func (ec *executionContext) fieldContext_MilitaryStrength_state(_ context.Contex
 }
 
 func (ec *executionContext) _MilitaryStrength_year(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MilitaryStrength_year(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Year, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Year)
 }
 func (ec *executionContext) fieldContext_MilitaryStrength_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MilitaryStrength", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MilitaryStrength_active(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MilitaryStrength_active(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Active, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Active)
 }
 func (ec *executionContext) fieldContext_MilitaryStrength_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MilitaryStrength", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MilitaryStrength_reserve(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MilitaryStrength_reserve(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reserve, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Reserve)
 }
 func (ec *executionContext) fieldContext_MilitaryStrength_reserve(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MilitaryStrength", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MilitaryStrength_paramilitary(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MilitaryStrength_paramilitary(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Paramilitary, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Paramilitary)
 }
 func (ec *executionContext) fieldContext_MilitaryStrength_paramilitary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MilitaryStrength", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MilitaryStrength_total(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MilitaryStrength_total(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Total, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Total)
 }
 func (ec *executionContext) fieldContext_MilitaryStrength_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MilitaryStrength", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MilitaryStrength_perThousandTotal(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MilitaryStrength_perThousandTotal(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PerThousandTotal, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, obj.PerThousandTotal)
 }
 func (ec *executionContext) fieldContext_MilitaryStrength_perThousandTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MilitaryStrength", field, false, false, "Float")
 }
 
 func (ec *executionContext) _MilitaryStrength_perThousandActive(ctx context.Context, field graphql.CollectedField, obj *kg.MilitaryStrength) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MilitaryStrength_perThousandActive(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PerThousandActive, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, obj.PerThousandActive)
 }
 func (ec *executionContext) fieldContext_MilitaryStrength_perThousandActive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MilitaryStrength", field, false, false, "Float")
@@ -10371,23 +9219,7 @@ func (ec *executionContext) fieldContext_MilitaryStrength_source(_ context.Conte
 }
 
 func (ec *executionContext) _MilitaryStrengthStats_count(ctx context.Context, field graphql.CollectedField, obj *model.MilitaryStrengthStats) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MilitaryStrengthStats_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_MilitaryStrengthStats_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MilitaryStrengthStats", field, false, false, "Int")
@@ -10618,161 +9450,49 @@ func (ec *executionContext) fieldContext_Neighborhood_edges(_ context.Context, f
 }
 
 func (ec *executionContext) _Neighborhood_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Neighborhood) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Neighborhood_truncated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Truncated, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Truncated)
 }
 func (ec *executionContext) fieldContext_Neighborhood_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Neighborhood", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _NumberStats_sum(ctx context.Context, field graphql.CollectedField, obj *model.NumberStats) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NumberStats_sum(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sum, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Sum)
 }
 func (ec *executionContext) fieldContext_NumberStats_sum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NumberStats", field, false, false, "Float")
 }
 
 func (ec *executionContext) _NumberStats_min(ctx context.Context, field graphql.CollectedField, obj *model.NumberStats) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NumberStats_min(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Min, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, obj.Min)
 }
 func (ec *executionContext) fieldContext_NumberStats_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NumberStats", field, false, false, "Float")
 }
 
 func (ec *executionContext) _NumberStats_max(ctx context.Context, field graphql.CollectedField, obj *model.NumberStats) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NumberStats_max(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Max, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, obj.Max)
 }
 func (ec *executionContext) fieldContext_NumberStats_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NumberStats", field, false, false, "Float")
 }
 
 func (ec *executionContext) _NumberStats_mean(ctx context.Context, field graphql.CollectedField, obj *model.NumberStats) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NumberStats_mean(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mean, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, obj.Mean)
 }
 func (ec *executionContext) fieldContext_NumberStats_mean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NumberStats", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID())
 }
 func (ec *executionContext) fieldContext_Organization_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Organization_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_slug(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Slug, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Slug)
 }
 func (ec *executionContext) fieldContext_Organization_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
@@ -10878,46 +9598,14 @@ func (ec *executionContext) fieldContext_Organization_aliases(_ context.Context,
 }
 
 func (ec *executionContext) _Organization_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_acronym(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Acronym)
 }
 func (ec *executionContext) fieldContext_Organization_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organization_type(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_Organization_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
@@ -10988,115 +9676,35 @@ func (ec *executionContext) fieldContext_Organization_ended(_ context.Context, f
 }
 
 func (ec *executionContext) _Organization_endReason(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_endReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.OrganizationEnd) graphql.Marshaler {
-			return ec.marshalOOrganizationEnd2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationEnd(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOOrganizationEnd2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐOrganizationEnd(ctx, field.Selections, obj.EndReason)
 }
 func (ec *executionContext) fieldContext_Organization_endReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "OrganizationEnd")
 }
 
 func (ec *executionContext) _Organization_cowKey(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_cowKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CowKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.CowKey)
 }
 func (ec *executionContext) fieldContext_Organization_cowKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organization_cowNumber(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_cowNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CowNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.CowNumber)
 }
 func (ec *executionContext) fieldContext_Organization_cowNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Organization_shortName(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_shortName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ShortName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ShortName)
 }
 func (ec *executionContext) fieldContext_Organization_shortName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organization_longName(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_longName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LongName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.LongName)
 }
 func (ec *executionContext) fieldContext_Organization_longName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
@@ -11126,23 +9734,7 @@ func (ec *executionContext) fieldContext_Organization_purposes(_ context.Context
 }
 
 func (ec *executionContext) _Organization_membershipDateAccuracy(ctx context.Context, field graphql.CollectedField, obj *kg.Organization) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_membershipDateAccuracy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MembershipDateAccuracy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.MembershipDateAccuracy)
 }
 func (ec *executionContext) fieldContext_Organization_membershipDateAccuracy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
@@ -11636,23 +10228,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Organization]) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrganizationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrganizationEdge", field, false, false, "String")
@@ -11691,230 +10267,70 @@ func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasNextPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasPreviousPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasPreviousPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_startCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.StartCursor)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.EndCursor)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _PartialDate_iso(ctx context.Context, field graphql.CollectedField, obj *kg.PartialDate) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartialDate_iso(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ISO(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ISO())
 }
 func (ec *executionContext) fieldContext_PartialDate_iso(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartialDate", field, true, false, "String")
 }
 
 func (ec *executionContext) _PartialDate_year(ctx context.Context, field graphql.CollectedField, obj *kg.PartialDate) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartialDate_year(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Year, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Year)
 }
 func (ec *executionContext) fieldContext_PartialDate_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartialDate", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PartialDate_month(ctx context.Context, field graphql.CollectedField, obj *kg.PartialDate) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartialDate_month(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MonthOrNil(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.MonthOrNil())
 }
 func (ec *executionContext) fieldContext_PartialDate_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartialDate", field, true, false, "Int")
 }
 
 func (ec *executionContext) _PartialDate_day(ctx context.Context, field graphql.CollectedField, obj *kg.PartialDate) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartialDate_day(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DayOrNil(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.DayOrNil())
 }
 func (ec *executionContext) fieldContext_PartialDate_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartialDate", field, true, false, "Int")
 }
 
 func (ec *executionContext) _PartialDate_precision(ctx context.Context, field graphql.CollectedField, obj *kg.PartialDate) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartialDate_precision(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Precision(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.DatePrecision) graphql.Marshaler {
-			return ec.marshalNDatePrecision2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDatePrecision(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDatePrecision2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDatePrecision(ctx, field.Selections, obj.Precision())
 }
 func (ec *executionContext) fieldContext_PartialDate_precision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartialDate", field, true, false, "DatePrecision")
 }
 
 func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Path_length(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Length, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Length)
 }
 func (ec *executionContext) fieldContext_Path_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Path", field, false, false, "Int")
@@ -12049,23 +10465,7 @@ func (ec *executionContext) fieldContext_PathEdge_to(_ context.Context, field gr
 }
 
 func (ec *executionContext) _PathEdge_relation(ctx context.Context, field graphql.CollectedField, obj *model.PathEdge) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PathEdge_relation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Relation)
 }
 func (ec *executionContext) fieldContext_PathEdge_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PathEdge", field, false, false, "String")
@@ -12200,69 +10600,21 @@ func (ec *executionContext) fieldContext_Period_end(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *kg.Person) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID())
 }
 func (ec *executionContext) fieldContext_Person_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Person_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Person) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_slug(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Slug, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Slug)
 }
 func (ec *executionContext) fieldContext_Person_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
 func (ec *executionContext) _Person_name(ctx context.Context, field graphql.CollectedField, obj *kg.Person) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Person_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
@@ -12531,23 +10883,7 @@ func (ec *executionContext) fieldContext_PersonConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.Person]) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PersonEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_PersonEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PersonEdge", field, false, false, "String")
@@ -12586,69 +10922,21 @@ func (ec *executionContext) fieldContext_PersonEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Place_id(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Place_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID())
 }
 func (ec *executionContext) fieldContext_Place_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Place", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Place_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Place_slug(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Slug, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Slug)
 }
 func (ec *executionContext) fieldContext_Place_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
 func (ec *executionContext) _Place_name(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Place_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Place_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
@@ -12731,69 +11019,21 @@ func (ec *executionContext) fieldContext_Place_events(ctx context.Context, field
 }
 
 func (ec *executionContext) _Position_id(ctx context.Context, field graphql.CollectedField, obj *kg.Position) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID())
 }
 func (ec *executionContext) fieldContext_Position_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Position_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Position) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_slug(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Slug, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Slug)
 }
 func (ec *executionContext) fieldContext_Position_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "String")
 }
 
 func (ec *executionContext) _Position_title(ctx context.Context, field graphql.CollectedField, obj *kg.Position) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_Position_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "String")
@@ -12992,46 +11232,14 @@ func (ec *executionContext) fieldContext_Position_source(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Provision_id(ctx context.Context, field graphql.CollectedField, obj *kg.Provision) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Provision_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID())
 }
 func (ec *executionContext) fieldContext_Provision_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Provision", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Provision_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Provision) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Provision_slug(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Slug, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Slug)
 }
 func (ec *executionContext) fieldContext_Provision_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Provision", field, false, false, "String")
@@ -13070,69 +11278,21 @@ func (ec *executionContext) fieldContext_Provision_organization(_ context.Contex
 }
 
 func (ec *executionContext) _Provision_kind(ctx context.Context, field graphql.CollectedField, obj *kg.Provision) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Provision_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.ProvisionKind) graphql.Marshaler {
-			return ec.marshalNProvisionKind2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐProvisionKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNProvisionKind2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐProvisionKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Provision_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Provision", field, false, false, "ProvisionKind")
 }
 
 func (ec *executionContext) _Provision_title(ctx context.Context, field graphql.CollectedField, obj *kg.Provision) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Provision_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_Provision_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Provision", field, false, false, "String")
 }
 
 func (ec *executionContext) _Provision_summary(ctx context.Context, field graphql.CollectedField, obj *kg.Provision) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Provision_summary(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Summary, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Summary)
 }
 func (ec *executionContext) fieldContext_Provision_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Provision", field, false, false, "String")
@@ -13299,92 +11459,28 @@ func (ec *executionContext) fieldContext_Provision_source(_ context.Context, fie
 }
 
 func (ec *executionContext) _Quantity_measure(ctx context.Context, field graphql.CollectedField, obj *kg.Quantity) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Quantity_measure(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Measure, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Measure)
 }
 func (ec *executionContext) fieldContext_Quantity_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Quantity_value(ctx context.Context, field graphql.CollectedField, obj *kg.Quantity) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Quantity_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_Quantity_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Quantity_unit(ctx context.Context, field graphql.CollectedField, obj *kg.Quantity) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Quantity_unit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Unit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Unit)
 }
 func (ec *executionContext) fieldContext_Quantity_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Quantity_qualifier(ctx context.Context, field graphql.CollectedField, obj *kg.Quantity) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Quantity_qualifier(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Qualifier, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.QuantityQualifier) graphql.Marshaler {
-			return ec.marshalNQuantityQualifier2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐQuantityQualifier(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNQuantityQualifier2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐQuantityQualifier(ctx, field.Selections, obj.Qualifier)
 }
 func (ec *executionContext) fieldContext_Quantity_qualifier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "QuantityQualifier")
@@ -14599,69 +12695,21 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _Quote_id(ctx context.Context, field graphql.CollectedField, obj *kg.Quote) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Quote_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID())
 }
 func (ec *executionContext) fieldContext_Quote_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quote", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Quote_slug(ctx context.Context, field graphql.CollectedField, obj *kg.Quote) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Quote_slug(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Slug, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Slug)
 }
 func (ec *executionContext) fieldContext_Quote_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quote", field, false, false, "String")
 }
 
 func (ec *executionContext) _Quote_text(ctx context.Context, field graphql.CollectedField, obj *kg.Quote) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Quote_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_Quote_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quote", field, false, false, "String")
@@ -14860,69 +12908,21 @@ func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field
 }
 
 func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchHit_score(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Score, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Score)
 }
 func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Float")
 }
 
 func (ec *executionContext) _SearchHit_snippet(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchHit_snippet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Snippet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Snippet)
 }
 func (ec *executionContext) fieldContext_SearchHit_snippet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "String")
 }
 
 func (ec *executionContext) _SearchHit_field(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchHit_field(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Field, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Field)
 }
 func (ec *executionContext) fieldContext_SearchHit_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "String")
@@ -15176,46 +13176,14 @@ func (ec *executionContext) fieldContext_Source_citations(_ context.Context, fie
 }
 
 func (ec *executionContext) _State_id(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID())
 }
 func (ec *executionContext) fieldContext_State_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, true, false, "ID")
 }
 
 func (ec *executionContext) _State_slug(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_slug(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Slug, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Slug)
 }
 func (ec *executionContext) fieldContext_State_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "String")
@@ -15321,115 +13289,35 @@ func (ec *executionContext) fieldContext_State_aliases(_ context.Context, field 
 }
 
 func (ec *executionContext) _State_iso2(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_iso2(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Iso2, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Iso2)
 }
 func (ec *executionContext) fieldContext_State_iso2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "String")
 }
 
 func (ec *executionContext) _State_iso3(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_iso3(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Iso3, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Iso3)
 }
 func (ec *executionContext) fieldContext_State_iso3(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "String")
 }
 
 func (ec *executionContext) _State_recognition(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_recognition(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Recognition, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Recognition) graphql.Marshaler {
-			return ec.marshalNRecognition2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐRecognition(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNRecognition2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐRecognition(ctx, field.Selections, obj.Recognition)
 }
 func (ec *executionContext) fieldContext_State_recognition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "Recognition")
 }
 
 func (ec *executionContext) _State_cowCode(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_cowCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CowCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.CowCode)
 }
 func (ec *executionContext) fieldContext_State_cowCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "Int")
 }
 
 func (ec *executionContext) _State_cowAbbreviation(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_cowAbbreviation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CowAbbreviation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.CowAbbreviation)
 }
 func (ec *executionContext) fieldContext_State_cowAbbreviation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "String")
@@ -15859,23 +13747,7 @@ func (ec *executionContext) fieldContext_StateConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _StateEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*kg.State]) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StateEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_StateEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StateEdge", field, false, false, "String")
@@ -16010,46 +13882,14 @@ func (ec *executionContext) fieldContext_StateSystemPeriod_source(_ context.Cont
 }
 
 func (ec *executionContext) _YearRange_earliest(ctx context.Context, field graphql.CollectedField, obj *kg.YearRange) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_YearRange_earliest(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Earliest, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Earliest)
 }
 func (ec *executionContext) fieldContext_YearRange_earliest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("YearRange", field, false, false, "Int")
 }
 
 func (ec *executionContext) _YearRange_latest(ctx context.Context, field graphql.CollectedField, obj *kg.YearRange) (ret graphql.Marshaler) {
-	return resolveFieldInOrder(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_YearRange_latest(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Latest, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Latest)
 }
 func (ec *executionContext) fieldContext_YearRange_latest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("YearRange", field, false, false, "Int")
