@@ -7520,7 +7520,7 @@ func (ec *executionContext) fieldContext_Document_citations(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Document_citations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Document_citations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9535,7 +9535,7 @@ func (ec *executionContext) fieldContext_Organization_name(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Organization_name_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10037,7 +10037,7 @@ func (ec *executionContext) fieldContext_Organization_events(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Organization_events_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10756,7 +10756,7 @@ func (ec *executionContext) fieldContext_Person_events(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Person_events_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11011,7 +11011,7 @@ func (ec *executionContext) fieldContext_Place_events(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Place_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Place_events_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11523,7 +11523,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_node_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11611,7 +11611,7 @@ func (ec *executionContext) fieldContext_Query_state(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_state_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_state_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11699,7 +11699,7 @@ func (ec *executionContext) fieldContext_Query_organization(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_organization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_organization_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11787,7 +11787,7 @@ func (ec *executionContext) fieldContext_Query_person(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_person_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_person_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11875,7 +11875,7 @@ func (ec *executionContext) fieldContext_Query_place(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_place_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_place_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11919,7 +11919,7 @@ func (ec *executionContext) fieldContext_Query_event(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_event_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_event_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12007,7 +12007,7 @@ func (ec *executionContext) fieldContext_Query_quote(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_quote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_quote_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12051,7 +12051,7 @@ func (ec *executionContext) fieldContext_Query_document(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_document_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_document_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12127,7 +12127,7 @@ func (ec *executionContext) fieldContext_Query_citation(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_citation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_citation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12259,7 +12259,7 @@ func (ec *executionContext) fieldContext_Query_path(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_path_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_path_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12303,7 +12303,7 @@ func (ec *executionContext) fieldContext_Query_membershipChanges(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_membershipChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_membershipChanges_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12391,7 +12391,7 @@ func (ec *executionContext) fieldContext_Query_disputes(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_disputes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_disputes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12435,7 +12435,7 @@ func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_neighborhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_neighborhood_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12655,7 +12655,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query___type_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13226,7 +13226,7 @@ func (ec *executionContext) fieldContext_State_name(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_State_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_State_name_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13544,7 +13544,7 @@ func (ec *executionContext) fieldContext_State_events(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_State_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_State_events_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16640,7 +16640,7 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 var citationImplementors = []string{"Citation", "Node"}
 
 func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet, obj *kg.Citation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, citationImplementors)
+	fields := collectFields(ec.OperationContext, sel, citationImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -16777,7 +16777,7 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 var citationConnectionImplementors = []string{"CitationConnection"}
 
 func (ec *executionContext) _CitationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*kg.Citation]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, citationConnectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, citationConnectionImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -16824,7 +16824,7 @@ func (ec *executionContext) _CitationConnection(ctx context.Context, sel ast.Sel
 var citationEdgeImplementors = []string{"CitationEdge"}
 
 func (ec *executionContext) _CitationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*kg.Citation]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, citationEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, citationEdgeImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -16861,7 +16861,7 @@ func (ec *executionContext) _CitationEdge(ctx context.Context, sel ast.Selection
 var documentImplementors = []string{"Document", "Node"}
 
 func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet, obj *kg.Document) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, documentImplementors)
+	fields := collectFields(ec.OperationContext, sel, documentImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -16988,7 +16988,7 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 var documentSectionImplementors = []string{"DocumentSection"}
 
 func (ec *executionContext) _DocumentSection(ctx context.Context, sel ast.SelectionSet, obj *kg.Section) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, documentSectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, documentSectionImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -17030,7 +17030,7 @@ func (ec *executionContext) _DocumentSection(ctx context.Context, sel ast.Select
 var eventImplementors = []string{"Event", "Node"}
 
 func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *kg.Event) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
+	fields := collectFields(ec.OperationContext, sel, eventImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -17127,7 +17127,7 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 var eventConnectionImplementors = []string{"EventConnection"}
 
 func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*kg.Event]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventConnectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, eventConnectionImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -17174,7 +17174,7 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 var eventCountImplementors = []string{"EventCount"}
 
 func (ec *executionContext) _EventCount(ctx context.Context, sel ast.SelectionSet, obj *model.EventCount) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventCountImplementors)
+	fields := collectFields(ec.OperationContext, sel, eventCountImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -17216,7 +17216,7 @@ func (ec *executionContext) _EventCount(ctx context.Context, sel ast.SelectionSe
 var eventEdgeImplementors = []string{"EventEdge"}
 
 func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*kg.Event]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, eventEdgeImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -17253,7 +17253,7 @@ func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet
 var localizedNameImplementors = []string{"LocalizedName"}
 
 func (ec *executionContext) _LocalizedName(ctx context.Context, sel ast.SelectionSet, obj *kg.LocalizedName) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, localizedNameImplementors)
+	fields := collectFields(ec.OperationContext, sel, localizedNameImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -17295,7 +17295,7 @@ func (ec *executionContext) _LocalizedName(ctx context.Context, sel ast.Selectio
 var membershipImplementors = []string{"Membership", "Node"}
 
 func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSet, obj *kg.Membership) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, membershipImplementors)
+	fields := collectFields(ec.OperationContext, sel, membershipImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -17392,7 +17392,7 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 var membershipChangeImplementors = []string{"MembershipChange"}
 
 func (ec *executionContext) _MembershipChange(ctx context.Context, sel ast.SelectionSet, obj *model.MembershipChange) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, membershipChangeImplementors)
+	fields := collectFields(ec.OperationContext, sel, membershipChangeImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -17464,7 +17464,7 @@ func (ec *executionContext) _MembershipChange(ctx context.Context, sel ast.Selec
 var membershipClaimImplementors = []string{"MembershipClaim"}
 
 func (ec *executionContext) _MembershipClaim(ctx context.Context, sel ast.SelectionSet, obj *kg.MembershipClaim) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, membershipClaimImplementors)
+	fields := collectFields(ec.OperationContext, sel, membershipClaimImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -17546,7 +17546,7 @@ func (ec *executionContext) _MembershipClaim(ctx context.Context, sel ast.Select
 var membershipConnectionImplementors = []string{"MembershipConnection"}
 
 func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*kg.Membership]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, membershipConnectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, membershipConnectionImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -17593,7 +17593,7 @@ func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.S
 var membershipCountImplementors = []string{"MembershipCount"}
 
 func (ec *executionContext) _MembershipCount(ctx context.Context, sel ast.SelectionSet, obj *model.MembershipCount) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, membershipCountImplementors)
+	fields := collectFields(ec.OperationContext, sel, membershipCountImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -17645,7 +17645,7 @@ func (ec *executionContext) _MembershipCount(ctx context.Context, sel ast.Select
 var membershipEdgeImplementors = []string{"MembershipEdge"}
 
 func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*kg.Membership]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, membershipEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, membershipEdgeImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -17682,7 +17682,7 @@ func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.Selecti
 var militaryStrengthImplementors = []string{"MilitaryStrength", "Node"}
 
 func (ec *executionContext) _MilitaryStrength(ctx context.Context, sel ast.SelectionSet, obj *kg.MilitaryStrength) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, militaryStrengthImplementors)
+	fields := collectFields(ec.OperationContext, sel, militaryStrengthImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -17769,7 +17769,7 @@ func (ec *executionContext) _MilitaryStrength(ctx context.Context, sel ast.Selec
 var militaryStrengthStatsImplementors = []string{"MilitaryStrengthStats"}
 
 func (ec *executionContext) _MilitaryStrengthStats(ctx context.Context, sel ast.SelectionSet, obj *model.MilitaryStrengthStats) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, militaryStrengthStatsImplementors)
+	fields := collectFields(ec.OperationContext, sel, militaryStrengthStatsImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -17826,7 +17826,7 @@ func (ec *executionContext) _MilitaryStrengthStats(ctx context.Context, sel ast.
 var neighborhoodImplementors = []string{"Neighborhood"}
 
 func (ec *executionContext) _Neighborhood(ctx context.Context, sel ast.SelectionSet, obj *model.Neighborhood) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, neighborhoodImplementors)
+	fields := collectFields(ec.OperationContext, sel, neighborhoodImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -17868,7 +17868,7 @@ func (ec *executionContext) _Neighborhood(ctx context.Context, sel ast.Selection
 var numberStatsImplementors = []string{"NumberStats"}
 
 func (ec *executionContext) _NumberStats(ctx context.Context, sel ast.SelectionSet, obj *model.NumberStats) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, numberStatsImplementors)
+	fields := collectFields(ec.OperationContext, sel, numberStatsImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -17915,7 +17915,7 @@ func (ec *executionContext) _NumberStats(ctx context.Context, sel ast.SelectionS
 var organizationImplementors = []string{"Organization", "Node", "Actor"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *kg.Organization) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
+	fields := collectFields(ec.OperationContext, sel, organizationImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -18072,7 +18072,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 var organizationConnectionImplementors = []string{"OrganizationConnection"}
 
 func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*kg.Organization]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organizationConnectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, organizationConnectionImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -18119,7 +18119,7 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 var organizationEdgeImplementors = []string{"OrganizationEdge"}
 
 func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*kg.Organization]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organizationEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, organizationEdgeImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -18156,7 +18156,7 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	fields := collectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -18203,7 +18203,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 var partialDateImplementors = []string{"PartialDate"}
 
 func (ec *executionContext) _PartialDate(ctx context.Context, sel ast.SelectionSet, obj *kg.PartialDate) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partialDateImplementors)
+	fields := collectFields(ec.OperationContext, sel, partialDateImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -18255,7 +18255,7 @@ func (ec *executionContext) _PartialDate(ctx context.Context, sel ast.SelectionS
 var pathImplementors = []string{"Path"}
 
 func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj *model.Path) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pathImplementors)
+	fields := collectFields(ec.OperationContext, sel, pathImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -18297,7 +18297,7 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 var pathEdgeImplementors = []string{"PathEdge"}
 
 func (ec *executionContext) _PathEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PathEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pathEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, pathEdgeImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -18349,7 +18349,7 @@ func (ec *executionContext) _PathEdge(ctx context.Context, sel ast.SelectionSet,
 var periodImplementors = []string{"Period"}
 
 func (ec *executionContext) _Period(ctx context.Context, sel ast.SelectionSet, obj *kg.Period) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, periodImplementors)
+	fields := collectFields(ec.OperationContext, sel, periodImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -18386,7 +18386,7 @@ func (ec *executionContext) _Period(ctx context.Context, sel ast.SelectionSet, o
 var personImplementors = []string{"Person", "Node"}
 
 func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *kg.Person) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
+	fields := collectFields(ec.OperationContext, sel, personImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -18448,7 +18448,7 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 var personConnectionImplementors = []string{"PersonConnection"}
 
 func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*kg.Person]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, personConnectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, personConnectionImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -18495,7 +18495,7 @@ func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.Selec
 var personEdgeImplementors = []string{"PersonEdge"}
 
 func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*kg.Person]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, personEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, personEdgeImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -18532,7 +18532,7 @@ func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSe
 var placeImplementors = []string{"Place", "Node"}
 
 func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, obj *kg.Place) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, placeImplementors)
+	fields := collectFields(ec.OperationContext, sel, placeImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -18584,7 +18584,7 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 var positionImplementors = []string{"Position", "Node"}
 
 func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet, obj *kg.Position) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, positionImplementors)
+	fields := collectFields(ec.OperationContext, sel, positionImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -18656,7 +18656,7 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 var provisionImplementors = []string{"Provision", "Node"}
 
 func (ec *executionContext) _Provision(ctx context.Context, sel ast.SelectionSet, obj *kg.Provision) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, provisionImplementors)
+	fields := collectFields(ec.OperationContext, sel, provisionImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -18738,7 +18738,7 @@ func (ec *executionContext) _Provision(ctx context.Context, sel ast.SelectionSet
 var quantityImplementors = []string{"Quantity"}
 
 func (ec *executionContext) _Quantity(ctx context.Context, sel ast.SelectionSet, obj *kg.Quantity) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, quantityImplementors)
+	fields := collectFields(ec.OperationContext, sel, quantityImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -18785,7 +18785,7 @@ func (ec *executionContext) _Quantity(ctx context.Context, sel ast.SelectionSet,
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, queryImplementors)
+	fields := collectFields(ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Query",
 	})
@@ -19016,7 +19016,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 var quoteImplementors = []string{"Quote", "Node"}
 
 func (ec *executionContext) _Quote(ctx context.Context, sel ast.SelectionSet, obj *kg.Quote) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, quoteImplementors)
+	fields := collectFields(ec.OperationContext, sel, quoteImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -19083,7 +19083,7 @@ func (ec *executionContext) _Quote(ctx context.Context, sel ast.SelectionSet, ob
 var searchHitImplementors = []string{"SearchHit"}
 
 func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *model.SearchHit) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitImplementors)
+	fields := collectFields(ec.OperationContext, sel, searchHitImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -19130,7 +19130,7 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 var sharedOrganizationImplementors = []string{"SharedOrganization"}
 
 func (ec *executionContext) _SharedOrganization(ctx context.Context, sel ast.SelectionSet, obj *model.SharedOrganization) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, sharedOrganizationImplementors)
+	fields := collectFields(ec.OperationContext, sel, sharedOrganizationImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -19177,7 +19177,7 @@ func (ec *executionContext) _SharedOrganization(ctx context.Context, sel ast.Sel
 var sourceImplementors = []string{"Source"}
 
 func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, obj *kg.Source) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, sourceImplementors)
+	fields := collectFields(ec.OperationContext, sel, sourceImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -19224,7 +19224,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 var stateImplementors = []string{"State", "Node", "Actor"}
 
 func (ec *executionContext) _State(ctx context.Context, sel ast.SelectionSet, obj *kg.State) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stateImplementors)
+	fields := collectFields(ec.OperationContext, sel, stateImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -19341,7 +19341,7 @@ func (ec *executionContext) _State(ctx context.Context, sel ast.SelectionSet, ob
 var stateConnectionImplementors = []string{"StateConnection"}
 
 func (ec *executionContext) _StateConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*kg.State]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stateConnectionImplementors)
+	fields := collectFields(ec.OperationContext, sel, stateConnectionImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -19388,7 +19388,7 @@ func (ec *executionContext) _StateConnection(ctx context.Context, sel ast.Select
 var stateEdgeImplementors = []string{"StateEdge"}
 
 func (ec *executionContext) _StateEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*kg.State]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stateEdgeImplementors)
+	fields := collectFields(ec.OperationContext, sel, stateEdgeImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -19425,7 +19425,7 @@ func (ec *executionContext) _StateEdge(ctx context.Context, sel ast.SelectionSet
 var stateSystemPeriodImplementors = []string{"StateSystemPeriod"}
 
 func (ec *executionContext) _StateSystemPeriod(ctx context.Context, sel ast.SelectionSet, obj *kg.StateSystemPeriod) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stateSystemPeriodImplementors)
+	fields := collectFields(ec.OperationContext, sel, stateSystemPeriodImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -19467,7 +19467,7 @@ func (ec *executionContext) _StateSystemPeriod(ctx context.Context, sel ast.Sele
 var yearRangeImplementors = []string{"YearRange"}
 
 func (ec *executionContext) _YearRange(ctx context.Context, sel ast.SelectionSet, obj *kg.YearRange) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, yearRangeImplementors)
+	fields := collectFields(ec.OperationContext, sel, yearRangeImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -19504,7 +19504,7 @@ func (ec *executionContext) _YearRange(ctx context.Context, sel ast.SelectionSet
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+	fields := collectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -19556,7 +19556,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+	fields := collectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -19603,7 +19603,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+	fields := collectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -19660,7 +19660,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+	fields := collectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -19717,7 +19717,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+	fields := collectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
@@ -19774,7 +19774,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+	fields := collectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup

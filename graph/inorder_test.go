@@ -33,3 +33,25 @@ func TestDeferredFragmentsAreAnsweredInline(t *testing.T) {
 	assert.Equal(t, "armenia", got.State.Slug)
 	assert.Equal(t, "Armenia", got.State.Name)
 }
+
+// A field's arguments are parsed once per operation and field (argsOnce): two aliases of one
+// field with different arguments, under a list, keep their own, as do variables.
+func TestArgumentsKeptPerFieldOfTheOperation(t *testing.T) {
+	a := real(t)
+	var got struct {
+		Organization struct {
+			Members []struct {
+				Organization struct{ En, Ru, Var string }
+			}
+		}
+	}
+	a.data(t, `query ($lang: String) { organization(acronym: "CSTO") { members(at: "2010-06-01") {
+		organization { en: name(lang: "en") ru: name(lang: "ru") var: name(lang: $lang) } } } }`,
+		map[string]any{"lang": "ru"}, &got)
+	require.NotEmpty(t, got.Organization.Members)
+	for _, m := range got.Organization.Members {
+		assert.Equal(t, "Collective Security Treaty Organization", m.Organization.En)
+		assert.NotEqual(t, m.Organization.En, m.Organization.Ru)
+		assert.Equal(t, m.Organization.Ru, m.Organization.Var)
+	}
+}

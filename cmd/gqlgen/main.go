@@ -16,6 +16,11 @@
 //   - fields go through graph.resolveFieldInOrder instead of graphql.ResolveField: the same
 //     steps without the field middleware, which the service does not use (no
 //     handler.AroundFields, and this command refuses field directives with a runtime part);
+//   - an object's fields are collected through graph.collectFields, which keeps them for the
+//     operation without building a hash key for every object;
+//   - the arguments of a field whose arguments are all single scalars or enums are parsed
+//     once per operation (graph.argsOnce) rather than once per object;
+//   - leaf fields are written directly (see leaf);
 //   - an object's answer is a graph.fieldSet instead of a graphql.FieldSet, which has no
 //     concurrent fields to dispatch and writes itself without a map or an iterator;
 //   - an object whose fields all run in order has no deferred fields to wait for, so its
@@ -58,13 +63,14 @@ func run() error {
 	if err := api.Generate(cfg, api.AddPlugin(plugin)); err != nil {
 		return err
 	}
-	return rewrite(cfg.Exec.Filename, plugin.leaves)
+	return rewrite(cfg.Exec.Filename, plugin.leaves, plugin.fixedArg)
 }
 
 // inOrder is the gqlgen plugin that turns off concurrent field resolution on every object
 // and finds the leaf fields to write directly (see leafBody).
 type inOrder struct {
-	leaves []leaf
+	leaves   []leaf
+	fixedArg []string // fields whose arguments argsOnce may keep: _args function names
 }
 
 func (*inOrder) Name() string { return "in-order" }
@@ -81,6 +87,9 @@ func (p *inOrder) GenerateCode(data *codegen.Data) error {
 			}
 			if l, ok := leafOf(o, f); ok {
 				p.leaves = append(p.leaves, l)
+			}
+			if len(f.Args) > 0 && !o.IsReserved() && argsAreValues(f) {
+				p.fixedArg = append(p.fixedArg, "field_"+o.Name+"_"+f.Name+"_args")
 			}
 		}
 	}
@@ -145,6 +154,11 @@ var replacements = []replacement{
 		"fields resolved through the field middleware",
 	},
 	{
+		regexp.MustCompile(`fields := graphql\.CollectFields\(ec\.OperationContext, sel, `),
+		[]byte("fields := collectFields(ec.OperationContext, sel, "),
+		"fields collected for each object",
+	},
+	{
 		regexp.MustCompile(`out := graphql\.NewFieldSet\(fields\)`),
 		[]byte("out := newFieldSet(fields)"),
 		"an object's field set",
@@ -162,9 +176,9 @@ var replacements = []replacement{
 }
 
 // leftovers are the concurrent paths that must be gone once the plugin and replacements ran.
-var leftovers = []string{"graphql.ResolveField(", "graphql.NewFieldSet(", ".Dispatch(ctx)", "atomic.AddUint32(", "MarshalSliceConcurrently", "ResolveConcurrently", "ResolveRootConcurrently", "NewDeferredGroup", "&deferred"}
+var leftovers = []string{"graphql.ResolveField(", "graphql.CollectFields(", "graphql.NewFieldSet(", ".Dispatch(ctx)", "atomic.AddUint32(", "MarshalSliceConcurrently", "ResolveConcurrently", "ResolveRootConcurrently", "NewDeferredGroup", "&deferred"}
 
-func rewrite(filename string, leaves []leaf) error {
+func rewrite(filename string, leaves []leaf, fixedArgs []string) error {
 	src, err := os.ReadFile(filename)
 	if err != nil {
 		return err
@@ -176,6 +190,9 @@ func rewrite(filename string, leaves []leaf) error {
 		src = r.pattern.ReplaceAll(src, r.with)
 	}
 	if src, err = rewriteLeaves(src, leaves); err != nil {
+		return fmt.Errorf("%s: %w", filename, err)
+	}
+	if src, err = rewriteFixedArgs(src, fixedArgs); err != nil {
 		return fmt.Errorf("%s: %w", filename, err)
 	}
 	for _, s := range leftovers {
@@ -205,6 +222,37 @@ func rewriteLeaves(src []byte, leaves []leaf) ([]byte, error) {
 		}
 		direct := "\treturn ec." + l.marshal + "(ctx, field.Selections, " + l.value + ")"
 		src = append(src[:open], append([]byte(direct), src[end:]...)...)
+	}
+	return src, nil
+}
+
+// argsAreValues reports whether every argument of f is a single scalar or enum: a value no
+// resolver can change in place, so one parse can serve every object.
+func argsAreValues(f *codegen.Field) bool {
+	for _, a := range f.Args {
+		t := a.TypeReference
+		if t == nil || t.Definition == nil || t.GQL.Elem != nil {
+			return false
+		}
+		if t.Definition.Kind != ast.Scalar && t.Definition.Kind != ast.Enum {
+			return false
+		}
+	}
+	return true
+}
+
+// rewriteFixedArgs makes the field contexts of the given _args functions parse through
+// graph.argsOnce.
+func rewriteFixedArgs(src []byte, names []string) ([]byte, error) {
+	if len(names) == 0 {
+		return nil, fmt.Errorf("found no fields with value arguments; gqlgen's field data changed, so check this command against it")
+	}
+	for _, name := range names {
+		call := []byte("fc.Args, err = ec." + name + "(ctx, field.ArgumentMap(ec.Variables))")
+		if bytes.Count(src, call) != 1 {
+			return nil, fmt.Errorf("the arguments of %s are not parsed once where expected; gqlgen's templates changed, so check this command against them", name)
+		}
+		src = bytes.Replace(src, call, []byte("fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec."+name+")"), 1)
 	}
 	return src, nil
 }

@@ -216,7 +216,7 @@ func newGraphQL(cfg Config, reportExtensions bool, records *graph.Records, answe
 	store, logger := cfg.Store, cfg.Logger
 	validated := newDocCache(cfg.QueryCacheBytes)
 
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store, MaxFirst: cfg.MaxFirst, PathMaxLinks: cfg.PathMaxLinks}}))
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: graph.Root(&graph.Resolver{Store: store, MaxFirst: cfg.MaxFirst, PathMaxLinks: cfg.PathMaxLinks})}))
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
 	srv.AddTransport(jsonTransport{cache: newHTTPCache(identity(store), cfg), timeout: cfg.Timeout, maxBodyBytes: cfg.MaxBodyBytes})
 	srv.SetQueryCache(validated)
