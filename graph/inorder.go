@@ -11,12 +11,16 @@ import (
 // marshalInOrder marshals a list of objects element by element on the request's goroutine.
 // The executor written by cmd/gqlgen calls it where gqlgen's own templates call
 // graphql.MarshalSliceConcurrently, which starts a goroutine per element. Each element gets
-// the same field context (its index, for error paths) and the same panic recovery.
+// the same field context (its index, for error paths) and the same panic recovery; the field
+// contexts and indexes of a list are allocated together, not two allocations per element.
 func marshalInOrder(ctx context.Context, length int, marshal func(context.Context, int) graphql.Marshaler) graphql.Array {
 	ret := make(graphql.Array, length)
+	fcs := make([]graphql.FieldContext, length)
+	index := make([]int, length)
 	for i := range length {
-		fc := &graphql.FieldContext{Index: &i}
-		ret[i] = marshalElement(graphql.WithFieldContext(ctx, fc), i, marshal)
+		index[i] = i
+		fcs[i].Index = &index[i]
+		ret[i] = marshalElement(graphql.WithFieldContext(ctx, &fcs[i]), i, marshal)
 	}
 	return ret
 }
