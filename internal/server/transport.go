@@ -189,7 +189,7 @@ func paramsFromBody(w http.ResponseWriter, r *http.Request, maxBytes int) (*grap
 		return nil, http.StatusBadRequest, refusal(CodeBatchingNotSupported,
 			"batched requests (a JSON array of operations) are not supported: send each operation in its own request")
 	}
-	var fields map[string]json.RawMessage
+	var fields map[string]json.RawMessage // not a struct: its keys would match in any case
 	if err := decodeObject(body, &fields); err != nil {
 		return nil, http.StatusBadRequest, refusal(CodeBadRequest, "the request body must be a JSON object: %s", err)
 	}
@@ -235,7 +235,12 @@ func decodeObject(b []byte, dst any) error {
 	return nil
 }
 
+// decodeField decodes one member of the request object: a string directly, anything else
+// with numbers kept as json.Number.
 func decodeField(raw json.RawMessage, dst any) error {
+	if s, ok := dst.(*string); ok {
+		return json.Unmarshal(raw, s)
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	return dec.Decode(dst)
