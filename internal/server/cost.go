@@ -226,7 +226,7 @@ func (c *costWalker) field(f *ast.Field, introspection bool, page int) int {
 // narrowed bounds a stint list whose filter names its organizations or members: a few stints
 // for each one named (ListSizeEstimate).
 func (c *costWalker) narrowed(f *ast.Field) (int, bool) {
-	n, ok := c.narrowedBy(f.ArgumentMap(c.vars)["filter"])
+	n, ok := c.narrowedBy(fieldArgs(f, c.vars)["filter"])
 	return min(n, c.stintList), ok
 }
 

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"maps"
+	"slices"
+	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -102,9 +104,71 @@ func (c *responseCache) InterceptResponse(ctx context.Context, next graphql.Resp
 
 // key identifies an operation's answer; false when its variables cannot be written down.
 func (c *responseCache) key(oc *graphql.OperationContext) ([sha256.Size]byte, bool) {
-	vars, err := json.Marshal(oc.Variables) // map keys sorted: the same variables, the same bytes
-	if err != nil {
+	vars, ok := canonicalJSON(oc.Variables)
+	if !ok {
 		return [sha256.Size]byte{}, false
 	}
-	return hashParts(c.salt, normaliseQuery(oc.RawQuery, c.maxTokens), oc.OperationName, string(vars)), true
+	return hashParts(c.salt, normaliseQuery(oc.RawQuery, c.maxTokens), oc.OperationName, vars), true
+}
+
+// canonicalJSON writes variables as JSON with object keys sorted, so that the same variables
+// give the same bytes, as json.Marshal does, without its reflection over maps: the values a
+// request's variables hold are written directly, and anything else through json.Marshal.
+// False when a value cannot be written.
+func canonicalJSON(v any) (string, bool) {
+	var b []byte
+	b, ok := appendCanonical(b, v)
+	return string(b), ok
+}
+
+func appendCanonical(b []byte, v any) ([]byte, bool) {
+	switch v := v.(type) {
+	case nil:
+		return append(b, "null"...), true
+	case string:
+		return strconv.AppendQuote(b, v), true
+	case bool:
+		return strconv.AppendBool(b, v), true
+	case json.Number:
+		return append(b, v...), true
+	case int:
+		return strconv.AppendInt(b, int64(v), 10), true
+	case int64:
+		return strconv.AppendInt(b, v, 10), true
+	case []any:
+		b = append(b, '[')
+		for i, e := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var ok bool
+			if b, ok = appendCanonical(b, e); !ok {
+				return b, false
+			}
+		}
+		return append(b, ']'), true
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(strconv.AppendQuote(b, k), ':')
+			var ok bool
+			if b, ok = appendCanonical(b, v[k]); !ok {
+				return b, false
+			}
+		}
+		return append(b, '}'), true
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		return b, false
+	}
+	return append(b, j...), true
 }

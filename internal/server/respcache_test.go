@@ -185,3 +185,27 @@ func TestCachesUnderConcurrentRequests(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// Variables that differ give different keys, and the same variables the same key whatever the
+// order of their members.
+func TestCanonicalJSONOfVariables(t *testing.T) {
+	enc := func(v any) string {
+		s, ok := canonicalJSON(v)
+		require.True(t, ok)
+		return s
+	}
+	a := map[string]any{"b": []any{json.Number("1"), "x", true, nil}, "a": map[string]any{"z": 1, "y": int64(2)}}
+	b := map[string]any{"a": map[string]any{"y": int64(2), "z": 1}, "b": []any{json.Number("1"), "x", true, nil}}
+	assert.Equal(t, enc(a), enc(b))
+	assert.Equal(t, `{"a":{"y":2,"z":1},"b":[1,"x",true,null]}`, enc(a))
+	distinct := []any{nil, map[string]any{}, map[string]any{"n": json.Number("5")}, map[string]any{"n": "5"},
+		map[string]any{"n": `5","m":"`}, map[string]any{"n": "5", "m": ""}, map[string]any{"n": []any{}}, map[string]any{"n": 5.5}}
+	seen := map[string]int{}
+	for i, v := range distinct {
+		s := enc(v)
+		if j, ok := seen[s]; ok {
+			t.Errorf("variables %d and %d share the key %s", j, i, s)
+		}
+		seen[s] = i
+	}
+}

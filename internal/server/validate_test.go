@@ -3,6 +3,7 @@ package server
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -69,6 +70,22 @@ func TestDocumentsAreValidatedAsTheExecutorWould(t *testing.T) {
 			require.NotEmpty(t, a.Errors, "%.80s: %s", q, a.Raw)
 			assert.Equal(t, "GRAPHQL_VALIDATION_FAILED", a.Errors[0].Extensions["code"], "%.80s: %s", q, a.Raw)
 			assert.Nil(t, a.Data, "%.80s", q)
+		}
+	}
+}
+
+// The cost walk reads no arguments of a field given none (fieldArgs), which is right only
+// while the schema declares no argument defaults.
+func TestSchemaDeclaresNoArgumentDefaults(t *testing.T) {
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	for name, def := range schema.Types {
+		if strings.HasPrefix(name, "__") {
+			continue
+		}
+		for _, f := range def.Fields {
+			for _, a := range f.Arguments {
+				assert.Nil(t, a.DefaultValue, "%s.%s(%s:) has a default: the cost walk (fieldArgs) must read it", name, f.Name, a.Name)
+			}
 		}
 	}
 }
