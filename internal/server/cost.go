@@ -322,6 +322,13 @@ func addExtensions(ctx context.Context, resp *graphql.Response, version string, 
 	if resp.Extensions == nil {
 		resp.Extensions = map[string]any{}
 	}
-	resp.Extensions["cost"] = map[string]int{"requestedQueryCost": operationCost(ctx), "maximumAvailable": maxCost}
+	resp.Extensions["cost"] = costExtension{MaximumAvailable: maxCost, RequestedQueryCost: operationCost(ctx)}
 	resp.Extensions["datasetVersion"] = version
+}
+
+// costExtension is extensions.cost of an answer, its members in the order json.Marshal writes
+// a map's: a struct is encoded without reflecting over a map on every answer.
+type costExtension struct {
+	MaximumAvailable   int `json:"maximumAvailable"`
+	RequestedQueryCost int `json:"requestedQueryCost"`
 }

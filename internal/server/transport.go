@@ -189,25 +189,33 @@ func paramsFromBody(w http.ResponseWriter, r *http.Request, maxBytes int) (*grap
 		return nil, http.StatusBadRequest, refusal(CodeBatchingNotSupported,
 			"batched requests (a JSON array of operations) are not supported: send each operation in its own request")
 	}
-	var fields map[string]json.RawMessage // not a struct: its keys would match in any case
+	// One pass over the body, into values (not a struct, whose keys would match in any case).
+	var fields map[string]any
 	if err := decodeObject(body, &fields); err != nil {
 		return nil, http.StatusBadRequest, refusal(CodeBadRequest, "the request body must be a JSON object: %s", err)
 	}
 	p := &graphql.RawParams{}
-	for _, f := range []struct {
-		name string
-		dst  any
-	}{{"query", &p.Query}, {"operationName", &p.OperationName}, {"variables", &p.Variables}, {"extensions", &p.Extensions}} {
-		raw, ok := fields[f.name]
-		if !ok {
-			continue
+	for _, name := range []string{"query", "operationName", "variables", "extensions"} {
+		v := fields[name]
+		if v == nil {
+			continue // absent or null
 		}
-		if err := decodeField(raw, f.dst); err != nil {
-			kind := "a string"
-			if _, isMap := f.dst.(*map[string]any); isMap {
-				kind = "a JSON object"
-			}
-			return nil, http.StatusBadRequest, refusal(CodeBadRequest, "%q in the request body must be %s or null", f.name, kind)
+		var ok bool
+		kind := "a string"
+		switch name {
+		case "query":
+			p.Query, ok = v.(string)
+		case "operationName":
+			p.OperationName, ok = v.(string)
+		case "variables":
+			p.Variables, ok = v.(map[string]any)
+			kind = "a JSON object"
+		case "extensions":
+			p.Extensions, ok = v.(map[string]any)
+			kind = "a JSON object"
+		}
+		if !ok {
+			return nil, http.StatusBadRequest, refusal(CodeBadRequest, "%q in the request body must be %s or null", name, kind)
 		}
 	}
 	return p, 0, nil
@@ -233,17 +241,6 @@ func decodeObject(b []byte, dst any) error {
 		return errors.New("more follows the JSON object")
 	}
 	return nil
-}
-
-// decodeField decodes one member of the request object: a string directly, anything else
-// with numbers kept as json.Number.
-func decodeField(raw json.RawMessage, dst any) error {
-	if s, ok := dst.(*string); ok {
-		return json.Unmarshal(raw, s)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	return dec.Decode(dst)
 }
 
 // requestErrorStatus is the status of a well-formed request refused before execution, as
