@@ -328,7 +328,8 @@ func fetchAnswers(url string, o options, db *workload.DB, notes *[]string) ([]wo
 // processor time and SQL statements around it. The row is filled in even when the
 // measurement failed.
 func measureReal(ctx context.Context, o options, db *workload.DB, srv *child, metricsClient *http.Client, q workload.Query, mode string, c int) (row, error) {
-	body := func() []byte { return q.FreshBody(int(fresh.Add(1))) }
+	bodies := q.FreshBodies()
+	body := func() []byte { return bodies(int(fresh.Add(1))) }
 	if mode == modeRepeat {
 		b := q.Body()
 		body = func() []byte { return b }
@@ -361,7 +362,8 @@ func measureReal(ctx context.Context, o options, db *workload.DB, srv *child, me
 
 // measureCeiling drives q, fresh, against the ceiling at url with c clients.
 func measureCeiling(ctx context.Context, o options, db *workload.DB, url string, q workload.Query, c int) (result, error) {
-	ceil := drive(ctx, url, q.Name, func() []byte { return q.FreshBody(int(fresh.Add(1))) }, c, o.warmup, o.duration)
+	bodies := q.FreshBodies()
+	ceil := drive(ctx, url, q.Name, func() []byte { return bodies(int(fresh.Add(1))) }, c, o.warmup, o.duration)
 	fmt.Fprintf(os.Stderr, "load: %-9s ceiling scale %-5d c=%-3d %8.0f req/s p99 %s\n", q.Name, db.Scale, c, ceil.rate(), ms(ceil.pct(99)))
 	if err := ctx.Err(); err != nil {
 		return ceil, err

@@ -2,6 +2,8 @@ package workload
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,4 +28,23 @@ func TestObjectsCountsTheObjectsOfData(t *testing.T) {
 	assert.Equal(t, 5, n) // data, a, two list elements, d
 	_, err = Objects([]byte(`not json`))
 	assert.Error(t, err)
+}
+
+// FreshBodies writes the body json.Marshal would for the query under the alias r<n>.
+func TestFreshBodiesAreWhatMarshalWrites(t *testing.T) {
+	for _, q := range Canonical() {
+		bodies := q.FreshBodies()
+		for _, n := range []int{0, 7, 123456} {
+			text := q.Text
+			i := strings.IndexByte(text, '{')
+			text = text[:i+1] + fmt.Sprintf(" r%d: ", n) + text[i+1:]
+			want, err := json.Marshal(map[string]any{"query": text, "variables": q.Vars})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := bodies(n); string(got) != string(want) {
+				t.Errorf("%s, alias %d:\n got %s\nwant %s", q.Name, n, got, want)
+			}
+		}
+	}
 }
