@@ -35,10 +35,27 @@ type responseCache struct {
 	cache     *lru.Cache[[sha256.Size]byte, *graphql.Response]
 	salt      string
 	maxTokens int
+	// normalised keeps the normalised text of documents asked before, by their text: lexing
+	// a document again was a tenth of a repeated request.
+	normalised *lru.Cache[string, string]
 }
 
+// normalisedCacheBytes bounds the documents' normalised texts kept for the answers' keys.
+const normalisedCacheBytes = 4 << 20
+
 func newResponseCache(maxBytes int, salt string, maxTokens int) *responseCache {
-	return &responseCache{cache: lru.New[[sha256.Size]byte, *graphql.Response](maxBytes, 0), salt: salt, maxTokens: maxTokens}
+	return &responseCache{cache: lru.New[[sha256.Size]byte, *graphql.Response](maxBytes, 0), salt: salt, maxTokens: maxTokens,
+		normalised: lru.New[string, string](normalisedCacheBytes, 0)}
+}
+
+// normalise is normaliseQuery, through the texts kept.
+func (c *responseCache) normalise(q string) string {
+	if n, ok := c.normalised.Get(q); ok {
+		return n
+	}
+	n := normaliseQuery(q, c.maxTokens)
+	c.normalised.Add(q, n, len(q)+len(n))
+	return n
 }
 
 var _ interface {
@@ -108,7 +125,7 @@ func (c *responseCache) key(oc *graphql.OperationContext) ([sha256.Size]byte, bo
 	if !ok {
 		return [sha256.Size]byte{}, false
 	}
-	return hashParts(c.salt, normaliseQuery(oc.RawQuery, c.maxTokens), oc.OperationName, vars), true
+	return hashParts(c.salt, c.normalise(oc.RawQuery), oc.OperationName, vars), true
 }
 
 // canonicalJSON writes variables as JSON with object keys sorted, so that the same variables

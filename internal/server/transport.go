@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -343,15 +345,38 @@ func encodeResponse(ctx context.Context, resp *graphql.Response) ([]byte, error)
 		b.Write(data)
 	}
 	if len(resp.Extensions) > 0 {
-		ext, err := json.Marshal(resp.Extensions)
-		if err != nil {
+		b.WriteString(`,"extensions":`)
+		if err := writeObject(&b, resp.Extensions); err != nil {
 			return nil, err
 		}
-		b.WriteString(`,"extensions":`)
-		b.Write(ext)
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// writeObject writes m as json.Marshal does, keys sorted, each value through json.Marshal: the
+// same bytes, without json.Marshal reflecting over the map.
+func writeObject(b *bytes.Buffer, m map[string]any) error {
+	keys := slices.Sorted(maps.Keys(m))
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		key, err := json.Marshal(k)
+		if err != nil {
+			return err
+		}
+		v, err := json.Marshal(m[k])
+		if err != nil {
+			return err
+		}
+		b.Write(key)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return nil
 }
 
 // htmlEscapedData is the executor's data as json.Marshal writes a json.RawMessage holding it:
