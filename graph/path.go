@@ -2,9 +2,12 @@ package graph
 
 import (
 	"context"
+	"errors"
+	"slices"
 
 	"github.com/treatygraph/treatygraph/graph/model"
 	"github.com/treatygraph/treatygraph/internal/kg"
+	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
 
 // path finds the shortest chain of facts between two nodes and loads its nodes, facts and
@@ -18,7 +21,7 @@ func (r *queryResolver) path(ctx context.Context, fromID, toID string, at *kg.Da
 	if err != nil {
 		return nil, err
 	}
-	edges, err := r.Store.ShortestPath(ctx, from, to, kg.DatePtr(at), hops, r.pathMaxLinks())
+	edges, err := sqlite.ShortestPathOver(ctx, linksKept(ctx, r.Store), from, to, kg.DatePtr(at), hops, r.pathMaxLinks())
 	if err != nil || edges == nil {
 		return nil, err
 	}
@@ -57,3 +60,63 @@ func pathEnds(ctx context.Context, fromID, toID string) (kg.Ref, kg.Ref, error) 
 	}
 	return from, to, nil
 }
+
+// linksKept reads a path search's links through the records kept, one list per node (and
+// date), so that a search over nodes an earlier search walked runs no SQL. It gives what
+// sqlite.NeighborsUpTo gives: the links of the nodes in order of node ID, each node's in
+// the store's order. A fetch that reaches the limit is returned as it is and not kept: the
+// search stops there, and a cut list must never be kept as whole.
+func linksKept(ctx context.Context, s *sqlite.Store) sqlite.NeighborsFunc {
+	records := loadersFrom(ctx).records
+	if records == nil {
+		return s.NeighborsUpTo
+	}
+	return func(ctx context.Context, from []kg.Ref, at *kg.PartialDate, limit int) ([]sqlite.Edge, error) {
+		keys := make([]string, len(from))
+		for i, r := range from {
+			keys[i] = r.String()
+		}
+		slices.Sort(keys)
+		name := "links"
+		if at != nil {
+			name += "@" + at.ISO()
+		}
+		var cut []sqlite.Edge
+		lists, err := cached(records, name, keys, func(missing []string) (map[string][]sqlite.Edge, error) {
+			refs := make([]kg.Ref, 0, len(missing))
+			for _, k := range missing {
+				if r, ok := kg.ParseRef(k); ok {
+					refs = append(refs, r)
+				}
+			}
+			edges, err := s.NeighborsUpTo(ctx, refs, at, limit)
+			if err != nil {
+				return nil, err
+			}
+			if limit >= 0 && len(edges) >= limit {
+				cut = edges
+				return nil, errLinksCut
+			}
+			byNode := make(map[string][]sqlite.Edge, len(missing))
+			for _, e := range edges {
+				k := e.From.String()
+				byNode[k] = append(byNode[k], e)
+			}
+			return byNode, nil
+		})
+		if errors.Is(err, errLinksCut) {
+			return cut, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		var out []sqlite.Edge
+		for _, k := range keys {
+			out = append(out, lists[k]...)
+		}
+		return out, nil
+	}
+}
+
+// errLinksCut is how linksKept's fetch says it reached the limit.
+var errLinksCut = errors.New("graph: the links reached the search's limit")

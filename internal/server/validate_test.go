@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/validator"
 
 	"github.com/treatygraph/treatygraph/graph"
+	"github.com/treatygraph/treatygraph/internal/kg"
 )
 
 // invalidDocuments break one validation rule each (and parse).
@@ -87,5 +88,29 @@ func TestSchemaDeclaresNoArgumentDefaults(t *testing.T) {
 				assert.Nil(t, a.DefaultValue, "%s.%s(%s:) has a default: the cost walk (fieldArgs) must read it", name, f.Name, a.Name)
 			}
 		}
+	}
+}
+
+// A path search reads its links through the records kept, and stops at -path-max-links with
+// SEARCH_LIMIT_EXCEEDED whether its links were kept or not.
+func TestPathSearchThroughLinksKept(t *testing.T) {
+	serbia, kazakhstan := kg.Ref{Kind: kg.KindState, Key: "serbia"}.ID(), kg.Ref{Kind: kg.KindState, Key: "kazakhstan"}.ID()
+	q := `{ path(from: "` + serbia + `", to: "` + kazakhstan + `") { length edges { relation } } }`
+	store, _ := openSeedStore(t)
+	k := newKitOn(t, store, Config{ResponseCacheBytes: -1})
+	first := k.query(q, nil)
+	require.Empty(t, first.Errors, first.Raw)
+	before := store.Statements()
+	again := k.query(q, nil)
+	assert.Equal(t, first.Raw, again.Raw)
+	assert.Equal(t, before, store.Statements(), "the second search ran SQL")
+
+	// A search cut at the limit keeps nothing: kept as whole, a cut list would make the next
+	// search answer from part of the links.
+	small := newKitOn(t, store, Config{ResponseCacheBytes: -1, PathMaxLinks: 40})
+	for range 2 {
+		a := small.query(q, nil)
+		require.NotEmpty(t, a.Errors, a.Raw)
+		assert.Equal(t, "SEARCH_LIMIT_EXCEEDED", a.Errors[0].Extensions["code"], a.Raw)
 	}
 }

@@ -21,11 +21,15 @@ type Edge struct {
 // Neighbors loads the links leaving each of the given nodes. With at, only links that hold
 // on that date count.
 func (s *Store) Neighbors(ctx context.Context, from []kg.Ref, at *kg.PartialDate) ([]Edge, error) {
-	return s.neighborsUpTo(ctx, from, at, -1)
+	return s.NeighborsUpTo(ctx, from, at, -1)
 }
 
-// neighborsUpTo is Neighbors reading at most limit links (all of them when limit < 0).
-func (s *Store) neighborsUpTo(ctx context.Context, from []kg.Ref, at *kg.PartialDate, limit int) ([]Edge, error) {
+// NeighborsFunc loads the links leaving the given nodes, at most limit of them (all when
+// limit < 0), ordered by node ID, then far end and relation, as NeighborsUpTo does.
+type NeighborsFunc func(ctx context.Context, from []kg.Ref, at *kg.PartialDate, limit int) ([]Edge, error)
+
+// NeighborsUpTo is Neighbors reading at most limit links (all of them when limit < 0).
+func (s *Store) NeighborsUpTo(ctx context.Context, from []kg.Ref, at *kg.PartialDate, limit int) ([]Edge, error) {
 	keys := make([]string, len(from))
 	for i, r := range from {
 		keys[i] = r.String()
@@ -75,6 +79,12 @@ func (s *Store) neighborsUpTo(ctx context.Context, from []kg.Ref, at *kg.Partial
 // a SEARCH_LIMIT_EXCEEDED error rather than say there is no path. So its work is bounded by
 // maxLinks however large the graph, and the cost model prices it so.
 func (s *Store) ShortestPath(ctx context.Context, from, to kg.Ref, at *kg.PartialDate, maxHops, maxLinks int) ([]Edge, error) {
+	return ShortestPathOver(ctx, s.NeighborsUpTo, from, to, at, maxHops, maxLinks)
+}
+
+// ShortestPathOver is ShortestPath reading links through neighbors, which must give what
+// NeighborsUpTo gives (a cache of it, say).
+func ShortestPathOver(ctx context.Context, neighbors NeighborsFunc, from, to kg.Ref, at *kg.PartialDate, maxHops, maxLinks int) ([]Edge, error) {
 	if from == to {
 		return []Edge{}, nil
 	}
@@ -90,7 +100,7 @@ func (s *Store) ShortestPath(ctx context.Context, from, to kg.Ref, at *kg.Partia
 		if !forward {
 			front, seen, other = frontT, parentT, parentF
 		}
-		edges, err := s.neighborsUpTo(ctx, front, at, maxLinks-read+1)
+		edges, err := neighbors(ctx, front, at, maxLinks-read+1)
 		if err != nil {
 			return nil, err
 		}
