@@ -166,3 +166,49 @@ func envOr(key, def string) string {
 	}
 	return def
 }
+
+// BenchmarkFloor measures what every request costs before any query work, through the same
+// handler as BenchmarkCanonical: a path that is not served (routing, CORS, the access log and
+// metrics, a 404) and the smallest query asked again (`{ __typename }`, answered from the
+// answers kept). They bound from below the processor time per object of small answers.
+//
+//	go test ./graph -run '^$' -bench Floor -benchtime 20000x
+func BenchmarkFloor(b *testing.B) {
+	root, err := workload.Root()
+	if err != nil {
+		b.Fatal(err)
+	}
+	db, err := workload.Database(context.Background(), root, seeds(b), 1, 1, envOr("TREATYGRAPH_BENCH_DIR", filepath.Join(os.TempDir(), "treatygraph-bench")))
+	if err != nil {
+		b.Fatal(err)
+	}
+	store, err := sqlite.Open(db.Path, 8)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	h := server.New(server.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	typename := []byte(`{"query":"{ __typename }"}`)
+	for _, c := range []struct {
+		name    string
+		request func() *http.Request
+		status  int
+	}{
+		{"not-found", func() *http.Request { return httptest.NewRequest(http.MethodGet, "/nowhere", nil) }, http.StatusNotFound},
+		{"typename-repeat", func() *http.Request { return newRequest(typename, nil) }, http.StatusOK},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			w := &discardWriter{}
+			b.ReportAllocs()
+			cpu := workload.CPUTime()
+			for b.Loop() {
+				w.reset()
+				h.ServeHTTP(w, c.request())
+				if w.status != c.status {
+					b.Fatalf("status %d, want %d", w.status, c.status)
+				}
+			}
+			b.ReportMetric(float64((workload.CPUTime()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
