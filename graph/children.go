@@ -106,6 +106,7 @@ const sourcesL = "sources"
 // childDecl is one declaration: which fields of one type of value load what.
 type childDecl interface {
 	valueType() reflect.Type
+	fieldNames() []string
 	declare(l *Loaders, v any, at level, selected map[string]bool)
 }
 
@@ -119,6 +120,8 @@ type child[T any] struct {
 func fields(names ...string) []string { return names }
 
 func (c child[T]) valueType() reflect.Type { return reflect.TypeFor[T]() }
+
+func (c child[T]) fieldNames() []string { return c.fields }
 
 func (c child[T]) declare(l *Loaders, v any, at level, selected map[string]bool) {
 	for _, f := range c.fields {
@@ -169,6 +172,29 @@ func (k keys) sourceList(s []kg.Source) {
 	for i := range s {
 		k.sources(&s[i])
 	}
+}
+
+// childFields are the field names some declaration loads for.
+var childFields = func() map[string]bool {
+	names := map[string]bool{}
+	for _, decls := range children {
+		for _, d := range decls {
+			for _, f := range d.fieldNames() {
+				names[f] = true
+			}
+		}
+	}
+	return names
+}()
+
+// loadsAny reports whether any of the selected names is a field some declaration loads for.
+func loadsAny(selected map[string]bool) bool {
+	for name := range selected {
+		if childFields[name] {
+			return true
+		}
+	}
+	return false
 }
 
 // declare indexes the declarations by the type of value they apply to.
@@ -231,6 +257,9 @@ func (l *Loaders) selected(ctx context.Context, at level) map[string]bool {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
 		s["@"+fc.Field.Name] = true // the level's own field, for second steps
 		collectNames(fc.Field.Selections, s, map[string]bool{})
+	}
+	if !loadsAny(s) {
+		s = nil // nothing selected below loads: the values need not be looked at (see)
 	}
 	l.selections[at] = s
 	return s
