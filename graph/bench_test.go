@@ -194,7 +194,10 @@ func BenchmarkFloor(b *testing.B) {
 		request func() *http.Request
 		status  int
 	}{
-		{"not-found", func() *http.Request { return httptest.NewRequest(http.MethodGet, "/nowhere", nil) }, http.StatusNotFound},
+		{"not-found", func() *http.Request {
+			req, _ := http.NewRequest(http.MethodGet, "/nowhere", nil)
+			return req
+		}, http.StatusNotFound},
 		{"typename-repeat", func() *http.Request { return newRequest(typename, nil) }, http.StatusOK},
 	} {
 		b.Run(c.name, func(b *testing.B) {
