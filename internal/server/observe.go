@@ -31,6 +31,7 @@ type requestInfo struct {
 	operation string
 	cost      int
 	cached    bool     // answered from the response cache
+	escaped   bool     // the response's data is HTML-escaped already (see encodeResponse)
 	codes     []string // extensions.code of the response's errors
 }
 
@@ -53,10 +54,17 @@ func (i *requestInfo) setCached() {
 	i.cached = true
 }
 
-func (i *requestInfo) isCached() bool {
+func (i *requestInfo) setEscaped() {
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	return i.cached
+	i.escaped = true
+}
+
+// dataEscaped reports whether the response's data was HTML-escaped when it was kept.
+func (i *requestInfo) dataEscaped() bool {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.cached || i.escaped
 }
 
 func (i *requestInfo) addCodes(codes []string) {

@@ -115,6 +115,10 @@ func (c *responseCache) InterceptResponse(ctx context.Context, next graphql.Resp
 		kept := copyResponse(resp)
 		kept.Data = htmlEscapedData(resp.Data)
 		c.cache.Add(key, kept, len(kept.Data)+len(oc.RawQuery)+responseEntryOverhead)
+		if info := infoFrom(ctx); info != nil { // this answer is written from the same bytes
+			resp.Data = kept.Data
+			info.setEscaped()
+		}
 	}
 	return resp
 }

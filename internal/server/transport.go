@@ -315,15 +315,16 @@ func write(ctx context.Context, w http.ResponseWriter, contentType string, statu
 
 // encodeResponse writes resp as json.Marshal does, without json.Marshal's scan of the data.
 // The data is the executor's compact JSON, so escaping <, > and & (and U+2028, U+2029) as
-// json.Marshal would is all that is left to do (htmlEscapedData); the data of an answer taken
-// from the answers kept was escaped when it was kept (respcache.go) and is copied as it is.
+// json.Marshal would is all that is left to do (htmlEscapedData); the data of an answer kept,
+// whether taken from the answers kept or just put there, was escaped when it was kept
+// (respcache.go) and is copied as it is.
 // For a large answer, that scan was a tenth of a fresh request and most of a repeated one.
 func encodeResponse(ctx context.Context, resp *graphql.Response) ([]byte, error) {
 	if resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
 		return json.Marshal(resp)
 	}
 	data := []byte(resp.Data)
-	if info := infoFrom(ctx); info == nil || !info.isCached() {
+	if info := infoFrom(ctx); info == nil || !info.dataEscaped() {
 		data = htmlEscapedData(resp.Data)
 	}
 	var b bytes.Buffer
