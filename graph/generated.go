@@ -7520,7 +7520,7 @@ func (ec *executionContext) fieldContext_Document_citations(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Document_citations_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Document_citations", ec.field_Document_citations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9535,7 +9535,7 @@ func (ec *executionContext) fieldContext_Organization_name(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Organization_name_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Organization_name", ec.field_Organization_name_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10037,7 +10037,7 @@ func (ec *executionContext) fieldContext_Organization_events(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Organization_events_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Organization_events", ec.field_Organization_events_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10756,7 +10756,7 @@ func (ec *executionContext) fieldContext_Person_events(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Person_events_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Person_events", ec.field_Person_events_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11011,7 +11011,7 @@ func (ec *executionContext) fieldContext_Place_events(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Place_events_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Place_events", ec.field_Place_events_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11523,7 +11523,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_node_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Query_node", ec.field_Query_node_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11611,7 +11611,7 @@ func (ec *executionContext) fieldContext_Query_state(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_state_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Query_state", ec.field_Query_state_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11699,7 +11699,7 @@ func (ec *executionContext) fieldContext_Query_organization(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_organization_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Query_organization", ec.field_Query_organization_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11787,7 +11787,7 @@ func (ec *executionContext) fieldContext_Query_person(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_person_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Query_person", ec.field_Query_person_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11875,7 +11875,7 @@ func (ec *executionContext) fieldContext_Query_place(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_place_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Query_place", ec.field_Query_place_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11919,7 +11919,7 @@ func (ec *executionContext) fieldContext_Query_event(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_event_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Query_event", ec.field_Query_event_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12007,7 +12007,7 @@ func (ec *executionContext) fieldContext_Query_quote(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_quote_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Query_quote", ec.field_Query_quote_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12051,7 +12051,7 @@ func (ec *executionContext) fieldContext_Query_document(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_document_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Query_document", ec.field_Query_document_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12127,7 +12127,7 @@ func (ec *executionContext) fieldContext_Query_citation(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_citation_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Query_citation", ec.field_Query_citation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12259,7 +12259,7 @@ func (ec *executionContext) fieldContext_Query_path(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_path_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Query_path", ec.field_Query_path_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12303,7 +12303,7 @@ func (ec *executionContext) fieldContext_Query_membershipChanges(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_membershipChanges_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Query_membershipChanges", ec.field_Query_membershipChanges_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12391,7 +12391,7 @@ func (ec *executionContext) fieldContext_Query_disputes(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_disputes_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Query_disputes", ec.field_Query_disputes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12435,7 +12435,7 @@ func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query_neighborhood_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Query_neighborhood", ec.field_Query_neighborhood_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12655,7 +12655,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_Query___type_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Query___type", ec.field_Query___type_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13226,7 +13226,7 @@ func (ec *executionContext) fieldContext_State_name(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_State_name_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "State_name", ec.field_State_name_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13544,7 +13544,7 @@ func (ec *executionContext) fieldContext_State_events(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec.field_State_events_args); err != nil {
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "State_events", ec.field_State_events_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}

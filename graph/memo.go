@@ -14,7 +14,14 @@ import (
 // executor written by cmd/gqlgen runs an operation on one goroutine, so the maps need no lock.
 type opMemo struct {
 	fields map[collectKey][]graphql.CollectedField
-	args   map[*ast.Field]map[string]any
+	args   map[argsKey]map[string]any
+}
+
+// argsKey names a field of the document as one type's field: a field in a fragment on an
+// interface is parsed by each implementing type's own function, and each keeps its own.
+type argsKey struct {
+	field *ast.Field
+	of    string
 }
 
 // collectKey names a selection set and the type names it is collected for by their first
@@ -31,7 +38,7 @@ func memoOf(oc *graphql.OperationContext) *opMemo {
 	if m, ok := oc.Stats.GetExtension(opMemoKey).(*opMemo); ok {
 		return m
 	}
-	m := &opMemo{fields: map[collectKey][]graphql.CollectedField{}, args: map[*ast.Field]map[string]any{}}
+	m := &opMemo{fields: map[collectKey][]graphql.CollectedField{}, args: map[argsKey]map[string]any{}}
 	oc.Stats.SetExtension(opMemoKey, m)
 	return m
 }
@@ -51,15 +58,16 @@ func collectFields(oc *graphql.OperationContext, sel ast.SelectionSet, satisfies
 // argsOnce parses a field's arguments once for the operation. cmd/gqlgen uses it only for
 // fields whose arguments are all single scalars or enums, which no resolver can change in
 // place, so one map serves every object. An error is not kept: each object reports it.
-func argsOnce(oc *graphql.OperationContext, ctx context.Context, field graphql.CollectedField,
+func argsOnce(oc *graphql.OperationContext, ctx context.Context, field graphql.CollectedField, of string,
 	parse func(context.Context, map[string]any) (map[string]any, error)) (map[string]any, error) {
 	m := memoOf(oc)
-	if args, ok := m.args[field.Field]; ok {
+	key := argsKey{field.Field, of}
+	if args, ok := m.args[key]; ok {
 		return args, nil
 	}
 	args, err := parse(ctx, field.ArgumentMap(oc.Variables))
 	if err == nil {
-		m.args[field.Field] = args
+		m.args[key] = args
 	}
 	return args, err
 }

@@ -37,6 +37,8 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"strconv"
+	"strings"
 
 	"github.com/99designs/gqlgen/api"
 	"github.com/99designs/gqlgen/codegen"
@@ -252,7 +254,8 @@ func rewriteFixedArgs(src []byte, names []string) ([]byte, error) {
 		if bytes.Count(src, call) != 1 {
 			return nil, fmt.Errorf("the arguments of %s are not parsed once where expected; gqlgen's templates changed, so check this command against them", name)
 		}
-		src = bytes.Replace(src, call, []byte("fc.Args, err = argsOnce(ec.OperationContext, ctx, field, ec."+name+")"), 1)
+		of := strings.TrimSuffix(strings.TrimPrefix(name, "field_"), "_args") // Object_field
+		src = bytes.Replace(src, call, []byte("fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "+strconv.Quote(of)+", ec."+name+")"), 1)
 	}
 	return src, nil
 }
