@@ -1,16 +1,17 @@
 // Command gqlgen writes graph/generated.go from schema.graphqls and gqlgen.yml, as
 // `go run github.com/99designs/gqlgen generate` does, with one difference: the executor it
-// writes resolves every field and every list element in order, on the request's goroutine.
+// writes resolves every field and every list element in order, on the request's goroutine,
+// and does less for each object on the way (below).
 //
 // The service's loaders do not need fields to run at once to batch them: a level's keys are
 // pooled when its parents load (graph/children.go), and the first field to ask fetches them all
 // in one statement. What gqlgen's concurrent executor adds is a goroutine per list element and
 // per resolver field, and a deferred-fragment group (with its path) per object, which were most
-// of a nested query's processor time and allocations (BENCHMARKS.md, "The executor").
+// of a nested query's processor time and allocations (BENCHMARKS.md, "Execution per object").
 //
 // It sets gqlgen's own switch for this, Object.DisableConcurrency (which gqlgen sets for the
 // mutation type), on every object, then makes these replacements in the written file, each
-// checked to apply where gqlgen's templates put it:
+// checked to apply where gqlgen's templates put it (otherwise the command fails and says so):
 //   - lists of objects go through graph.marshalInOrder instead of
 //     graphql.MarshalSliceConcurrently (same element contexts, same panic recovery);
 //   - fields go through graph.resolveFieldInOrder instead of graphql.ResolveField: the same
