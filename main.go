@@ -104,6 +104,7 @@ Usage:
                     [-max-cost N] [-max-errors N] [-max-first N] [-path-max-links N]
                     [-timeline-max-rows N] [-timeline-max-bytes N]
                     [-max-error-message-bytes N] [-error-quote-chars N] [-memory-limit N]
+                    [-gc-percent N]
                     [-max-inflight-cost N]
                     [-max-seed-bytes N] [-max-seed-depth N]
         serve the graph: GraphiQL at /, the API at /graphql, exports at /export/,

@@ -41,6 +41,7 @@ const serveUsage = "usage: treatygraph [serve] [-addr host:port] [-db FILE | -se
 	"                   [-max-cost N] [-max-errors N] [-max-first N] [-path-max-links N]\n" +
 	"                   [-timeline-max-rows N] [-timeline-max-bytes N]\n" +
 	"                   [-max-error-message-bytes N] [-error-quote-chars N] [-memory-limit N]\n" +
+	"                   [-gc-percent N]\n" +
 	"                   [-max-inflight-cost N]\n" +
 	"                   [-max-seed-bytes N] [-max-seed-depth N]\n\n" +
 	"Serves GraphiQL at /, the GraphQL API at /graphql, the exports at /export/, timelines as\n" +
@@ -56,6 +57,7 @@ type serveFlags struct {
 	queryCache, recordCache, responseCache           *int
 	maxInFlightCost                                  *int
 	memoryLimit                                      *int64
+	gcPercent                                        *int
 	limits                                           requestLimits
 }
 
@@ -79,6 +81,7 @@ func newServeFlags(fs *flag.FlagSet) *serveFlags {
 	f.responseCache = fs.Int("response-cache-bytes", server.DefaultResponseCacheBytes, "memory `N` (bytes) the answers kept whole may hold, to answer a query asked before without running it; 0 keeps none")
 	f.maxInFlightCost = fs.Int("max-inflight-cost", server.DefaultMaxInFlightCost, "costs `N` of the operations being executed at once, added up; past it, OVERLOADED")
 	f.memoryLimit = fs.Int64("memory-limit", defaultMemoryLimit, "heap size `N` (bytes) past which the garbage collector works harder to stay under it (the Go runtime's soft memory limit)")
+	f.gcPercent = fs.Int("gc-percent", server.DefaultGCPercent, "how far the heap may grow, `N` percent over what is live, before the garbage collector runs (GOGC); -memory-limit caps it whatever N is")
 	f.limits = requestLimitFlags(fs)
 	seedLimitFlags(fs)
 	f.trustedPath = fs.String("trusted-documents", "", "run only the documents of this JSON `FILE` mapping sha256 hashes to documents (default: any query, with automatic persisted queries)")
@@ -117,7 +120,13 @@ func (f *serveFlags) config(fs *flag.FlagSet) (server.Config, error) {
 		fs.Usage()
 		return server.Config{}, errUsage
 	}
+	if *f.gcPercent < 1 {
+		fmt.Fprintf(fs.Output(), "invalid value %d for flag -gc-percent: want at least 1\n", *f.gcPercent)
+		fs.Usage()
+		return server.Config{}, errUsage
+	}
 	debug.SetMemoryLimit(*f.memoryLimit)
+	debug.SetGCPercent(*f.gcPercent)
 	if *f.trustedPath != "" {
 		// Checked against the limits the server will apply, so read once every flag is known.
 		trusted, err := server.LoadTrustedDocuments(*f.trustedPath, cfg)

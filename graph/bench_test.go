@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sync/atomic"
 	"testing"
 
@@ -40,6 +41,7 @@ import (
 //	go test ./graph -run '^$' -bench Canonical -benchtime 2s
 //	TREATYGRAPH_BENCH_SCALE=1,100,1000 go test ./graph -run '^$' -bench Canonical
 func BenchmarkCanonical(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(server.DefaultGCPercent)) // as serve runs
 	scales, err := workload.ParseInts(envOr("TREATYGRAPH_BENCH_SCALE", "1"))
 	if err != nil {
 		b.Fatalf("TREATYGRAPH_BENCH_SCALE: %v", err)
@@ -174,6 +176,7 @@ func envOr(key, def string) string {
 //
 //	go test ./graph -run '^$' -bench Floor -benchtime 20000x
 func BenchmarkFloor(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(server.DefaultGCPercent)) // as serve runs
 	root, err := workload.Root()
 	if err != nil {
 		b.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -66,6 +67,7 @@ func serveChild(args []string) error {
 		return err
 	}
 	defer store.Close()
+	debug.SetGCPercent(server.DefaultGCPercent) // as serve runs
 	cfg := server.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if !c.caches {
 		cfg.RecordCache, cfg.ResponseCacheBytes = -1, -1
