@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -46,9 +45,9 @@ type httpCache struct {
 // its defaults applied. Every limit that decides whether a query runs, or what it answers,
 // is in the salt.
 func newHTTPCache(version string, cfg Config) httpCache {
-	salt := fmt.Sprintf("v1\x00%s\x00%d/%d/%d/%d/%d/%d/%d/%d/%d\x00%s", version, cfg.MaxCost, cfg.MaxDepth,
+	salt := fmt.Sprintf("v1\x00%s\x00%d/%d/%d/%d/%d/%d/%d/%d/%d/%d\x00%s", version, cfg.MaxCost, cfg.MaxDepth,
 		cfg.MaxSelectionFields, cfg.MaxFields, cfg.MaxDirectives, cfg.MaxParserTokens, cfg.MaxErrors, cfg.MaxFirst,
-		cfg.MaxBodyBytes, cfg.TrustedDocuments.fingerprint())
+		cfg.MaxBodyBytes, cfg.PathMaxLinks, cfg.TrustedDocuments.fingerprint())
 	return httpCache{salt: salt, maxAge: cfg.CacheMaxAge, maxTokens: cfg.MaxParserTokens}
 }
 
@@ -56,9 +55,9 @@ func newHTTPCache(version string, cfg Config) httpCache {
 // and the request normalised (the query's tokens without whitespace, commas and comments;
 // variables and extensions with sorted keys).
 func (c httpCache) etag(p *graphql.RawParams, contentType string) string {
-	vars, _ := json.Marshal(p.Variables)
-	ext, _ := json.Marshal(p.Extensions)
-	sum := hashParts(c.salt, contentType, normaliseQuery(p.Query, c.maxTokens), p.OperationName, string(vars), string(ext))
+	vars, _ := canonicalJSON(p.Variables)
+	ext, _ := canonicalJSON(p.Extensions)
+	sum := hashParts(c.salt, contentType, normaliseQuery(p.Query, c.maxTokens), p.OperationName, vars, ext)
 	return `"` + hex.EncodeToString(sum[:16]) + `"`
 }
 

@@ -133,7 +133,7 @@ func TestConfiguredErrorLimit(t *testing.T) {
 func TestETagDependsOnLimits(t *testing.T) {
 	p := &graphql.RawParams{Query: `{ states { totalCount } }`}
 	def := newHTTPCache("v", Config{}.withDefaults()).etag(p, "application/json")
-	for _, cfg := range []Config{{MaxDepth: 3}, {MaxCost: 50}, {MaxFirst: 5}, {MaxErrors: 3}, {MaxParserTokens: 10}, {MaxBodyBytes: 1024}} {
+	for _, cfg := range []Config{{MaxDepth: 3}, {MaxCost: 50}, {MaxFirst: 5}, {MaxErrors: 3}, {MaxParserTokens: 10}, {MaxBodyBytes: 1024}, {PathMaxLinks: 100}} {
 		assert.NotEqual(t, def, newHTTPCache("v", cfg.withDefaults()).etag(p, "application/json"), "%+v", cfg)
 	}
 }
