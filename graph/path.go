@@ -73,8 +73,10 @@ func linksKept(ctx context.Context, s *sqlite.Store) sqlite.NeighborsFunc {
 	}
 	return func(ctx context.Context, from []kg.Ref, at *kg.PartialDate, limit int) ([]sqlite.Edge, error) {
 		keys := make([]string, len(from))
+		refs := make(map[string]kg.Ref, len(from))
 		for i, r := range from {
 			keys[i] = r.String()
+			refs[keys[i]] = r
 		}
 		slices.Sort(keys)
 		name := "links"
@@ -83,13 +85,11 @@ func linksKept(ctx context.Context, s *sqlite.Store) sqlite.NeighborsFunc {
 		}
 		var cut []sqlite.Edge
 		lists, err := cached(records, name, keys, func(missing []string) (map[string][]sqlite.Edge, error) {
-			refs := make([]kg.Ref, 0, len(missing))
-			for _, k := range missing {
-				if r, ok := kg.ParseRef(k); ok {
-					refs = append(refs, r)
-				}
+			want := make([]kg.Ref, len(missing))
+			for i, k := range missing {
+				want[i] = refs[k]
 			}
-			edges, err := s.NeighborsUpTo(ctx, refs, at, limit)
+			edges, err := s.NeighborsUpTo(ctx, want, at, limit)
 			if err != nil {
 				return nil, err
 			}
