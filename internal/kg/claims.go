@@ -2,6 +2,7 @@ package kg
 
 import (
 	"fmt"
+	"io"
 	"sort"
 )
 
@@ -16,8 +17,13 @@ type MembershipClaim struct {
 	// source says its date is approximate; nil when the date is as exact as it is written.
 	StartRange *YearRange
 	EndRange   *YearRange
+	// StartBounds and EndBounds bound a start or end the source does not date.
+	StartBounds *DateBounds
+	EndBounds   *DateBounds
 	// Accuracy is the source's own word on how exact its dates are, when it gives one.
 	Accuracy *string
+	// UnknownYears are the years inside the claim's span for which its dataset has no data.
+	UnknownYears []int
 	// Years is how many years a year-by-year source records in the stint; nil for others.
 	Years *int
 	// AsOf is the last date the source observes: an open End means "still so then". Nil when
@@ -35,6 +41,11 @@ type YearRange struct {
 
 // Period is the claim's span.
 func (c *MembershipClaim) Period() Period { return Period{c.Start, c.End} }
+
+// Span is what the claim states about when the stint held.
+func (c *MembershipClaim) Span() Span {
+	return SpanOf(Boundary{c.Start, c.StartRange, c.StartBounds}, Boundary{c.End, c.EndRange, c.EndBounds}, c.AsOf, c.UnknownYears)
+}
 
 // widened is the span of days a boundary may fall on: the whole period its date names, or
 // the whole of the years of its range when the source says the date is approximate.
@@ -125,6 +136,41 @@ func PreferClaims(cs []MembershipClaim) {
 	})
 }
 
+// DisagreementAspect is what two claims of one stint disagree on. Its values are the names
+// of the public API's DisagreementAspect enum.
+type DisagreementAspect string
+
+// The aspects.
+const (
+	AspectRole  DisagreementAspect = "ROLE"
+	AspectStart DisagreementAspect = "START"
+	AspectEnd   DisagreementAspect = "END"
+)
+
+// DisagreementAspects lists every DisagreementAspect value.
+var DisagreementAspects = []DisagreementAspect{AspectRole, AspectStart, AspectEnd}
+
+// UnmarshalGQL reads an enum value.
+func (a *DisagreementAspect) UnmarshalGQL(v any) error { return unmarshalEnum(v, a, DisagreementAspects) }
+
+// MarshalGQL writes an enum value.
+func (a DisagreementAspect) MarshalGQL(w io.Writer) { marshalEnum(w, string(a)) }
+
+// Disagreement is one aspect on which the claims of a stint disagree, with each claim's
+// value and, where the project knows it, why.
+type Disagreement struct {
+	Aspect      DisagreementAspect
+	Values      []ClaimValue
+	Explanation *string
+}
+
+// ClaimValue is the value one source gives for an aspect: a role name, or a date at its own
+// precision ("1992-05-15", "2002 (between 1997 and 2007)", "still so in 2014").
+type ClaimValue struct {
+	Source Source
+	Value  string
+}
+
 // Disagreements lists how the claims of one stint disagree beyond their precision, comparing
 // each claim with the preferred (first) one:
 //   - their roles differ;
@@ -134,35 +180,84 @@ func PreferClaims(cs []MembershipClaim) {
 //   - one claim's stint is still open when its source ends (AsOf, or the time of writing
 //     when the source gives none) while the other's ended before that.
 //
-// A claim without a start says nothing about the start and so never disagrees on it.
+// A claim without a start says nothing about the start and so never disagrees on it; nor
+// does a claim whose end the source leaves undated (EndBounds) on the end.
 func Disagreements(cs []MembershipClaim) []string {
+	lines, _ := disagree(cs, nil)
+	return lines
+}
+
+// Disputes lists the same disagreements as Disagreements, one per aspect, each with every
+// claim's value for it and the explanation the project gives for that aspect, if any.
+func Disputes(cs []MembershipClaim, explanations map[DisagreementAspect]string) []Disagreement {
+	_, out := disagree(cs, explanations)
+	return out
+}
+
+func disagree(cs []MembershipClaim, explanations map[DisagreementAspect]string) ([]string, []Disagreement) {
 	if len(cs) < 2 {
-		return nil
+		return nil, nil
 	}
 	var out []string
+	found := map[DisagreementAspect]bool{}
 	p := &cs[0]
 	for i := 1; i < len(cs); i++ {
 		c := &cs[i]
 		pd, cd := p.Source.DocumentSlug, c.Source.DocumentSlug
 		if p.Role != c.Role {
+			found[AspectRole] = true
 			out = append(out, fmt.Sprintf("role: %s says %s, %s says %s", pd, p.Role, cd, c.Role))
 		}
 		if p.Start != nil && c.Start != nil {
 			plo, phi := widened(p.Start, p.StartRange)
 			clo, chi := widened(c.Start, c.StartRange)
 			if plo > chi || clo > phi {
+				found[AspectStart] = true
 				out = append(out, fmt.Sprintf("start: %s says %s, %s says %s", pd, describe(p.Start, p.StartRange), cd, describe(c.Start, c.StartRange)))
 			}
 		}
 		if endsDisagree(p, c) {
+			found[AspectEnd] = true
 			out = append(out, fmt.Sprintf("end: %s says %s, %s says %s", pd, describeEnd(p), cd, describeEnd(c)))
 		}
 	}
-	return out
+	var ds []Disagreement
+	for _, a := range DisagreementAspects {
+		if !found[a] {
+			continue
+		}
+		d := Disagreement{Aspect: a}
+		for i := range cs {
+			c := &cs[i]
+			var v string
+			switch a {
+			case AspectRole:
+				v = string(c.Role)
+			case AspectStart:
+				if c.Start == nil {
+					continue
+				}
+				v = describe(c.Start, c.StartRange)
+			case AspectEnd:
+				if c.End == nil && c.EndBounds != nil {
+					continue
+				}
+				v = describeEnd(c)
+			}
+			d.Values = append(d.Values, ClaimValue{Source: c.Source, Value: v})
+		}
+		if e, ok := explanations[a]; ok {
+			d.Explanation = &e
+		}
+		ds = append(ds, d)
+	}
+	return out, ds
 }
 
 func endsDisagree(p, c *MembershipClaim) bool {
 	switch {
+	case (p.End == nil && p.EndBounds != nil) || (c.End == nil && c.EndBounds != nil):
+		return false // a source that does not date the end says nothing against another's
 	case p.End == nil && c.End == nil:
 		return false
 	case p.End != nil && c.End != nil:
@@ -212,8 +307,13 @@ func (m *Membership) Reconcile() {
 	PreferClaims(m.Claims)
 	c := m.Claims[0]
 	m.Role, m.Start, m.End, m.EndReason, m.Source = c.Role, c.Start, c.End, c.EndReason, c.Source
-	m.Disagreements = Disagreements(m.Claims)
+	m.Disagreements, m.Disputes = disagree(m.Claims, m.Explanations)
 	m.Disputed = len(m.Disagreements) > 0
+	spans := make([]Span, len(m.Claims))
+	for i := range m.Claims {
+		spans[i] = m.Claims[i].Span()
+	}
+	m.Span = Merge(spans)
 }
 
 // Claim returns the claim of the given document, or nil.
@@ -235,6 +335,7 @@ func (m *Membership) AsStated(document string) (*Membership, bool) {
 	}
 	v := *m
 	v.Role, v.Start, v.End, v.EndReason, v.Source = c.Role, c.Start, c.End, c.EndReason, c.Source
+	v.Span = c.Span()
 	return &v, true
 }
 

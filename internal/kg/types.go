@@ -128,6 +128,8 @@ type State struct {
 	CowAbbreviation *string
 	// SystemMembership are the state's periods as a member of the state system, oldest first.
 	SystemMembership []StateSystemPeriod
+	// HistoricalNames are the names the state went by over time, oldest first.
+	HistoricalNames []DatedName
 	// Sources are every source that states the state, Source first.
 	Sources []Source
 }
@@ -225,7 +227,15 @@ type Position struct {
 	OfSlug     string
 	Start      *PartialDate
 	End        *PartialDate
-	Source     Source
+	// StartBounds and EndBounds bound a start or end the source does not date; an end that
+	// is neither dated nor bounded means the post was still held when the source last
+	// looked (AsOf).
+	StartBounds *DateBounds
+	EndBounds   *DateBounds
+	// AsOf is the last date the source observes (its document's CoversUntil).
+	AsOf   *PartialDate
+	Note   *string
+	Source Source
 }
 
 // NodeRef identifies the position.
@@ -236,6 +246,14 @@ func (p *Position) ID() string { return p.NodeRef().ID() }
 
 // Period is the time the post was held.
 func (p *Position) Period() Period { return Period{p.Start, p.End} }
+
+// Span is what the source states about when the post was held.
+func (p *Position) Span() Span {
+	return SpanOf(Boundary{Date: p.Start, Bounds: p.StartBounds}, Boundary{Date: p.End, Bounds: p.EndBounds}, p.AsOf, nil)
+}
+
+// Covers says how sure the source makes it that the post was held on d; nil when certainly not.
+func (p *Position) Covers(d PartialDate) *Certainty { return p.Span().Covers(d) }
 
 // Membership is one continuous stint of an actor in an organization.
 type Membership struct {
@@ -251,10 +269,19 @@ type Membership struct {
 	// Claims holds one claim per source that states the stint; Role, Start, End, EndReason and
 	// Source are those of the preferred claim (see Reconcile).
 	Claims []MembershipClaim
-	// Disputed is true when the claims disagree beyond their precision; Disagreements says how.
+	// Disputed is true when the claims disagree beyond their precision; Disagreements says how
+	// in a line each, Disputes as structured values.
 	Disputed      bool
 	Disagreements []string
+	Disputes      []Disagreement
+	// Explanations say, per aspect, why the sources disagree where the project knows it.
+	Explanations map[DisagreementAspect]string
+	// Span is what the claims together state about when the stint held (see Merge).
+	Span Span
 }
+
+// Covers says how sure the sources make it that the stint covers d; nil when certainly not.
+func (m *Membership) Covers(d PartialDate) *Certainty { return m.Span.Covers(d) }
 
 // NodeRef identifies the membership.
 func (m *Membership) NodeRef() Ref { return Ref{KindMembership, m.Slug} }
@@ -264,6 +291,16 @@ func (m *Membership) ID() string { return m.NodeRef().ID() }
 
 // Period is the stint's time span.
 func (m *Membership) Period() Period { return Period{m.Start, m.End} }
+
+// DatedName is a name an actor went by during a period, as one source states it.
+type DatedName struct {
+	Name string
+	// From and To are the first and last date the source shows the name in use; nil when
+	// it does not say (To: still in use).
+	From   *PartialDate
+	To     *PartialDate
+	Source Source
+}
 
 // Quantity is a measured figure attached to an event.
 type Quantity struct {
