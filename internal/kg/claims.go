@@ -151,7 +151,9 @@ const (
 var DisagreementAspects = []DisagreementAspect{AspectRole, AspectStart, AspectEnd}
 
 // UnmarshalGQL reads an enum value.
-func (a *DisagreementAspect) UnmarshalGQL(v any) error { return unmarshalEnum(v, a, DisagreementAspects) }
+func (a *DisagreementAspect) UnmarshalGQL(v any) error {
+	return unmarshalEnum(v, a, DisagreementAspects)
+}
 
 // MarshalGQL writes an enum value.
 func (a DisagreementAspect) MarshalGQL(w io.Writer) { marshalEnum(w, string(a)) }
