@@ -292,6 +292,16 @@ func (m *Membership) ID() string { return m.NodeRef().ID() }
 // Period is the stint's time span.
 func (m *Membership) Period() Period { return Period{m.Start, m.End} }
 
+// UnknownStanding is a run of years in which a dataset has no data on whether an actor
+// belonged to an organization (COW's missing data), outside any stint the dataset states.
+type UnknownStanding struct {
+	MemberSlug       string
+	OrganizationSlug string
+	// Years are the years without data, in order.
+	Years  []int
+	Source Source
+}
+
 // DatedName is a name an actor went by during a period, as one source states it.
 type DatedName struct {
 	Name string
@@ -411,6 +421,10 @@ type Graph struct {
 	Quotes        []*Quote
 	Figures       []*MilitaryStrength
 	Provisions    []*Provision
+	// Unknowns are the years in which a dataset does not know an actor's standing in an
+	// organization, outside every stint it states (inside a stint they are its claim's
+	// UnknownYears).
+	Unknowns []*UnknownStanding
 	// Version is a hash of the seed files the graph was read from.
 	Version string
 	// Notices are odd but kept records of published datasets, each "file:line:col: what",
