@@ -24,6 +24,9 @@ type MembershipClaim struct {
 	Accuracy *string
 	// UnknownYears are the years inside the claim's span for which its dataset has no data.
 	UnknownYears []int
+	// RoleUnstated says the source does not name the role (Role is the project's reading);
+	// the claim's role then disputes no other claim's.
+	RoleUnstated bool
 	// Years is how many years a year-by-year source records in the stint; nil for others.
 	Years *int
 	// AsOf is the last date the source observes: an open End means "still so then". Nil when
@@ -206,7 +209,7 @@ func disagree(cs []MembershipClaim, explanations map[DisagreementAspect]string) 
 	for i := 1; i < len(cs); i++ {
 		c := &cs[i]
 		pd, cd := p.Source.DocumentSlug, c.Source.DocumentSlug
-		if p.Role != c.Role {
+		if p.Role != c.Role && !p.RoleUnstated && !c.RoleUnstated {
 			found[AspectRole] = true
 			out = append(out, fmt.Sprintf("role: %s says %s, %s says %s", pd, p.Role, cd, c.Role))
 		}
@@ -234,6 +237,9 @@ func disagree(cs []MembershipClaim, explanations map[DisagreementAspect]string) 
 			var v string
 			switch a {
 			case AspectRole:
+				if c.RoleUnstated {
+					continue
+				}
 				v = string(c.Role)
 			case AspectStart:
 				if c.Start == nil {

@@ -266,6 +266,15 @@ type Membership struct {
 	EndReason        *MembershipEnd
 	Note             *string
 	Source           Source
+	// StartBounds and EndBounds bound a start or end the curated source does not date; an
+	// end neither dated nor bounded means the stint still held when the source last looked
+	// (AsOf, its document's CoversUntil).
+	StartBounds *DateBounds
+	EndBounds   *DateBounds
+	AsOf        *PartialDate
+	// RoleUnstated says the curated source shows the stint without naming its role (e.g. a
+	// diagram that draws a state inside an organization): its role then disputes no other.
+	RoleUnstated bool
 	// Claims holds one claim per source that states the stint; Role, Start, End, EndReason and
 	// Source are those of the preferred claim (see Reconcile).
 	Claims []MembershipClaim

@@ -588,7 +588,9 @@ func (m *cowMerge) mergeStints() {
 // ensureOwnClaim gives a curated stint the claim its own record makes, once.
 func ensureOwnClaim(ms *kg.Membership) {
 	if len(ms.Claims) == 0 {
-		ms.Claims = []kg.MembershipClaim{{Role: ms.Role, Start: ms.Start, End: ms.End, EndReason: ms.EndReason, Note: ms.Note, Source: ms.Source}}
+		ms.Claims = []kg.MembershipClaim{{Role: ms.Role, Start: ms.Start, End: ms.End, EndReason: ms.EndReason,
+			StartBounds: ms.StartBounds, EndBounds: ms.EndBounds, AsOf: ms.AsOf, RoleUnstated: ms.RoleUnstated,
+			Note: ms.Note, Source: ms.Source}}
 	}
 }
 
