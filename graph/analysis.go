@@ -99,7 +99,7 @@ func nonNilList[T any](v []T) []T {
 }
 
 // sharedOrganizations lists the organizations a and b were in together, by name.
-func (r *queryResolver) sharedOrganizations(ctx context.Context, a, b string, at *kg.Date, organization *string, roles []kg.MembershipRole, source *string) ([]*model.SharedOrganization, error) {
+func (r *queryResolver) sharedOrganizations(ctx context.Context, a, b string, at *kg.Date, organization *string, roles []kg.MembershipRole, source *string, certainty *kg.Certainty) ([]*model.SharedOrganization, error) {
 	sa, sb, err := actorPair("sharedOrganizations", a, b)
 	if err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func (r *queryResolver) sharedOrganizations(ctx context.Context, a, b string, at
 	if err != nil {
 		return nil, err
 	}
-	q := kg.StintQuery{At: kg.DatePtr(at), Roles: roles, Organization: organization}
+	q := kg.StintQuery{At: kg.DatePtr(at), Roles: roles, Organization: organization, Certainty: kg.CertaintyOr(certainty)}
 	return sharedOrganizationsOf(ctx, kg.ShareStints(kg.StintsAsStated(lists[0], doc), kg.StintsAsStated(lists[1], doc), q))
 }
 
@@ -231,11 +231,12 @@ func (r *queryResolver) eventCounts(ctx context.Context, groupBy []model.EventGr
 }
 
 // membershipCounts counts stints by the groups of groupBy.
-func (r *queryResolver) membershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter, from, to *kg.Date, source *string) ([]*model.MembershipCount, error) {
+func (r *queryResolver) membershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter, from, to *kg.Date, source *string, certainty *kg.Certainty) ([]*model.MembershipCount, error) {
 	q, err := membershipCountQuery(groupBy, filter, from, to)
 	if err != nil {
 		return nil, err
 	}
+	q.Certainty = kg.CertaintyOr(certainty)
 	if q.Source, err = sourceArg(ctx, r.Store, "membershipCounts: source", source); err != nil {
 		return nil, err
 	}
@@ -264,7 +265,7 @@ func membershipCountsOf(ctx context.Context, groups []sqlite.MembershipGroup) ([
 	out := make([]*model.MembershipCount, len(groups))
 	ai := 0
 	for i, g := range groups {
-		out[i] = &model.MembershipCount{Year: g.Year, Role: g.Role, Count: g.Count}
+		out[i] = &model.MembershipCount{Year: g.Year, Role: g.Role, Count: g.Count, Unknown: g.Unknown}
 		if g.Organization != nil {
 			out[i].Organization = asOrganization(actors[ai])
 			ai++

@@ -33,6 +33,7 @@ type ResolverRoot interface {
 	Document() DocumentResolver
 	Event() EventResolver
 	Membership() MembershipResolver
+	MembershipClaim() MembershipClaimResolver
 	MilitaryStrength() MilitaryStrengthResolver
 	Organization() OrganizationResolver
 	Person() PersonResolver
@@ -84,6 +85,29 @@ type ComplexityRoot struct {
 	CitationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ClaimValue struct {
+		Source func(childComplexity int) int
+		Value  func(childComplexity int) int
+	}
+
+	DateBounds struct {
+		NotAfter  func(childComplexity int) int
+		NotBefore func(childComplexity int) int
+	}
+
+	DatedName struct {
+		From   func(childComplexity int) int
+		Name   func(childComplexity int) int
+		Source func(childComplexity int) int
+		To     func(childComplexity int) int
+	}
+
+	Disagreement struct {
+		Aspect      func(childComplexity int) int
+		Explanation func(childComplexity int) int
+		Values      func(childComplexity int) int
 	}
 
 	Document struct {
@@ -159,8 +183,10 @@ type ComplexityRoot struct {
 	Membership struct {
 		Citations     func(childComplexity int) int
 		Claims        func(childComplexity int) int
+		Covers        func(childComplexity int, at kg.Date) int
 		Disagreements func(childComplexity int) int
 		Disputed      func(childComplexity int) int
+		Disputes      func(childComplexity int) int
 		End           func(childComplexity int) int
 		EndReason     func(childComplexity int) int
 		ID            func(childComplexity int) int
@@ -171,6 +197,7 @@ type ComplexityRoot struct {
 		Slug          func(childComplexity int) int
 		Source        func(childComplexity int) int
 		Start         func(childComplexity int) int
+		UnknownYears  func(childComplexity int) int
 	}
 
 	MembershipChange struct {
@@ -186,17 +213,20 @@ type ComplexityRoot struct {
 	}
 
 	MembershipClaim struct {
-		Accuracy   func(childComplexity int) int
-		AsOf       func(childComplexity int) int
-		End        func(childComplexity int) int
-		EndRange   func(childComplexity int) int
-		EndReason  func(childComplexity int) int
-		Note       func(childComplexity int) int
-		Role       func(childComplexity int) int
-		Source     func(childComplexity int) int
-		Start      func(childComplexity int) int
-		StartRange func(childComplexity int) int
-		Years      func(childComplexity int) int
+		Accuracy     func(childComplexity int) int
+		AsOf         func(childComplexity int) int
+		End          func(childComplexity int) int
+		EndBounds    func(childComplexity int) int
+		EndRange     func(childComplexity int) int
+		EndReason    func(childComplexity int) int
+		Note         func(childComplexity int) int
+		Role         func(childComplexity int) int
+		Source       func(childComplexity int) int
+		Start        func(childComplexity int) int
+		StartBounds  func(childComplexity int) int
+		StartRange   func(childComplexity int) int
+		UnknownYears func(childComplexity int) int
+		Years        func(childComplexity int) int
 	}
 
 	MembershipConnection struct {
@@ -211,6 +241,7 @@ type ComplexityRoot struct {
 		Member       func(childComplexity int) int
 		Organization func(childComplexity int) int
 		Role         func(childComplexity int) int
+		Unknown      func(childComplexity int) int
 		Year         func(childComplexity int) int
 	}
 
@@ -268,11 +299,11 @@ type ComplexityRoot struct {
 		Founded                func(childComplexity int) int
 		Headquarters           func(childComplexity int) int
 		ID                     func(childComplexity int) int
-		Leaders                func(childComplexity int, at *kg.Date, during *kg.DateRange) int
+		Leaders                func(childComplexity int, at *kg.Date, during *kg.DateRange, certainty *kg.Certainty) int
 		LongName               func(childComplexity int) int
-		Members                func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) int
+		Members                func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string, certainty *kg.Certainty) int
 		MembershipDateAccuracy func(childComplexity int) int
-		Memberships            func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) int
+		Memberships            func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string, certainty *kg.Certainty) int
 		NameIn                 func(childComplexity int, lang *string) int
 		Names                  func(childComplexity int) int
 		Parent                 func(childComplexity int) int
@@ -336,7 +367,7 @@ type ComplexityRoot struct {
 		Events    func(childComplexity int, first *int, after *string) int
 		ID        func(childComplexity int) int
 		Name      func(childComplexity int) int
-		Positions func(childComplexity int, at *kg.Date, during *kg.DateRange) int
+		Positions func(childComplexity int, at *kg.Date, during *kg.DateRange, certainty *kg.Certainty) int
 		Quotes    func(childComplexity int) int
 		Slug      func(childComplexity int) int
 	}
@@ -362,15 +393,19 @@ type ComplexityRoot struct {
 	}
 
 	Position struct {
-		Citations func(childComplexity int) int
-		End       func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Of        func(childComplexity int) int
-		Person    func(childComplexity int) int
-		Slug      func(childComplexity int) int
-		Source    func(childComplexity int) int
-		Start     func(childComplexity int) int
-		Title     func(childComplexity int) int
+		Citations   func(childComplexity int) int
+		Covers      func(childComplexity int, at kg.Date) int
+		End         func(childComplexity int) int
+		EndBounds   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Note        func(childComplexity int) int
+		Of          func(childComplexity int) int
+		Person      func(childComplexity int) int
+		Slug        func(childComplexity int) int
+		Source      func(childComplexity int) int
+		Start       func(childComplexity int) int
+		StartBounds func(childComplexity int) int
+		Title       func(childComplexity int) int
 	}
 
 	Provision struct {
@@ -404,7 +439,7 @@ type ComplexityRoot struct {
 		EventCounts           func(childComplexity int, groupBy []model.EventGroupBy, from *kg.Date, to *kg.Date, filter *kg.EventFilter) int
 		Events                func(childComplexity int, from *kg.Date, to *kg.Date, kinds []kg.EventKind, involving *string, filter *kg.EventFilter, orderBy []*kg.EventOrder, first *int, after *string) int
 		MembershipChanges     func(childComplexity int, organization string, from *kg.Date, to *kg.Date) int
-		MembershipCounts      func(childComplexity int, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter, from *kg.Date, to *kg.Date, source *string) int
+		MembershipCounts      func(childComplexity int, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter, from *kg.Date, to *kg.Date, source *string, certainty *kg.Certainty) int
 		MilitaryStrengthStats func(childComplexity int, filter *kg.MilitaryStrengthFilter) int
 		MilitaryStrengths     func(childComplexity int, filter *kg.MilitaryStrengthFilter) int
 		Neighborhood          func(childComplexity int, id string, depth *int, at *kg.Date, maxNodes *int) int
@@ -418,7 +453,7 @@ type ComplexityRoot struct {
 		Place                 func(childComplexity int, slug string) int
 		Quote                 func(childComplexity int, slug string) int
 		Search                func(childComplexity int, text string, first *int, kinds []model.NodeKind) int
-		SharedOrganizations   func(childComplexity int, a string, b string, at *kg.Date, organization *string, roles []kg.MembershipRole, source *string) int
+		SharedOrganizations   func(childComplexity int, a string, b string, at *kg.Date, organization *string, roles []kg.MembershipRole, source *string, certainty *kg.Certainty) int
 		State                 func(childComplexity int, slug *string, iso2 *string, iso3 *string, cowCode *int) int
 		States                func(childComplexity int, filter *kg.StateFilter, orderBy []*kg.StateOrder, first *int, after *string) int
 	}
@@ -460,15 +495,16 @@ type ComplexityRoot struct {
 		CowAbbreviation  func(childComplexity int) int
 		CowCode          func(childComplexity int) int
 		Events           func(childComplexity int, first *int, after *string) int
+		HistoricalNames  func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Iso2             func(childComplexity int) int
 		Iso3             func(childComplexity int) int
-		Leaders          func(childComplexity int, at *kg.Date, during *kg.DateRange) int
-		Memberships      func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) int
+		Leaders          func(childComplexity int, at *kg.Date, during *kg.DateRange, certainty *kg.Certainty) int
+		Memberships      func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string, certainty *kg.Certainty) int
 		MilitaryStrength func(childComplexity int) int
 		NameIn           func(childComplexity int, lang *string) int
 		Names            func(childComplexity int) int
-		Organizations    func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, source *string) int
+		Organizations    func(childComplexity int, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, source *string, certainty *kg.Certainty) int
 		Recognition      func(childComplexity int) int
 		Slug             func(childComplexity int) int
 		Source           func(childComplexity int) int
@@ -525,6 +561,13 @@ type MembershipResolver interface {
 	Organization(ctx context.Context, obj *kg.Membership) (*kg.Organization, error)
 
 	Citations(ctx context.Context, obj *kg.Membership) ([]*kg.Citation, error)
+
+	Disputes(ctx context.Context, obj *kg.Membership) ([]*kg.Disagreement, error)
+	UnknownYears(ctx context.Context, obj *kg.Membership) ([]int, error)
+	Covers(ctx context.Context, obj *kg.Membership, at kg.Date) (*kg.Certainty, error)
+}
+type MembershipClaimResolver interface {
+	UnknownYears(ctx context.Context, obj *kg.MembershipClaim) ([]int, error)
 }
 type MilitaryStrengthResolver interface {
 	State(ctx context.Context, obj *kg.MilitaryStrength) (*kg.State, error)
@@ -535,14 +578,14 @@ type OrganizationResolver interface {
 	Headquarters(ctx context.Context, obj *kg.Organization) (*kg.Place, error)
 	Parent(ctx context.Context, obj *kg.Organization) (*kg.Organization, error)
 	Bodies(ctx context.Context, obj *kg.Organization) ([]*kg.Organization, error)
-	Memberships(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error)
-	Members(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error)
-	Leaders(ctx context.Context, obj *kg.Organization, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error)
+	Memberships(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string, certainty *kg.Certainty) ([]*kg.Membership, error)
+	Members(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string, certainty *kg.Certainty) ([]*kg.Membership, error)
+	Leaders(ctx context.Context, obj *kg.Organization, at *kg.Date, during *kg.DateRange, certainty *kg.Certainty) ([]*kg.Position, error)
 	Provisions(ctx context.Context, obj *kg.Organization) ([]*kg.Provision, error)
 	Events(ctx context.Context, obj *kg.Organization, first *int, after *string) (*model.Connection[*kg.Event], error)
 }
 type PersonResolver interface {
-	Positions(ctx context.Context, obj *kg.Person, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error)
+	Positions(ctx context.Context, obj *kg.Person, at *kg.Date, during *kg.DateRange, certainty *kg.Certainty) ([]*kg.Position, error)
 	Quotes(ctx context.Context, obj *kg.Person) ([]*kg.Quote, error)
 	Events(ctx context.Context, obj *kg.Person, first *int, after *string) (*model.Connection[*kg.Event], error)
 }
@@ -554,6 +597,7 @@ type PositionResolver interface {
 	Person(ctx context.Context, obj *kg.Position) (*kg.Person, error)
 	Of(ctx context.Context, obj *kg.Position) (kg.Actor, error)
 
+	Covers(ctx context.Context, obj *kg.Position, at kg.Date) (*kg.Certainty, error)
 	Citations(ctx context.Context, obj *kg.Position) ([]*kg.Citation, error)
 }
 type ProvisionResolver interface {
@@ -583,11 +627,11 @@ type QueryResolver interface {
 	Search(ctx context.Context, text string, first *int, kinds []model.NodeKind) ([]*model.SearchHit, error)
 	Path(ctx context.Context, from string, to string, at *kg.Date, maxHops *int) (*model.Path, error)
 	MembershipChanges(ctx context.Context, organization string, from *kg.Date, to *kg.Date) ([]*model.MembershipChange, error)
-	SharedOrganizations(ctx context.Context, a string, b string, at *kg.Date, organization *string, roles []kg.MembershipRole, source *string) ([]*model.SharedOrganization, error)
+	SharedOrganizations(ctx context.Context, a string, b string, at *kg.Date, organization *string, roles []kg.MembershipRole, source *string, certainty *kg.Certainty) ([]*model.SharedOrganization, error)
 	Disputes(ctx context.Context, first *int, after *string) (*model.Connection[*kg.Membership], error)
 	Neighborhood(ctx context.Context, id string, depth *int, at *kg.Date, maxNodes *int) (*model.Neighborhood, error)
 	EventCounts(ctx context.Context, groupBy []model.EventGroupBy, from *kg.Date, to *kg.Date, filter *kg.EventFilter) ([]*model.EventCount, error)
-	MembershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter, from *kg.Date, to *kg.Date, source *string) ([]*model.MembershipCount, error)
+	MembershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter, from *kg.Date, to *kg.Date, source *string, certainty *kg.Certainty) ([]*model.MembershipCount, error)
 	MilitaryStrengthStats(ctx context.Context, filter *kg.MilitaryStrengthFilter) (*model.MilitaryStrengthStats, error)
 	MilitaryStrengths(ctx context.Context, filter *kg.MilitaryStrengthFilter) ([]*kg.MilitaryStrength, error)
 }
@@ -604,11 +648,13 @@ type SourceResolver interface {
 	Citations(ctx context.Context, obj *kg.Source) ([]*kg.Citation, error)
 }
 type StateResolver interface {
-	Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error)
-	Organizations(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, source *string) ([]*kg.Organization, error)
+	HistoricalNames(ctx context.Context, obj *kg.State) ([]*kg.DatedName, error)
+
+	Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string, certainty *kg.Certainty) ([]*kg.Membership, error)
+	Organizations(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, source *string, certainty *kg.Certainty) ([]*kg.Organization, error)
 	Events(ctx context.Context, obj *kg.State, first *int, after *string) (*model.Connection[*kg.Event], error)
 	MilitaryStrength(ctx context.Context, obj *kg.State) ([]*kg.MilitaryStrength, error)
-	Leaders(ctx context.Context, obj *kg.State, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error)
+	Leaders(ctx context.Context, obj *kg.State, at *kg.Date, during *kg.DateRange, certainty *kg.Certainty) ([]*kg.Position, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -799,6 +845,76 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CitationEdge.Node(childComplexity), true
+
+	case "ClaimValue.source":
+		if e.ComplexityRoot.ClaimValue.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimValue.Source(childComplexity), true
+	case "ClaimValue.value":
+		if e.ComplexityRoot.ClaimValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimValue.Value(childComplexity), true
+
+	case "DateBounds.notAfter":
+		if e.ComplexityRoot.DateBounds.NotAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DateBounds.NotAfter(childComplexity), true
+	case "DateBounds.notBefore":
+		if e.ComplexityRoot.DateBounds.NotBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DateBounds.NotBefore(childComplexity), true
+
+	case "DatedName.from":
+		if e.ComplexityRoot.DatedName.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatedName.From(childComplexity), true
+	case "DatedName.name":
+		if e.ComplexityRoot.DatedName.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatedName.Name(childComplexity), true
+	case "DatedName.source":
+		if e.ComplexityRoot.DatedName.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatedName.Source(childComplexity), true
+	case "DatedName.to":
+		if e.ComplexityRoot.DatedName.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatedName.To(childComplexity), true
+
+	case "Disagreement.aspect":
+		if e.ComplexityRoot.Disagreement.Aspect == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disagreement.Aspect(childComplexity), true
+	case "Disagreement.explanation":
+		if e.ComplexityRoot.Disagreement.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disagreement.Explanation(childComplexity), true
+	case "Disagreement.values":
+		if e.ComplexityRoot.Disagreement.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disagreement.Values(childComplexity), true
 
 	case "Document.accessedVia":
 		if e.ComplexityRoot.Document.AccessedVia == nil {
@@ -1118,6 +1234,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Membership.Claims(childComplexity), true
+	case "Membership.covers":
+		if e.ComplexityRoot.Membership.Covers == nil {
+			break
+		}
+
+		args, err := ec.field_Membership_covers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Membership.Covers(childComplexity, args["at"].(kg.Date)), true
 	case "Membership.disagreements":
 		if e.ComplexityRoot.Membership.Disagreements == nil {
 			break
@@ -1130,6 +1257,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Membership.Disputed(childComplexity), true
+	case "Membership.disputes":
+		if e.ComplexityRoot.Membership.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.Disputes(childComplexity), true
 	case "Membership.end":
 		if e.ComplexityRoot.Membership.End == nil {
 			break
@@ -1190,6 +1323,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Membership.Start(childComplexity), true
+	case "Membership.unknownYears":
+		if e.ComplexityRoot.Membership.UnknownYears == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.UnknownYears(childComplexity), true
 
 	case "MembershipChange.citations":
 		if e.ComplexityRoot.MembershipChange.Citations == nil {
@@ -1264,6 +1403,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MembershipClaim.End(childComplexity), true
+	case "MembershipClaim.endBounds":
+		if e.ComplexityRoot.MembershipClaim.EndBounds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipClaim.EndBounds(childComplexity), true
 	case "MembershipClaim.endRange":
 		if e.ComplexityRoot.MembershipClaim.EndRange == nil {
 			break
@@ -1300,12 +1445,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MembershipClaim.Start(childComplexity), true
+	case "MembershipClaim.startBounds":
+		if e.ComplexityRoot.MembershipClaim.StartBounds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipClaim.StartBounds(childComplexity), true
 	case "MembershipClaim.startRange":
 		if e.ComplexityRoot.MembershipClaim.StartRange == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MembershipClaim.StartRange(childComplexity), true
+	case "MembershipClaim.unknownYears":
+		if e.ComplexityRoot.MembershipClaim.UnknownYears == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipClaim.UnknownYears(childComplexity), true
 	case "MembershipClaim.years":
 		if e.ComplexityRoot.MembershipClaim.Years == nil {
 			break
@@ -1362,6 +1519,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MembershipCount.Role(childComplexity), true
+	case "MembershipCount.unknown":
+		if e.ComplexityRoot.MembershipCount.Unknown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipCount.Unknown(childComplexity), true
 	case "MembershipCount.year":
 		if e.ComplexityRoot.MembershipCount.Year == nil {
 			break
@@ -1617,7 +1780,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Leaders(childComplexity, args["at"].(*kg.Date), args["during"].(*kg.DateRange)), true
+		return e.ComplexityRoot.Organization.Leaders(childComplexity, args["at"].(*kg.Date), args["during"].(*kg.DateRange), args["certainty"].(*kg.Certainty)), true
 	case "Organization.longName":
 		if e.ComplexityRoot.Organization.LongName == nil {
 			break
@@ -1634,7 +1797,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Members(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["filter"].(*kg.MembershipFilter), args["source"].(*string)), true
+		return e.ComplexityRoot.Organization.Members(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["filter"].(*kg.MembershipFilter), args["source"].(*string), args["certainty"].(*kg.Certainty)), true
 	case "Organization.membershipDateAccuracy":
 		if e.ComplexityRoot.Organization.MembershipDateAccuracy == nil {
 			break
@@ -1651,7 +1814,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Memberships(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["filter"].(*kg.MembershipFilter), args["source"].(*string)), true
+		return e.ComplexityRoot.Organization.Memberships(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["filter"].(*kg.MembershipFilter), args["source"].(*string), args["certainty"].(*kg.Certainty)), true
 	case "Organization.name":
 		if e.ComplexityRoot.Organization.NameIn == nil {
 			break
@@ -1914,7 +2077,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Positions(childComplexity, args["at"].(*kg.Date), args["during"].(*kg.DateRange)), true
+		return e.ComplexityRoot.Person.Positions(childComplexity, args["at"].(*kg.Date), args["during"].(*kg.DateRange), args["certainty"].(*kg.Certainty)), true
 	case "Person.quotes":
 		if e.ComplexityRoot.Person.Quotes == nil {
 			break
@@ -2008,18 +2171,41 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Position.Citations(childComplexity), true
+	case "Position.covers":
+		if e.ComplexityRoot.Position.Covers == nil {
+			break
+		}
+
+		args, err := ec.field_Position_covers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Position.Covers(childComplexity, args["at"].(kg.Date)), true
 	case "Position.end":
 		if e.ComplexityRoot.Position.End == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Position.End(childComplexity), true
+	case "Position.endBounds":
+		if e.ComplexityRoot.Position.EndBounds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.EndBounds(childComplexity), true
 	case "Position.id":
 		if e.ComplexityRoot.Position.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Position.ID(childComplexity), true
+	case "Position.note":
+		if e.ComplexityRoot.Position.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Note(childComplexity), true
 	case "Position.of":
 		if e.ComplexityRoot.Position.Of == nil {
 			break
@@ -2050,6 +2236,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Position.Start(childComplexity), true
+	case "Position.startBounds":
+		if e.ComplexityRoot.Position.StartBounds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.StartBounds(childComplexity), true
 	case "Position.title":
 		if e.ComplexityRoot.Position.Title == nil {
 			break
@@ -2254,7 +2446,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.MembershipCounts(childComplexity, args["groupBy"].([]model.MembershipGroupBy), args["filter"].(*kg.MembershipFilter), args["from"].(*kg.Date), args["to"].(*kg.Date), args["source"].(*string)), true
+		return e.ComplexityRoot.Query.MembershipCounts(childComplexity, args["groupBy"].([]model.MembershipGroupBy), args["filter"].(*kg.MembershipFilter), args["from"].(*kg.Date), args["to"].(*kg.Date), args["source"].(*string), args["certainty"].(*kg.Certainty)), true
 	case "Query.militaryStrengthStats":
 		if e.ComplexityRoot.Query.MilitaryStrengthStats == nil {
 			break
@@ -2408,7 +2600,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SharedOrganizations(childComplexity, args["a"].(string), args["b"].(string), args["at"].(*kg.Date), args["organization"].(*string), args["roles"].([]kg.MembershipRole), args["source"].(*string)), true
+		return e.ComplexityRoot.Query.SharedOrganizations(childComplexity, args["a"].(string), args["b"].(string), args["at"].(*kg.Date), args["organization"].(*string), args["roles"].([]kg.MembershipRole), args["source"].(*string), args["certainty"].(*kg.Certainty)), true
 	case "Query.state":
 		if e.ComplexityRoot.Query.State == nil {
 			break
@@ -2585,6 +2777,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.State.Events(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "State.historicalNames":
+		if e.ComplexityRoot.State.HistoricalNames == nil {
+			break
+		}
+
+		return e.ComplexityRoot.State.HistoricalNames(childComplexity), true
 	case "State.id":
 		if e.ComplexityRoot.State.ID == nil {
 			break
@@ -2613,7 +2811,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Leaders(childComplexity, args["at"].(*kg.Date), args["during"].(*kg.DateRange)), true
+		return e.ComplexityRoot.State.Leaders(childComplexity, args["at"].(*kg.Date), args["during"].(*kg.DateRange), args["certainty"].(*kg.Certainty)), true
 	case "State.memberships":
 		if e.ComplexityRoot.State.Memberships == nil {
 			break
@@ -2624,7 +2822,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Memberships(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["filter"].(*kg.MembershipFilter), args["source"].(*string)), true
+		return e.ComplexityRoot.State.Memberships(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["filter"].(*kg.MembershipFilter), args["source"].(*string), args["certainty"].(*kg.Certainty)), true
 	case "State.militaryStrength":
 		if e.ComplexityRoot.State.MilitaryStrength == nil {
 			break
@@ -2658,7 +2856,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Organizations(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["source"].(*string)), true
+		return e.ComplexityRoot.State.Organizations(childComplexity, args["at"].(*kg.Date), args["roles"].([]kg.MembershipRole), args["during"].(*kg.DateRange), args["source"].(*string), args["certainty"].(*kg.Certainty)), true
 	case "State.recognition":
 		if e.ComplexityRoot.State.Recognition == nil {
 			break
@@ -2933,7 +3131,7 @@ interface Actor implements Node {
   aliases: [String!]!
   "The actor's stints in organizations, oldest first."
   memberships(
-    "Keep only the stints that cover this date (periods overlap, each date taken as the whole period it names)."
+    "Keep only the stints that cover this date (each date taken as the whole period it names), as sure as certainty asks."
     at: Date
     "Keep only stints in these roles."
     roles: [MembershipRole!]
@@ -2943,6 +3141,8 @@ interface Actor implements Node {
     filter: MembershipFilter
     "Show each stint as this source states it (a document slug, e.g. \"cow-igo-v3\"): its role and dates are that source's claim, and stints the source does not state are left out."
     source: String
+    "How sure the sources must make it that a stint covers at (or overlaps during): KNOWN (the default) keeps the stints that certainly do, POSSIBLE also those that may."
+    certainty: Certainty
   ): [Membership!]!
   "Events the actor took part in, in date order."
   events(
@@ -2994,13 +3194,15 @@ type State implements Node & Actor {
   cowAbbreviation: String
   "The periods in which the state was a member of the international state system (Correlates of War), oldest first."
   systemMembership: [StateSystemPeriod!]!
+  "The names the state went by over time, each with its period and source, oldest first (\"Yugoslavia\", \"Serbia and Montenegro\", \"Serbia\"). Search finds a state by any of them."
+  historicalNames: [DatedName!]!
   "Where the graph's knowledge of the state itself comes from, if recorded."
   source: Source
   "Every source that states the state, the one in source first."
   sources: [Source!]!
   "The state's stints in organizations, oldest first."
   memberships(
-    "Keep only the stints that cover this date."
+    "Keep only the stints that cover this date, as sure as certainty asks."
     at: Date
     "Keep only stints in these roles."
     roles: [MembershipRole!]
@@ -3010,6 +3212,8 @@ type State implements Node & Actor {
     filter: MembershipFilter
     "Show each stint as this source states it (a document slug, e.g. \"cow-igo-v3\"): its role and dates are that source's claim, and stints the source does not state are left out."
     source: String
+    "How sure the sources must make it that a stint covers at (or overlaps during): KNOWN (the default) keeps the stints that certainly do, POSSIBLE also those that may."
+    certainty: Certainty
   ): [Membership!]!
   "The organizations the state belonged to, once each, in order of first joining."
   organizations(
@@ -3021,6 +3225,8 @@ type State implements Node & Actor {
     during: DateRange
     "Count only the stints this source (a document slug) states, with its dates and roles."
     source: String
+    "How sure the sources must make it that a stint covers at (or overlaps during): KNOWN (the default) keeps the stints that certainly do, POSSIBLE also those that may."
+    certainty: Certainty
   ): [Organization!]!
   "Events the state took part in, in date order."
   events(
@@ -3033,10 +3239,12 @@ type State implements Node & Actor {
   militaryStrength: [MilitaryStrength!]!
   "Posts held in this state, such as its president."
   leaders(
-    "Keep only the posts held on this date (undated posts are kept)."
+    "Keep only the posts held on this date, as sure as certainty asks."
     at: Date
-    "Keep only the posts held at some time in this range."
+    "Keep only the posts held at some time in this range, as sure as certainty asks."
     during: DateRange
+    "How sure the sources must make it that the post was held: KNOWN (the default) keeps the posts certainly held then, POSSIBLE also those that may have been (a post the sources do not date is possible, never known)."
+    certainty: Certainty
   ): [Position!]!
 }
 
@@ -3085,7 +3293,7 @@ type Organization implements Node & Actor {
   bodies: [Organization!]!
   "Its own memberships in other organizations (e.g. observer status)."
   memberships(
-    "Keep only the stints that cover this date."
+    "Keep only the stints that cover this date, as sure as certainty asks."
     at: Date
     "Keep only stints in these roles."
     roles: [MembershipRole!]
@@ -3095,10 +3303,12 @@ type Organization implements Node & Actor {
     filter: MembershipFilter
     "Show each stint as this source states it (a document slug, e.g. \"cow-igo-v3\"): its role and dates are that source's claim, and stints the source does not state are left out."
     source: String
+    "How sure the sources must make it that a stint covers at (or overlaps during): KNOWN (the default) keeps the stints that certainly do, POSSIBLE also those that may."
+    certainty: Certainty
   ): [Membership!]!
   "Who belongs to it, oldest stint first. With at: only the stints that cover that date."
   members(
-    "Keep only the stints that cover this date (periods overlap, each date taken as the whole period it names)."
+    "Keep only the stints that cover this date (each date taken as the whole period it names), as sure as certainty asks."
     at: Date
     "Keep only stints in these roles."
     roles: [MembershipRole!]
@@ -3108,13 +3318,17 @@ type Organization implements Node & Actor {
     filter: MembershipFilter
     "Show each stint as this source states it (a document slug, e.g. \"cow-igo-v3\"): its role and dates are that source's claim, and stints the source does not state are left out."
     source: String
+    "How sure the sources must make it that a stint covers at (or overlaps during): KNOWN (the default) keeps the stints that certainly do, POSSIBLE also those that may."
+    certainty: Certainty
   ): [Membership!]!
   "Posts in the organization, such as its secretaries general."
   leaders(
-    "Keep only the posts held on this date (undated posts are kept)."
+    "Keep only the posts held on this date, as sure as certainty asks."
     at: Date
-    "Keep only the posts held at some time in this range."
+    "Keep only the posts held at some time in this range, as sure as certainty asks."
     during: DateRange
+    "How sure the sources must make it that the post was held: KNOWN (the default) keeps the posts certainly held then, POSSIBLE also those that may have been (a post the sources do not date is possible, never known)."
+    certainty: Certainty
   ): [Position!]!
   "Charter clauses, policies, practices and proposals of the organization."
   provisions: [Provision!]!
@@ -3188,8 +3402,14 @@ type MembershipClaim {
   startRange: YearRange
   "The earliest and latest year the end may be, when the source calls its date approximate; null when end is as exact as written."
   endRange: YearRange
-  "The source's own word on how exact its early dates are, where it gives one."
+  "The bounds the source sets on a start it does not date; null when start is given or nothing bounds it."
+  startBounds: DateBounds
+  "The bounds the source sets on an end it does not date; null when end is given or the stint was still so when the source last looked."
+  endBounds: DateBounds
+  "The source's own word on how exact its dates are for the boundary years of this claim (for the Correlates of War dataset, its accuracy of that year), where it gives one."
   accuracy: String
+  "Years inside this claim's period for which its dataset has no data (the Correlates of War dataset's missing data): the stint may have been interrupted then."
+  unknownYears: [Int!]!
   "For a year-by-year dataset, how many years it records in this stint; null for other sources."
   years: Int
   "The last date the source observes: an open end means still so then. Null for a text (its time of writing)."
@@ -3230,8 +3450,9 @@ enum MembershipEnd {
 
 """
 One continuous stint of an actor in an organization. A state that left and
-came back has two Membership nodes. A stint covers a date when the two
-overlap, each taken as the whole period it names: start "1994" is all of 1994.
+came back has two Membership nodes. Whether a stint covers a date is answered with a
+Certainty (see covers): start "1994" is all of 1994, an undated start is unknown (never
+"always"), and an open end is "still so when the source last looked", not "forever".
 """
 type Membership implements Node {
   "An opaque ID, stable across rebuilds of the same data."
@@ -3267,6 +3488,80 @@ type Membership implements Node {
   disputed: Boolean!
   "How the claims disagree, one line each, e.g. \"start: csto-article says 2006-06-23, cow-igo-v3 says 2002\"; empty when they agree."
   disagreements: [String!]!
+  "The disagreements as structured values, one per aspect, with each source's value and the reason where the project knows it."
+  disputes: [Disagreement!]!
+  "Years inside the stint for which no source that states it has data: the stint may have been interrupted then."
+  unknownYears: [Int!]!
+  "How sure the sources make it that this stint covers the date; null when it certainly does not."
+  covers(
+    "The date, at any precision."
+    at: Date!
+  ): Certainty
+}
+
+"""
+How sure the sources make it that a stint covers a date (or an actor holds a post, or a name is
+in use). A stint certainly covers a date when, on what its sources state, it must overlap that
+date's whole period: its latest possible start is on or before the period's end, and its
+earliest possible end on or after the period's start. It possibly covers it when the two may
+overlap but need not: an unknown or approximate start or end, a year- or month-precision
+boundary inside a more precise date, an open end after the last date any of its sources
+observes (Document.coversUntil, MembershipClaim.asOf), or a year for which the dataset that
+states the stint has no data.
+"""
+enum Certainty {
+  "Certainly covers the date."
+  KNOWN
+  "May cover the date; the sources cannot say."
+  POSSIBLE
+}
+
+"The bounds a source sets on a date it does not give."
+type DateBounds {
+  "The date fell on or after this one; null when nothing bounds it from below."
+  notBefore: PartialDate
+  "The date fell on or before this one; null when nothing bounds it from above."
+  notAfter: PartialDate
+}
+
+"One structured reason two claims disagree."
+type Disagreement {
+  "What differs: ROLE, START or END."
+  aspect: DisagreementAspect!
+  "Each claim's value, source by source."
+  values: [ClaimValue!]!
+  "Why the sources differ, where the project knows it (e.g. the article dates the CSTO from the 1992 treaty, COW from the 2002 organization); null when it does not."
+  explanation: String
+}
+
+"What two claims of a stint disagree on."
+enum DisagreementAspect {
+  "The role."
+  ROLE
+  "When the stint began."
+  START
+  "When the stint ended."
+  END
+}
+
+"A value one source gives."
+type ClaimValue {
+  "The source that gives it."
+  source: Source!
+  "The value as text: a role name, or an ISO date at its own precision (with its range when the source calls it approximate, e.g. \"1950 (between 1945 and 1955)\"; \"still so in 2014\" for an end still open when the source last looked)."
+  value: String!
+}
+
+"A name an actor went by during a period."
+type DatedName {
+  "The name."
+  name: String!
+  "First date or year the source shows it in use; null when unknown."
+  from: PartialDate
+  "Last date or year; null while still in use."
+  to: PartialDate
+  "The source that shows the name in use."
+  source: Source!
 }
 
 "What kind of happening an event is."
@@ -3404,10 +3699,12 @@ type Person implements Node {
   aliases: [String!]!
   "The posts the person held."
   positions(
-    "Keep only the posts held on this date (undated posts are kept)."
+    "Keep only the posts held on this date, as sure as certainty asks."
     at: Date
-    "Keep only the posts held at some time in this range."
+    "Keep only the posts held at some time in this range, as sure as certainty asks."
     during: DateRange
+    "How sure the sources must make it that the post was held: KNOWN (the default) keeps the posts certainly held then, POSSIBLE also those that may have been (a post the sources do not date is possible, never known)."
+    certainty: Certainty
   ): [Position!]!
   "Words attributed to the person."
   quotes: [Quote!]!
@@ -3434,8 +3731,19 @@ type Position implements Node {
   of: Actor
   "When the person took the post, where stated."
   start: PartialDate
-  "When the person left the post, where stated."
+  "When the person left the post, where stated; null when the source does not date it (see endBounds) or the post was still held when the source last looked."
   end: PartialDate
+  "The bounds the source sets on a start it does not date; null when start is given or nothing bounds it."
+  startBounds: DateBounds
+  "The bounds the source sets on an end it does not date (the post had ended by notAfter); null when end is given or the post was still held when the source last looked."
+  endBounds: DateBounds
+  "A remark on the post, in the project's own words: what bounds an undated start or end."
+  note: String
+  "How sure the sources make it that the person held the post on the date; null when certainly not."
+  covers(
+    "The date, at any precision."
+    at: Date!
+  ): Certainty
   "The footnotes that support the post (empty when the source gives none: see source)."
   citations: [Citation!]!
   "Where the post is stated: document, section and footnotes."
@@ -4030,6 +4338,8 @@ type Query {
     roles: [MembershipRole!]
     "Count only the stints this source (a document slug) states, as it states them."
     source: String
+    "How sure the stints must be to cover at and to overlap each other: KNOWN (the default) or POSSIBLE."
+    certainty: Certainty
   ): [SharedOrganization!]!
 
   "Stints whose sources disagree beyond their precision, by start; each carries every claim."
@@ -4082,6 +4392,8 @@ type Query {
     to: Date
     "Count only the stints this source (a document slug) states, with its roles and dates."
     source: String
+    "With YEAR: count the stints that certainly cover each year (KNOWN, the default) or also those that may (POSSIBLE); unknown is reported beside either."
+    certainty: Certainty
   ): [MembershipCount!]!
 
   "Count, sum, minimum, maximum and mean of the personnel figures that match the filter."
@@ -4227,10 +4539,12 @@ input MembershipFilter {
   end: DateFilter
   "Why the stint ended."
   endReason: MembershipEndFilter
-  "The stint covers this date."
+  "The stint covers this date, as sure as certainty asks."
   at: Date
-  "The stint overlaps this range."
+  "The stint overlaps this range, as sure as certainty asks."
   during: DateRange
+  "How sure at and during must be: KNOWN (the default) or POSSIBLE."
+  certainty: Certainty
 }
 
 "Selects actors by their stints."
@@ -4589,10 +4903,12 @@ type MembershipCount {
   member: Actor
   "The organization, when grouping by ORGANIZATION."
   organization: Organization
-  "The role, when grouping by ROLE."
+  "The role, when grouping by ROLE (null for members whose standing a source does not know that year)."
   role: MembershipRole
-  "How many stints."
+  "How many stints: those that certainly cover the year (with certainty POSSIBLE, also those that may)."
   count: Int!
+  "With YEAR: how many members' standing the counted source(s) do not know that year: stints that may but need not cover it, and members a dataset has no data for then. 0 for groups without YEAR."
+  unknown: Int!
 }
 
 "Sum, minimum, maximum and mean of one figure."
@@ -4702,6 +5018,52 @@ func (ec *executionContext) childFields_CitationEdge(ctx context.Context, field 
 		return ec.fieldContext_CitationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CitationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ClaimValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_ClaimValue_source(ctx, field)
+	case "value":
+		return ec.fieldContext_ClaimValue_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClaimValue", field.Name)
+}
+
+func (ec *executionContext) childFields_DateBounds(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "notBefore":
+		return ec.fieldContext_DateBounds_notBefore(ctx, field)
+	case "notAfter":
+		return ec.fieldContext_DateBounds_notAfter(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DateBounds", field.Name)
+}
+
+func (ec *executionContext) childFields_DatedName(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_DatedName_name(ctx, field)
+	case "from":
+		return ec.fieldContext_DatedName_from(ctx, field)
+	case "to":
+		return ec.fieldContext_DatedName_to(ctx, field)
+	case "source":
+		return ec.fieldContext_DatedName_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatedName", field.Name)
+}
+
+func (ec *executionContext) childFields_Disagreement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "aspect":
+		return ec.fieldContext_Disagreement_aspect(ctx, field)
+	case "values":
+		return ec.fieldContext_Disagreement_values(ctx, field)
+	case "explanation":
+		return ec.fieldContext_Disagreement_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Disagreement", field.Name)
 }
 
 func (ec *executionContext) childFields_Document(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4874,6 +5236,12 @@ func (ec *executionContext) childFields_Membership(ctx context.Context, field gr
 		return ec.fieldContext_Membership_disputed(ctx, field)
 	case "disagreements":
 		return ec.fieldContext_Membership_disagreements(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Membership_disputes(ctx, field)
+	case "unknownYears":
+		return ec.fieldContext_Membership_unknownYears(ctx, field)
+	case "covers":
+		return ec.fieldContext_Membership_covers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Membership", field.Name)
 }
@@ -4916,8 +5284,14 @@ func (ec *executionContext) childFields_MembershipClaim(ctx context.Context, fie
 		return ec.fieldContext_MembershipClaim_startRange(ctx, field)
 	case "endRange":
 		return ec.fieldContext_MembershipClaim_endRange(ctx, field)
+	case "startBounds":
+		return ec.fieldContext_MembershipClaim_startBounds(ctx, field)
+	case "endBounds":
+		return ec.fieldContext_MembershipClaim_endBounds(ctx, field)
 	case "accuracy":
 		return ec.fieldContext_MembershipClaim_accuracy(ctx, field)
+	case "unknownYears":
+		return ec.fieldContext_MembershipClaim_unknownYears(ctx, field)
 	case "years":
 		return ec.fieldContext_MembershipClaim_years(ctx, field)
 	case "asOf":
@@ -4956,6 +5330,8 @@ func (ec *executionContext) childFields_MembershipCount(ctx context.Context, fie
 		return ec.fieldContext_MembershipCount_role(ctx, field)
 	case "count":
 		return ec.fieldContext_MembershipCount_count(ctx, field)
+	case "unknown":
+		return ec.fieldContext_MembershipCount_unknown(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MembershipCount", field.Name)
 }
@@ -5270,6 +5646,14 @@ func (ec *executionContext) childFields_Position(ctx context.Context, field grap
 		return ec.fieldContext_Position_start(ctx, field)
 	case "end":
 		return ec.fieldContext_Position_end(ctx, field)
+	case "startBounds":
+		return ec.fieldContext_Position_startBounds(ctx, field)
+	case "endBounds":
+		return ec.fieldContext_Position_endBounds(ctx, field)
+	case "note":
+		return ec.fieldContext_Position_note(ctx, field)
+	case "covers":
+		return ec.fieldContext_Position_covers(ctx, field)
 	case "citations":
 		return ec.fieldContext_Position_citations(ctx, field)
 	case "source":
@@ -5408,6 +5792,8 @@ func (ec *executionContext) childFields_State(ctx context.Context, field graphql
 		return ec.fieldContext_State_cowAbbreviation(ctx, field)
 	case "systemMembership":
 		return ec.fieldContext_State_systemMembership(ctx, field)
+	case "historicalNames":
+		return ec.fieldContext_State_historicalNames(ctx, field)
 	case "source":
 		return ec.fieldContext_State_source(ctx, field)
 	case "sources":
@@ -5610,6 +5996,20 @@ func (ec *executionContext) field_Document_citations_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Membership_covers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (kg.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5651,6 +6051,14 @@ func (ec *executionContext) field_Organization_leaders_args(ctx context.Context,
 		return nil, err
 	}
 	args["during"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "certainty",
+		func(ctx context.Context, v any) (*kg.Certainty, error) {
+			return ec.unmarshalOCertainty2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCertainty(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["certainty"] = arg2
 	return args, nil
 }
 
@@ -5697,6 +6105,14 @@ func (ec *executionContext) field_Organization_members_args(ctx context.Context,
 		return nil, err
 	}
 	args["source"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "certainty",
+		func(ctx context.Context, v any) (*kg.Certainty, error) {
+			return ec.unmarshalOCertainty2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCertainty(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["certainty"] = arg5
 	return args, nil
 }
 
@@ -5743,6 +6159,14 @@ func (ec *executionContext) field_Organization_memberships_args(ctx context.Cont
 		return nil, err
 	}
 	args["source"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "certainty",
+		func(ctx context.Context, v any) (*kg.Certainty, error) {
+			return ec.unmarshalOCertainty2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCertainty(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["certainty"] = arg5
 	return args, nil
 }
 
@@ -5801,6 +6225,14 @@ func (ec *executionContext) field_Person_positions_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["during"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "certainty",
+		func(ctx context.Context, v any) (*kg.Certainty, error) {
+			return ec.unmarshalOCertainty2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCertainty(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["certainty"] = arg2
 	return args, nil
 }
 
@@ -5823,6 +6255,20 @@ func (ec *executionContext) field_Place_events_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Position_covers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (kg.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg0
 	return args, nil
 }
 
@@ -6131,6 +6577,14 @@ func (ec *executionContext) field_Query_membershipCounts_args(ctx context.Contex
 		return nil, err
 	}
 	args["source"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "certainty",
+		func(ctx context.Context, v any) (*kg.Certainty, error) {
+			return ec.unmarshalOCertainty2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCertainty(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["certainty"] = arg5
 	return args, nil
 }
 
@@ -6495,6 +6949,14 @@ func (ec *executionContext) field_Query_sharedOrganizations_args(ctx context.Con
 		return nil, err
 	}
 	args["source"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "certainty",
+		func(ctx context.Context, v any) (*kg.Certainty, error) {
+			return ec.unmarshalOCertainty2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCertainty(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["certainty"] = arg6
 	return args, nil
 }
 
@@ -6615,6 +7077,14 @@ func (ec *executionContext) field_State_leaders_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["during"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "certainty",
+		func(ctx context.Context, v any) (*kg.Certainty, error) {
+			return ec.unmarshalOCertainty2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCertainty(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["certainty"] = arg2
 	return args, nil
 }
 
@@ -6661,6 +7131,14 @@ func (ec *executionContext) field_State_memberships_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["source"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "certainty",
+		func(ctx context.Context, v any) (*kg.Certainty, error) {
+			return ec.unmarshalOCertainty2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCertainty(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["certainty"] = arg5
 	return args, nil
 }
 
@@ -6713,6 +7191,14 @@ func (ec *executionContext) field_State_organizations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["source"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "certainty",
+		func(ctx context.Context, v any) (*kg.Certainty, error) {
+			return ec.unmarshalOCertainty2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCertainty(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["certainty"] = arg4
 	return args, nil
 }
 
@@ -7257,6 +7743,258 @@ func (ec *executionContext) fieldContext_CitationEdge_node(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ClaimValue_source(ctx context.Context, field graphql.CollectedField, obj *kg.ClaimValue) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimValue_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Source) graphql.Marshaler {
+			return ec.marshalNSource2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimValue_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClaimValue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClaimValue_value(ctx context.Context, field graphql.CollectedField, obj *kg.ClaimValue) (ret graphql.Marshaler) {
+	return ec.marshalNString2string(ctx, field.Selections, obj.Value)
+}
+func (ec *executionContext) fieldContext_ClaimValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClaimValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _DateBounds_notBefore(ctx context.Context, field graphql.CollectedField, obj *kg.DateBounds) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DateBounds_notBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DateBounds_notBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DateBounds",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DateBounds_notAfter(ctx context.Context, field graphql.CollectedField, obj *kg.DateBounds) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DateBounds_notAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DateBounds_notAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DateBounds",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DatedName_name(ctx context.Context, field graphql.CollectedField, obj *kg.DatedName) (ret graphql.Marshaler) {
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+}
+func (ec *executionContext) fieldContext_DatedName_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatedName", field, false, false, "String")
+}
+
+func (ec *executionContext) _DatedName_from(ctx context.Context, field graphql.CollectedField, obj *kg.DatedName) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatedName_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatedName_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DatedName",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DatedName_to(ctx context.Context, field graphql.CollectedField, obj *kg.DatedName) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatedName_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatedName_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DatedName",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DatedName_source(ctx context.Context, field graphql.CollectedField, obj *kg.DatedName) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatedName_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Source) graphql.Marshaler {
+			return ec.marshalNSource2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatedName_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DatedName",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Disagreement_aspect(ctx context.Context, field graphql.CollectedField, obj *kg.Disagreement) (ret graphql.Marshaler) {
+	return ec.marshalNDisagreementAspect2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDisagreementAspect(ctx, field.Selections, obj.Aspect)
+}
+func (ec *executionContext) fieldContext_Disagreement_aspect(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disagreement", field, false, false, "DisagreementAspect")
+}
+
+func (ec *executionContext) _Disagreement_values(ctx context.Context, field graphql.CollectedField, obj *kg.Disagreement) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disagreement_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.ClaimValue) graphql.Marshaler {
+			return ec.marshalNClaimValue2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐClaimValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Disagreement_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Disagreement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClaimValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Disagreement_explanation(ctx context.Context, field graphql.CollectedField, obj *kg.Disagreement) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Explanation)
+}
+func (ec *executionContext) fieldContext_Disagreement_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disagreement", field, false, false, "String")
 }
 
 func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
@@ -8360,6 +9098,105 @@ func (ec *executionContext) fieldContext_Membership_disagreements(_ context.Cont
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "String")
 }
 
+func (ec *executionContext) _Membership_disputes(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Membership_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Membership().Disputes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Disagreement) graphql.Marshaler {
+			return ec.marshalNDisagreement2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDisagreementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Membership_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Membership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Disagreement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Membership_unknownYears(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Membership_unknownYears(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Membership().UnknownYears(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Membership_unknownYears(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Membership", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Membership_covers(ctx context.Context, field graphql.CollectedField, obj *kg.Membership) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Membership_covers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Membership().Covers(ctx, obj, fc.Args["at"].(kg.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Certainty) graphql.Marshaler {
+			return ec.marshalOCertainty2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCertainty(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Membership_covers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Membership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Certainty does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Membership_covers", ec.field_Membership_covers_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MembershipChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
 	return ec.marshalNMembershipChangeKind2githubᚗcomᚋtreatygraphᚋtreatygraphᚋgraphᚋmodelᚐMembershipChangeKind(ctx, field.Selections, obj.Kind)
 }
@@ -8715,11 +9552,98 @@ func (ec *executionContext) fieldContext_MembershipClaim_endRange(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _MembershipClaim_startBounds(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipClaim_startBounds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartBounds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.DateBounds) graphql.Marshaler {
+			return ec.marshalODateBounds2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateBounds(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipClaim_startBounds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipClaim",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateBounds(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipClaim_endBounds(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipClaim_endBounds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndBounds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.DateBounds) graphql.Marshaler {
+			return ec.marshalODateBounds2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateBounds(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipClaim_endBounds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipClaim",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateBounds(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MembershipClaim_accuracy(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
 	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Accuracy)
 }
 func (ec *executionContext) fieldContext_MembershipClaim_accuracy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipClaim", field, false, false, "String")
+}
+
+func (ec *executionContext) _MembershipClaim_unknownYears(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipClaim_unknownYears(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MembershipClaim().UnknownYears(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipClaim_unknownYears(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipClaim", field, true, true, "Int")
 }
 
 func (ec *executionContext) _MembershipClaim_years(ctx context.Context, field graphql.CollectedField, obj *kg.MembershipClaim) (ret graphql.Marshaler) {
@@ -9001,6 +9925,13 @@ func (ec *executionContext) _MembershipCount_count(ctx context.Context, field gr
 	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_MembershipCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MembershipCount_unknown(ctx context.Context, field graphql.CollectedField, obj *model.MembershipCount) (ret graphql.Marshaler) {
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Unknown)
+}
+func (ec *executionContext) fieldContext_MembershipCount_unknown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipCount", field, false, false, "Int")
 }
 
@@ -9846,7 +10777,7 @@ func (ec *executionContext) _Organization_memberships(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Memberships(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["filter"].(*kg.MembershipFilter), fc.Args["source"].(*string))
+			return ec.Resolvers.Organization().Memberships(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["filter"].(*kg.MembershipFilter), fc.Args["source"].(*string), fc.Args["certainty"].(*kg.Certainty))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Membership) graphql.Marshaler {
@@ -9890,7 +10821,7 @@ func (ec *executionContext) _Organization_members(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["filter"].(*kg.MembershipFilter), fc.Args["source"].(*string))
+			return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["filter"].(*kg.MembershipFilter), fc.Args["source"].(*string), fc.Args["certainty"].(*kg.Certainty))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Membership) graphql.Marshaler {
@@ -9934,7 +10865,7 @@ func (ec *executionContext) _Organization_leaders(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Leaders(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["during"].(*kg.DateRange))
+			return ec.Resolvers.Organization().Leaders(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["during"].(*kg.DateRange), fc.Args["certainty"].(*kg.Certainty))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Position) graphql.Marshaler {
@@ -10653,7 +11584,7 @@ func (ec *executionContext) _Person_positions(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["during"].(*kg.DateRange))
+			return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["during"].(*kg.DateRange), fc.Args["certainty"].(*kg.Certainty))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Position) graphql.Marshaler {
@@ -11163,6 +12094,121 @@ func (ec *executionContext) fieldContext_Position_end(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PartialDate(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Position_startBounds(ctx context.Context, field graphql.CollectedField, obj *kg.Position) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_startBounds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartBounds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.DateBounds) graphql.Marshaler {
+			return ec.marshalODateBounds2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateBounds(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Position_startBounds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Position",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateBounds(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Position_endBounds(ctx context.Context, field graphql.CollectedField, obj *kg.Position) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_endBounds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndBounds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.DateBounds) graphql.Marshaler {
+			return ec.marshalODateBounds2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateBounds(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Position_endBounds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Position",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateBounds(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Position_note(ctx context.Context, field graphql.CollectedField, obj *kg.Position) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Note)
+}
+func (ec *executionContext) fieldContext_Position_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, false, false, "String")
+}
+
+func (ec *executionContext) _Position_covers(ctx context.Context, field graphql.CollectedField, obj *kg.Position) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_covers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Position().Covers(ctx, obj, fc.Args["at"].(kg.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Certainty) graphql.Marshaler {
+			return ec.marshalOCertainty2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCertainty(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Position_covers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Position",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Certainty does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Position_covers", ec.field_Position_covers_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12320,7 +13366,7 @@ func (ec *executionContext) _Query_sharedOrganizations(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SharedOrganizations(ctx, fc.Args["a"].(string), fc.Args["b"].(string), fc.Args["at"].(*kg.Date), fc.Args["organization"].(*string), fc.Args["roles"].([]kg.MembershipRole), fc.Args["source"].(*string))
+			return ec.Resolvers.Query().SharedOrganizations(ctx, fc.Args["a"].(string), fc.Args["b"].(string), fc.Args["at"].(*kg.Date), fc.Args["organization"].(*string), fc.Args["roles"].([]kg.MembershipRole), fc.Args["source"].(*string), fc.Args["certainty"].(*kg.Certainty))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.SharedOrganization) graphql.Marshaler {
@@ -12496,7 +13542,7 @@ func (ec *executionContext) _Query_membershipCounts(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().MembershipCounts(ctx, fc.Args["groupBy"].([]model.MembershipGroupBy), fc.Args["filter"].(*kg.MembershipFilter), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["source"].(*string))
+			return ec.Resolvers.Query().MembershipCounts(ctx, fc.Args["groupBy"].([]model.MembershipGroupBy), fc.Args["filter"].(*kg.MembershipFilter), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["source"].(*string), fc.Args["certainty"].(*kg.Certainty))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.MembershipCount) graphql.Marshaler {
@@ -13355,6 +14401,38 @@ func (ec *executionContext) fieldContext_State_systemMembership(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _State_historicalNames(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_State_historicalNames(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.State().HistoricalNames(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.DatedName) graphql.Marshaler {
+			return ec.marshalNDatedName2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDatedNameᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_State_historicalNames(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "State",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatedName(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _State_source(ctx context.Context, field graphql.CollectedField, obj *kg.State) (ret graphql.Marshaler) {
 	return resolveFieldInOrder(
 		ctx,
@@ -13429,7 +14507,7 @@ func (ec *executionContext) _State_memberships(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Memberships(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["filter"].(*kg.MembershipFilter), fc.Args["source"].(*string))
+			return ec.Resolvers.State().Memberships(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["filter"].(*kg.MembershipFilter), fc.Args["source"].(*string), fc.Args["certainty"].(*kg.Certainty))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Membership) graphql.Marshaler {
@@ -13473,7 +14551,7 @@ func (ec *executionContext) _State_organizations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Organizations(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["source"].(*string))
+			return ec.Resolvers.State().Organizations(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["roles"].([]kg.MembershipRole), fc.Args["during"].(*kg.DateRange), fc.Args["source"].(*string), fc.Args["certainty"].(*kg.Certainty))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Organization) graphql.Marshaler {
@@ -13593,7 +14671,7 @@ func (ec *executionContext) _State_leaders(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Leaders(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["during"].(*kg.DateRange))
+			return ec.Resolvers.State().Leaders(ctx, obj, fc.Args["at"].(*kg.Date), fc.Args["during"].(*kg.DateRange), fc.Args["certainty"].(*kg.Certainty))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Position) graphql.Marshaler {
@@ -15652,7 +16730,7 @@ func (ec *executionContext) unmarshalInputMembershipFilter(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "member", "organization", "role", "start", "end", "endReason", "at", "during"}
+	fieldsInOrder := [...]string{"and", "or", "not", "member", "organization", "role", "start", "end", "endReason", "at", "during", "certainty"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15736,6 +16814,13 @@ func (ec *executionContext) unmarshalInputMembershipFilter(ctx context.Context, 
 				return it, err
 			}
 			it.During = data
+		case "certainty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certainty"))
+			data, err := ec.unmarshalOCertainty2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCertainty(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Certainty = data
 		}
 	}
 	return it, nil
@@ -16858,6 +17943,169 @@ func (ec *executionContext) _CitationEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var claimValueImplementors = []string{"ClaimValue"}
+
+func (ec *executionContext) _ClaimValue(ctx context.Context, sel ast.SelectionSet, obj *kg.ClaimValue) graphql.Marshaler {
+	fields := collectFields(ec.OperationContext, sel, claimValueImplementors)
+
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClaimValue")
+		case "source":
+			out.Values[i] = ec._ClaimValue_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._ClaimValue_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dateBoundsImplementors = []string{"DateBounds"}
+
+func (ec *executionContext) _DateBounds(ctx context.Context, sel ast.SelectionSet, obj *kg.DateBounds) graphql.Marshaler {
+	fields := collectFields(ec.OperationContext, sel, dateBoundsImplementors)
+
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DateBounds")
+		case "notBefore":
+			out.Values[i] = ec._DateBounds_notBefore(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "notAfter":
+			out.Values[i] = ec._DateBounds_notAfter(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var datedNameImplementors = []string{"DatedName"}
+
+func (ec *executionContext) _DatedName(ctx context.Context, sel ast.SelectionSet, obj *kg.DatedName) graphql.Marshaler {
+	fields := collectFields(ec.OperationContext, sel, datedNameImplementors)
+
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DatedName")
+		case "name":
+			out.Values[i] = ec._DatedName_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._DatedName_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._DatedName_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._DatedName_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var disagreementImplementors = []string{"Disagreement"}
+
+func (ec *executionContext) _Disagreement(ctx context.Context, sel ast.SelectionSet, obj *kg.Disagreement) graphql.Marshaler {
+	fields := collectFields(ec.OperationContext, sel, disagreementImplementors)
+
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Disagreement")
+		case "aspect":
+			out.Values[i] = ec._Disagreement_aspect(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "values":
+			out.Values[i] = ec._Disagreement_values(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "explanation":
+			out.Values[i] = ec._Disagreement_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var documentImplementors = []string{"Document", "Node"}
 
 func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet, obj *kg.Document) graphql.Marshaler {
@@ -17373,6 +18621,21 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "disputes":
+			out.Values[i] = ec._Membership_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unknownYears":
+			out.Values[i] = ec._Membership_unknownYears(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "covers":
+			out.Values[i] = ec._Membership_covers(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17502,9 +18765,24 @@ func (ec *executionContext) _MembershipClaim(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "startBounds":
+			out.Values[i] = ec._MembershipClaim_startBounds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endBounds":
+			out.Values[i] = ec._MembershipClaim_endBounds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "accuracy":
 			out.Values[i] = ec._MembershipClaim_accuracy(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unknownYears":
+			out.Values[i] = ec._MembershipClaim_unknownYears(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "years":
@@ -17623,6 +18901,11 @@ func (ec *executionContext) _MembershipCount(ctx context.Context, sel ast.Select
 			}
 		case "count":
 			out.Values[i] = ec._MembershipCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unknown":
+			out.Values[i] = ec._MembershipCount_unknown(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18627,6 +19910,26 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "startBounds":
+			out.Values[i] = ec._Position_startBounds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endBounds":
+			out.Values[i] = ec._Position_endBounds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Position_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "covers":
+			out.Values[i] = ec._Position_covers(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "citations":
 			out.Values[i] = ec._Position_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -19284,6 +20587,11 @@ func (ec *executionContext) _State(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "systemMembership":
 			out.Values[i] = ec._State_systemMembership(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "historicalNames":
+			out.Values[i] = ec._State_historicalNames(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19971,6 +21279,36 @@ func (ec *executionContext) marshalNCitationOrderField2githubᚗcomᚋtreatygrap
 	return v
 }
 
+func (ec *executionContext) marshalNClaimValue2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐClaimValue(ctx context.Context, sel ast.SelectionSet, v kg.ClaimValue) graphql.Marshaler {
+	return ec._ClaimValue(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNClaimValue2ᚕgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐClaimValueᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ClaimValue) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClaimValue2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐClaimValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNDate2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx context.Context, v any) (kg.Date, error) {
+	var res kg.Date
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDate(ctx context.Context, sel ast.SelectionSet, v kg.Date) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNDatePrecision2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDatePrecision(ctx context.Context, v any) (kg.DatePrecision, error) {
 	var res kg.DatePrecision
 	err := res.UnmarshalGQL(v)
@@ -19978,6 +21316,64 @@ func (ec *executionContext) unmarshalNDatePrecision2githubᚗcomᚋtreatygraph�
 }
 
 func (ec *executionContext) marshalNDatePrecision2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDatePrecision(ctx context.Context, sel ast.SelectionSet, v kg.DatePrecision) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNDatedName2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDatedNameᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.DatedName) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDatedName2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDatedName(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDatedName2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDatedName(ctx context.Context, sel ast.SelectionSet, v *kg.DatedName) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DatedName!")
+		return graphql.Null
+	}
+	return ec._DatedName(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDisagreement2ᚕᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDisagreementᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Disagreement) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDisagreement2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDisagreement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDisagreement2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDisagreement(ctx context.Context, sel ast.SelectionSet, v *kg.Disagreement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Disagreement!")
+		return graphql.Null
+	}
+	return ec._Disagreement(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDisagreementAspect2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDisagreementAspect(ctx context.Context, v any) (kg.DisagreementAspect, error) {
+	var res kg.DisagreementAspect
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDisagreementAspect2githubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDisagreementAspect(ctx context.Context, sel ast.SelectionSet, v kg.DisagreementAspect) graphql.Marshaler {
 	return v
 }
 
@@ -21385,6 +22781,22 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOCertainty2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCertainty(ctx context.Context, v any) (*kg.Certainty, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(kg.Certainty)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCertainty2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCertainty(ctx context.Context, sel ast.SelectionSet, v *kg.Certainty) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOCitation2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐCitation(ctx context.Context, sel ast.SelectionSet, v *kg.Citation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -21448,6 +22860,13 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋtreatygraphᚋtreatyg
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalODateBounds2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateBounds(ctx context.Context, sel ast.SelectionSet, v *kg.DateBounds) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DateBounds(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODateFilter2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐDateFilter(ctx context.Context, v any) (*kg.DateFilter, error) {

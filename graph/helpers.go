@@ -284,7 +284,7 @@ func checkStintArgs(during *kg.DateRange, filter *kg.MembershipFilter) error {
 // arguments, which are checked before anything is loaded.
 // With source, each stint is as that document states it, and stints it does not state are
 // left out.
-func stintsOf(ctx context.Context, ld loader[[]*kg.Membership], slug string, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error) {
+func stintsOf(ctx context.Context, ld loader[[]*kg.Membership], slug string, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string, certainty *kg.Certainty) ([]*kg.Membership, error) {
 	if err := checkStintArgs(during, filter); err != nil {
 		return nil, err
 	}
@@ -296,12 +296,29 @@ func stintsOf(ctx context.Context, ld loader[[]*kg.Membership], slug string, at 
 	if err != nil {
 		return nil, err
 	}
-	return kg.SelectStints(kg.StintsAsStated(ms, doc), stintQuery(at, roles, during, filter)), nil
+	return kg.SelectStints(kg.StintsAsStated(ms, doc), stintQuery(at, roles, during, filter, certainty)), nil
 }
 
 // stintQuery is the query of a list of stints' arguments.
-func stintQuery(at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter) kg.StintQuery {
-	return kg.StintQuery{At: kg.DatePtr(at), Roles: roles, During: period(during), Filter: filter}
+func stintQuery(at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, certainty *kg.Certainty) kg.StintQuery {
+	return kg.StintQuery{At: kg.DatePtr(at), Roles: roles, During: period(during), Filter: filter, Certainty: kg.CertaintyOr(certainty)}
+}
+
+// pointers lists pointers to the elements of s, never nil, for list fields of value types.
+func pointers[T any](s []T) []*T {
+	out := make([]*T, len(s))
+	for i := range s {
+		out[i] = &s[i]
+	}
+	return out
+}
+
+// nonNil is s, or an empty slice for nil, for a non-null list field.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // period is the period of an optional range argument.

@@ -10,6 +10,7 @@ func Root(r *Resolver) ResolverRoot {
 		document:         r.Document(),
 		event:            r.Event(),
 		membership:       r.Membership(),
+		membershipClaim:  r.MembershipClaim(),
 		militaryStrength: r.MilitaryStrength(),
 		organization:     r.Organization(),
 		person:           r.Person(),
@@ -28,6 +29,7 @@ type root struct {
 	document         DocumentResolver
 	event            EventResolver
 	membership       MembershipResolver
+	membershipClaim  MembershipClaimResolver
 	militaryStrength MilitaryStrengthResolver
 	organization     OrganizationResolver
 	person           PersonResolver
@@ -44,6 +46,7 @@ func (x *root) Citation() CitationResolver                 { return x.citation }
 func (x *root) Document() DocumentResolver                 { return x.document }
 func (x *root) Event() EventResolver                       { return x.event }
 func (x *root) Membership() MembershipResolver             { return x.membership }
+func (x *root) MembershipClaim() MembershipClaimResolver   { return x.membershipClaim }
 func (x *root) MilitaryStrength() MilitaryStrengthResolver { return x.militaryStrength }
 func (x *root) Organization() OrganizationResolver         { return x.organization }
 func (x *root) Person() PersonResolver                     { return x.person }

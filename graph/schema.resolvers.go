@@ -83,6 +83,22 @@ func (r *membershipResolver) Citations(ctx context.Context, obj *kg.Membership) 
 	return citationsOf(ctx, obj)
 }
 
+func (r *membershipResolver) Disputes(ctx context.Context, obj *kg.Membership) ([]*kg.Disagreement, error) {
+	return pointers(obj.Disputes), nil
+}
+
+func (r *membershipResolver) UnknownYears(ctx context.Context, obj *kg.Membership) ([]int, error) {
+	return nonNil(obj.Span.Unknown), nil
+}
+
+func (r *membershipResolver) Covers(ctx context.Context, obj *kg.Membership, at kg.Date) (*kg.Certainty, error) {
+	return obj.Covers(at.PartialDate), nil
+}
+
+func (r *membershipClaimResolver) UnknownYears(ctx context.Context, obj *kg.MembershipClaim) ([]int, error) {
+	return nonNil(obj.UnknownYears), nil
+}
+
 func (r *militaryStrengthResolver) State(ctx context.Context, obj *kg.MilitaryStrength) (*kg.State, error) {
 	a, err := single(ctx, actorsL, obj.StateSlug)
 	return asState(a), err
@@ -105,17 +121,17 @@ func (r *organizationResolver) Bodies(ctx context.Context, obj *kg.Organization)
 	return list(ctx, bodiesOfL, obj.Slug)
 }
 
-func (r *organizationResolver) Memberships(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error) {
-	return stintsOf(ctx, membershipsOfL, obj.Slug, at, roles, during, filter, source)
+func (r *organizationResolver) Memberships(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string, certainty *kg.Certainty) ([]*kg.Membership, error) {
+	return stintsOf(ctx, membershipsOfL, obj.Slug, at, roles, during, filter, source, certainty)
 }
 
-func (r *organizationResolver) Members(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error) {
-	return stintsOf(ctx, membersOfL, obj.Slug, at, roles, during, filter, source)
+func (r *organizationResolver) Members(ctx context.Context, obj *kg.Organization, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string, certainty *kg.Certainty) ([]*kg.Membership, error) {
+	return stintsOf(ctx, membersOfL, obj.Slug, at, roles, during, filter, source, certainty)
 }
 
-func (r *organizationResolver) Leaders(ctx context.Context, obj *kg.Organization, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error) {
+func (r *organizationResolver) Leaders(ctx context.Context, obj *kg.Organization, at *kg.Date, during *kg.DateRange, certainty *kg.Certainty) ([]*kg.Position, error) {
 	ps, err := list(ctx, positionsInL, obj.Slug)
-	return kg.HeldPositions(ps, kg.DatePtr(at), period(during)), err
+	return kg.HeldPositions(ps, kg.DatePtr(at), period(during), kg.CertaintyOr(certainty)), err
 }
 
 func (r *organizationResolver) Provisions(ctx context.Context, obj *kg.Organization) ([]*kg.Provision, error) {
@@ -126,9 +142,9 @@ func (r *organizationResolver) Events(ctx context.Context, obj *kg.Organization,
 	return r.eventsOf(ctx, obj.NodeRef(), first, after)
 }
 
-func (r *personResolver) Positions(ctx context.Context, obj *kg.Person, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error) {
+func (r *personResolver) Positions(ctx context.Context, obj *kg.Person, at *kg.Date, during *kg.DateRange, certainty *kg.Certainty) ([]*kg.Position, error) {
 	ps, err := list(ctx, positionsOfPersonL, obj.Slug)
-	return kg.HeldPositions(ps, kg.DatePtr(at), period(during)), err
+	return kg.HeldPositions(ps, kg.DatePtr(at), period(during), kg.CertaintyOr(certainty)), err
 }
 
 func (r *personResolver) Quotes(ctx context.Context, obj *kg.Person) ([]*kg.Quote, error) {
@@ -154,6 +170,10 @@ func (r *positionResolver) Person(ctx context.Context, obj *kg.Position) (*kg.Pe
 
 func (r *positionResolver) Of(ctx context.Context, obj *kg.Position) (kg.Actor, error) {
 	return single(ctx, actorsL, obj.OfSlug)
+}
+
+func (r *positionResolver) Covers(ctx context.Context, obj *kg.Position, at kg.Date) (*kg.Certainty, error) {
+	return obj.Covers(at.PartialDate), nil
 }
 
 func (r *positionResolver) Citations(ctx context.Context, obj *kg.Position) ([]*kg.Citation, error) {
@@ -382,8 +402,8 @@ func (r *queryResolver) MembershipChanges(ctx context.Context, organization stri
 	return r.membershipChanges(ctx, organization, from, to)
 }
 
-func (r *queryResolver) SharedOrganizations(ctx context.Context, a string, b string, at *kg.Date, organization *string, roles []kg.MembershipRole, source *string) ([]*model.SharedOrganization, error) {
-	return r.sharedOrganizations(ctx, a, b, at, organization, roles, source)
+func (r *queryResolver) SharedOrganizations(ctx context.Context, a string, b string, at *kg.Date, organization *string, roles []kg.MembershipRole, source *string, certainty *kg.Certainty) ([]*model.SharedOrganization, error) {
+	return r.sharedOrganizations(ctx, a, b, at, organization, roles, source, certainty)
 }
 
 func (r *queryResolver) Disputes(ctx context.Context, first *int, after *string) (*model.Connection[*kg.Membership], error) {
@@ -407,8 +427,8 @@ func (r *queryResolver) EventCounts(ctx context.Context, groupBy []model.EventGr
 	return r.eventCounts(ctx, groupBy, from, to, filter)
 }
 
-func (r *queryResolver) MembershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter, from *kg.Date, to *kg.Date, source *string) ([]*model.MembershipCount, error) {
-	return r.membershipCounts(ctx, groupBy, filter, from, to, source)
+func (r *queryResolver) MembershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter, from *kg.Date, to *kg.Date, source *string, certainty *kg.Certainty) ([]*model.MembershipCount, error) {
+	return r.membershipCounts(ctx, groupBy, filter, from, to, source, certainty)
 }
 
 func (r *queryResolver) MilitaryStrengthStats(ctx context.Context, filter *kg.MilitaryStrengthFilter) (*model.MilitaryStrengthStats, error) {
@@ -454,11 +474,15 @@ func (r *sourceResolver) Citations(ctx context.Context, obj *kg.Source) ([]*kg.C
 	return citationsL.loadMany(ctx, keys...)
 }
 
-func (r *stateResolver) Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string) ([]*kg.Membership, error) {
-	return stintsOf(ctx, membershipsOfL, obj.Slug, at, roles, during, filter, source)
+func (r *stateResolver) HistoricalNames(ctx context.Context, obj *kg.State) ([]*kg.DatedName, error) {
+	return pointers(obj.HistoricalNames), nil
 }
 
-func (r *stateResolver) Organizations(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, source *string) ([]*kg.Organization, error) {
+func (r *stateResolver) Memberships(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, filter *kg.MembershipFilter, source *string, certainty *kg.Certainty) ([]*kg.Membership, error) {
+	return stintsOf(ctx, membershipsOfL, obj.Slug, at, roles, during, filter, source, certainty)
+}
+
+func (r *stateResolver) Organizations(ctx context.Context, obj *kg.State, at *kg.Date, roles []kg.MembershipRole, during *kg.DateRange, source *string, certainty *kg.Certainty) ([]*kg.Organization, error) {
 	if err := checkStintArgs(during, nil); err != nil {
 		return nil, err
 	}
@@ -470,7 +494,7 @@ func (r *stateResolver) Organizations(ctx context.Context, obj *kg.State, at *kg
 	if err != nil {
 		return nil, err
 	}
-	stints := kg.SelectStints(kg.StintsAsStated(ms, doc), stintQuery(at, roles, during, nil))
+	stints := kg.SelectStints(kg.StintsAsStated(ms, doc), stintQuery(at, roles, during, nil, certainty))
 	as, err := actorsL.loadManyWithin(ctx, kg.OrganizationSlugs(stints)...)
 	if err != nil {
 		return nil, err
@@ -492,9 +516,9 @@ func (r *stateResolver) MilitaryStrength(ctx context.Context, obj *kg.State) ([]
 	return list(ctx, figuresOfL, obj.Slug)
 }
 
-func (r *stateResolver) Leaders(ctx context.Context, obj *kg.State, at *kg.Date, during *kg.DateRange) ([]*kg.Position, error) {
+func (r *stateResolver) Leaders(ctx context.Context, obj *kg.State, at *kg.Date, during *kg.DateRange, certainty *kg.Certainty) ([]*kg.Position, error) {
 	ps, err := list(ctx, positionsInL, obj.Slug)
-	return kg.HeldPositions(ps, kg.DatePtr(at), period(during)), err
+	return kg.HeldPositions(ps, kg.DatePtr(at), period(during), kg.CertaintyOr(certainty)), err
 }
 
 func (r *Resolver) Citation() CitationResolver { return &citationResolver{r} }
@@ -504,6 +528,8 @@ func (r *Resolver) Document() DocumentResolver { return &documentResolver{r} }
 func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
 
 func (r *Resolver) Membership() MembershipResolver { return &membershipResolver{r} }
+
+func (r *Resolver) MembershipClaim() MembershipClaimResolver { return &membershipClaimResolver{r} }
 
 func (r *Resolver) MilitaryStrength() MilitaryStrengthResolver { return &militaryStrengthResolver{r} }
 
@@ -530,6 +556,7 @@ type (
 	documentResolver         struct{ *Resolver }
 	eventResolver            struct{ *Resolver }
 	membershipResolver       struct{ *Resolver }
+	membershipClaimResolver  struct{ *Resolver }
 	militaryStrengthResolver struct{ *Resolver }
 	organizationResolver     struct{ *Resolver }
 	personResolver           struct{ *Resolver }

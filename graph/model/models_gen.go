@@ -51,10 +51,12 @@ type MembershipCount struct {
 	Member kg.Actor `json:"member,omitempty"`
 	// The organization, when grouping by ORGANIZATION.
 	Organization *kg.Organization `json:"organization,omitempty"`
-	// The role, when grouping by ROLE.
+	// The role, when grouping by ROLE (null for members whose standing a source does not know that year).
 	Role *kg.MembershipRole `json:"role,omitempty"`
-	// How many stints.
+	// How many stints: those that certainly cover the year (with certainty POSSIBLE, also those that may).
 	Count int `json:"count"`
+	// With YEAR: how many members' standing the counted source(s) do not know that year: stints that may but need not cover it, and members a dataset has no data for then. 0 for groups without YEAR.
+	Unknown int `json:"unknown"`
 }
 
 // Aggregates of personnel figures.

@@ -166,21 +166,26 @@ func (s Span) someYearKnown(lo, hi int) bool {
 	return false
 }
 
-// Merge is the span of one stint that several sources state: it may start as early and end
-// as late as any source allows, and it certainly held from the earliest start any source
-// certainly gives to the latest end any source certainly gives. A year one source has no
-// data for stays unknown only when no other source certainly covers it.
+// Merge is the span of one stint that several sources state, the preferred claim's span
+// first (see PreferClaims). The stint may start as early and end as late as any source
+// allows: where sources disagree, the dates between them are possible, not known. It
+// certainly held where the preferred source says so, and also where another source says so
+// and the preferred one does not rule it out: another source can date a start it leaves
+// vague earlier, or carry an open end past its horizon, down to (or up to) the bounds the
+// preferred source itself sets. A year one source has no data for stays unknown only when no
+// other source certainly covers it.
 func Merge(spans []Span) Span {
 	if len(spans) == 0 {
 		return Span{StartLo: OpenStart, StartHi: OpenEnd, EndLo: OpenStart, EndHi: OpenEnd}
 	}
-	out := spans[0]
+	pref := spans[0]
+	out := pref
 	out.Unknown = nil
 	for _, s := range spans[1:] {
 		out.StartLo = min(out.StartLo, s.StartLo)
-		out.StartHi = min(out.StartHi, s.StartHi)
-		out.EndLo = max(out.EndLo, s.EndLo)
 		out.EndHi = max(out.EndHi, s.EndHi)
+		out.StartHi = min(out.StartHi, max(s.StartHi, pref.StartLo))
+		out.EndLo = max(out.EndLo, min(s.EndLo, pref.EndHi))
 	}
 	var unknown []int
 	for i, s := range spans {
@@ -201,4 +206,18 @@ func Merge(spans []Span) Span {
 		out.Unknown = slices.Compact(slices.Sorted(slices.Values(unknown)))
 	}
 	return out
+}
+
+// Overlaps says how sure it is that two spans share a day: Known when each certainly begins
+// before the other certainly ends, Possible when they may share one, nil when they cannot.
+// Years without data are not looked at: they make a single date uncertain, not a shared
+// stretch of years.
+func (s Span) Overlaps(o Span) *Certainty {
+	if s.StartLo > o.EndHi || o.StartLo > s.EndHi {
+		return nil
+	}
+	if s.StartHi <= o.EndLo && o.StartHi <= s.EndLo {
+		return &certainKnown
+	}
+	return &certainPossible
 }

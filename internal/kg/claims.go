@@ -310,6 +310,7 @@ func describeEnd(c *MembershipClaim) string {
 // disputed when its claims disagree. The claims are put in order of preference.
 func (m *Membership) Reconcile() {
 	if len(m.Claims) == 0 {
+		m.Span = SpanOf(Boundary{m.Start, nil, m.StartBounds}, Boundary{m.End, nil, m.EndBounds}, m.AsOf, nil)
 		return
 	}
 	PreferClaims(m.Claims)

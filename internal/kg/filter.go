@@ -105,9 +105,12 @@ type MembershipFilter struct {
 	Start        *DateFilter
 	End          *DateFilter
 	EndReason    *MembershipEndFilter
-	// At keeps the stints that cover the date; During those that overlap the range.
-	At     *Date
-	During *DateRange
+	// At keeps the stints that cover the date; During those that overlap the range; each
+	// as sure as Certainty asks (when nil, as the enclosing filter or field asks: Known by
+	// default).
+	At        *Date
+	During    *DateRange
+	Certainty *Certainty
 }
 
 // MembershipRelationFilter selects actors by their stints: Some keeps actors with at least
@@ -328,20 +331,28 @@ func matchEnum[T comparable](v *T, eq *T, in, nin []T) bool {
 	return true
 }
 
-// Match reports whether a stint passes the filter.
-func (f *MembershipFilter) Match(m *Membership) bool {
+// Match reports whether a stint passes the filter, its at and during as sure as the
+// filter's Certainty asks (Known when none is given).
+func (f *MembershipFilter) Match(m *Membership) bool { return f.MatchAs(m, Known) }
+
+// MatchAs is Match with want as the certainty of the filter and of the filters inside it
+// that give none of their own.
+func (f *MembershipFilter) MatchAs(m *Membership, want Certainty) bool {
 	if f == nil {
 		return true
 	}
+	if f.Certainty != nil {
+		want = *f.Certainty
+	}
 	for _, g := range f.And {
-		if !g.Match(m) {
+		if !g.MatchAs(m, want) {
 			return false
 		}
 	}
-	if len(f.Or) > 0 && !slices.ContainsFunc(f.Or, func(g *MembershipFilter) bool { return g.Match(m) }) {
+	if len(f.Or) > 0 && !slices.ContainsFunc(f.Or, func(g *MembershipFilter) bool { return g.MatchAs(m, want) }) {
 		return false
 	}
-	if f.Not != nil && f.Not.Match(m) {
+	if f.Not != nil && f.Not.MatchAs(m, want) {
 		return false
 	}
 	if !f.Member.Match(&m.MemberSlug) || !f.Organization.Match(&m.OrganizationSlug) ||
@@ -359,10 +370,10 @@ func (f *MembershipFilter) Match(m *Membership) bool {
 			return false
 		}
 	}
-	if f.At != nil && !m.Period().Covers(f.At.PartialDate) {
+	if f.At != nil && !want.Admits(m.Covers(f.At.PartialDate)) {
 		return false
 	}
-	if f.During != nil && !m.Period().Overlaps(f.During.Period()) {
+	if f.During != nil && !want.Admits(m.Span.CoversPeriod(f.During.Period())) {
 		return false
 	}
 	return true

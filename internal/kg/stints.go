@@ -26,21 +26,32 @@ type StintQuery struct {
 	Organization *string
 	// Filter keeps the stints it matches.
 	Filter *MembershipFilter
+	// Certainty is how sure At and During must be: Known (the zero value) keeps the stints
+	// that certainly cover them, Possible also those that may.
+	Certainty Certainty
+}
+
+// want is the certainty the query asks for.
+func (q StintQuery) want() Certainty {
+	if q.Certainty == "" {
+		return Known
+	}
+	return q.Certainty
 }
 
 // Match reports whether the query keeps the stint.
 func (q StintQuery) Match(m *Membership) bool {
 	switch {
-	case q.At != nil && !m.Period().Covers(*q.At):
+	case q.At != nil && !q.want().Admits(m.Covers(*q.At)):
 		return false
 	case len(q.Roles) > 0 && !slices.Contains(q.Roles, m.Role):
 		return false
-	case q.During != nil && !m.Period().Overlaps(*q.During):
+	case q.During != nil && !q.want().Admits(m.Span.CoversPeriod(*q.During)):
 		return false
 	case q.Organization != nil && m.OrganizationSlug != *q.Organization:
 		return false
 	}
-	return q.Filter.Match(m)
+	return q.Filter.MatchAs(m, q.want())
 }
 
 // SelectStints keeps the stints the query matches, in order; never nil.
@@ -66,16 +77,17 @@ func OrganizationSlugs(ms []*Membership) []string {
 	return out
 }
 
-// HeldPositions keeps the posts held on at and during the period (each when given), in
-// order; never nil. Posts with no dates are kept: the sources do not say when they were
-// held.
-func HeldPositions(ps []*Position, at *PartialDate, during *Period) []*Position {
+// HeldPositions keeps the posts held on at and during the period (each when given), as
+// sure as want asks (Known: certainly held; Possible: may have been held), in order; never
+// nil. A post the sources do not date is held possibly, never certainly, within the bounds
+// they set.
+func HeldPositions(ps []*Position, at *PartialDate, during *Period, want Certainty) []*Position {
 	out := []*Position{}
 	for _, p := range ps {
-		if at != nil && !p.Period().Covers(*at) {
+		if at != nil && !want.Admits(p.Covers(*at)) {
 			continue
 		}
-		if during != nil && !p.Period().Overlaps(*during) {
+		if during != nil && !want.Admits(p.Span().CoversPeriod(*during)) {
 			continue
 		}
 		out = append(out, p)
@@ -201,7 +213,7 @@ type SharedStints struct {
 }
 
 // ShareStints lists the organizations in which a stint of a and a stint of b, both kept by
-// q, overlap, in the order of a's stints.
+// q, overlap (certainly, or possibly when q asks for Possible), in the order of a's stints.
 func ShareStints(a, b []*Membership, q StintQuery) []*SharedStints {
 	var out []*SharedStints
 	byOrg := map[string]*SharedStints{}
@@ -210,7 +222,7 @@ func ShareStints(a, b []*Membership, q StintQuery) []*SharedStints {
 			continue
 		}
 		for _, mb := range b {
-			if ma.OrganizationSlug != mb.OrganizationSlug || !q.Match(mb) || !ma.Period().Overlaps(mb.Period()) {
+			if ma.OrganizationSlug != mb.OrganizationSlug || !q.Match(mb) || !q.want().Admits(ma.Span.Overlaps(mb.Span)) {
 				continue
 			}
 			s := byOrg[ma.OrganizationSlug]

@@ -1,15 +1,22 @@
 package kg
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// stint makes a stint of member in org; "" leaves a date open.
+// testHorizon is the last date the sources of the stints made by stint observe.
+var testHorizon = MustDate("2020")
+
+// stint makes a stint of member in org, as a source that looked last in 2020 states it; ""
+// leaves a date open.
 func stint(slug, member, org string, role MembershipRole, start, end string) *Membership {
-	return &Membership{Slug: slug, MemberSlug: member, OrganizationSlug: org, Role: role, Start: dp(start), End: dp(end)}
+	m := &Membership{Slug: slug, MemberSlug: member, OrganizationSlug: org, Role: role, Start: dp(start), End: dp(end), AsOf: &testHorizon}
+	m.Reconcile()
+	return m
 }
 
 func ended(m *Membership, why MembershipEnd) *Membership {
@@ -65,27 +72,32 @@ func TestSelectStints(t *testing.T) {
 	at := func(s string) *PartialDate { return dp(s) }
 	during := func(a, b string) *Period { p := period(a, b); return &p }
 	for _, tc := range []struct {
-		name string
-		q    StintQuery
-		want []string
+		name            string
+		q               StintQuery
+		known, possible []string
 	}{
-		{"the zero query keeps all", StintQuery{}, []string{"open", "nineties", "observer", "running"}},
-		{"at a year: a stint starting within it covers it", StintQuery{At: at("1992")}, []string{"open", "nineties", "running"}},
-		{"at a day before a day-precision start", StintQuery{At: at("1992-05-14")}, []string{"open", "running"}},
-		{"at the start day itself", StintQuery{At: at("1992-05-15")}, []string{"open", "nineties", "running"}},
-		{"at a month inside a year-precision end", StintQuery{At: at("1999-12")}, []string{"open", "nineties", "running"}},
-		{"at a month-precision start", StintQuery{At: at("2005-07-01")}, []string{"open", "observer", "running"}},
-		{"an open end runs on", StintQuery{At: at("2100")}, []string{"open", "running"}},
-		{"roles", StintQuery{Roles: []MembershipRole{RoleObserver, RolePartner}}, []string{"observer"}},
-		{"during shares one day", StintQuery{During: during("1999-12-31", "2000")}, []string{"open", "nineties", "running"}},
-		{"during with an open start", StintQuery{During: during("", "1991-12-20")}, []string{"open"}},
-		{"organization", StintQuery{Organization: strp("csto")}, []string{"open", "nineties"}},
-		{"an empty organization matches none", StintQuery{Organization: strp("")}, []string{}},
-		{"filter", StintQuery{Filter: &MembershipFilter{Role: &MembershipRoleFilter{Eq: &eq}}}, []string{"observer"}},
-		{"all together", StintQuery{At: at("2010"), Roles: []MembershipRole{RoleMember}, During: during("2009", "2011")}, []string{"open", "running"}},
+		{"the zero query keeps all", StintQuery{}, []string{"open", "nineties", "observer", "running"}, []string{"open", "nineties", "observer", "running"}},
+		{"at a year: a stint starting within it covers it; an undated one only may", StintQuery{At: at("1992")}, []string{"nineties", "running"}, []string{"open", "nineties", "running"}},
+		{"at a day before a day-precision start", StintQuery{At: at("1992-05-14")}, []string{"running"}, []string{"open", "running"}},
+		{"at the start day itself", StintQuery{At: at("1992-05-15")}, []string{"nineties", "running"}, []string{"open", "nineties", "running"}},
+		{"at a month inside a year-precision end: may", StintQuery{At: at("1999-12")}, []string{"running"}, []string{"open", "nineties", "running"}},
+		{"at a day inside a month-precision start: may", StintQuery{At: at("2005-07-01")}, []string{"running"}, []string{"open", "observer", "running"}},
+		{"at the horizon an undated stint drawn as current holds", StintQuery{At: at("2020")}, []string{"open", "running"}, []string{"open", "running"}},
+		{"an open end past the horizon may run on", StintQuery{At: at("2100")}, []string{}, []string{"open", "running"}},
+		{"roles", StintQuery{Roles: []MembershipRole{RoleObserver, RolePartner}}, []string{"observer"}, []string{"observer"}},
+		{"during shares one day only if the year-precision end may", StintQuery{During: during("1999-12-31", "2000")}, []string{"running"}, []string{"open", "nineties", "running"}},
+		{"during with an open start", StintQuery{During: during("", "1991-12-20")}, []string{}, []string{"open"}},
+		{"organization", StintQuery{Organization: strp("csto")}, []string{"open", "nineties"}, []string{"open", "nineties"}},
+		{"an empty organization matches none", StintQuery{Organization: strp("")}, []string{}, []string{}},
+		{"filter", StintQuery{Filter: &MembershipFilter{Role: &MembershipRoleFilter{Eq: &eq}}}, []string{"observer"}, []string{"observer"}},
+		{"all together", StintQuery{At: at("2010"), Roles: []MembershipRole{RoleMember}, During: during("2009", "2011")}, []string{"running"}, []string{"open", "running"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, slugs(SelectStints(ms, tc.q)))
+			assert.Equal(t, tc.known, slugs(SelectStints(ms, tc.q)), "KNOWN (the default)")
+			tc.q.Certainty = Known
+			assert.Equal(t, tc.known, slugs(SelectStints(ms, tc.q)), "KNOWN")
+			tc.q.Certainty = Possible
+			assert.Equal(t, tc.possible, slugs(SelectStints(ms, tc.q)), "POSSIBLE")
 		})
 	}
 	assert.NotNil(t, SelectStints(nil, StintQuery{}), "never nil")
@@ -102,33 +114,37 @@ func TestOrganizationSlugs(t *testing.T) {
 }
 
 func TestHeldPositions(t *testing.T) {
-	pos := func(slug, start, end string) *Position { return &Position{Slug: slug, Start: dp(start), End: dp(end)} }
+	pos := func(slug, start, end string) *Position {
+		return &Position{Slug: slug, Start: dp(start), End: dp(end), AsOf: &testHorizon}
+	}
 	ps := []*Position{pos("undated", "", ""), pos("first", "1991-12-10", "2019-03-20"), pos("second", "2019-03", "")}
 	during := func(a, b string) *Period { p := period(a, b); return &p }
 	for _, tc := range []struct {
-		name   string
-		at     *PartialDate
-		during *Period
-		want   []string
+		name            string
+		at              *PartialDate
+		during          *Period
+		known, possible []string
 	}{
-		{"no bounds", nil, nil, []string{"undated", "first", "second"}},
-		{"a year held by both", dp("2019"), nil, []string{"undated", "first", "second"}},
-		{"the day the first ended", dp("2019-03-20"), nil, []string{"undated", "first", "second"}},
-		{"the day after", dp("2019-03-21"), nil, []string{"undated", "second"}},
-		{"before either", dp("1990"), nil, []string{"undated"}},
-		{"during, open end", nil, during("2020", ""), []string{"undated", "second"}},
-		{"during, open start", nil, during("", "1991-12-09"), []string{"undated"}},
-		{"at and during", dp("2000"), during("1995", "2005"), []string{"undated", "first"}},
+		{"no bounds", nil, nil, []string{"undated", "first", "second"}, []string{"undated", "first", "second"}},
+		{"a year held by both; the undated post only may", dp("2019"), nil, []string{"first", "second"}, []string{"undated", "first", "second"}},
+		{"the day the first ended; the second's month-precision start may", dp("2019-03-20"), nil, []string{"first"}, []string{"undated", "first", "second"}},
+		{"the day after", dp("2019-03-21"), nil, nil, []string{"undated", "second"}},
+		{"before either", dp("1990"), nil, nil, []string{"undated"}},
+		{"during, open end: both still held at the horizon", nil, during("2020", ""), []string{"undated", "second"}, []string{"undated", "second"}},
+		{"during, open start", nil, during("", "1991-12-09"), nil, []string{"undated"}},
+		{"at and during", dp("2000"), during("1995", "2005"), []string{"first"}, []string{"undated", "first"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var got []string
-			for _, p := range HeldPositions(ps, tc.at, tc.during) {
-				got = append(got, p.Slug)
+			for want, exp := range map[Certainty][]string{Known: tc.known, Possible: tc.possible} {
+				var got []string
+				for _, p := range HeldPositions(ps, tc.at, tc.during, want) {
+					got = append(got, p.Slug)
+				}
+				assert.Equal(t, exp, got, want)
 			}
-			assert.Equal(t, tc.want, got)
 		})
 	}
-	assert.NotNil(t, HeldPositions(nil, nil, nil), "never nil")
+	assert.NotNil(t, HeldPositions(nil, nil, nil, Known), "never nil")
 }
 
 func TestSameTime(t *testing.T) {
@@ -323,6 +339,12 @@ func TestShareStints(t *testing.T) {
 		stint("ru-cis", "russia", "cis", RoleMember, "1991-12-08", ""),
 		stint("ru-guam", "russia", "guam", RoleObserver, "", "1999"),
 	}
+	// Sources that looked last in 2026 state these stints.
+	h := MustDate("2026")
+	for _, m := range append(slices.Clone(armenia), russia...) {
+		m.AsOf = &h
+		m.Reconcile()
+	}
 	type shared struct {
 		Org     string
 		A, B    []string
@@ -375,10 +397,23 @@ func TestShareStints(t *testing.T) {
 			want: []shared{{"csto", []string{"am-csto-1", "am-csto-2"}, []string{"ru-csto"}, []string{"1994/2024-02", "2025/…"}}},
 		},
 		{
-			name: "stints that touch on the same year overlap",
+			name: "stints that touch on the same year may overlap",
 			a:    []*Membership{stint("x", "a", "o", RoleMember, "", "2000")},
 			b:    []*Membership{stint("y", "b", "o", RoleMember, "2000-12-31", "")},
+			q:    StintQuery{Certainty: Possible},
 			want: []shared{{"o", []string{"x"}, []string{"y"}, []string{"2000-12-31/2000"}}},
+		},
+		{
+			name: "but need not: one ended some time in 2000, the other began on its last day",
+			a:    []*Membership{stint("x", "a", "o", RoleMember, "", "2000")},
+			b:    []*Membership{stint("y", "b", "o", RoleMember, "2000-12-31", "")},
+			want: []shared{},
+		},
+		{
+			name: "an open stint past its source's horizon may overlap, not certainly",
+			a:    []*Membership{stint("x", "a", "o", RoleMember, "2022", "")},
+			b:    []*Membership{stint("y", "b", "o", RoleMember, "1990", "")},
+			want: []shared{},
 		},
 		{
 			name: "stints a day apart do not",

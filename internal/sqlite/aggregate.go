@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"strings"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
 )
@@ -47,6 +46,9 @@ type MembershipGroup struct {
 	Member       *string
 	Role         *kg.MembershipRole
 	Count        int
+	// Unknown is, by year, how many stints may but need not cover the year, and how many
+	// members a dataset has no data for that year outside its stints.
+	Unknown int
 }
 
 // MembershipCountQuery says which stints to count and how to group them.
@@ -57,29 +59,60 @@ type MembershipCountQuery struct {
 	ByYear, ByOrganization, ByMember, ByRole bool
 	// From and To bound the years of a count by year, both included.
 	From, To int
+	// Certainty is how sure a stint must be to count in a year (and the filter's at and
+	// during, unless it says otherwise): Known (the zero value) or Possible.
+	Certainty kg.Certainty
 }
 
 // CountMembershipsBy counts the stints that match q, grouped as it asks, in order of the
-// groups. By year, a stint counts in every year of From..To that it overlaps.
+// groups. By year, a stint counts in every year of From..To that it certainly covers (with
+// Possible, also those it may cover), and Unknown counts, beside, the stints that may but
+// need not cover the year and the members the counted source(s) have no data for that year
+// outside any stint (role null).
 func (s *Store) CountMembershipsBy(ctx context.Context, q MembershipCountQuery) ([]MembershipGroup, error) {
-	table := "memberships m"
-	w := membershipCond("m", q.Filter)
+	want := q.Certainty
+	if want == "" {
+		want = kg.Known
+	}
+	table, unknowns := "memberships m", "unknowns m"
+	w := membershipCondAs("m", q.Filter, want)
 	if q.Source != "" {
 		table = "claims m"
 		w = and(cond{"m.document = ?", []any{q.Source}}, w)
 	}
-	sel := `SELECT CASE WHEN ? THEN y END AS yr, CASE WHEN ? THEN m.organization END AS o,
-		CASE WHEN ? THEN m.member END AS mem, CASE WHEN ? THEN m.role END AS r, COUNT(*) `
-	args := []any{q.ByYear, q.ByOrganization, q.ByMember, q.ByRole}
-	var text string
-	if q.ByYear {
-		text = `WITH RECURSIVE years(y) AS (SELECT ? UNION ALL SELECT y + 1 FROM years WHERE y < ?) ` + sel +
-			`FROM years JOIN ` + table + ` ON m.lo <= y * 10000 + 1231 AND m.hi >= y * 10000 + 101 WHERE ` + w.sql
-		args = append([]any{q.From, q.To}, args...)
-	} else {
-		text = strings.Replace(sel, "THEN y END", "THEN NULL END", 1) + `FROM ` + table + ` WHERE ` + w.sql
+	uw := w
+	if q.Source == "" {
+		// A year a dataset has no data for is not unknown when another source certainly
+		// places the member in the organization then.
+		k := knownExpr("k", sqlExpr("y * 10000 + 101"), sqlExpr("y * 10000 + 1231"))
+		uw = and(w, cond{"NOT EXISTS (SELECT 1 FROM memberships k WHERE k.member = m.member AND k.organization = m.organization AND " + k.sql + ")", k.args})
 	}
-	rows, err := s.query(ctx, text+` GROUP BY yr, o, mem, r ORDER BY yr, o, mem, r`, append(args, w.args...)...)
+	groups := `CASE WHEN ? THEN m.organization END AS o, CASE WHEN ? THEN m.member END AS mem,
+		CASE WHEN ? THEN m.role END AS r`
+	gargs := []any{q.ByOrganization, q.ByMember, q.ByRole}
+	var text string
+	var args []any
+	if q.ByYear {
+		known := knownExpr("m", sqlExpr("y * 10000 + 101"), sqlExpr("y * 10000 + 1231"))
+		possible := spanCond("m", kg.Possible, sqlExpr("y * 10000 + 101"), sqlExpr("y * 10000 + 1231"))
+		counted := "known"
+		if want == kg.Possible {
+			counted = "stint"
+		}
+		text = `WITH RECURSIVE years(y) AS (SELECT ? UNION ALL SELECT y + 1 FROM years WHERE y < ?)
+			SELECT y AS yr, o, mem, r, SUM(` + counted + `), SUM(1 - known) FROM (
+				SELECT y, ` + groups + `, CASE WHEN ` + known.sql + ` THEN 1 ELSE 0 END AS known, 1 AS stint
+				FROM years JOIN ` + table + ` ON ` + possible.sql + ` WHERE ` + w.sql
+		args = append(append(append(append([]any{q.From, q.To}, gargs...), known.args...), possible.args...), w.args...)
+		text += ` UNION ALL SELECT y, ` + groups + `, 0, 0 FROM years JOIN ` + unknowns + ` ON m.year = y WHERE ` + uw.sql
+		args = append(append(args, gargs...), uw.args...)
+		text += `) GROUP BY yr, o, mem, r HAVING SUM(` + counted + `) > 0 OR SUM(1 - known) > 0 ORDER BY yr, o, mem, r`
+	} else {
+		text = `SELECT NULL AS yr, ` + groups + `, COUNT(*), 0 FROM ` + table + ` WHERE ` + w.sql +
+			` GROUP BY yr, o, mem, r ORDER BY yr, o, mem, r`
+		args = append(gargs, w.args...)
+	}
+	rows, err := s.query(ctx, text, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +121,7 @@ func (s *Store) CountMembershipsBy(ctx context.Context, q MembershipCountQuery) 
 	for rows.Next() {
 		var g MembershipGroup
 		var role *string
-		if err := rows.Scan(&g.Year, &g.Organization, &g.Member, &role, &g.Count); err != nil {
+		if err := rows.Scan(&g.Year, &g.Organization, &g.Member, &role, &g.Count, &g.Unknown); err != nil {
 			return nil, err
 		}
 		if role != nil {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
@@ -140,8 +141,44 @@ func nullableP(s *string) any {
 	return *s
 }
 
-// link records both directions of an edge between two nodes.
+// link records both directions of an edge between two nodes that holds over p, each of its
+// dates exact and an open side unbounded.
 func (w *writer) link(a, b kg.Ref, relation, inverse string, fact, cite *kg.Ref, p kg.Period) error {
+	return w.linkSpan(a, b, relation, inverse, fact, cite, p, periodSpan(p))
+}
+
+// periodSpan is the span of a period whose dates are as exact as they are written and whose
+// open sides are unbounded: a link such as a place lying in a state holds at every date.
+func periodSpan(p kg.Period) kg.Span {
+	s := kg.Span{StartLo: p.Lo(), StartHi: p.Lo(), EndLo: p.Hi(), EndHi: p.Hi()}
+	if p.Start != nil {
+		s.StartHi = p.Start.Last()
+	}
+	if p.End != nil {
+		s.EndLo = p.End.First()
+	}
+	return s
+}
+
+// unknownJSON is the years without data of a span as a JSON array, NULL when there are none.
+func unknownJSON(years []int) any {
+	if len(years) == 0 {
+		return nil
+	}
+	b := make([]byte, 0, 6*len(years)+2)
+	b = append(b, '[')
+	for i, y := range years {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(y), 10)
+	}
+	return string(append(b, ']'))
+}
+
+// linkSpan records both directions of an edge between two nodes, with the period it shows
+// and the span of the fact that makes it.
+func (w *writer) linkSpan(a, b kg.Ref, relation, inverse string, fact, cite *kg.Ref, p kg.Period, sp kg.Span) error {
 	var factS, citeS any
 	if fact != nil {
 		factS = fact.String()
@@ -149,11 +186,15 @@ func (w *writer) link(a, b kg.Ref, relation, inverse string, fact, cite *kg.Ref,
 	if cite != nil {
 		citeS = cite.String()
 	}
-	const q = "INSERT INTO edges (a, b, relation, inverse, fact, cite, lo, hi) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-	if err := w.exec(q, a.String(), b.String(), relation, inverse, factS, citeS, p.Lo(), p.Hi()); err != nil {
+	const q = `INSERT INTO edges (a, b, relation, inverse, fact, cite, lo, hi, start_earliest, start_latest,
+		end_earliest, end_latest, unknown) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	unknown := unknownJSON(sp.Unknown)
+	if err := w.exec(q, a.String(), b.String(), relation, inverse, factS, citeS, p.Lo(), p.Hi(),
+		sp.StartLo, sp.StartHi, sp.EndLo, sp.EndHi, unknown); err != nil {
 		return err
 	}
-	return w.exec(q, b.String(), a.String(), inverse, relation, factS, citeS, p.Lo(), p.Hi())
+	return w.exec(q, b.String(), a.String(), inverse, relation, factS, citeS, p.Lo(), p.Hi(),
+		sp.StartLo, sp.StartHi, sp.EndLo, sp.EndHi, unknown)
 }
 
 func (w *writer) cite(fact kg.Ref, src *kg.Source) error {
@@ -229,6 +270,7 @@ func (w *writer) graph(g *kg.Graph) error {
 		func() error { return each(g.Quotes, w.quote) },
 		func() error { return each(g.Figures, w.figure) },
 		func() error { return each(g.Provisions, w.provision) },
+		func() error { return each(g.Unknowns, w.unknown) },
 	} {
 		if err := write(); err != nil {
 			return err
@@ -294,6 +336,17 @@ func (w *writer) state(_ int, s *kg.State) error {
 	}
 	if err := w.names(s.NodeRef(), s.Name, s.Names, s.Aliases); err != nil {
 		return err
+	}
+	// A state is found by any name it went by ("Yugoslavia" finds Serbia), each once.
+	seen := map[string]bool{s.Name: true}
+	for _, n := range s.HistoricalNames {
+		if seen[n.Name] {
+			continue
+		}
+		seen[n.Name] = true
+		if err := w.index(s.NodeRef(), "name", n.Name); err != nil {
+			return err
+		}
 	}
 	return w.cite(s.NodeRef(), s.Source)
 }
@@ -370,7 +423,7 @@ func (w *writer) position(i int, p *kg.Position) error {
 		return err
 	}
 	if p.OfSlug != "" {
-		if err := w.link(kg.Ref{Kind: kg.KindPerson, Key: p.PersonSlug}, w.actor(p.OfSlug), p.Title+" of", "has "+p.Title, &ref, &ref, p.Period()); err != nil {
+		if err := w.linkSpan(kg.Ref{Kind: kg.KindPerson, Key: p.PersonSlug}, w.actor(p.OfSlug), p.Title+" of", "has "+p.Title, &ref, &ref, p.Period(), p.Span()); err != nil {
 			return err
 		}
 	}
@@ -385,9 +438,12 @@ func (w *writer) membership(_ int, m *kg.Membership) error {
 	if m.EndReason != nil {
 		reason = string(*m.EndReason)
 	}
+	sp := m.Span
 	if err := w.exec(`INSERT INTO memberships (slug, member, organization, role, lo, hi, start_lo, start_hi,
-			end_lo, end_hi, end_reason, disputed, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.Slug, m.MemberSlug, m.OrganizationSlug, string(m.Role), p.Lo(), p.Hi(), slo, shi, elo, ehi, reason, m.Disputed, jsonOf(m)); err != nil {
+			end_lo, end_hi, end_reason, disputed, start_earliest, start_latest, end_earliest, end_latest,
+			unknown, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.Slug, m.MemberSlug, m.OrganizationSlug, string(m.Role), p.Lo(), p.Hi(), slo, shi, elo, ehi, reason, m.Disputed,
+		sp.StartLo, sp.StartHi, sp.EndLo, sp.EndHi, unknownJSON(sp.Unknown), jsonOf(m)); err != nil {
 		return err
 	}
 	ref := m.NodeRef()
@@ -400,7 +456,7 @@ func (w *writer) membership(_ int, m *kg.Membership) error {
 		}
 	}
 	role := strings.ToLower(string(m.Role))
-	return w.link(w.actor(m.MemberSlug), w.actor(m.OrganizationSlug), role+" of", "has "+role, &ref, &ref, p)
+	return w.linkSpan(w.actor(m.MemberSlug), w.actor(m.OrganizationSlug), role+" of", "has "+role, &ref, &ref, p, sp)
 }
 
 // claim writes what one source states of the stint m, and cites it for m.
@@ -412,10 +468,12 @@ func (w *writer) claim(m *kg.Membership, c *kg.MembershipClaim) error {
 	if c.EndReason != nil {
 		reason = string(*c.EndReason)
 	}
+	sp := c.Span()
 	if err := w.exec(`INSERT INTO claims (document, slug, member, organization, role, lo, hi, start_lo, start_hi,
-			end_lo, end_hi, end_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			end_lo, end_hi, end_reason, start_earliest, start_latest, end_earliest, end_latest, unknown)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.Source.DocumentSlug, m.Slug, m.MemberSlug, m.OrganizationSlug, string(c.Role), cp.Lo(), cp.Hi(),
-		slo, shi, elo, ehi, reason); err != nil {
+		slo, shi, elo, ehi, reason, sp.StartLo, sp.StartHi, sp.EndLo, sp.EndHi, unknownJSON(sp.Unknown)); err != nil {
 		return err
 	}
 	return w.cite(m.NodeRef(), &c.Source)
@@ -517,6 +575,21 @@ func (w *writer) provision(i int, p *kg.Provision) error {
 	}
 	if p.ProposedBySlug != "" {
 		return w.link(kg.Ref{Kind: kg.KindPerson, Key: p.ProposedBySlug}, ref, "proposed", "proposed by", &ref, &ref, period)
+	}
+	return nil
+}
+
+// unknown writes the years in which a dataset does not know an actor's standing in an
+// organization, one row a year: each may or may not have been a year of membership.
+func (w *writer) unknown(_ int, u *kg.UnknownStanding) error {
+	for _, y := range u.Years {
+		lo, hi := y*10000+101, y*10000+1231
+		if err := w.exec(`INSERT INTO unknowns (document, member, organization, year, lo, hi, start_earliest,
+				start_latest, end_earliest, end_latest, unknown) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.Source.DocumentSlug, u.MemberSlug, u.OrganizationSlug, y, lo, hi, lo, kg.OpenEnd, kg.OpenStart, hi,
+			unknownJSON([]int{y})); err != nil {
+			return err
+		}
 	}
 	return nil
 }

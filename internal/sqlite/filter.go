@@ -176,11 +176,18 @@ func dateCond(lo, hi string, f *kg.DateFilter) cond {
 
 // membershipCond compiles a MembershipFilter over the memberships table aliased m, as
 // MembershipFilter.Match does.
-func membershipCond(m string, f *kg.MembershipFilter) cond {
+func membershipCond(m string, f *kg.MembershipFilter) cond { return membershipCondAs(m, f, kg.Known) }
+
+// membershipCondAs compiles f as MembershipFilter.MatchAs matches, with want the certainty of
+// its at and during unless it gives its own.
+func membershipCondAs(m string, f *kg.MembershipFilter, want kg.Certainty) cond {
 	if f == nil {
 		return always1
 	}
-	cs := combine(f.And, f.Or, f.Not, func(g *kg.MembershipFilter) cond { return membershipCond(m, g) })
+	if f.Certainty != nil {
+		want = *f.Certainty
+	}
+	cs := combine(f.And, f.Or, f.Not, func(g *kg.MembershipFilter) cond { return membershipCondAs(m, g, want) })
 	cs = append(cs, stringCond(m+".member", f.Member), stringCond(m+".organization", f.Organization),
 		dateCond(m+".start_lo", m+".start_hi", f.Start), dateCond(m+".end_lo", m+".end_hi", f.End))
 	if f.Role != nil {
@@ -190,13 +197,78 @@ func membershipCond(m string, f *kg.MembershipFilter) cond {
 		cs = append(cs, enumCond(m+".end_reason", f.EndReason.Eq, f.EndReason.In, f.EndReason.Nin, f.EndReason.IsNull))
 	}
 	if f.At != nil {
-		cs = append(cs, cond{m + ".lo <= ? AND " + m + ".hi >= ?", []any{f.At.Last(), f.At.First()}})
+		cs = append(cs, spanCond(m, want, f.At.First(), f.At.Last()))
 	}
 	if f.During != nil {
 		p := f.During.Period()
-		cs = append(cs, cond{m + ".lo <= ? AND " + m + ".hi >= ?", []any{p.Hi(), p.Lo()}})
+		cs = append(cs, spanCond(m, want, p.Lo(), p.Hi()))
 	}
 	return and(cs...)
+}
+
+// sqlExpr is SQL text that stands for a value in a span condition, e.g. a column of a join.
+type sqlExpr string
+
+// The span conditions, as kg.Span.CoversRange states them, over the span columns of the rows
+// of {m} (see migration/003_certainty.sql) and the days {lo}..{hi}. A year without data counts
+// against certainty only when every year the row certainly shares with the days lacks data.
+const (
+	possibleTmpl = "{m}.start_earliest <= {hi} AND {m}.end_latest >= {lo}"
+	knownTmpl    = "{m}.start_latest <= {hi} AND {m}.end_earliest >= {lo} AND ({m}.unknown IS NULL OR " +
+		"(SELECT COUNT(*) FROM json_each({m}.unknown) WHERE value BETWEEN " +
+		"max(min({m}.start_latest, {m}.end_earliest), {lo}) / 10000 AND min(max({m}.start_latest, {m}.end_earliest), {hi}) / 10000) < " +
+		"min(max({m}.start_latest, {m}.end_earliest), {hi}) / 10000 - max(min({m}.start_latest, {m}.end_earliest), {lo}) / 10000 + 1)"
+)
+
+// spanCond keeps the rows of m that cover the days lo..hi as sure as want asks. lo and hi
+// are day numbers (ints, passed as parameters) or sqlExpr.
+func spanCond(m string, want kg.Certainty, lo, hi any) cond {
+	if want == kg.Possible {
+		return expandSpan(possibleTmpl, m, lo, hi)
+	}
+	return expandSpan(knownTmpl, m, lo, hi)
+}
+
+// knownExpr is the SQL of the Known condition, for use as a value (1 or 0).
+func knownExpr(m string, lo, hi any) cond { return expandSpan(knownTmpl, m, lo, hi) }
+
+// expandSpan writes a span template for table alias m, each {lo} and {hi} a parameter (in
+// the order they appear) or the SQL expression given.
+func expandSpan(tmpl, m string, lo, hi any) cond {
+	var b strings.Builder
+	var args []any
+	put := func(v any) {
+		if e, ok := v.(sqlExpr); ok {
+			b.WriteString("(" + string(e) + ")")
+			return
+		}
+		b.WriteByte('?')
+		args = append(args, v)
+	}
+	for len(tmpl) > 0 {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			b.WriteString(tmpl)
+			break
+		}
+		b.WriteString(tmpl[:i])
+		tmpl = tmpl[i:]
+		switch {
+		case strings.HasPrefix(tmpl, "{m}"):
+			b.WriteString(m)
+			tmpl = tmpl[3:]
+		case strings.HasPrefix(tmpl, "{lo}"):
+			put(lo)
+			tmpl = tmpl[4:]
+		case strings.HasPrefix(tmpl, "{hi}"):
+			put(hi)
+			tmpl = tmpl[4:]
+		default:
+			b.WriteByte('{')
+			tmpl = tmpl[1:]
+		}
+	}
+	return cond{b.String(), args}
 }
 
 // relationCond keeps the actors (column actor) with some / no stint matching, where side

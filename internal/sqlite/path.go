@@ -34,13 +34,14 @@ func (s *Store) NeighborsUpTo(ctx context.Context, from []kg.Ref, at *kg.Partial
 	for i, r := range from {
 		keys[i] = r.String()
 	}
-	var lo, hi any
+	// A link counts at a date when its fact certainly holds then (kg.Known).
+	when := always1
 	if at != nil {
-		lo, hi = at.First(), at.Last()
+		when = spanCond("e", kg.Known, at.First(), at.Last())
 	}
-	rows, err := s.query(ctx, `SELECT a, b, relation, inverse, fact, cite FROM edges
-		WHERE a IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR (lo <= ?3 AND hi >= ?2))
-		ORDER BY a, b, relation LIMIT ?4`, keysJSON(keys), lo, hi, limit)
+	rows, err := s.query(ctx, `SELECT a, b, relation, inverse, fact, cite FROM edges e
+		WHERE a IN (SELECT value FROM json_each(?)) AND `+when.sql+`
+		ORDER BY a, b, relation LIMIT ?`, append(append([]any{keysJSON(keys)}, when.args...), limit)...)
 	if err != nil {
 		return nil, err
 	}
