@@ -77,6 +77,51 @@ func TestSchemaHoldsSourcesContract(t *testing.T) {
 	}
 }
 
+// timeContractFile is a verbatim copy of the shared additions for dates that can be trusted
+// and a third source: certainty on every at: filter, covers, unknown years, structured
+// disputes and dated names, written as extensions like the sources additions.
+const timeContractFile = "testdata/api-contract-time.graphql"
+
+// TestSchemaHoldsTimeContract checks the contract with both sets of additions.
+func TestSchemaHoldsTimeContract(t *testing.T) {
+	contract := loadSchemaFile(t, contractFile)
+	for _, f := range []struct{ file, extra string }{
+		{sourcesContractFile, "\ntype Source { notes: [Int!]! }\n"},
+		{timeContractFile, ""},
+	} {
+		b, err := os.ReadFile(f.file)
+		require.NoError(t, err)
+		doc, err := parser.ParseSchema(&ast.Source{Name: f.file, Input: string(b) + f.extra})
+		require.NoError(t, err)
+		for _, def := range doc.Definitions {
+			contract.Types[def.Name] = def
+		}
+		for _, ext := range doc.Extensions {
+			base := contract.Types[ext.Name]
+			require.NotNil(t, base, "%s extends %s, which the contract does not have", f.file, ext.Name)
+			for _, fd := range ext.Fields {
+				have := base.Fields.ForName(fd.Name)
+				if have == nil {
+					base.Fields = append(base.Fields, fd)
+					continue
+				}
+				for _, a := range fd.Arguments {
+					if have.Arguments.ForName(a.Name) == nil {
+						have.Arguments = append(have.Arguments, a)
+					}
+				}
+			}
+		}
+	}
+	require.NotNil(t, contract.Types["Certainty"], "the additions are read")
+	require.NotNil(t, contract.Types["Membership"].Fields.ForName("covers"))
+	project := loadSchemaFile(t, "schema.graphqls")
+	if problems := contractProblems(contract, project); len(problems) > 0 {
+		t.Errorf("schema.graphqls breaks the API contract with its additions (%s) in %d place(s):\n\t%s",
+			timeContractFile, len(problems), strings.Join(problems, "\n\t"))
+	}
+}
+
 // TestSchemaDescriptions checks that every type, field, argument and enum value of the
 // public schema says what it is: introspecting clients and GraphiQL show these texts.
 func TestSchemaDescriptions(t *testing.T) {

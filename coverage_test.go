@@ -412,11 +412,10 @@ func TestCoverageArticleFacts(t *testing.T) {
 	t.Run("the-following-month", func(t *testing.T) {
 		remark, cut := event("medvedev-belarus-remark"), event("gas-cut-order")
 		assert.Equal(t, "2010-04", remark.Date.ISO(), "the remark belongs to the aftermath of the April 2010 ouster")
-		assert.Equal(t, "2010-05", cut.Date.ISO(),
-			"\"The following month, President Medvedev ordered ... to cut gas supplies\": the month after the remark, not the June of footnote 26")
+		assert.Equal(t, "2010-06", cut.Date.ISO(),
+			"\"The following month, President Medvedev ordered ... to cut gas supplies\" counts from a remark the text does not date; footnote 26 reports the cut in June 2010")
 		if published := cite(26).Published; assert.NotNil(t, published, "footnote 26 date") {
-			assert.Equal(t, kg.PartialDate{Year: 2010, Month: 6, Day: 21}, *published,
-				"footnote 26 is dated June 2010; the event's summary says it disagrees")
+			assert.Equal(t, kg.PartialDate{Year: 2010, Month: 6, Day: 21}, *published, "footnote 26 reports the cut on 21 June 2010")
 		}
 	})
 
@@ -445,12 +444,15 @@ func TestCoverageArticleFacts(t *testing.T) {
 
 	t.Run("secretaries-general", func(t *testing.T) {
 		bordyuzha := position("bordyuzha-csto-secretary-general")
-		require.NotNil(t, bordyuzha.End, "the infobox names Stanislav Zas as Secretary General, so Bordyuzha's post ended")
-		assert.True(t, bordyuzha.Period().Covers(kg.PartialDate{Year: 2015, Month: 3, Day: 19}),
-			"\"On March 19, 2015, the CSTO Secretary General Nikolai Bordyuzha offered\": still in post then")
+		assert.Nil(t, bordyuzha.End, "the text never dates the end of Bordyuzha's post")
+		require.NotNil(t, bordyuzha.EndBounds, "the infobox names Stanislav Zas as Secretary General, so Bordyuzha's post ended")
+		assert.NotNil(t, bordyuzha.EndBounds.NotAfter, "by the copy's date")
+		if c := bordyuzha.Covers(kg.PartialDate{Year: 2015, Month: 3, Day: 19}); assert.NotNil(t, c) {
+			assert.Equal(t, kg.Known, *c, "\"On March 19, 2015, the CSTO Secretary General Nikolai Bordyuzha offered\": still in post then")
+		}
 		var current []string
 		for _, p := range g.Positions {
-			if p.OfSlug == "csto" && p.Title == "Secretary General" && p.End == nil {
+			if p.OfSlug == "csto" && p.Title == "Secretary General" && p.End == nil && p.EndBounds == nil {
 				current = append(current, p.PersonSlug)
 			}
 		}
@@ -459,9 +461,13 @@ func TestCoverageArticleFacts(t *testing.T) {
 
 	t.Run("putin-former-president", func(t *testing.T) {
 		putin := position("putin-president-of-russia")
-		require.NotNil(t, putin.End, "\"former Russian President Vladimir Putin\"")
-		assert.False(t, putin.Period().Covers(kg.PartialDate{Year: 2010, Month: 4}),
+		assert.Nil(t, putin.End, "the text never dates the end of Putin's presidency")
+		require.NotNil(t, putin.EndBounds, "\"former Russian President Vladimir Putin\"")
+		assert.Nil(t, putin.Covers(kg.PartialDate{Year: 2010, Month: 5}),
 			"Putin is a former president in the April 2010 account, when Medvedev is president")
+		if c := putin.Covers(kg.PartialDate{Year: 2005}); assert.NotNil(t, c) {
+			assert.Equal(t, kg.Known, *c, "president when he invited Akayev after the 2005 Tulip Revolution")
+		}
 	})
 
 	t.Run("iran-prospective", func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"testing"
@@ -53,6 +54,54 @@ func readRawStateIGOYears(t *testing.T) []rawRow {
 
 var cowRoles = map[int]string{1: "MEMBER", 2: "ASSOCIATE", 3: "OBSERVER"}
 
+// missing is the status of a cell for which COW has no data.
+const missing = -9
+
+// readRawFounding reads the founding year (sdate) of every IGO from seeds/cow-igo-v3/igos.csv
+// with the standard library.
+func readRawFounding(t *testing.T) map[string]int {
+	t.Helper()
+	f, err := os.Open("../seeds/cow-igo-v3/igos.csv")
+	require.NoError(t, err)
+	defer f.Close()
+	r := csv.NewReader(f)
+	header, err := r.Read()
+	require.NoError(t, err)
+	require.Equal(t, []string{"ioname", "sdate"}, []string{header[0], header[4]})
+	out := map[string]int{}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out
+		}
+		require.NoError(t, err)
+		out[rec[0]], err = strconv.Atoi(rec[4])
+		require.NoError(t, err)
+	}
+}
+
+// readRawAccuracy reads seeds/cow-igo-v3/igo_years.csv with the standard library: the
+// accuracy COW gives each IGO-year, keyed "IGO year".
+func readRawAccuracy(t *testing.T) map[string]string {
+	t.Helper()
+	f, err := os.Open("../seeds/cow-igo-v3/igo_years.csv")
+	require.NoError(t, err)
+	defer f.Close()
+	r := csv.NewReader(f)
+	header, err := r.Read()
+	require.NoError(t, err)
+	require.Equal(t, []string{"ioname", "year", "imputed", "accuracyofpre1965membershipdates"}, header)
+	out := map[string]string{}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out
+		}
+		require.NoError(t, err)
+		out[rec[0]+" "+rec[1]] = rec[3]
+	}
+}
+
 // tally is, for one organization, how many stints and how many state-years it has per role.
 type tally struct {
 	Stints map[string]int
@@ -63,14 +112,17 @@ func newTally() *tally { return &tally{Stints: map[string]int{}, Years: map[stri
 
 // TestCOWStintsEqualTheDataset checks, for every IGO of the dataset, that the stints the API
 // serves with source: "cow-igo-v3" are exactly the dataset's: as many stints per role as
-// there are runs of consecutive years with one status, and as many state-years per role as
-// the file has rows.
+// there are runs of years with one status (a run goes on across years COW has no data for,
+// status -9, and ends at a year without a row or with another status), as many state-years
+// per role as the file has rows with that status, every unknown year of a stint a -9 cell
+// of its state, and a start range on every start in a year COW calls "Within 5 years" (its
+// igo_years.csv, read here) and on none in an accurate year that no missing year precedes.
 func TestCOWStintsEqualTheDataset(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads the whole dataset")
 	}
 	rows := readRawStateIGOYears(t)
-	require.Len(t, rows, 538965)
+	require.Len(t, rows, 677839)
 	sort.Slice(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
 		if a.igo != b.igo {
@@ -82,19 +134,38 @@ func TestCOWStintsEqualTheDataset(t *testing.T) {
 		return a.year < b.year
 	})
 	want := map[string]*tally{}
+	missingCell := map[string]bool{} // "IGO state year"
+	// The last row with a status of the current (IGO, state), and whether nothing but
+	// missing years followed it.
+	var prevKnown *rawRow
+	onlyMissing := true
 	for i, r := range rows {
+		if i == 0 || rows[i-1].igo != r.igo || rows[i-1].state != r.state {
+			prevKnown, onlyMissing = nil, true
+		}
 		w := want[r.igo]
 		if w == nil {
 			w = newTally()
 			want[r.igo] = w
 		}
+		gap := i > 0 && rows[i-1].igo == r.igo && rows[i-1].state == r.state && rows[i-1].year != r.year-1
+		if gap {
+			onlyMissing = false // a year without a row: not a member then
+		}
+		if r.s == missing {
+			missingCell[fmt.Sprintf("%s %d %d", r.igo, r.state, r.year)] = true
+			continue
+		}
 		role := cowRoles[r.s]
 		require.NotEmpty(t, role, "status %d", r.s)
 		w.Years[role]++
-		if i == 0 || rows[i-1].igo != r.igo || rows[i-1].state != r.state || rows[i-1].year != r.year-1 || rows[i-1].s != r.s {
+		if prevKnown == nil || prevKnown.s != r.s || !onlyMissing {
 			w.Stints[role]++
 		}
+		prevKnown, onlyMissing = &rows[i], true
 	}
+	accuracy := readRawAccuracy(t)
+	founded := readRawFounding(t)
 
 	api := real(t)
 	var doc struct {
@@ -103,9 +174,14 @@ func TestCOWStintsEqualTheDataset(t *testing.T) {
 		} `json:"document"`
 	}
 	api.data(t, `{ document(slug: "cow-igo-v3") { coversUntil { year } } }`, nil, &doc)
-	last := doc.Document.CoversUntil.Year
-	require.Equal(t, 2014, last)
+	require.Equal(t, 2014, doc.Document.CoversUntil.Year)
 
+	type claim struct {
+		Years        *int
+		UnknownYears []int `json:"unknownYears"`
+		StartRange   *struct{ Earliest int }
+		Source       struct{ Document struct{ Slug string } }
+	}
 	got := map[string]*tally{}
 	cowOrgs := 0
 	var after *string
@@ -120,19 +196,17 @@ func TestCOWStintsEqualTheDataset(t *testing.T) {
 					CowKey  *string `json:"cowKey"`
 					Members []struct {
 						Role   string
+						Member struct{ CowCode int }
 						Start  *struct{ Year int }
-						End    *struct{ Year int }
-						Claims []struct {
-							Years  *int
-							Source struct{ Document struct{ Slug string } }
-						}
+						Claims []claim
 					}
 				}
 			}
 		}
 		api.data(t, `query Page($after: String) { organizations(first: 5, after: $after) {
 			pageInfo { hasNextPage endCursor }
-			nodes { cowKey members(source: "cow-igo-v3") { role start { year } end { year } claims { years source { document { slug } } } } } } }`,
+			nodes { cowKey members(source: "cow-igo-v3") { role member { ... on State { cowCode } } start { year }
+				claims { years unknownYears startRange { earliest } source { document { slug } } } } } } }`,
 			map[string]any{"after": after}, &page)
 		for _, o := range page.Organizations.Nodes {
 			if o.CowKey == nil {
@@ -144,12 +218,27 @@ func TestCOWStintsEqualTheDataset(t *testing.T) {
 			got[*o.CowKey] = g
 			for _, m := range o.Members {
 				require.NotNil(t, m.Start, "a COW stint always starts in a year")
-				end := last
-				if m.End != nil {
-					end = m.End.Year
-				}
+				i := slices.IndexFunc(m.Claims, func(c claim) bool { return c.Source.Document.Slug == "cow-igo-v3" })
+				require.GreaterOrEqual(t, i, 0, "as one source states it, a stint has that source's claim")
+				c := m.Claims[i]
+				require.NotNil(t, c.Years)
 				g.Stints[m.Role]++
-				g.Years[m.Role] += end - m.Start.Year + 1
+				g.Years[m.Role] += *c.Years
+				for _, y := range c.UnknownYears {
+					assert.True(t, missingCell[fmt.Sprintf("%s %d %d", *o.CowKey, m.Member.CowCode, y)],
+						"%s, state %d: unknown year %d is a -9 cell", *o.CowKey, m.Member.CowCode, y)
+				}
+				start := m.Start.Year
+				acc := accuracy[fmt.Sprintf("%s %d", *o.CowKey, start)]
+				before := missingCell[fmt.Sprintf("%s %d %d", *o.CowKey, m.Member.CowCode, start-1)]
+				switch {
+				case start < 1965 && acc == "Within 5 years" && start-5 >= max(founded[*o.CowKey], 1816):
+					// Five years back lies within the IGO's life and the data, so the range
+					// cannot collapse onto the year.
+					assert.NotNil(t, c.StartRange, "%s, state %d: a start in %d, a year within 5 years, has a range", *o.CowKey, m.Member.CowCode, start)
+				case acc == "Completely accurate" && !before:
+					assert.Nil(t, c.StartRange, "%s, state %d: a start in %d, an accurate year, is exact", *o.CowKey, m.Member.CowCode, start)
+				}
 			}
 		}
 		if !page.Organizations.PageInfo.HasNextPage {
@@ -180,7 +269,7 @@ func TestRussiaIn2000AsCOWHasIt(t *testing.T) {
 	}
 	var want []string
 	for _, r := range readRawStateIGOYears(t) {
-		if r.state == 365 && r.year == 2000 {
+		if r.state == 365 && r.year == 2000 && r.s != missing {
 			want = append(want, fmt.Sprintf("%s %s", r.igo, cowRoles[r.s]))
 		}
 	}
@@ -227,25 +316,38 @@ func TestResearchExamplesAgreeWithTheDataset(t *testing.T) {
 	rows := readRawStateIGOYears(t)
 
 	t.Run("Russia's memberships per year and status", func(t *testing.T) {
-		want := map[string]int{}
+		want, wantUnknown := map[string]int{}, map[int]int{}
 		for _, r := range rows {
 			if r.state == 365 && r.year >= 1991 && r.year <= 2014 {
+				if r.s == missing {
+					wantUnknown[r.year]++
+					continue
+				}
 				want[fmt.Sprintf("%d %s", r.year, cowRoles[r.s])]++
 			}
 		}
 		var got struct {
 			MembershipCounts []struct {
-				Year  int
-				Role  string
-				Count int
+				Year    int
+				Role    *string
+				Count   int
+				Unknown int
 			}
 		}
 		runExample(t, "10_russia_igos_per_year", &got)
-		have := map[string]int{}
+		have, haveUnknown := map[string]int{}, map[int]int{}
 		for _, c := range got.MembershipCounts {
-			have[fmt.Sprintf("%d %s", c.Year, c.Role)] = c.Count
+			if c.Role == nil {
+				assert.Zero(t, c.Count, "a year without data counts as unknown, never as a stint")
+			} else {
+				have[fmt.Sprintf("%d %s", c.Year, *c.Role)] = c.Count
+			}
+			if c.Unknown > 0 {
+				haveUnknown[c.Year] += c.Unknown
+			}
 		}
 		assert.Equal(t, want, have)
+		assert.Equal(t, wantUnknown, haveUnknown, "Russia's years without data, by year")
 	})
 
 	t.Run("Kazakhstan and Russia's shared full memberships in 2010", func(t *testing.T) {
@@ -277,7 +379,7 @@ func TestResearchExamplesAgreeWithTheDataset(t *testing.T) {
 	t.Run("the post-Soviet states in 1995 and 2014", func(t *testing.T) {
 		want := map[string]int{}
 		for _, r := range rows {
-			if name, ok := postSoviet[r.state]; ok && (r.year == 1995 || r.year == 2014) {
+			if name, ok := postSoviet[r.state]; ok && (r.year == 1995 || r.year == 2014) && r.s != missing {
 				want[fmt.Sprintf("%d %s %s", r.year, name, cowRoles[r.s])]++
 			}
 		}
@@ -338,4 +440,49 @@ func TestResearchExamplesAgreeWithTheDataset(t *testing.T) {
 		sort.Strings(have)
 		assert.Equal(t, runs, have)
 	})
+}
+
+// TestCOWCountsKnownAndUnknown checks, for every IGO and every year from 1965 (when COW
+// observed every year) to 2014, that membershipCounts with source "cow-igo-v3" counts as
+// known exactly the states the file gives a status that year, and as unknown exactly those
+// it has no data for (status -9): a year without data is neither member nor non-member.
+func TestCOWCountsKnownAndUnknown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads the whole dataset")
+	}
+	want := map[string][2]int{}
+	for _, r := range readRawStateIGOYears(t) {
+		if r.year < 1965 {
+			continue
+		}
+		k := fmt.Sprintf("%s %d", r.igo, r.year)
+		v := want[k]
+		if r.s == missing {
+			v[1]++
+		} else {
+			v[0]++
+		}
+		want[k] = v
+	}
+	var got struct {
+		MembershipCounts []struct {
+			Year         int
+			Organization struct{ CowKey string }
+			Count        int
+			Unknown      int
+		}
+	}
+	have := map[string][2]int{}
+	// Fifteen years a query keeps each under the cost limit a client has.
+	for from := 1965; from <= 2014; from += 15 {
+		got.MembershipCounts = nil
+		real(t).data(t, `query Counts($from: Date, $to: Date) { membershipCounts(groupBy: [YEAR, ORGANIZATION],
+			from: $from, to: $to, source: "cow-igo-v3") { year organization { cowKey } count unknown } }`,
+			map[string]any{"from": fmt.Sprint(from), "to": fmt.Sprint(min(from+14, 2014))}, &got)
+		for _, c := range got.MembershipCounts {
+			have[fmt.Sprintf("%s %d", c.Organization.CowKey, c.Year)] = [2]int{c.Count, c.Unknown}
+		}
+	}
+	assert.Equal(t, want, have)
+	assert.Equal(t, [2]int{0, 191}, have["AMCOW 2005"], "COW knows no member of AMCOW in 2005")
 }

@@ -47,6 +47,12 @@ var rootArgs = map[string]string{
 	"sharedOrganizations": fmt.Sprintf(`a: %q, b: %q`, kg.Ref{Kind: kg.KindState, Key: "armenia"}.ID(), kg.Ref{Kind: kg.KindState, Key: "russia"}.ID()),
 }
 
+// leafArgs supplies the required arguments of leaf fields, by "Type.field".
+var leafArgs = map[string]string{
+	"Membership.covers": `(at: "2000")`,
+	"Position.covers":   `(at: "2000")`,
+}
+
 // skippedRoots are root list fields the test does not start from, each with the reason.
 var skippedRoots = map[string]string{
 	"disputes": "the curated seeds hold no disputed stints (sources disagree only once the datasets are loaded), so its page is empty at both scales; its items are stints, covered from states, organizations and membershipChanges",
@@ -197,7 +203,7 @@ func (q schemaQuery) selectionAs(d *ast.Definition, level int, aliased bool) str
 		}
 		if q.leaf(ft) {
 			if level == 1 {
-				parts = append(parts, name)
+				parts = append(parts, name+leafArgs[key])
 			}
 			continue
 		}

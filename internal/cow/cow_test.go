@@ -3,6 +3,7 @@ package cow
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"os"
 	"path"
@@ -79,6 +80,7 @@ func TestReadValid(t *testing.T) {
 	}
 	assert.Equal(t, want, d.Stints)
 	assert.Equal(t, want[9:11], d.StintsOf("DDD"))
+	assert.Empty(t, d.Unknowns, "the fixture has no missing years")
 	assert.Empty(t, d.StintsOf("EEE"))
 
 	assert.Equal(t, []string{
@@ -87,8 +89,14 @@ func TestReadValid(t *testing.T) {
 	}, strs(d.Anomalies))
 
 	require.Len(t, d.IGOs, 6)
+	bbb := d.IGOs[1]
+	require.Len(t, bbb.Years, 41, "BBB's years 1920-1960 in igo_years.csv")
+	assert.Equal(t, IGOYear{Year: 1920, Accuracy: "Completely accurate", Line: 67}, bbb.Years[0])
+	assert.Equal(t, IGOYear{Year: 1960, Accuracy: "Completely accurate", Line: 107}, bbb.Years[40])
+	bbb.Years = nil
 	assert.Equal(t, IGO{Key: "BBB", ShortName: "Beta", LongName: "Beta Union", Number: 20, Founded: 1920, Ended: 1960,
-		Dead: true, Replaced: true, Social: true, Accuracy: "Completely accurate", Notes: `dissolved, see "Beta"`, Line: 3}, d.IGOs[1])
+		Dead: true, Replaced: true, Social: true, Accuracy: "Completely accurate", Notes: `dissolved, see "Beta"`, Line: 3}, bbb)
+	assert.Equal(t, IGOYear{Year: 1941, Imputed: true, Accuracy: "", Line: 109}, d.IGO("CCC").Years[1])
 	assert.Equal(t, []int{1941, 1942, 1943, 1944, 1946}, d.IGO("CCC").Imputed)
 	assert.Equal(t, "", d.IGO("CCC").Accuracy)
 	assert.True(t, d.IGO("DDD").Integrated)
@@ -109,6 +117,7 @@ func TestReadValid(t *testing.T) {
 	assert.Equal(t, "UZB", uzb.Iso3)
 	assert.Equal(t, 860, uzb.Iso3N)
 	assert.Equal(t, "Uzbekistan", uzb.EnglishName)
+	assert.Equal(t, 4, uzb.CodesLine)
 	assert.Equal(t, map[string]string{"en": "Uzbekistan"}, uzb.Names, "empty CLDR names are left out")
 	assert.Equal(t, map[string]string{"en": "Russia", "ru": "Россия"}, d.State(365).Names)
 	assert.Nil(t, d.State(3))
@@ -261,15 +270,86 @@ func TestReadProblems(t *testing.T) {
 			},
 		},
 		{
-			name: "status outside 1-3",
+			name: "status outside 1-3 and -9",
 			change: func(t *testing.T, m fstest.MapFS) {
-				put(t, m, sig, text(t, m, sig)+"AAA,2,1971,4\nAAA,2,1972,0\nAAA,2,1973,-1\n")
+				put(t, m, sig, text(t, m, sig)+"AAA,2,1971,4\nAAA,2,1972,0\nAAA,2,1973,-1\nAAA,2,1974,-9\nAAA,2,1975,9\nAAA,2,1976,-8\n")
 			},
 			want: []string{
-				"d/state_igo_year.csv.gz:238:12: status 4 is not 1 (member), 2 (associate) or 3 (observer)",
-				"d/state_igo_year.csv.gz:239:12: status 0 is not 1 (member), 2 (associate) or 3 (observer)",
-				"d/state_igo_year.csv.gz:240:12: status -1 is not 1 (member), 2 (associate) or 3 (observer)",
+				"d/state_igo_year.csv.gz:238:12: status 4 is not 1 (member), 2 (associate), 3 (observer) or -9 (missing)",
+				"d/state_igo_year.csv.gz:239:12: status 0 is not 1 (member), 2 (associate), 3 (observer) or -9 (missing)",
+				"d/state_igo_year.csv.gz:240:12: status -1 is not 1 (member), 2 (associate), 3 (observer) or -9 (missing)",
+				"d/state_igo_year.csv.gz:242:12: status 9 is not 1 (member), 2 (associate), 3 (observer) or -9 (missing)",
+				"d/state_igo_year.csv.gz:243:12: status -8 is not 1 (member), 2 (associate), 3 (observer) or -9 (missing)",
 			},
+		},
+		{
+			name: "duplicate row with a missing year",
+			change: func(t *testing.T, m fstest.MapFS) {
+				put(t, m, sig, text(t, m, sig)+"AAA,2,1960,-9\nDDD,704,2008,-9\nDDD,704,2008,-9\n")
+			},
+			want: []string{
+				"d/state_igo_year.csv.gz:238: duplicate row for IGO AAA, state 2, year 1960 (first at line 12)",
+				"d/state_igo_year.csv.gz:240: duplicate row for IGO DDD, state 704, year 2008 (first at line 239)",
+			},
+		},
+		{
+			name:   "missing igo_years.csv",
+			change: func(t *testing.T, m fstest.MapFS) { delete(m, "d/"+FileIGOYears) },
+			want:   []string{"d/igo_years.csv: missing file"},
+		},
+		{
+			name: "igo_years.csv: wrong header",
+			change: func(t *testing.T, m fstest.MapFS) {
+				put(t, m, FileIGOYears, strings.Replace(text(t, m, FileIGOYears), `"imputed",`, `"filled",`, 1))
+			},
+			want: []string{`d/igo_years.csv:1:17: header is ioname,year,filled,accuracyofpre1965membershipdates, want ioname,year,imputed,accuracyofpre1965membershipdates`},
+		},
+		{
+			name: "igo_years.csv: bad rows",
+			change: func(t *testing.T, m fstest.MapFS) {
+				s := text(t, m, FileIGOYears)
+				s = strings.Replace(s, `"AAA",1952,0,`, `"AAA",1952,2,`, 1)
+				s = strings.Replace(s, `"AAA",1953,0,`, `"AAA",19x3,0,`, 1)
+				s = strings.Replace(s, `"AAA",1954,0,`, `"AAA",1815,0,`, 1)
+				s += `"ZZZ",1990,0,""` + "\n" + `"BBB",1930,0,"Completely accurate"` + "\n" + `"BBB",1919,0,"Completely accurate"` + "\n"
+				put(t, m, FileIGOYears, s)
+			},
+			want: []string{
+				`d/igo_years.csv:4:12: imputed "2" is not 0 or 1`,
+				`d/igo_years.csv:5:7: year "19x3" is not an integer`,
+				`d/igo_years.csv:6:7: year 1815 is outside 1816-2100`,
+				`d/igo_years.csv:276:1: IGO "ZZZ" has no row in igos.csv`,
+				`d/igo_years.csv:277:1: duplicate row for IGO BBB, year 1930 (first at line 77)`,
+				`d/igo_years.csv:278:7: year 1919 is before IGO BBB was founded (1920)`,
+			},
+		},
+		{
+			name: "igo_years.csv and igo_years_imputed.csv disagree",
+			change: func(t *testing.T, m fstest.MapFS) {
+				s := text(t, m, FileIGOYears)
+				s = strings.Replace(s, `"AAA",1951,1,`, `"AAA",1951,0,`, 1)
+				s = strings.Replace(s, `"AAA",1952,0,`, `"AAA",1952,1,`, 1)
+				put(t, m, FileIGOYears, s)
+			},
+			want: []string{
+				"d/igo_years.csv:3:12: imputed is 0 but igo_years_imputed.csv lists IGO AAA, year 1951 (line 7)",
+				"d/igo_years.csv:4:12: imputed is 1 but igo_years_imputed.csv has no row for IGO AAA, year 1952",
+			},
+		},
+		{
+			name: "an imputed IGO-year without a row in igo_years.csv",
+			change: func(t *testing.T, m fstest.MapFS) {
+				put(t, m, FileIGOYears, strings.Replace(text(t, m, FileIGOYears), `"CCC",1941,1,""`+"\n", "", 1))
+			},
+			want: []string{"d/igo_years_imputed.csv:2:1: IGO CCC, year 1941 has no row in igo_years.csv"},
+		},
+		{
+			// A problem in igo_years_imputed.csv stops the comparison with it.
+			name: "igo_years_imputed.csv with a problem is not compared",
+			change: func(t *testing.T, m fstest.MapFS) {
+				put(t, m, FileImputed, text(t, m, FileImputed)+"CCC,1941\nBBB,1930\n")
+			},
+			want: []string{"d/igo_years_imputed.csv:8:1: duplicate row for IGO CCC, year 1941 (first at line 2)"},
 		},
 		{
 			name: "duplicate rows",
@@ -422,4 +502,85 @@ func TestReadFastAndCSVPathsAgree(t *testing.T) {
 	assert.Equal(t, fast, slow)
 	// Line 11 is blank, so AAA/2, on lines 2-22 before, now runs to line 23.
 	assert.Equal(t, [2]int{2, 23}, [2]int{fast.Stints[0].Line, fast.Stints[0].EndLine})
+}
+
+// Files whose quotes only enclose whole fields (states, country_codes, igo_years) are split
+// by hand too; with carriage returns the same text goes through encoding/csv. Both must give
+// the same dataset, and the same problems at the same columns, quoted fields included.
+func TestReadQuotedFilesFastAndCSVPathsAgree(t *testing.T) {
+	crlf := func(t *testing.T, m fstest.MapFS) {
+		for _, f := range []string{FileStates, FileCountryCodes, FileIGOYears} {
+			put(t, m, f, strings.ReplaceAll(text(t, m, f), "\n", "\r\n"))
+		}
+	}
+	fast := validFS(t)
+	slow := validFS(t)
+	crlf(t, slow)
+	a, err := Read(fast, "d", "d")
+	require.NoError(t, err)
+	b, err := Read(slow, "d", "d")
+	require.NoError(t, err)
+	assert.Equal(t, a, b)
+
+	broken := func(t *testing.T, m fstest.MapFS) {
+		put(t, m, FileIGOYears, strings.Replace(text(t, m, FileIGOYears), `"AAA",1952,0,`, `"AAA",1952,x,`, 1)+`"ZZZ",1990,0,""`+"\n")
+		put(t, m, FileCountryCodes, strings.Replace(text(t, m, FileCountryCodes), `365,"RUS","RU","RUS",643,`, `365,"RUS","RU","RUS",6x3,`, 1))
+		put(t, m, FileStates, strings.Replace(text(t, m, FileStates), `"Russia",1816,1,1,`, `"Russia",1816,13,1,`, 1))
+	}
+	fast, slow = validFS(t), validFS(t)
+	broken(t, fast)
+	broken(t, slow)
+	crlf(t, slow)
+	_, errFast := Read(fast, "d", "d")
+	_, errSlow := Read(slow, "d", "d")
+	require.Error(t, errFast)
+	assert.Equal(t, errSlow, errFast)
+	assert.Equal(t, strings.Join([]string{
+		`d/country_codes.csv:3:22: iso3n "6x3" is not an integer`,
+		`d/igo_years.csv:4:12: imputed "x" is not 0 or 1`,
+		`d/igo_years.csv:276:1: IGO "ZZZ" has no row in igos.csv`,
+		`d/states.csv:5:20: impossible start date 1816-13-01`,
+	}, "\n"), errFast.Error())
+}
+
+// A quote that does not enclose a whole field sends the file to encoding/csv, which
+// reports what is wrong with it.
+func TestReadQuotesThatNeedEncodingCSV(t *testing.T) {
+	for _, tc := range []struct{ name, from, to, want string }{
+		{"quote inside an unquoted field", `"AAA",1952,0,`, `"AAA",19"52,0,`, `d/igo_years.csv:4:9: bare " in non-quoted-field`},
+		{"text after a closing quote", `"AAA",1952,0,`, `"AAA"x,1952,0,`, `d/igo_years.csv:4:5: extraneous or missing " in quoted-field`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := validFS(t)
+			put(t, m, FileIGOYears, strings.Replace(text(t, m, FileIGOYears), tc.from, tc.to, 1))
+			_, err := Read(m, "d", "d")
+			require.Error(t, err)
+			assert.Equal(t, tc.want, err.Error())
+		})
+	}
+	// An escaped quote inside a quoted field is read as encoding/csv reads it.
+	m := validFS(t)
+	put(t, m, FileIGOYears, strings.Replace(text(t, m, FileIGOYears), `"AAA",1952,0,"Within 5 years"`, `"AAA",1952,0,"Within ""5"" years"`, 1))
+	d, err := Read(m, "d", "d")
+	require.NoError(t, err)
+	assert.Equal(t, `Within "5" years`, d.IGO("AAA").AccuracyIn(1952))
+}
+
+// With more IGOs than a flat table of IGO-years is made for, duplicates are still found.
+func TestReadManyIGOs(t *testing.T) {
+	m := validFS(t)
+	igos, years := text(t, m, FileIGOs), text(t, m, FileIGOYears)
+	var ib, yb strings.Builder
+	ib.WriteString(igos)
+	yb.WriteString(years)
+	for i := range flatIGOs {
+		fmt.Fprintf(&ib, "\"X%d\",\"X\",\"X\",%d,2000,,0,0,0,0,0,0,\"\",\"\"\n", i, 1000+i)
+		fmt.Fprintf(&yb, "\"X%d\",2000,0,\"\"\n", i)
+	}
+	yb.WriteString(`"X7",2000,0,""` + "\n")
+	put(t, m, FileIGOs, ib.String())
+	put(t, m, FileIGOYears, yb.String())
+	_, err := Read(m, "d", "d")
+	require.Error(t, err)
+	assert.Equal(t, fmt.Sprintf("d/igo_years.csv:%d:1: duplicate row for IGO X7, year 2000 (first at line %d)", 276+flatIGOs, 276+7), err.Error())
 }

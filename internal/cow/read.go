@@ -22,6 +22,7 @@ const (
 	FileStateYears   = "state_years.csv"
 	FileIGOs         = "igos.csv"
 	FileImputed      = "igo_years_imputed.csv"
+	FileIGOYears     = "igo_years.csv"
 	FileStateIGOYear = "state_igo_year.csv.gz"
 )
 
@@ -37,6 +38,7 @@ var (
 	headerStateYears   = []string{"ccode", "year"}
 	headerIGOs         = []string{"ioname", "orgname", "longorgname", "ionum", "sdate", "deaddate", "dead", "integrated", "replaced", "political", "social", "economic", "accuracyofpre1965membershipdates", "sourcesandnotes"}
 	headerImputed      = []string{"ioname", "year"}
+	headerIGOYears     = []string{"ioname", "year", "imputed", "accuracyofpre1965membershipdates"}
 	headerStateIGOYear = []string{"ioname", "ccode", "year", "status"}
 )
 
@@ -54,7 +56,8 @@ func Read(fsys fs.FS, dir, name string) (*Dataset, error) {
 	r.readCountryCodes(d, statesOK)
 	yearsOK := r.readStateYears(d, statesOK)
 	igosOK := r.readIGOs(d)
-	r.readImputed(d, igosOK)
+	imputed, imputedOK := r.readImputed(d, igosOK)
+	r.readIGOYears(d, igosOK, imputedOK, imputed)
 	r.readStateIGOYears(d, statesOK, yearsOK, igosOK)
 	if len(r.problems) > 0 {
 		sortProblems(r.problems)
@@ -166,11 +169,13 @@ func (t *table) year(i int) (int, bool) {
 // consequences of the real problem: a dropped row of igos.csv would otherwise make every
 // row of its IGO in state_igo_year a problem of its own.
 //
-// A file without quotes or carriage returns (state_igo_year, which derive.R writes with
-// quote=FALSE, and the other all-number files) is split at commas and newlines by hand:
-// for such text that is exactly what encoding/csv would do, at a fraction of the cost, and
-// these files run to half a million rows read at every server start. Anything else goes
-// through encoding/csv.
+// A file without carriage returns whose quotes, if any, only enclose whole fields that hold
+// no quote or newline (state_igo_year, which derive.R writes with quote=FALSE, the other
+// all-number files, and igo_years with its quoted keys and accuracies) is split at commas
+// and newlines by hand: for such text that is exactly what encoding/csv would do, at a
+// fraction of the cost, and these files run to over half a million rows read at every
+// server start. Anything else (igos.csv, whose notes escape quotes) goes through
+// encoding/csv.
 func (r *reader) each(file string, want []string, extra string, row func(t *table)) bool {
 	before := len(r.problems)
 	return r.eachRow(file, want, extra, row) && len(r.problems) == before
@@ -185,7 +190,7 @@ func (r *reader) eachRow(file string, want []string, extra string, row func(t *t
 	}
 	t := &table{r: r, file: shown}
 	// Two IndexByte scans are much quicker than one ContainsAny over megabytes.
-	if strings.IndexByte(text, '"') < 0 && strings.IndexByte(text, '\r') < 0 {
+	if strings.IndexByte(text, '\r') < 0 && (strings.IndexByte(text, '"') < 0 || quotedSimply(text)) {
 		return t.splitByHand(text, want, extra, row)
 	}
 	return t.splitCSV(text, want, extra, row)
@@ -297,15 +302,67 @@ func (t *table) splitByHand(text string, want []string, extra string, row func(t
 
 // splitLine appends the fields of ln to rec and their columns to t.cols.
 func (t *table) splitLine(ln string, rec []string) []string {
-	for start := 0; ; {
-		t.cols = append(t.cols, start+1)
-		j := strings.IndexByte(ln[start:], ',')
-		if j < 0 {
-			return append(rec, ln[start:])
+	for col := 1; ; {
+		f, size, rest, last, _ := cut(ln)
+		t.cols = append(t.cols, col)
+		rec = append(rec, f)
+		if last {
+			return rec
 		}
-		rec = append(rec, ln[start:start+j])
-		start += j + 1
+		col += size + 1
+		ln = rest
 	}
+}
+
+// cut splits off the field at the start of ln. A field in quotes is the text between them,
+// which must hold no quote and be followed by a comma or the end of the line, else ok is
+// false (the line needs encoding/csv); any other field runs to the next comma. size is the
+// field's width in ln, rest the text after its comma, and last says there is no comma.
+func cut(ln string) (field string, size int, rest string, last, ok bool) {
+	if len(ln) > 0 && ln[0] == '"' {
+		j := strings.IndexByte(ln[1:], '"')
+		if j < 0 {
+			return "", 0, "", true, false
+		}
+		field, after := ln[1:1+j], ln[2+j:]
+		switch {
+		case after == "":
+			return field, 2 + j, "", true, true
+		case after[0] != ',':
+			return "", 0, "", true, false
+		}
+		return field, 2 + j, after[1:], false, true
+	}
+	j := strings.IndexByte(ln, ',')
+	if j < 0 {
+		return ln, len(ln), "", true, true
+	}
+	return ln[:j], j, ln[j+1:], false, true
+}
+
+// quotedSimply reports whether cut can read every field of text (which holds no carriage
+// return): every quote opens or closes a whole field that holds no quote or newline.
+func quotedSimply(text string) bool {
+	for len(text) > 0 {
+		ln := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			ln, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		for {
+			quoted := len(ln) > 0 && ln[0] == '"'
+			f, _, rest, last, ok := cut(ln)
+			if !ok || (!quoted && strings.IndexByte(f, '"') >= 0) {
+				return false
+			}
+			if last {
+				break
+			}
+			ln = rest
+		}
+	}
+	return true
 }
 
 // splitCSV reads text with encoding/csv.
@@ -467,7 +524,7 @@ func (r *reader) readCountryCodes(d *Dataset, statesOK bool) {
 		}
 		seen[code] = t.line()
 		s := &d.States[i]
-		s.Iso2, s.Iso3, s.Iso3N, s.EnglishName = t.rec[2], t.rec[3], iso3n, t.rec[5]
+		s.Iso2, s.Iso3, s.Iso3N, s.EnglishName, s.CodesLine = t.rec[2], t.rec[3], iso3n, t.rec[5], t.line()
 		for j := len(headerCountryCodes); j < len(t.rec); j++ {
 			if t.rec[j] == "" {
 				continue
@@ -560,10 +617,48 @@ func igoIndex(d *Dataset) map[string]int {
 	return m
 }
 
-func (r *reader) readImputed(d *Dataset, igosOK bool) {
+// yearLines holds a line per IGO and year (0 when none), for the checks for duplicate rows.
+// A flat table is much cheaper than a map of some twenty thousand IGO-years; it is used
+// while the IGOs are as few as a real dataset's, so that a file of very many of them
+// cannot make it huge.
+type yearLines struct {
+	flat []int32
+	m    map[[2]int]int32
+}
+
+// flatIGOs is the most IGOs for which yearLines uses a flat table (1.2 MB at most).
+const flatIGOs = 1024
+
+func newYearLines(d *Dataset) *yearLines {
+	if len(d.IGOs) <= flatIGOs {
+		return &yearLines{flat: make([]int32, len(d.IGOs)*(maxYear+1-FirstYear))}
+	}
+	return &yearLines{m: map[[2]int]int32{}}
+}
+
+// get is the line of IGO i (an index in Dataset.IGOs) and year y (FirstYear..maxYear).
+func (l *yearLines) get(i, y int) int {
+	if l.flat != nil {
+		return int(l.flat[i*(maxYear+1-FirstYear)+y-FirstYear])
+	}
+	return int(l.m[[2]int{i, y}])
+}
+
+// set records the line of IGO i and year y.
+func (l *yearLines) set(i, y, line int) {
+	if l.flat != nil {
+		l.flat[i*(maxYear+1-FirstYear)+y-FirstYear] = int32(line)
+		return
+	}
+	l.m[[2]int{i, y}] = int32(line)
+}
+
+// readImputed reads igo_years_imputed.csv into the IGOs' Imputed years. It returns the line
+// of each IGO-year and whether the file had no problem.
+func (r *reader) readImputed(d *Dataset, igosOK bool) (*yearLines, bool) {
 	idx := igoIndex(d)
-	lines := map[string]map[int]int{}
-	r.each(FileImputed, headerImputed, "", func(t *table) {
+	lines := newYearLines(d)
+	ok := r.each(FileImputed, headerImputed, "", func(t *table) {
 		y, ok := t.year(1)
 		if !ok || !igosOK {
 			return
@@ -574,18 +669,76 @@ func (r *reader) readImputed(d *Dataset, igosOK bool) {
 			return
 		}
 		ig := &d.IGOs[i]
-		if lines[ig.Key] == nil {
-			lines[ig.Key] = map[int]int{}
-		}
-		if first, dup := lines[ig.Key][y]; dup {
+		if first := lines.get(i, y); first != 0 {
 			t.problem(0, "duplicate row for IGO %s, year %d (first at line %d)", ig.Key, y, first)
 			return
 		}
-		lines[ig.Key][y] = t.line()
+		lines.set(i, y, t.line())
 		ig.Imputed = append(ig.Imputed, y)
 	})
 	for i := range d.IGOs {
 		slices.Sort(d.IGOs[i].Imputed)
+	}
+	return lines, ok
+}
+
+// readIGOYears reads igo_years.csv into the IGOs' Years. When igo_years_imputed.csv read
+// well (imputedOK; imputed holds the line of each of its IGO-years), the two files must
+// agree on which IGO-years COW filled in.
+func (r *reader) readIGOYears(d *Dataset, igosOK, imputedOK bool, imputed *yearLines) {
+	idx := igoIndex(d)
+	lines := newYearLines(d)
+	prevKey, prev := "", -1
+	ok := r.each(FileIGOYears, headerIGOYears, "", func(t *table) {
+		y, ok := t.year(1)
+		filled := t.flag(2)
+		if !ok || !igosOK {
+			return
+		}
+		// Rows come grouped by IGO, so the previous lookup nearly always holds.
+		i := prev
+		if i < 0 || t.rec[0] != prevKey {
+			var found bool
+			i, found = idx[t.rec[0]]
+			if !found {
+				t.problem(0, "IGO %q has no row in %s", t.rec[0], FileIGOs)
+				return
+			}
+			prevKey, prev = d.IGOs[i].Key, i
+		}
+		ig := &d.IGOs[i]
+		if y < ig.Founded {
+			t.problem(1, "year %d is before IGO %s was founded (%d)", y, ig.Key, ig.Founded)
+			return
+		}
+		if first := lines.get(i, y); first != 0 {
+			t.problem(0, "duplicate row for IGO %s, year %d (first at line %d)", ig.Key, y, first)
+			return
+		}
+		line := t.line()
+		lines.set(i, y, line)
+		if imputedOK {
+			if l := imputed.get(i, y); filled && l == 0 {
+				t.problem(2, "imputed is 1 but %s has no row for IGO %s, year %d", FileImputed, ig.Key, y)
+			} else if !filled && l != 0 {
+				t.problem(2, "imputed is 0 but %s lists IGO %s, year %d (line %d)", FileImputed, ig.Key, y, l)
+			}
+		}
+		ig.Years = append(ig.Years, IGOYear{Year: y, Imputed: filled, Accuracy: t.rec[3], Line: line})
+	})
+	for i := range d.IGOs {
+		slices.SortStableFunc(d.IGOs[i].Years, func(a, b IGOYear) int { return cmp.Compare(a.Year, b.Year) })
+	}
+	if !ok || !imputedOK {
+		return
+	}
+	for i := range d.IGOs {
+		for _, y := range d.IGOs[i].Imputed {
+			if lines.get(i, y) == 0 {
+				r.problems = append(r.problems, Problem{File: r.display(FileImputed), Line: imputed.get(i, y), Column: 1,
+					Message: fmt.Sprintf("IGO %s, year %d has no row in %s", d.IGOs[i].Key, y, FileIGOYears)})
+			}
+		}
 	}
 }
 
@@ -601,6 +754,7 @@ type obs struct {
 // late is a row after its IGO's end year, kept to be reported as one anomaly per run.
 type late struct {
 	igo, state, year, line, col int
+	missing                     bool // the row's status is -9
 }
 
 func (r *reader) readStateIGOYears(d *Dataset, statesOK, yearsOK, igosOK bool) {
@@ -618,7 +772,7 @@ func (r *reader) readStateIGOYears(d *Dataset, statesOK, yearsOK, igosOK bool) {
 		}
 	}
 	var (
-		rows     = make([]obs, 0, 560_000) // room for v3.0's 538,965 rows without regrowing
+		rows     = make([]obs, 0, 700_000) // room for v3.0's 677,839 rows without regrowing
 		lates    []late
 		prevKey  string
 		prevIGO  = -1
@@ -629,8 +783,8 @@ func (r *reader) readStateIGOYears(d *Dataset, statesOK, yearsOK, igosOK bool) {
 		code, ok1 := t.int(1)
 		y, ok2 := t.year(2)
 		st, ok3 := t.int(3)
-		if ok3 && (st < 1 || st > 3) {
-			t.problem(3, "status %d is not 1 (member), 2 (associate) or 3 (observer)", st)
+		if ok3 && (st < 1 || st > 3) && st != int(Missing) {
+			t.problem(3, "status %d is not 1 (member), 2 (associate), 3 (observer) or -9 (missing)", st)
 			ok3 = false
 		}
 		if !ok1 || !ok2 || !ok3 {
@@ -673,7 +827,7 @@ func (r *reader) readStateIGOYears(d *Dataset, statesOK, yearsOK, igosOK bool) {
 		line := t.line()
 		if ig.Ended != 0 && y > ig.Ended {
 			_, col := t.pos(2)
-			lates = append(lates, late{gi, si, y, line, col})
+			lates = append(lates, late{gi, si, y, line, col, st == int(Missing)})
 		}
 		rows = append(rows, obs{igo: int32(gi), state: int32(si), line: int32(line), year: int16(y), status: int8(st)})
 	})
@@ -681,7 +835,7 @@ func (r *reader) readStateIGOYears(d *Dataset, statesOK, yearsOK, igosOK bool) {
 		return
 	}
 	r.reportLate(d, lates)
-	d.Stints = r.stints(d, rows)
+	d.Stints, d.Unknowns = r.stints(d, rows)
 }
 
 // reportLate turns rows after an IGO's end year into anomalies, one per IGO, state and run
@@ -692,96 +846,256 @@ func (r *reader) reportLate(d *Dataset, lates []late) {
 	})
 	for i := 0; i < len(lates); {
 		j := i + 1
-		for j < len(lates) && lates[j].igo == lates[i].igo && lates[j].state == lates[i].state && lates[j].year == lates[j-1].year+1 {
+		for j < len(lates) && lates[j].igo == lates[i].igo && lates[j].state == lates[i].state && lates[j].year == lates[j-1].year+1 &&
+			lates[j].missing == lates[i].missing {
 			j++
 		}
 		a, b := lates[i], lates[j-1]
 		ig := &d.IGOs[a.igo]
+		what := "has a status"
+		if a.missing {
+			what = "has rows without data (status -9)"
+		}
 		r.anomalies = append(r.anomalies, Problem{
 			File: r.display(FileStateIGOYear), Line: a.line, Column: a.col,
-			Message: fmt.Sprintf("IGO %s ended in %d but state %d has a status in %s (%d rows, to line %d)",
-				ig.Key, ig.Ended, d.States[a.state].Code, yearSpan(a.year, b.year), j-i, b.line),
+			Message: fmt.Sprintf("IGO %s ended in %d but state %d %s in %s (%d rows, to line %d)",
+				ig.Key, ig.Ended, d.States[a.state].Code, what, yearSpan(a.year, b.year), j-i, b.line),
 		})
 		i = j
 	}
 }
 
-// stints folds the rows into stints, ordered by IGO key, state code and first year.
-func (r *reader) stints(d *Dataset, rows []obs) []Stint {
+// stints folds the rows into stints and runs of unknown years, both ordered by IGO key,
+// state code and first year.
+func (r *reader) stints(d *Dataset, rows []obs) ([]Stint, []UnknownRun) {
 	// The file is sorted by IGO, state and year, though in R's locale collation of the
-	// keys, not byte order. Runs of one (IGO, state) are found in file order; only when
-	// the file is not grouped that way is the whole of it sorted, which keeps the usual
-	// case linear.
-	type seg struct{ from, to int }
+	// keys, not byte order. Runs of one (IGO, state) are found in file order and then put
+	// in key order; only when the file is not grouped that way (a run's years out of order,
+	// or two runs of one pair) is the whole of it sorted, which keeps the usual case
+	// linear but for the sort of the runs.
+	//
+	// A pair's sort key is the rank of its IGO's key in byte order and its state's index,
+	// which is in code order.
+	order := make([]int, len(d.IGOs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(d.IGOs[a].Key, d.IGOs[b].Key) })
+	rank := make([]int64, len(d.IGOs))
+	for k, i := range order {
+		rank[i] = int64(k)
+	}
+	key := func(o obs) int64 { return rank[o.igo]<<32 | int64(o.state) }
+	type seg struct {
+		from, to int
+		key      int64
+	}
 	var segs []seg
-	group := func(o obs) int64 { return int64(o.igo)<<32 | int64(o.state) }
-	seen := make(map[int64]struct{}, 1<<15)
 	regroup := false
-	for i := 0; i < len(rows); {
-		j := i + 1
-		for j < len(rows) && group(rows[j]) == group(rows[i]) {
-			if rows[j].year <= rows[j-1].year {
+	split := func() {
+		segs = segs[:0]
+		for i := 0; i < len(rows); {
+			k := key(rows[i])
+			j := i + 1
+			for j < len(rows) && key(rows[j]) == k {
+				if rows[j].year <= rows[j-1].year {
+					regroup = true
+				}
+				j++
+			}
+			segs = append(segs, seg{i, j, k})
+			i = j
+		}
+		slices.SortFunc(segs, func(a, b seg) int { return cmp.Compare(a.key, b.key) })
+		for i := 1; i < len(segs); i++ {
+			if segs[i].key == segs[i-1].key {
 				regroup = true
 			}
-			j++
 		}
-		if _, dup := seen[group(rows[i])]; dup {
-			regroup = true
-		}
-		seen[group(rows[i])] = struct{}{}
-		segs = append(segs, seg{i, j})
-		i = j
 	}
+	split()
 	if regroup {
 		// Stable, so that of two rows for the same year the later in the file is the
 		// one reported as the duplicate.
 		slices.SortStableFunc(rows, func(a, b obs) int {
-			return cmp.Or(cmp.Compare(a.igo, b.igo), cmp.Compare(a.state, b.state), cmp.Compare(a.year, b.year))
+			return cmp.Or(cmp.Compare(key(a), key(b)), cmp.Compare(a.year, b.year))
 		})
-		segs = segs[:0]
-		for i := 0; i < len(rows); {
-			j := i + 1
-			for j < len(rows) && group(rows[j]) == group(rows[i]) {
-				j++
+		split()
+	}
+
+	// Room for the stints of the real data without regrowing: about one per pair with a
+	// status, and a few more.
+	withStatus := 0
+	for _, sg := range segs {
+		for _, o := range rows[sg.from:sg.to] {
+			if o.status > 0 {
+				withStatus++
+				break
 			}
-			segs = append(segs, seg{i, j})
-			i = j
 		}
 	}
-	slices.SortFunc(segs, func(a, b seg) int {
-		x, y := rows[a.from], rows[b.from]
-		return cmp.Or(strings.Compare(d.IGOs[x.igo].Key, d.IGOs[y.igo].Key), cmp.Compare(d.States[x.state].Code, d.States[y.state].Code))
-	})
-
-	out := make([]Stint, 0, len(segs)*2)
+	f := folder{r: r, d: d, rows: rows,
+		stints:   make([]Stint, 0, withStatus+withStatus/4),
+		unknowns: make([]UnknownRun, 0, len(segs)-withStatus+len(segs)/8)}
 	for _, sg := range segs {
-		ig := &d.IGOs[rows[sg.from].igo]
-		from := len(out)
-		code := d.States[rows[sg.from].state].Code
-		var cur *Stint
-		prev := -1
-		for _, o := range rows[sg.from:sg.to] {
-			y, st := int(o.year), Status(o.status)
-			if y == prev {
-				r.problems = append(r.problems, Problem{File: r.display(FileStateIGOYear), Line: int(o.line),
-					Message: fmt.Sprintf("duplicate row for IGO %s, state %d, year %d (first at line %d)", ig.Key, code, y, cur.EndLine)})
+		f.fold(sg.from, sg.to)
+	}
+	return f.stints, f.unknowns
+}
+
+// block is a run of consecutive years with one status (-9 included) of one IGO and state.
+type block struct {
+	first, last int    // years
+	st          Status // status
+	from        int    // index in rows of its first row
+	line, end   int    // lines of its first and last row
+}
+
+// next reports whether b is followed right away by c: c starts the year after b ends.
+func (b *block) next(c *block) bool { return c.first == b.last+1 }
+
+// folder folds the rows of each IGO and state into stints and runs of unknown years.
+type folder struct {
+	r        *reader
+	d        *Dataset
+	rows     []obs
+	stints   []Stint
+	unknowns []UnknownRun
+	blocks   []block // the current pair's, reused
+	spans    [][2]int
+	years    []int // backing store of the stints' Unknown years, handed out in pieces
+}
+
+// take hands out a slice of n years for a stint's Unknown, from a shared backing store so
+// that the many short lists cost few allocations.
+func (f *folder) take(n int) []int {
+	if cap(f.years)-len(f.years) < n {
+		f.years = make([]int, 0, max(n, 1<<14))
+	}
+	l := len(f.years)
+	f.years = f.years[:l+n]
+	return f.years[l : l : l+n]
+}
+
+// fold folds rows[from:to], the rows of one IGO and state ordered by year.
+func (f *folder) fold(from, to int) {
+	d, rows := f.d, f.rows
+	ig := &d.IGOs[rows[from].igo]
+	code := d.States[rows[from].state].Code
+	// Blocks of one status in consecutive years.
+	bl := f.blocks[:0]
+	for i := from; i < to; i++ {
+		o := rows[i]
+		y, st := int(o.year), Status(o.status)
+		if n := len(bl); n > 0 {
+			b := &bl[n-1]
+			if y == b.last {
+				f.r.problems = append(f.r.problems, Problem{File: f.r.display(FileStateIGOYear), Line: int(o.line),
+					Message: fmt.Sprintf("duplicate row for IGO %s, state %d, year %d (first at line %d)", ig.Key, code, y, b.end)})
 				continue
 			}
-			if cur == nil || y != prev+1 || st != cur.Status {
-				out = append(out, Stint{IGO: ig.Key, State: code, Status: st, First: y, Line: int(o.line)})
-				cur = &out[len(out)-1]
+			if y == b.last+1 && st == b.st {
+				b.last, b.end = y, int(o.line)
+				continue
 			}
-			cur.Last, cur.EndLine = y, int(o.line)
-			prev = y
 		}
-		for i := from; i < len(out); i++ {
-			s := &out[i]
-			s.StateYears = s.Last - s.First + 1
-			s.Open = s.Last == d.LastYear && (ig.Ended == 0 || ig.Ended > d.LastYear)
-			s.StartEarliest, s.StartLatest, s.EndEarliest, s.EndLatest = bounds(ig, s.First, s.Last)
+		bl = append(bl, block{first: y, last: y, st: st, from: i, line: int(o.line), end: int(o.line)})
+	}
+	f.blocks = bl
+
+	// Stints: blocks of one status, joined when only missing years lie between them.
+	// spans holds each stint's first and last block.
+	spans := f.spans[:0]
+	for i := range bl {
+		if bl[i].st == Missing {
+			continue
+		}
+		if n := len(spans); n > 0 {
+			p := &spans[n-1]
+			if p[1] == i-2 && bl[i-1].st == Missing && bl[p[1]].st == bl[i].st && bl[p[1]].next(&bl[i-1]) && bl[i-1].next(&bl[i]) {
+				p[1] = i
+				continue
+			}
+		}
+		spans = append(spans, [2]int{i, i})
+	}
+	f.spans = spans
+
+	first := len(f.stints)
+	alive := ig.Ended == 0 || ig.Ended > d.LastYear
+	for _, sp := range spans {
+		a, b := &bl[sp[0]], &bl[sp[1]]
+		s := Stint{IGO: ig.Key, State: code, Status: a.st, First: a.first, Last: b.last, Line: a.line, EndLine: b.end}
+		for i := sp[0]; i <= sp[1]; i += 2 {
+			s.StateYears += bl[i].last - bl[i].first + 1
+		}
+		lead, trail := s.First, s.Last
+		if p := sp[0] - 1; p >= 0 && bl[p].st == Missing && bl[p].next(a) {
+			lead = bl[p].first
+		}
+		if n := sp[1] + 1; n < len(bl) && bl[n].st == Missing && b.next(&bl[n]) {
+			trail = bl[n].last
+		}
+		s.Open = trail == d.LastYear && alive
+		s.StartEarliest, s.StartLatest, s.EndEarliest, s.EndLatest = stintBounds(ig, s.First, s.Last, lead, trail)
+		s.Unknown = f.missingIn(s.StartEarliest, s.EndLatest)
+		f.stints = append(f.stints, s)
+	}
+
+	// Missing years in no stint's span, in runs of consecutive years.
+	stints := f.stints[first:]
+	for i := range bl {
+		m := &bl[i]
+		if m.st != Missing {
+			continue
+		}
+		run := -1 // first year of the current run, -1 when none
+		for y := m.first; y <= m.last+1; y++ {
+			in := y > m.last
+			for j := 0; j < len(stints) && !in; j++ {
+				in = stints[j].StartEarliest <= y && y <= stints[j].EndLatest
+			}
+			switch {
+			case !in && run < 0:
+				run = y
+			case in && run >= 0:
+				f.unknowns = append(f.unknowns, UnknownRun{IGO: ig.Key, State: code, First: run, Last: y - 1,
+					Line: f.lineOf(m, run), EndLine: f.lineOf(m, y-1)})
+				run = -1
+			}
+		}
+	}
+}
+
+// missingIn lists the missing years of the current pair from lo to hi; nil when none.
+func (f *folder) missingIn(lo, hi int) []int {
+	n := 0
+	for i := range f.blocks {
+		if b := &f.blocks[i]; b.st == Missing {
+			n += max(0, min(b.last, hi)-max(b.first, lo)+1)
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := f.take(n)
+	for i := range f.blocks {
+		if b := &f.blocks[i]; b.st == Missing {
+			for y := max(b.first, lo); y <= min(b.last, hi); y++ {
+				out = append(out, y)
+			}
 		}
 	}
 	return out
+}
+
+// lineOf is the line of the row of year y in block b.
+func (f *folder) lineOf(b *block, y int) int {
+	i := b.from + y - b.first
+	if i >= len(f.rows) || int(f.rows[i].year) != y {
+		return b.line // only with duplicate rows, which fail the read anyway
+	}
+	return int(f.rows[i].line)
 }
 
 // atoi parses a decimal integer without allocating (strconv.Atoi allocates its error on

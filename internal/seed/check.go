@@ -68,6 +68,126 @@ func (c *checker) date(p pos, field string, s scalar) *kg.PartialDate {
 	return &d
 }
 
+// side is one end of a stint or post as its record gives it: a date, bounds on a date it
+// does not give, or neither.
+type side struct {
+	name   string // "start" or "end"
+	Date   *kg.PartialDate
+	Bounds *kg.DateBounds
+}
+
+// lastField is the key that gives the latest day an end may fall on: its date, else the
+// notAfter of its bounds.
+func (s side) lastField() string {
+	if s.Date != nil {
+		return s.name
+	}
+	return s.name + "Bounds.notAfter"
+}
+
+// boundary checks one side of a stint or post: its date, the dates of its bounds (key
+// startBounds or endBounds), that the bounds leave at least one day, and that they contain
+// the date when both are given. ok is false when any of that is wrong.
+func (c *checker) boundary(p pos, name string, date scalar, b *boundsRec) (s side, ok bool) {
+	before := len(c.problems)
+	s = side{name: name, Date: c.date(p, name, date)}
+	if b != nil {
+		field := name + "Bounds"
+		s.Bounds = &kg.DateBounds{NotBefore: c.date(p, field+".notBefore", b.NotBefore), NotAfter: c.date(p, field+".notAfter", b.NotAfter)}
+		switch {
+		case len(c.problems) > before:
+		case s.Bounds.Empty():
+			c.add(p, field+".notAfter", "%s: notAfter (%s) is before notBefore (%s)", field, s.Bounds.NotAfter, s.Bounds.NotBefore)
+		case s.Date != nil && !s.Bounds.Contains(*s.Date):
+			c.add(p, field, "%s: a range that does not contain its date: %s is %s, the bounds say %s", field, name, s.Date, describeBounds(s.Bounds))
+		}
+	}
+	return s, len(c.problems) == before
+}
+
+// describeBounds says what bounds admit: "not before 2005, not after 2010-04-25".
+func describeBounds(b *kg.DateBounds) string {
+	var parts []string
+	if b.NotBefore != nil {
+		parts = append(parts, "not before "+b.NotBefore.ISO())
+	}
+	if b.NotAfter != nil {
+		parts = append(parts, "not after "+b.NotAfter.ISO())
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// endsBeforeStart reports whether the latest day the end may fall on is before the earliest
+// day the start may: each is its date when given, else its bound; a side with neither says
+// nothing.
+func endsBeforeStart(start, end side) bool {
+	var first, last int
+	switch {
+	case start.Date != nil:
+		first = start.Date.First()
+	case start.Bounds != nil && start.Bounds.NotBefore != nil:
+		first = start.Bounds.NotBefore.First()
+	default:
+		return false
+	}
+	switch {
+	case end.Date != nil:
+		last = end.Date.Last()
+	case end.Bounds != nil && end.Bounds.NotAfter != nil:
+		last = end.Bounds.NotAfter.Last()
+	default:
+		return false
+	}
+	return last < first
+}
+
+// describeStart is the earliest a start may be, as a problem names it: its date, or
+// "not before" its bound.
+func describeStart(s side) string {
+	if s.Date != nil {
+		return s.Date.ISO()
+	}
+	return "not before " + s.Bounds.NotBefore.ISO()
+}
+
+// describeEnd is the latest an end may be: its date, or "not after" its bound.
+func describeEnd(s side) string {
+	if s.Date != nil {
+		return s.Date.ISO()
+	}
+	return "not after " + s.Bounds.NotAfter.ISO()
+}
+
+// explanations checks why, per aspect, the sources of a stint disagree: each key must be a
+// DisagreementAspect and each text must say something.
+func (c *checker) explanations(p pos, ex map[string]string) map[kg.DisagreementAspect]string {
+	if len(ex) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(ex))
+	for k := range ex {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := map[kg.DisagreementAspect]string{}
+	for _, k := range keys {
+		field := "explanations." + k
+		a, err := kg.ParseEnum(k, kg.DisagreementAspects)
+		switch {
+		case err != nil:
+			c.add(p, field, "explanations: unknown aspect %q (want one of %v)", k, kg.DisagreementAspects)
+		case strings.TrimSpace(ex[k]) == "":
+			c.add(p, field, "explanations: %s has no text", k)
+		default:
+			out[a] = ex[k]
+		}
+	}
+	return out
+}
+
 func (c *checker) required(p pos, field, value, what string) {
 	if strings.TrimSpace(value) == "" {
 		c.add(p, field, "%s has no %s", what, field)
@@ -200,10 +320,10 @@ func (c *checker) checkDocuments(g *kg.Graph) {
 			Licence: opt(r.Licence), AccessedVia: opt(r.AccessedVia), Note: opt(r.Note),
 			Authors: nonNil(r.Authors), Published: c.date(p, "published", r.Published), PublishedIn: opt(r.PublishedIn),
 			Volume: optScalar(r.Volume), Issue: optScalar(r.Issue), Pages: optScalar(r.Pages), Doi: opt(r.Doi),
-			URL: opt(r.URL), Version: optScalar(r.Version)}
+			URL: opt(r.URL), Version: optScalar(r.Version), CoversUntil: c.date(p, "coversUntil", r.CoversUntil)}
 		if r.Dataset != nil {
-			if r.Dataset.Format != cowFormat {
-				c.add(p, "dataset", "dataset: unknown format %q (want %q)", r.Dataset.Format, cowFormat)
+			if r.Dataset.Format != cowFormat && r.Dataset.Format != factbookFormat {
+				c.add(p, "dataset", "dataset: unknown format %q (want %q or %q)", r.Dataset.Format, cowFormat, factbookFormat)
 			}
 			if r.Dataset.Folder == "" || !fs.ValidPath(r.Dataset.Folder) {
 				c.add(p, "dataset", "dataset: folder %q is not a path inside the seed folder", r.Dataset.Folder)
@@ -341,10 +461,12 @@ func (c *checker) checkPlacesAndPeople(g *kg.Graph) {
 			pp := p.item("positions", i)
 			c.required(pp, "title", ps.Title, "position "+ps.Slug)
 			c.actor(pp, "of", ps.Of)
+			start, startOK := c.boundary(pp, "start", ps.Start, ps.StartBounds)
+			end, endOK := c.boundary(pp, "end", ps.End, ps.EndBounds)
 			pos := &kg.Position{Slug: ps.Slug, Title: ps.Title, PersonSlug: r.Slug, OfSlug: ps.Of,
-				Start: c.date(pp, "start", ps.Start), End: c.date(pp, "end", ps.End)}
-			if pos.Period().EndsBeforeStart() {
-				c.add(pp, "end", "position %s ends (%s) before it starts (%s)", ps.Slug, pos.End, pos.Start)
+				Start: start.Date, End: end.Date, StartBounds: start.Bounds, EndBounds: end.Bounds, Note: opt(ps.Note)}
+			if startOK && endOK && endsBeforeStart(start, end) {
+				c.add(pp, end.lastField(), "position %s ends (%s) before it starts (%s)", ps.Slug, describeEnd(end), describeStart(start))
 			}
 			if src := c.source(pp, ps.Source, "position "+ps.Slug); src != nil {
 				pos.Source = *src
@@ -373,18 +495,21 @@ func (c *checker) checkMemberships(g *kg.Graph) {
 		if r.Member != "" && r.Member == r.Organization {
 			c.add(p, "member", "an organization cannot be a member of itself")
 		}
+		start, startOK := c.boundary(p, "start", r.Start, r.StartBounds)
+		end, endOK := c.boundary(p, "end", r.End, r.EndBounds)
 		m := &kg.Membership{Slug: r.Slug, MemberSlug: r.Member, OrganizationSlug: r.Organization,
 			Role:  checkEnum(c, p, "role", r.Role, kg.MembershipRoles),
-			Start: c.date(p, "start", r.Start), End: c.date(p, "end", r.End), Note: opt(r.Note)}
+			Start: start.Date, End: end.Date, StartBounds: start.Bounds, EndBounds: end.Bounds, Note: opt(r.Note),
+			RoleUnstated: r.RoleStated != nil && !*r.RoleStated, Explanations: c.explanations(p, r.Explanations)}
 		if r.EndReason != "" {
 			e := checkEnum(c, p, "endReason", r.EndReason, kg.MembershipEnds)
 			m.EndReason = &e
-			if !r.End.set {
+			if !r.End.set && r.EndBounds == nil {
 				c.add(p, "endReason", "endReason is given but the stint has no end")
 			}
 		}
-		if m.Period().EndsBeforeStart() {
-			c.add(p, "end", "stint ends (%s) before it starts (%s)", m.End, m.Start)
+		if startOK && endOK && endsBeforeStart(start, end) {
+			c.add(p, end.lastField(), "stint ends (%s) before it starts (%s)", describeEnd(end), describeStart(start))
 		}
 		if src := c.source(p, r.Source, "membership "+r.Slug); src != nil {
 			m.Source = *src

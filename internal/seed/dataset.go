@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
@@ -69,6 +70,10 @@ func mergeDatasets(fsys fs.FS, prefix string, raw *rawSet, g *kg.Graph) Problems
 		if prefix != "" {
 			name = path.Join(prefix, name)
 		}
+		if r.Dataset.Format == factbookFormat {
+			problems = append(problems, mergeFactbook(fsys, raw, it, name, g)...)
+			continue
+		}
 		ds, err := cow.Read(fsys, r.Dataset.Folder, name)
 		if err != nil {
 			if ps, ok := err.(cow.Problems); ok {
@@ -107,6 +112,7 @@ type cowMerge struct {
 	problems Problems
 	states   map[int]*kg.State           // by COW code
 	orgs     map[string]*kg.Organization // by COW key
+	igos     map[string]*cow.IGO         // the dataset's IGOs by key, made when first needed
 	slugs    map[string]bool             // actor slugs in use
 }
 
@@ -136,12 +142,15 @@ func (m *cowMerge) merge() Problems {
 	for _, o := range m.g.Organizations {
 		m.slugs[o.Slug] = true
 	}
+	m.repairNames()
 	m.mergeStates()
 	m.mergeOrganizations()
 	if len(m.problems) > 0 {
 		return m.problems
 	}
 	m.mergeStints()
+	m.mergeUnknowns()
+	m.nameStates()
 	return m.problems
 }
 
@@ -372,7 +381,7 @@ func (m *cowMerge) mergeOrganizations() {
 	for i := range m.ds.IGOs {
 		igo := &m.ds.IGOs[i]
 		key, number := igo.Key, igo.Number
-		short, long := m.repaired(igo, igo.ShortName), m.repaired(igo, igo.LongName)
+		short, long := igo.ShortName, igo.LongName
 		o := byKey[key]
 		if o == nil {
 			o = m.newOrganization(key, short, long, acronyms)
@@ -481,26 +490,81 @@ func purposes(igo *cow.IGO) []kg.OrganizationPurpose {
 	return out
 }
 
-// repaired reads the C1 control characters of an IGO's name as the Mac Roman letters they
-// were before a conversion lost them ("Communaut\u008e" is "Communauté"): no name holds a
-// control character, and the published names that do all read right in Mac Roman. Each
-// repair is a notice.
-func (m *cowMerge) repaired(igo *cow.IGO, s string) string {
-	if !strings.ContainsFunc(s, isC1) {
+// repairNames mends the names of the dataset's IGOs and states that a conversion between
+// character sets broke (see repaired), before anything is made of them.
+func (m *cowMerge) repairNames() {
+	for i := range m.ds.IGOs {
+		igo := &m.ds.IGOs[i]
+		what := "IGO " + igo.Key
+		igo.ShortName = m.repaired(cow.FileIGOs, igo.Line, what, igo.ShortName)
+		igo.LongName = m.repaired(cow.FileIGOs, igo.Line, what, igo.LongName)
+	}
+	for i := range m.ds.States {
+		cs := &m.ds.States[i]
+		what := fmt.Sprintf("state %d", cs.Code)
+		cs.Name = m.repaired(cow.FileStates, cs.Line, what, cs.Name)
+		cs.EnglishName = m.repaired(cow.FileCountryCodes, cs.CodesLine, what, cs.EnglishName)
+		langs := make([]string, 0, len(cs.Names))
+		for l := range cs.Names {
+			langs = append(langs, l)
+		}
+		sort.Strings(langs) // notices in a stable order
+		for _, l := range langs {
+			cs.Names[l] = m.repaired(cow.FileCountryCodes, cs.CodesLine, what, cs.Names[l])
+		}
+	}
+}
+
+// repaired mends a name of the dataset that went through a wrong character set, each
+// repair a notice at the name's file and line (what says whose name it is):
+//   - C1 control characters are read as the Mac Roman letters they were before a
+//     conversion lost them ("Communaut\u008e" is "Communauté"): no name holds a control
+//     character, and the published names that do all read right in Mac Roman;
+//   - a Mac Roman no-break space (0xCA) read as Latin-1 is "Ê" ("International Renewable
+//     Energy AgencyÊ"): at either end of a name, where no name has a letter Ê, it is
+//     removed, with any other space there (a real no-break space included).
+func (m *cowMerge) repaired(file string, line int, what, s string) string {
+	out := s
+	var how []string
+	if strings.ContainsFunc(out, isC1) {
+		out = strings.Map(func(r rune) rune {
+			if isC1(r) {
+				return charmap.Macintosh.DecodeByte(byte(r))
+			}
+			return r
+		}, out)
+		how = append(how, "C1 control characters taken as Mac Roman")
+	}
+	if hasEdgeNBSP(out) {
+		out = strings.TrimFunc(out, isEdgeSpace)
+		how = append(how, `a no-break space at an end removed, Mac Roman's read as Latin-1 "Ê" included`)
+	}
+	if len(how) == 0 {
 		return s
 	}
-	out := strings.Map(func(r rune) rune {
-		if isC1(r) {
-			return charmap.Macintosh.DecodeByte(byte(r))
-		}
-		return r
-	}, s)
-	m.g.Notices = append(m.g.Notices, fmt.Sprintf("%s/igos.csv:%d: IGO %s: %q read as %q (C1 control characters taken as Mac Roman)",
-		m.files, igo.Line, igo.Key, s, out))
+	m.g.Notices = append(m.g.Notices, fmt.Sprintf("%s/%s:%d: %s: %q read as %q (%s)", m.files, file, line, what, s, out, strings.Join(how, "; ")))
 	return out
 }
 
 func isC1(r rune) bool { return r >= 0x80 && r <= 0x9f }
+
+// misreadNBSP is a Mac Roman no-break space (0xCA) read as Latin-1.
+const misreadNBSP = '\u00ca'
+
+// isEdgeSpace is what is trimmed from the ends of a name that starts or ends with a
+// no-break space, misread or not.
+func isEdgeSpace(r rune) bool { return r == misreadNBSP || unicode.IsSpace(r) }
+
+// hasEdgeNBSP reports whether s starts or ends with a no-break space, misread or not.
+func hasEdgeNBSP(s string) bool {
+	if s == "" {
+		return false
+	}
+	nbsp := func(r rune) bool { return r == misreadNBSP || r == '\u00a0' }
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return nbsp(first) || nbsp(last)
+}
 
 var cowRoles = map[cow.Status]kg.MembershipRole{1: kg.RoleMember, 2: kg.RoleAssociate, 3: kg.RoleObserver}
 
@@ -511,7 +575,7 @@ func (m *cowMerge) claim(s *cow.Stint) kg.MembershipClaim {
 	asOf := kg.PartialDate{Year: m.ds.LastYear}
 	years := s.StateYears
 	c := kg.MembershipClaim{Role: cowRoles[s.Status], Start: &start, Years: &years, AsOf: &asOf,
-		Source: m.source(cowStintsSection)}
+		UnknownYears: s.Unknown, Source: m.source(cowStintsSection)}
 	if s.StartEarliest != s.StartLatest {
 		c.StartRange = &kg.YearRange{Earliest: s.StartEarliest, Latest: s.StartLatest}
 	}
@@ -526,10 +590,33 @@ func (m *cowMerge) claim(s *cow.Stint) kg.MembershipClaim {
 			c.EndReason = &r
 		}
 	}
-	if s.First < 1965 && igo.MembershipDateAccuracy != nil && !strings.HasPrefix(*igo.MembershipDateAccuracy, "Not applicable") {
-		c.Accuracy = igo.MembershipDateAccuracy
-	}
+	c.Accuracy = m.accuracy(s)
 	return c
+}
+
+// accuracy is the dataset's word on how exact a stint's dates are: the accuracy of its
+// start year, or of its end year when the start is exact but the end approximate. Nil from
+// 1965 on (every year observed) and where the word says nothing ("Not applicable", none).
+func (m *cowMerge) accuracy(s *cow.Stint) *string {
+	if m.igos == nil {
+		m.igos = make(map[string]*cow.IGO, len(m.ds.IGOs))
+		for i := range m.ds.IGOs {
+			m.igos[m.ds.IGOs[i].Key] = &m.ds.IGOs[i]
+		}
+	}
+	igo := m.igos[s.IGO]
+	y := s.First
+	if !igo.Uncertain(s.First) && !s.Open && igo.Uncertain(s.Last) {
+		y = s.Last
+	}
+	if y >= cow.ObservedFrom {
+		return nil
+	}
+	acc := igo.AccuracyIn(y)
+	if acc == "" || strings.HasPrefix(acc, "Not applicable") {
+		return nil
+	}
+	return &acc
 }
 
 func (m *cowMerge) mergeStints() {
@@ -582,6 +669,28 @@ func (m *cowMerge) mergeStints() {
 				Claims: []kg.MembershipClaim{claims[i]},
 			})
 		}
+	}
+}
+
+// mergeUnknowns adds the dataset's missing years that lie in none of its stints to the
+// graph's unknowns, one per run of years.
+func (m *cowMerge) mergeUnknowns() {
+	runs := m.ds.Unknowns
+	n := 0
+	for _, u := range runs {
+		n += u.Last - u.First + 1
+	}
+	out := make([]kg.UnknownStanding, len(runs))
+	years := make([]int, 0, n)
+	src := m.source(cowStintsSection)
+	for i, u := range runs {
+		from := len(years)
+		for y := u.First; y <= u.Last; y++ {
+			years = append(years, y)
+		}
+		out[i] = kg.UnknownStanding{MemberSlug: m.states[u.State].Slug, OrganizationSlug: m.orgs[u.IGO].Slug,
+			Years: years[from:len(years):len(years)], Source: src}
+		m.g.Unknowns = append(m.g.Unknowns, &out[i])
 	}
 }
 

@@ -55,12 +55,20 @@ type pos struct {
 	items map[string][]pos
 }
 
-// at is the line of a key of the record, or of the record itself when the key is absent.
+// at is the line of a key of the record, or of the record itself when the key is absent. A
+// key of a nested mapping is written "outer.inner"; when it is absent, the line of the outer
+// key is used.
 func (p pos) at(field string) int {
-	if l, ok := p.fields[field]; ok {
-		return l
+	for {
+		if l, ok := p.fields[field]; ok {
+			return l
+		}
+		i := strings.LastIndexByte(field, '.')
+		if i < 0 {
+			return p.line
+		}
+		field = field[:i]
 	}
-	return p.line
 }
 
 type item[T any] struct {
@@ -148,6 +156,9 @@ func load(fsys fs.FS, prefix string, datasets bool) (*kg.Graph, error) {
 		problems = append(problems, mergeDatasets(fsys, prefix, &raw, g)...)
 	}
 	if len(problems) == 0 {
+		// The horizon and founding bounds go into each curated stint before its claims are
+		// reconciled (and into its own claim, if pairing with a dataset already made it).
+		boundCurated(g)
 		reconcileAll(g)
 	}
 	if len(problems) > 0 {
@@ -246,13 +257,18 @@ func decodeList[T any](name string, seq *ast.SequenceNode, dst *[]item[T]) Probl
 	return problems
 }
 
-// posOf records where a mapping and each of its keys sit, and where the items of its lists
-// of mappings sit.
+// posOf records where a mapping and each of its keys sit, the keys of a mapping nested in it
+// as "outer.inner", and where the items of its lists of mappings sit.
 func posOf(name string, m *ast.MappingNode) pos {
 	p := pos{file: name, line: lineOf(m), fields: map[string]int{}, items: map[string][]pos{}}
 	for _, kv := range m.Values {
 		key := kv.Key.String()
 		p.fields[key] = lineOf(kv.Key)
+		if inner, ok := kv.Value.(*ast.MappingNode); ok {
+			for _, ikv := range inner.Values {
+				p.fields[key+"."+ikv.Key.String()] = lineOf(ikv.Key)
+			}
+		}
 		if seq, ok := kv.Value.(*ast.SequenceNode); ok {
 			for _, v := range seq.Values {
 				if im, ok := v.(*ast.MappingNode); ok {

@@ -371,6 +371,24 @@ func TestLoadInvalid(t *testing.T) {
 		// Like the stint rule, reported at the position's own "end" line.
 		{dir: "position-ends-before-start", file: "broken.yaml", line: 13,
 			exact: "position zas-secretary-general ends (2019-12) before it starts (2020)"},
+		// Bounds on a date the source does not give: each side is a date, the range leaves at
+		// least one day, contains the date given beside it, and an end whose latest possible
+		// day is before the start's earliest is reported like an end before its start, at
+		// the key that gives that latest day.
+		{dir: "bound-malformed-date", file: "broken.yaml", line: 8,
+			contains: []string{`startBounds.notAfter: invalid date "1994-5"`, "YYYY-MM-DD"}},
+		{dir: "bounds-empty", file: "broken.yaml", line: 9,
+			exact: "endBounds: notAfter (2005-06) is before notBefore (2010)"},
+		{dir: "bounds-exclude-date", file: "broken.yaml", line: 7,
+			exact: "startBounds: a range that does not contain its date: start is 2006, the bounds say not before 2006-03, not after 2010"},
+		{dir: "bounds-end-before-start", file: "broken.yaml", line: 7,
+			exact: "stint ends (not after 2009) before it starts (not before 2010-01-01)"},
+		{dir: "position-bounds-end-before-start", file: "broken.yaml", line: 11,
+			exact: "position zas-secretary-general ends (not after 2019-12) before it starts (2020)"},
+		{dir: "explanation-unknown-aspect", file: "broken.yaml", line: 9,
+			exact: `explanations: unknown aspect "BEGINNING" (want one of [ROLE START END])`},
+		{dir: "explanation-without-text", file: "broken.yaml", line: 7,
+			exact: "explanations: ROLE has no text"},
 		// A duplicate position slug names the second position and the first, not the person.
 		{dir: "duplicate-position-slug", file: "broken.yaml", line: 8,
 			exact: `duplicate slug "zas-secretary-general" (first used at testdata/invalid/duplicate-position-slug/broken.yaml:5)`},

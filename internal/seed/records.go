@@ -42,6 +42,13 @@ func (s *scalar) UnmarshalYAML(unmarshal func(any) error) error {
 	return nil
 }
 
+// boundsRec bounds a date the source does not give: it fell on or after notBefore and on or
+// before notAfter. Either side may be left out.
+type boundsRec struct {
+	NotBefore scalar `yaml:"notBefore"`
+	NotAfter  scalar `yaml:"notAfter"`
+}
+
 type sourceRec struct {
 	Document string `yaml:"document"`
 	Section  string `yaml:"section"`
@@ -78,7 +85,10 @@ type documentRec struct {
 	Doi         string       `yaml:"doi"`
 	URL         string       `yaml:"url"`
 	Version     scalar       `yaml:"version"`
-	Dataset     *datasetRec  `yaml:"dataset"`
+	// CoversUntil is the last date the document certainly observes (for a dataset, the last
+	// date of its data).
+	CoversUntil scalar      `yaml:"coversUntil"`
+	Dataset     *datasetRec `yaml:"dataset"`
 }
 
 // datasetRec says where a published dataset's files are and in which format, for a document
@@ -145,12 +155,15 @@ type placeRec struct {
 }
 
 type positionRec struct {
-	Slug   string     `yaml:"slug"`
-	Title  string     `yaml:"title"`
-	Of     string     `yaml:"of"`
-	Start  scalar     `yaml:"start"`
-	End    scalar     `yaml:"end"`
-	Source *sourceRec `yaml:"source"`
+	Slug        string     `yaml:"slug"`
+	Title       string     `yaml:"title"`
+	Of          string     `yaml:"of"`
+	Start       scalar     `yaml:"start"`
+	End         scalar     `yaml:"end"`
+	StartBounds *boundsRec `yaml:"startBounds"`
+	EndBounds   *boundsRec `yaml:"endBounds"`
+	Note        string     `yaml:"note"`
+	Source      *sourceRec `yaml:"source"`
 }
 
 type personRec struct {
@@ -169,8 +182,14 @@ type membershipRec struct {
 	Start        scalar     `yaml:"start"`
 	End          scalar     `yaml:"end"`
 	EndReason    string     `yaml:"endReason"`
-	Note         string     `yaml:"note"`
-	Source       *sourceRec `yaml:"source"`
+	StartBounds  *boundsRec `yaml:"startBounds"`
+	EndBounds    *boundsRec `yaml:"endBounds"`
+	// RoleStated is false when the source shows the stint without naming its role; absent
+	// means the role is stated.
+	RoleStated   *bool             `yaml:"roleStated"`
+	Explanations map[string]string `yaml:"explanations"`
+	Note         string            `yaml:"note"`
+	Source       *sourceRec        `yaml:"source"`
 }
 
 type quantityRec struct {

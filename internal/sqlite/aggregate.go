@@ -99,14 +99,20 @@ func (s *Store) CountMembershipsBy(ctx context.Context, q MembershipCountQuery) 
 		if want == kg.Possible {
 			counted = "stint"
 		}
+		// Per group, year, member and organization: the stints counted, and whether the
+		// member's standing in the organization is unknown (no stint certainly covers the
+		// year, but one may, or the dataset has no data); then per group and year, the sums.
 		text = `WITH RECURSIVE years(y) AS (SELECT ? UNION ALL SELECT y + 1 FROM years WHERE y < ?)
-			SELECT y AS yr, o, mem, r, SUM(` + counted + `), SUM(1 - known) FROM (
-				SELECT y, ` + groups + `, CASE WHEN ` + known.sql + ` THEN 1 ELSE 0 END AS known, 1 AS stint
-				FROM years JOIN ` + table + ` ON ` + possible.sql + ` WHERE ` + w.sql
+			SELECT yr, o, mem, r, SUM(n), SUM(u) FROM (
+				SELECT y AS yr, o, mem, r, SUM(` + counted + `) AS n, CASE WHEN MAX(known) = 0 THEN 1 ELSE 0 END AS u FROM (
+					SELECT y, ` + groups + `, m.member || ' ' || m.organization AS who, CASE WHEN ` + known.sql + ` THEN 1 ELSE 0 END AS known, 1 AS stint
+					FROM years JOIN ` + table + ` ON ` + possible.sql + ` WHERE ` + w.sql + `
+					UNION ALL
+					SELECT y, ` + groups + `, m.member || ' ' || m.organization, 0, 0 FROM years JOIN ` + unknowns + ` ON m.year = y WHERE ` + uw.sql + `
+				) GROUP BY y, o, mem, r, who
+			) GROUP BY yr, o, mem, r HAVING SUM(n) > 0 OR SUM(u) > 0 ORDER BY yr, o, mem, r`
 		args = append(append(append(append([]any{q.From, q.To}, gargs...), known.args...), possible.args...), w.args...)
-		text += ` UNION ALL SELECT y, ` + groups + `, 0, 0 FROM years JOIN ` + unknowns + ` ON m.year = y WHERE ` + uw.sql
 		args = append(append(args, gargs...), uw.args...)
-		text += `) GROUP BY yr, o, mem, r HAVING SUM(` + counted + `) > 0 OR SUM(1 - known) > 0 ORDER BY yr, o, mem, r`
 	} else {
 		text = `SELECT NULL AS yr, ` + groups + `, COUNT(*), 0 FROM ` + table + ` WHERE ` + w.sql +
 			` GROUP BY yr, o, mem, r ORDER BY yr, o, mem, r`
