@@ -208,16 +208,22 @@ func Merge(spans []Span) Span {
 	return out
 }
 
-// Overlaps says how sure it is that two spans share a day: Known when each certainly begins
-// before the other certainly ends, Possible when they may share one, nil when they cannot.
-// Years without data are not looked at: they make a single date uncertain, not a shared
-// stretch of years.
+// Overlaps says how sure it is that two spans were in force together: nil when they cannot
+// share a day; Known when there is a date (a year, at the widest) that both certainly cover,
+// as Covers answers for it, so that two stints both reported at a date are reported together;
+// Possible otherwise.
 func (s Span) Overlaps(o Span) *Certainty {
 	if s.StartLo > o.EndHi || o.StartLo > s.EndHi {
 		return nil
 	}
-	if s.StartHi <= o.EndLo && o.StartHi <= s.EndLo {
-		return &certainKnown
+	from := max(s.StartHi, o.StartHi) / 10000
+	to := min(s.EndLo, o.EndLo) / 10000
+	for y := from; y <= to; y++ {
+		_, a := slices.BinarySearch(s.Unknown, y)
+		_, b := slices.BinarySearch(o.Unknown, y)
+		if !a && !b {
+			return &certainKnown
+		}
 	}
 	return &certainPossible
 }

@@ -397,17 +397,16 @@ func TestShareStints(t *testing.T) {
 			want: []shared{{"csto", []string{"am-csto-1", "am-csto-2"}, []string{"ru-csto"}, []string{"1994/2024-02", "2025/…"}}},
 		},
 		{
-			name: "stints that touch on the same year may overlap",
+			name: "stints that touch on the same year overlap",
 			a:    []*Membership{stint("x", "a", "o", RoleMember, "", "2000")},
 			b:    []*Membership{stint("y", "b", "o", RoleMember, "2000-12-31", "")},
-			q:    StintQuery{Certainty: Possible},
 			want: []shared{{"o", []string{"x"}, []string{"y"}, []string{"2000-12-31/2000"}}},
 		},
 		{
-			name: "but need not: one ended some time in 2000, the other began on its last day",
-			a:    []*Membership{stint("x", "a", "o", RoleMember, "", "2000")},
-			b:    []*Membership{stint("y", "b", "o", RoleMember, "2000-12-31", "")},
-			want: []shared{},
+			name: "two stints of one year each both hold in that year",
+			a:    []*Membership{stint("x", "a", "o", RoleMember, "2001", "2001")},
+			b:    []*Membership{stint("y", "b", "o", RoleMember, "2001", "2001")},
+			want: []shared{{"o", []string{"x"}, []string{"y"}, []string{"2001/2001"}}},
 		},
 		{
 			name: "an open stint past its source's horizon may overlap, not certainly",
