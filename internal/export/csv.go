@@ -11,12 +11,22 @@ import (
 )
 
 // Headers are the header rows of the CSV tables, by kind. Dates are ISO 8601 at the
-// precision the source gives ("1994", "2007-05", "1992-05-15"); lists of keys and footnote
-// numbers are joined with ";" ("6;10"); lists of sentences with line breaks.
+// precision the source gives ("1994", "2007-05", "1992-05-15"); lists of keys, footnote
+// numbers and years are joined with ";" ("6;10"); lists of sentences with line breaks.
+//
+// A membership's start, end and end_reason are those of its preferred source; the columns
+// after its citations say what all its sources together state about when it held (see
+// kg.Span): start_earliest and start_latest, the earliest and latest day its start may fall
+// on, end_earliest and end_latest the same for its end (ISO days, empty where the sources
+// leave that side unbounded: an undated start is not "since forever", an open end not "for
+// ever"); open_as_of, for an open end, the last date its source looked ("still so then",
+// at that date's precision; empty when the end is not open or the source does not say);
+// unknown_years, the years inside it for which no source that states it has data.
 var Headers = map[string][]string{
 	"memberships": {"id", "slug", "member", "member_kind", "member_name", "organization",
 		"organization_name", "role", "start", "end", "end_reason", "note",
-		"document", "section", "citations"},
+		"document", "section", "citations",
+		"start_earliest", "start_latest", "end_earliest", "end_latest", "open_as_of", "unknown_years"},
 	"events": {"id", "slug", "date", "end_date", "kind", "title", "place", "place_name",
 		"participants", "participant_names", "people", "quantities", "summary",
 		"document", "section", "citations"},
@@ -71,9 +81,11 @@ func membershipRows(g *kg.Graph, ix *index) [][]string {
 		if m.EndReason != nil {
 			reason = string(*m.EndReason)
 		}
-		rows = append(rows, append([]string{m.ID(), m.Slug, m.MemberSlug, member.Kind, ix.names[member],
+		c := stintCertainty(m)
+		row := append([]string{m.ID(), m.Slug, m.MemberSlug, member.Kind, ix.names[member],
 			m.OrganizationSlug, ix.names[org], string(m.Role), iso(m.Start), iso(m.End), reason,
-			deref(m.Note)}, sourceFields(&m.Source)...))
+			deref(m.Note)}, sourceFields(&m.Source)...)
+		rows = append(rows, append(row, c.StartEarliest, c.StartLatest, c.EndEarliest, c.EndLatest, c.OpenAsOf, years(c.UnknownYears)))
 	}
 	return rows
 }

@@ -115,10 +115,13 @@ type index struct {
 	names   map[kg.Ref]string
 	sources map[kg.Ref]*kg.Source
 	periods map[kg.Ref][2]*kg.PartialDate
+	// certainties are what the sources state about when each stint and post held.
+	certainties map[kg.Ref]certainty
 }
 
 func newIndex(g *kg.Graph) *index {
-	ix := &index{names: map[kg.Ref]string{}, sources: map[kg.Ref]*kg.Source{}, periods: map[kg.Ref][2]*kg.PartialDate{}}
+	ix := &index{names: map[kg.Ref]string{}, sources: map[kg.Ref]*kg.Source{}, periods: map[kg.Ref][2]*kg.PartialDate{},
+		certainties: map[kg.Ref]certainty{}}
 	for _, s := range g.States {
 		ix.names[s.NodeRef()], ix.sources[s.NodeRef()] = s.Name, s.Source
 	}
@@ -134,10 +137,12 @@ func newIndex(g *kg.Graph) *index {
 	for _, p := range g.Positions {
 		ix.sources[p.NodeRef()] = &p.Source
 		ix.periods[p.NodeRef()] = [2]*kg.PartialDate{p.Start, p.End}
+		ix.certainties[p.NodeRef()] = positionCertainty(p)
 	}
 	for _, m := range g.Memberships {
 		ix.sources[m.NodeRef()] = &m.Source
 		ix.periods[m.NodeRef()] = [2]*kg.PartialDate{m.Start, m.End}
+		ix.certainties[m.NodeRef()] = stintCertainty(m)
 	}
 	for _, e := range g.Events {
 		ix.names[e.NodeRef()], ix.sources[e.NodeRef()] = e.Title, &e.Source

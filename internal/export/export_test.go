@@ -179,6 +179,11 @@ func TestGraphJSONIsNodeLink(t *testing.T) {
 	assert.Equal(t, "member of", second.Relation)
 	require.NotNil(t, second.End)
 	assert.Equal(t, "2012-06-28", *second.End)
+	require.NotNil(t, second.StartEarliest, "the dataset lets the stint begin in 2002")
+	assert.Equal(t, "2002-01-01", *second.StartEarliest)
+	require.NotNil(t, second.EndLatest)
+	assert.Equal(t, "2012-06-28", *second.EndLatest)
+	assert.Nil(t, second.OpenAsOf, "the stint ended")
 	assert.Equal(t, []int{8}, second.Citations)
 	require.NotNil(t, second.Document)
 	assert.Equal(t, "csto-article", *second.Document)
@@ -239,6 +244,41 @@ func TestCSVTables(t *testing.T) {
 			if start != "" {
 				_, err := kg.ParseDate(start)
 				assert.NoError(t, err, "dates are ISO at their precision")
+			}
+		}
+
+		// What the sources together state about when: the dataset lets Uzbekistan's second
+		// stint begin in 2002, the article dates it to the day.
+		certainty := func(r []string) []string {
+			var out []string
+			for _, c := range []string{"start_earliest", "start_latest", "end_earliest", "end_latest", "open_as_of", "unknown_years"} {
+				out = append(out, r[columnIndex(rows[0], c)])
+			}
+			return out
+		}
+		assert.Equal(t, []string{"2002-01-01", "2006-06-23", "2012-06-28", "2012-06-28", "", ""}, certainty(uz[1]))
+		for _, r := range rows[1:] {
+			c := certainty(r)
+			for _, d := range c[:4] {
+				if d != "" {
+					p, err := kg.ParseDate(d)
+					if assert.NoError(t, err, "%s: bounds are ISO days", r[1]) {
+						assert.Equal(t, kg.PrecisionDay, p.Precision(), r[1])
+						assert.Less(t, p.Year, 2100, "%s: an open end is empty, not a sentinel", r[1])
+					}
+				}
+			}
+			if c[0] != "" && c[1] != "" {
+				assert.LessOrEqual(t, c[0], c[1], "%s: the start's earliest day is not after its latest", r[1])
+			}
+			if c[4] != "" {
+				assert.Empty(t, c[3], "%s: an end open as of a date has no latest day", r[1])
+			}
+			for _, y := range strings.Split(c[5], ";") {
+				if y != "" {
+					_, err := strconv.Atoi(y)
+					assert.NoError(t, err, "%s: unknown years are years joined with ;", r[1])
+				}
 			}
 		}
 	})

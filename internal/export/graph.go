@@ -115,9 +115,21 @@ type Link struct {
 	Fact     *string `json:"fact"`
 	FactKind *string `json:"factKind"`
 	// Start and End bound the time the link holds, as ISO dates at their precision; null
-	// when open.
+	// when open. For a membership they are its preferred source's dates.
 	Start *string `json:"start"`
 	End   *string `json:"end"`
+	// For a membership or a post, what its sources together state about when it held (see
+	// kg.Span): the earliest and latest day its start may fall on and the same for its end,
+	// as ISO days, null where the sources leave that side unbounded (an undated start is not
+	// "since forever", an open end not "for ever"); OpenAsOf, for an open end, the last date
+	// its source looked ("still so then", at that date's precision); UnknownYears, the years
+	// inside it without data. All null, and UnknownYears empty, for other links.
+	StartEarliest *string `json:"startEarliest"`
+	StartLatest   *string `json:"startLatest"`
+	EndEarliest   *string `json:"endEarliest"`
+	EndLatest     *string `json:"endLatest"`
+	OpenAsOf      *string `json:"openAsOf"`
+	UnknownYears  []int   `json:"unknownYears"`
 	// Document, Section and Citations say where the link is stated: the document, its
 	// part, and the footnote numbers given there (empty when it gives none).
 	Document  *string `json:"document"`
@@ -172,7 +184,7 @@ func (d *Data) NodeLink() (*NodeLink, error) {
 	// keys counts the links seen between each pair of nodes under each key.
 	keys := map[[3]string]int{}
 	for _, e := range d.Links {
-		l := Link{Source: e.From.ID(), Target: e.To.ID(), From: e.From.ID(), Relation: e.Relation, Inverse: e.Inverse, Citations: []int{}}
+		l := Link{Source: e.From.ID(), Target: e.To.ID(), From: e.From.ID(), Relation: e.Relation, Inverse: e.Inverse, Citations: []int{}, UnknownYears: []int{}}
 		for _, end := range []string{l.Source, l.Target} {
 			if !nodes[end] {
 				return nil, fmt.Errorf("export: link %s %q %s: no node %s", e.From, e.Relation, e.To, end)
@@ -185,6 +197,11 @@ func (d *Data) NodeLink() (*NodeLink, error) {
 			l.Fact, l.FactKind, l.Key = &id, &kind, id
 			period := ix.periods[*e.Fact]
 			l.Start, l.End = ptr(iso(period[0])), ptr(iso(period[1]))
+			if c, ok := ix.certainties[*e.Fact]; ok {
+				l.StartEarliest, l.StartLatest = ptr(c.StartEarliest), ptr(c.StartLatest)
+				l.EndEarliest, l.EndLatest = ptr(c.EndEarliest), ptr(c.EndLatest)
+				l.OpenAsOf, l.UnknownYears = ptr(c.OpenAsOf), c.UnknownYears
+			}
 		case e.Cite != nil:
 			// An attribute of a node: the node's record states it, and its footnotes support it.
 			id, kind := e.Cite.ID(), e.Cite.Kind

@@ -157,6 +157,7 @@ func (c *copier) add(g, out *kg.Graph) {
 	for _, d := range g.Documents {
 		v := *d
 		v.Slug, v.Title, v.Note = c.s(d.Slug), c.text(d.Title), c.textP(d.Note)
+		v.CoversUntil = c.date(d.CoversUntil)
 		out.Documents = append(out.Documents, &v)
 	}
 	for _, x := range g.Citations {
@@ -190,7 +191,8 @@ func (c *copier) add(g, out *kg.Graph) {
 	for _, x := range g.Positions {
 		v := *x
 		v.Slug, v.PersonSlug, v.OfSlug, v.Source = c.s(x.Slug), c.s(x.PersonSlug), c.s(x.OfSlug), c.src(x.Source)
-		v.Start, v.End = c.date(x.Start), c.date(x.End)
+		v.Start, v.End, v.AsOf, v.Note = c.date(x.Start), c.date(x.End), c.date(x.AsOf), c.textP(x.Note)
+		v.StartBounds, v.EndBounds = c.bounds(x.StartBounds), c.bounds(x.EndBounds)
 		out.Positions = append(out.Positions, &v)
 	}
 	for _, x := range g.Memberships {
@@ -267,7 +269,8 @@ func (c *copier) organization(x *kg.Organization) *kg.Organization {
 func (c *copier) membership(x *kg.Membership) *kg.Membership {
 	v := *x
 	v.Slug, v.MemberSlug, v.OrganizationSlug, v.Source = c.s(x.Slug), c.s(x.MemberSlug), c.s(x.OrganizationSlug), c.src(x.Source)
-	v.Start, v.End, v.Note = c.date(x.Start), c.date(x.End), c.textP(x.Note)
+	v.Start, v.End, v.Note, v.AsOf = c.date(x.Start), c.date(x.End), c.textP(x.Note), c.date(x.AsOf)
+	v.StartBounds, v.EndBounds = c.bounds(x.StartBounds), c.bounds(x.EndBounds)
 	v.Claims = nil
 	if x.Claims != nil {
 		v.Claims = make([]kg.MembershipClaim, len(x.Claims))
@@ -275,9 +278,36 @@ func (c *copier) membership(x *kg.Membership) *kg.Membership {
 	for i, cl := range x.Claims {
 		cl.Start, cl.End, cl.AsOf, cl.Note, cl.Source = c.date(cl.Start), c.date(cl.End), c.date(cl.AsOf), c.textP(cl.Note), c.src(cl.Source)
 		cl.StartRange, cl.EndRange = c.yearRange(cl.StartRange), c.yearRange(cl.EndRange)
+		cl.StartBounds, cl.EndBounds = c.bounds(cl.StartBounds), c.bounds(cl.EndBounds)
+		if c.years != 0 && len(cl.UnknownYears) > 0 {
+			years := make([]int, len(cl.UnknownYears))
+			for j, y := range cl.UnknownYears {
+				years[j] = y + c.years
+			}
+			cl.UnknownYears = years
+		}
 		v.Claims[i] = cl
 	}
+	// The span follows the shifted dates.
+	v.Span = kg.Span{}
+	if len(v.Claims) > 0 {
+		spans := make([]kg.Span, len(v.Claims))
+		for i := range v.Claims {
+			spans[i] = v.Claims[i].Span()
+		}
+		v.Span = kg.Merge(spans)
+	} else {
+		v.Reconcile()
+	}
 	return &v
+}
+
+// bounds copies date bounds, shifted as the copy's dates are.
+func (c *copier) bounds(b *kg.DateBounds) *kg.DateBounds {
+	if b == nil {
+		return nil
+	}
+	return &kg.DateBounds{NotBefore: c.date(b.NotBefore), NotAfter: c.date(b.NotAfter)}
 }
 
 // vary scales a copy's personnel figures by one factor, keeping total the sum of its parts.

@@ -189,7 +189,19 @@ func documentRecord(d *kg.Document) record {
 		add("language", d.Language).add("licence", d.Licence).add("accessedVia", d.AccessedVia).
 		add("note", d.Note).add("sections", sections).add("authors", d.Authors).add("published", d.Published).
 		add("publishedIn", d.PublishedIn).add("volume", d.Volume).add("issue", d.Issue).add("pages", d.Pages).
-		add("doi", d.Doi).add("url", d.URL).add("version", d.Version)
+		add("doi", d.Doi).add("url", d.URL).add("version", d.Version).add("coversUntil", d.CoversUntil)
+}
+
+// boundsRecord writes the bounds a source sets on a date it does not give.
+func boundsRecord(b *kg.DateBounds) record {
+	if b == nil {
+		return nil
+	}
+	r := record{}.add("notBefore", b.NotBefore).add("notAfter", b.NotAfter)
+	if len(r) == 0 {
+		return record{{Key: "notBefore", Value: nil}} // bounds with neither side: an end that is not open
+	}
+	return r
 }
 
 func citationRecord(c *kg.Citation) record {
@@ -223,7 +235,8 @@ func personRecords(positions []*kg.Position) func(*kg.Person) record {
 	held := map[string][]record{}
 	for _, p := range positions {
 		held[p.PersonSlug] = append(held[p.PersonSlug], record{}.add("slug", p.Slug).add("title", p.Title).
-			add("of", p.OfSlug).add("start", p.Start).add("end", p.End).add("source", sourceRecord(p.Source)))
+			add("of", p.OfSlug).add("start", p.Start).add("end", p.End).add("startBounds", boundsRecord(p.StartBounds)).
+			add("endBounds", boundsRecord(p.EndBounds)).add("note", p.Note).add("source", sourceRecord(p.Source)))
 	}
 	return func(p *kg.Person) record {
 		return record{}.add("slug", p.Slug).add("name", p.Name).add("aliases", p.Aliases).
@@ -234,10 +247,20 @@ func personRecords(positions []*kg.Position) func(*kg.Person) record {
 func membershipRecord(m *kg.Membership) record {
 	r := record{}.add("slug", m.Slug).add("member", m.MemberSlug).add("organization", m.OrganizationSlug).
 		add("role", string(m.Role)).add("start", m.Start).add("end", m.End)
+	r = r.add("startBounds", boundsRecord(m.StartBounds)).add("endBounds", boundsRecord(m.EndBounds))
 	if m.EndReason != nil {
 		r = r.add("endReason", string(*m.EndReason))
 	}
-	return r.add("note", m.Note).add("source", sourceRecord(m.Source))
+	if m.RoleUnstated {
+		r = append(r, yaml.MapItem{Key: "roleStated", Value: false})
+	}
+	var explanations record
+	for _, a := range kg.DisagreementAspects {
+		if e, ok := m.Explanations[a]; ok {
+			explanations = explanations.add(string(a), e)
+		}
+	}
+	return r.add("explanations", explanations).add("note", m.Note).add("source", sourceRecord(m.Source))
 }
 
 func eventRecord(e *kg.Event) record {

@@ -34,7 +34,7 @@ const DefaultMaxAge = 5 * time.Minute
 
 // Params are the query parameters a timeline accepts, as the API's arguments of the same
 // names.
-var Params = []string{"at", "from", "to", "roles", "source"}
+var Params = []string{"at", "from", "to", "certainty", "roles", "source"}
 
 // Handler serves
 //
@@ -42,10 +42,11 @@ var Params = []string{"at", "from", "to", "roles", "source"}
 //	GET /timeline/state/{slug}.svg          a state's organizations, one row each
 //	GET /timeline/{id}.svg                  either, by public ID
 //
-// with the parameters at, from, to (dates), roles (comma-separated MembershipRole values)
-// and source (a document slug). Answers carry an ETag and Cache-Control max-age maxAge
-// (DefaultMaxAge when zero); If-None-Match is answered 304 before the store is read. Route
-// Prefix to it:
+// with the parameters at, from, to (dates), certainty (KNOWN, the default, keeps the stints
+// the sources make certain cover at, or overlap from..to; POSSIBLE also those that may),
+// roles (comma-separated MembershipRole values) and source (a document slug). Answers carry
+// an ETag and Cache-Control max-age maxAge (DefaultMaxAge when zero); If-None-Match is
+// answered 304 before the store is read. Route Prefix to it:
 //
 //	mux.Handle("GET "+timeline.Prefix, timeline.Handler(store, logger, maxAge, 0, 0))
 //
@@ -92,13 +93,15 @@ type handler struct {
 
 // request is a timeline request once checked.
 type request struct {
-	kind   string // kg.KindState or kg.KindOrganization
-	slug   string
-	at     *kg.PartialDate
-	from   *kg.PartialDate
-	to     *kg.PartialDate
-	roles  []kg.MembershipRole
-	source string
+	kind string // kg.KindState or kg.KindOrganization
+	slug string
+	at   *kg.PartialDate
+	from *kg.PartialDate
+	to   *kg.PartialDate
+	// certainty is how sure at and from..to must be: kg.Known unless kg.Possible is asked.
+	certainty kg.Certainty
+	roles     []kg.MembershipRole
+	source    string
 }
 
 // key is the request in one canonical form, for the ETag.
@@ -113,7 +116,7 @@ func (q *request) key() string {
 	for i, r := range q.roles {
 		roles[i] = string(r)
 	}
-	return strings.Join([]string{q.kind, q.slug, d(q.at), d(q.from), d(q.to), strings.Join(roles, ","), q.source}, "\x00")
+	return strings.Join([]string{q.kind, q.slug, d(q.at), d(q.from), d(q.to), string(q.certainty), strings.Join(roles, ","), q.source}, "\x00")
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -173,6 +176,9 @@ func (h *handler) parse(r *http.Request) (*request, error) {
 	}
 	if q.from != nil && q.to != nil && q.to.Last() < q.from.First() {
 		return nil, kg.Errorf(kg.BadUserInput, "to (%s) is before from (%s)", q.to.ISO(), q.from.ISO())
+	}
+	if q.certainty, err = paramCertainty(values); err != nil {
+		return nil, err
 	}
 	if v, ok := values["roles"]; ok && v[0] != "" {
 		if q.roles, err = parseRoles(v[0]); err != nil {
@@ -251,6 +257,24 @@ func paramDate(values url.Values, name string) (*kg.PartialDate, error) {
 		return nil, kg.Errorf(kg.BadUserInput, "%s: %s", name, err.Error())
 	}
 	return &d, nil
+}
+
+// paramCertainty reads the certainty parameter: kg.Known when it is not given.
+func paramCertainty(values url.Values) (kg.Certainty, error) {
+	v, ok := values["certainty"]
+	if !ok {
+		return kg.Known, nil
+	}
+	c := kg.Certainty(v[0])
+	if !slices.Contains(kg.Certainties, c) {
+		names := make([]string, len(kg.Certainties))
+		for i, k := range kg.Certainties {
+			names[i] = string(k)
+		}
+		return "", kg.Errorf(kg.BadUserInput, "certainty: %s is not a Certainty (want %s: KNOWN keeps the stints that certainly cover at or overlap from..to, POSSIBLE also those that may)",
+			kg.QuoteInput(v[0]), strings.Join(names, " or "))
+	}
+	return c, nil
 }
 
 // parseRoles reads the comma-separated roles of v, each once, in the order of
@@ -370,13 +394,15 @@ func groupStints(stints []*kg.Membership, kind string) ([]string, map[string][]*
 }
 
 // buildRows makes one row per counterpart, its stints by start, the rows in order of first
-// start, then name; stated holds the documents the stints and their claims cite.
+// start, then name (a stint's start is the earliest day the sources let it begin, or when
+// they leave that open the latest; a stint no source dates comes last); stated holds the
+// documents the stints and their claims cite.
 func buildRows(slugs []string, byRow map[string][]*kg.Membership, labels map[string][2]string) (rows []Row, stated map[string]bool) {
 	rows = make([]Row, 0, len(slugs))
 	stated = map[string]bool{}
 	for _, slug := range slugs {
 		ms := byRow[slug]
-		slices.SortStableFunc(ms, func(x, y *kg.Membership) int { return x.Period().Lo() - y.Period().Lo() })
+		slices.SortStableFunc(ms, func(x, y *kg.Membership) int { return sortKey(stintSpan(x)) - sortKey(stintSpan(y)) })
 		rows = append(rows, Row{Slug: slug, Label: labels[slug][0], Title: labels[slug][1], Stints: ms})
 		for _, m := range ms {
 			stated[m.Source.DocumentSlug] = true
@@ -386,7 +412,7 @@ func buildRows(slugs []string, byRow map[string][]*kg.Membership, labels map[str
 		}
 	}
 	slices.SortStableFunc(rows, func(x, y Row) int {
-		if a, b := x.Stints[0].Period().Lo(), y.Stints[0].Period().Lo(); a != b {
+		if a, b := sortKey(stintSpan(x.Stints[0])), sortKey(stintSpan(y.Stints[0])); a != b {
 			return a - b
 		}
 		if c := strings.Compare(strings.ToLower(x.Title), strings.ToLower(y.Title)); c != 0 {
@@ -400,11 +426,15 @@ func buildRows(slugs []string, byRow map[string][]*kg.Membership, labels map[str
 // subtitle says how many stints and counterparts the chart shows and what of q selected them.
 func subtitle(q *request, stints, rows int, counterpart string) string {
 	sub := []string{fmt.Sprintf("%d %s of %d %ss, sorted by first start", stints, plural(stints, "stint", "stints"), rows, counterpart)}
+	sure := " (known)"
+	if q.certainty == kg.Possible {
+		sure = " (known or possible)"
+	}
 	if q.at != nil {
-		sub = append(sub, "at "+q.at.ISO())
+		sub = append(sub, "at "+q.at.ISO()+sure)
 	}
 	if q.from != nil || q.to != nil {
-		sub = append(sub, "from "+isoOr(q.from, "the start")+" to "+isoOr(q.to, "the end"))
+		sub = append(sub, "from "+isoOr(q.from, "the start")+" to "+isoOr(q.to, "the end")+sure)
 	}
 	if len(q.roles) > 0 {
 		sub = append(sub, "roles "+joinRoles(q.roles))
@@ -416,15 +446,20 @@ func subtitle(q *request, stints, rows int, counterpart string) string {
 }
 
 // selectStints keeps the stints that cover at, overlap from..to and are in one of roles,
-// each when given, as the API's stint lists do.
+// each when given, as the API's stint lists do: at and from..to as sure as q.certainty asks
+// (kg.Known when unset), by what the sources together state of each stint (its span).
 func selectStints(ms []*kg.Membership, q *request) []*kg.Membership {
 	during := kg.Period{Start: q.from, End: q.to}
+	want := q.certainty
+	if want == "" {
+		want = kg.Known
+	}
 	var out []*kg.Membership
 	for _, m := range ms {
-		if q.at != nil && !m.Period().Covers(*q.at) {
+		if q.at != nil && !want.Admits(m.Covers(*q.at)) {
 			continue
 		}
-		if (q.from != nil || q.to != nil) && !m.Period().Overlaps(during) {
+		if (q.from != nil || q.to != nil) && !want.Admits(m.Span.CoversPeriod(during)) {
 			continue
 		}
 		if len(q.roles) > 0 && !slices.Contains(q.roles, m.Role) {

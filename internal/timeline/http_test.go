@@ -118,7 +118,7 @@ func stintGroups(svg, prefix string) []string {
 
 // TestUzbekistanInTheCSTO checks the stints the article and the dataset give for Uzbekistan
 // in the CSTO: 1994 to 1999, known to the year, and 2006-06-23 to 2012-06-28, known to the
-// day and disputed by the dataset's 2002 to 2011.
+// day and disputed by the dataset's 2002 to 2011, which lets it begin as early as 2002.
 func TestUzbekistanInTheCSTO(t *testing.T) {
 	h := Handler(seedStore(t), quiet(), 0, 0, 0)
 	for _, target := range []string{"/timeline/state/uzbekistan.svg", "/timeline/organization/csto.svg"} {
@@ -136,25 +136,27 @@ func TestUzbekistanInTheCSTO(t *testing.T) {
 		assert.Contains(t, first, `fill="url(#out0)"`, "an end known to the year fades out")
 		assert.NotContains(t, first, "stroke-dasharray", "the first stint is not disputed")
 
-		assert.Contains(t, second, "member, 2006-06-23 to 2012-06-28 (suspended)")
+		assert.Contains(t, second, "member, 2002 (between 2002 and 2006-06-23) to 2012-06-28 (suspended)", "the sources together")
 		assert.Contains(t, second, "Disputed: start: csto-article says 2006-06-23, cow-igo-v3 says 2002; end: csto-article says 2012-06-28, cow-igo-v3 says 2011")
 		assert.Contains(t, second, "– csto-article, section history, note 8: member, 2006-06-23 to 2012-06-28")
 		assert.Contains(t, second, "– cow-igo-v3, section state-igo-year: member, 2002 to 2011")
-		assert.NotContains(t, second, "url(#in", "dates known to the day are sharp")
+		assert.Contains(t, second, `fill="url(#in0)"`, "the start may be as early as the dataset's 2002: it fades in up to the article's day")
+		assert.NotContains(t, second, "url(#out", "an end known to the day is sharp")
 		assert.Contains(t, second, `stroke-dasharray="3 2"`, "a disputed stint is outlined")
-		assert.Regexp(t, `<line [^>]*stroke-width="2"/>`, second, "the dataset's version is drawn beneath")
+		assert.Len(t, regexp.MustCompile(`<line [^>]*stroke-width="2"/>`).FindAllString(second, -1), 1, "the dataset's version is drawn beneath")
 	}
 }
 
 // TestApproximateYearsAreDrawnOverTheirRange checks that a start the dataset calls
 // approximate (1962, between 1962 and 1965) fades in over 1962 to the end of 1965, and that a
-// stint still running in 2014 runs to the right edge and ends in an arrow head.
+// stint still so in 2014, the dataset's last year, is solid to 2014 and a hatched stub after
+// it, not a bar to the right edge.
 func TestApproximateYearsAreDrawnOverTheirRange(t *testing.T) {
 	h := Handler(seedStore(t), quiet(), 0, 0, 0)
 	svg := serve(t, h, "/timeline/organization/aaro.svg").Body.String()
 	bars := stintGroups(svg, "Ghana: ")
 	require.Len(t, bars, 1)
-	assert.Contains(t, bars[0], "Ghana: member, 1962 (between 1962 and 1965) onwards (still so in 2014)")
+	assert.Contains(t, bars[0], "Ghana: member, 1962 (between 1962 and 1965) onwards (still so in 2014; later unknown)")
 	// The axis of this chart: read two year labels to get the scale.
 	x := func(year string) float64 {
 		m := regexp.MustCompile(`<text x="([0-9.]+)" y="\d+" text-anchor="middle" fill="#555">` + year + `</text>`).FindStringSubmatch(svg)
@@ -166,8 +168,13 @@ func TestApproximateYearsAreDrawnOverTheirRange(t *testing.T) {
 	require.NotNil(t, cap, bars[0])
 	assert.InDelta(t, x("1960")+2*perYear, parse(t, cap[1]), 0.2, "the cap starts with 1962")
 	assert.InDelta(t, 4*perYear, parse(t, cap[2]), 0.2, "the cap covers 1962 to 1965")
-	assert.Contains(t, bars[0], `fill="url(#run0)"`)
-	assert.Regexp(t, `<path d="M956 \d+l6 5-6 5z"`, bars[0], "a running stint ends in an arrow head at the right edge")
+	solid := regexp.MustCompile(`<rect x="([0-9.]+)" y="\d+" width="([0-9.]+)" height="10" fill="#0072b2"/>`).FindStringSubmatch(bars[0])
+	require.NotNil(t, solid, bars[0])
+	assert.InDelta(t, x("2010")+4*perYear, parse(t, solid[1])+parse(t, solid[2]), 0.3, "solid up to 2014, the dataset's last year")
+	stub := regexp.MustCompile(`<rect x="([0-9.]+)" y="\d+" width="([0-9.]+)" height="10" fill="url\(#hatch0\)" mask="url\(#stubR\)"/>`).FindStringSubmatch(bars[0])
+	require.NotNil(t, stub, bars[0])
+	assert.InDelta(t, x("2010")+4*perYear, parse(t, stub[1]), 0.3, "then unknown")
+	assert.NotContains(t, bars[0], "<path", "no arrow head: nothing is known after 2014")
 }
 
 func parse(t *testing.T, s string) float64 {
@@ -176,8 +183,8 @@ func parse(t *testing.T, s string) float64 {
 	return f
 }
 
-// TestParameters checks that at, from, to, roles and source select stints as the API's
-// arguments of the same names do.
+// TestParameters checks that at, from, to, certainty, roles and source select stints as the
+// API's arguments of the same names do.
 func TestParameters(t *testing.T) {
 	h := Handler(seedStore(t), quiet(), 0, 0, 0)
 	rows := func(target string) []string {
@@ -198,6 +205,16 @@ func TestParameters(t *testing.T) {
 	assert.NotContains(t, at, "Azerbaijan")
 	assert.Contains(t, at, "Uzbekistan")
 	assert.Contains(t, serve(t, h, "/timeline/organization/csto.svg?at=2010").Body.String(), `font-weight="bold">2010</text>`, "the date asked for is drawn")
+
+	// The dataset lets Uzbekistan's second stint begin as early as 2002, the article dates it
+	// 2006-06-23: in 2004 it possibly held, not certainly.
+	assert.NotContains(t, rows("/timeline/organization/csto.svg?at=2004"), "Uzbekistan")
+	assert.Equal(t, rows("/timeline/organization/csto.svg?at=2004"), rows("/timeline/organization/csto.svg?at=2004&certainty=KNOWN"), "KNOWN is the default")
+	assert.Contains(t, rows("/timeline/organization/csto.svg?at=2004&certainty=POSSIBLE"), "Uzbekistan")
+	assert.NotContains(t, rows("/timeline/organization/csto.svg?from=2003&to=2005"), "Uzbekistan")
+	assert.Contains(t, rows("/timeline/organization/csto.svg?from=2003&to=2005&certainty=POSSIBLE"), "Uzbekistan")
+	assert.Contains(t, serve(t, h, "/timeline/organization/csto.svg?at=2004&certainty=POSSIBLE").Body.String(), "at 2004 (known or possible)")
+	assert.Contains(t, serve(t, h, "/timeline/organization/csto.svg?at=2004").Body.String(), "at 2004 (known)")
 
 	assert.Equal(t, []string{"Afghanistan", "Serbia"}, rows("/timeline/organization/csto.svg?roles=OBSERVER"))
 	assert.Equal(t, []string{"Iran", "Afghanistan", "Serbia"}, rows("/timeline/organization/csto.svg?roles=PROSPECTIVE,OBSERVER"))
@@ -241,7 +258,12 @@ func TestBadInput(t *testing.T) {
 		{"/timeline/organization/csto.svg?roles=MEMBER,member", 400, kg.BadUserInput, `roles: "member" is not a MembershipRole`},
 		{"/timeline/organization/csto.svg?roles=MEMBER,,OBSERVER", 400, kg.BadUserInput, "is not a MembershipRole"},
 		{"/timeline/organization/csto.svg?source=" + long, 400, kg.BadUserInput, "source: no document has the slug"},
-		{"/timeline/organization/csto.svg?lang=ru", 400, kg.BadUserInput, `unknown parameter "lang"`},
+		{"/timeline/organization/csto.svg?lang=ru", 400, kg.BadUserInput, `unknown parameter "lang": the parameters are at, from, to, certainty, roles, source`},
+		{"/timeline/organization/csto.svg?at=2010&certainty=maybe", 400, kg.BadUserInput, `certainty: "maybe" is not a Certainty (want KNOWN or POSSIBLE`},
+		{"/timeline/organization/csto.svg?certainty=known", 400, kg.BadUserInput, `certainty: "known" is not a Certainty`},
+		{"/timeline/organization/csto.svg?certainty=", 400, kg.BadUserInput, `certainty: "" is not a Certainty`},
+		{"/timeline/organization/csto.svg?certainty=" + long, 400, kg.BadUserInput, `certainty: "xxxx`},
+		{"/timeline/organization/csto.svg?certainty=KNOWN&certainty=POSSIBLE", 400, kg.BadUserInput, "parameter certainty is given 2 times"},
 		{"/timeline/organization/csto.svg?at=2000&at=2001", 400, kg.BadUserInput, "given 2 times"},
 		{"/timeline/organization/csto.svg?at=%zz", 400, kg.BadUserInput, "not URL-encoded"},
 	} {
@@ -290,6 +312,12 @@ func TestDeterministic(t *testing.T) {
 	assert.Equal(t, x.Body.String(), y.Body.String())
 	z := serve(t, a, "/timeline/organization/csto.svg?roles=MEMBER")
 	assert.NotEqual(t, x.Header().Get("ETag"), z.Header().Get("ETag"))
+
+	known := serve(t, a, "/timeline/organization/csto.svg?at=2004&certainty=KNOWN")
+	plain := serve(t, a, "/timeline/organization/csto.svg?at=2004")
+	possible := serve(t, a, "/timeline/organization/csto.svg?at=2004&certainty=POSSIBLE")
+	assert.Equal(t, plain.Header().Get("ETag"), known.Header().Get("ETag"), "KNOWN is the default")
+	assert.NotEqual(t, plain.Header().Get("ETag"), possible.Header().Get("ETag"))
 }
 
 // TestByID checks that a public ID draws the same chart as the slug.
@@ -420,5 +448,54 @@ func TestTheDateAskedForIsOnTheAxis(t *testing.T) {
 	body := w.Body.String()
 	for _, tick := range []string{">2004<", ">2006<", ">2014<"} {
 		assert.Contains(t, body, tick, "the axis reaches past the date asked for and to the dataset's last year")
+	}
+}
+
+// TestSelectStintsByCertainty checks the at and from..to filters on constructed stints: an
+// undated start is not "since forever", an open end is not "for ever", and a year without
+// data is only possibly covered.
+func TestSelectStintsByCertainty(t *testing.T) {
+	undatedStart := stated(kg.RoleMember, kg.MembershipClaim{End: date("2000"), Source: kg.Source{DocumentSlug: "a"}})
+	openEnd := stated(kg.RoleMember, kg.MembershipClaim{Start: date("2002"), AsOf: date("2014"), Source: kg.Source{DocumentSlug: "b"}})
+	gap := stated(kg.RoleMember, kg.MembershipClaim{Start: date("1990"), End: date("2010"), UnknownYears: []int{2005}, Source: kg.Source{DocumentSlug: "c"}})
+	bounded := stated(kg.RoleMember, kg.MembershipClaim{StartBounds: &kg.DateBounds{NotBefore: date("2015")}, AsOf: date("2020"), Source: kg.Source{DocumentSlug: "d"}})
+	all := []*kg.Membership{undatedStart, openEnd, gap, bounded}
+	docs := func(ms []*kg.Membership) []string {
+		out := []string{}
+		for _, m := range ms {
+			out = append(out, m.Source.DocumentSlug)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		at, from, to string
+		certainty    kg.Certainty
+		want         []string
+	}{
+		{at: "1995", want: []string{"c"}},
+		{at: "1995", certainty: kg.Possible, want: []string{"a", "c"}},
+		{at: "1800", certainty: kg.Possible, want: []string{"a"}},
+		{at: "2014", want: []string{"b"}},
+		{at: "2016", certainty: kg.Known, want: []string{}},
+		{at: "2016", certainty: kg.Possible, want: []string{"b", "d"}},
+		{at: "2020", want: []string{"d"}},
+		{at: "2005", want: []string{"b"}},
+		{at: "2005", certainty: kg.Possible, want: []string{"b", "c"}},
+		{from: "2015", to: "2016", want: []string{}},
+		{from: "2015", to: "2016", certainty: kg.Possible, want: []string{"b", "d"}},
+		{to: "1980", certainty: kg.Possible, want: []string{"a"}},
+		{to: "1980", want: []string{}},
+	} {
+		q := &request{certainty: c.certainty}
+		if c.at != "" {
+			q.at = date(c.at)
+		}
+		if c.from != "" {
+			q.from = date(c.from)
+		}
+		if c.to != "" {
+			q.to = date(c.to)
+		}
+		assert.Equal(t, c.want, docs(selectStints(all, q)), "at %s from %s to %s %s", c.at, c.from, c.to, c.certainty)
 	}
 }

@@ -2,20 +2,27 @@
 // organizations, one row each, with a bar per stint. Layout and drawing (this file) are pure
 // functions of a Chart; http.go serves them from the store.
 //
-// How a bar reads:
+// A bar draws what the sources together state about when the stint held (kg.Span), and
+// never more:
 //   - its colour is the stint's role (legend at the top);
-//   - a date known to the day is a sharp edge; a date known only to the year or month, or one
-//     a source calls approximate (a range of years), is a cap fading in (start) or out (end)
-//     over the whole period it may fall in;
-//   - a stint still running when its source was written runs to the right edge and fades,
-//     ending in a pale arrow head; a stint that ends after the axis asked for (to) ends in
-//     a solid one;
+//   - the stretch the stint certainly held is solid;
+//   - a boundary the sources date to the day is a sharp edge; one they date only to the year
+//     or month, call approximate (a range of years) or bound on both sides is a cap fading in
+//     (start) or out (end) over the whole period it may fall in;
+//   - a side the sources leave open is a short hatched stub that fades away: an undated start
+//     before the earliest date the stint may have held (never a bar from the axis's start),
+//     and an open end after the last date its source looked (never a bar to the axis's end);
+//   - years without data inside the stint are hatched, not solid;
+//   - a stint whose start and end may fall in the same stretch is one pale block;
+//   - a stint that goes on after the axis asked for (to) ends in a solid arrow head;
+//   - a stint no source dates at all is a hatched mark and the words "dates unknown";
 //   - a disputed stint (its sources disagree) has a dashed outline, and each other source's
-//     version of it is drawn as a thin line beneath the bar;
-//   - hovering a bar shows its dates, role, end and every source's claim with document,
-//     section and footnotes.
+//     version of it is drawn as a thin line beneath the bar, dotted where it leaves a side open;
+//   - hovering a bar shows its dates and what of them is unknown, its role, end and every
+//     source's claim with document, section and footnotes.
 //
-// The same Chart always gives the same bytes.
+// The axis spans the dates the sources give, never the open bounds (kg.OpenStart,
+// kg.OpenEnd). The same Chart always gives the same bytes.
 package timeline
 
 import (
@@ -79,8 +86,9 @@ const (
 	plotRight  = 956
 	rowHeight  = 16
 	barHeight  = 10
-	headTop    = 96 // top of the first row
-	labelRunes = 40 // longest row label, in characters
+	headTop    = 112 // top of the first row
+	stubWidth  = 22  // how wide a side the sources leave open is drawn
+	labelRunes = 40  // longest row label, in characters
 )
 
 // The colours of the roles (the Okabe–Ito palette, readable with the common colour-vision
@@ -126,115 +134,86 @@ func years(n int) float64 {
 // endOf is the fractional year at the end of the day YYYYMMDD.
 func endOf(n int) float64 { return years(n) + 1.0/(12*31) }
 
+// oneDay is a little more than a day in fractional years: a boundary known to the day is a
+// sharp edge, however wide a day is on the axis.
+const oneDay = 1.5 / (12 * 31)
+
 func (s scale) x(t float64) float64 {
 	t = math.Max(s.lo, math.Min(s.hi, t))
 	return plotLeft + (t-s.lo)/(s.hi-s.lo)*(plotRight-plotLeft)
 }
 
-// span is where a stint's boundaries may fall, in fractional years: the start in
-// [startLo, startHi], the end in [endLo, endHi].
-type span struct {
-	startLo, startHi float64
-	endLo, endHi     float64
-	noStart, open    bool
-}
-
-// drawnClaim is the claim a stint is drawn from: the one of its own source (the preferred
-// claim, or the claim of the source asked for); nil when the stint lists no claims.
+// drawnClaim is the claim that states all of what a bar draws: the claim of the stint's own
+// source (the preferred claim, or the claim of the source asked for) when its span is the
+// stint's; nil when the stint's span merges several claims that differ, or it lists none.
 func drawnClaim(m *kg.Membership) *kg.MembershipClaim {
-	return m.Claim(m.Source.DocumentSlug)
+	c := m.Claim(m.Source.DocumentSlug)
+	if c == nil || !sameSpan(c.Span(), stintSpan(m)) {
+		return nil
+	}
+	return c
 }
 
-func boundsOf(d *kg.PartialDate, r *kg.YearRange) (lo, hi float64) {
-	lo, hi = years(d.First()), endOf(d.Last())
-	if r != nil {
-		lo = math.Min(lo, float64(r.Earliest))
-		hi = math.Max(hi, float64(r.Latest+1))
-	}
-	return lo, hi
-}
-
-// spanOf is the stint's span as drawn; an open end is left at 0 for the caller to fill.
-func spanOf(m *kg.Membership, c *kg.MembershipClaim) span {
-	var sp span
-	var startRange, endRange *kg.YearRange
-	if c != nil {
-		startRange, endRange = c.StartRange, c.EndRange
-	}
-	if m.Start == nil {
-		sp.noStart = true
-	} else {
-		sp.startLo, sp.startHi = boundsOf(m.Start, startRange)
-	}
-	if m.End == nil {
-		sp.open = true
-	} else {
-		sp.endLo, sp.endHi = boundsOf(m.End, endRange)
-	}
-	return sp
-}
-
-// extent is the time the stints of the chart cover, in fractional years: from the earliest
-// possible start to the latest date any of them names (an end, a start, or the last date a
-// source observed a running stint); open says whether any stint is still running.
-func extent(rows []Row) (lo, hi float64, open, any bool) {
+// extent is the time the sources place the chart's stints in, in fractional years: from the
+// earliest to the latest bounded side of any stint, or of any claim of a disputed stint
+// (drawn beneath it). openLo is the earliest bounded side of a stint whose start is open,
+// openHi the latest of one whose end is open: the axis leaves room there for their stubs.
+func extent(rows []Row) (lo, hi, openLo, openHi float64, any bool) {
 	lo, hi = math.Inf(1), math.Inf(-1)
+	openLo, openHi = math.Inf(1), math.Inf(-1)
+	add := func(sp span) {
+		first, last, ok := sp.anchors()
+		if !ok {
+			return
+		}
+		any = true
+		lo, hi = math.Min(lo, first), math.Max(hi, last)
+		if sp.openStart() {
+			openLo = math.Min(openLo, first)
+		}
+		if sp.openEnd() {
+			openHi = math.Max(openHi, last)
+		}
+	}
 	for _, r := range rows {
 		for _, m := range r.Stints {
-			c := drawnClaim(m)
-			sp := spanOf(m, c)
-			any = true
-			if !sp.noStart {
-				lo = math.Min(lo, sp.startLo)
-				hi = math.Max(hi, sp.startHi)
-			}
-			if sp.open {
-				open = true
-				// Any source's last observed date: the dataset still saw the stint then even
-				// where the text, which has no such date, is the claim drawn.
-				for _, cl := range m.Claims {
-					if cl.AsOf != nil {
-						hi = math.Max(hi, endOf(cl.AsOf.Last()))
-					}
+			add(yearsOf(stintSpan(m)))
+			if m.Disputed {
+				for k := range m.Claims {
+					add(yearsOf(m.Claims[k].Span()))
 				}
-				if c != nil && c.AsOf != nil {
-					hi = math.Max(hi, endOf(c.AsOf.Last()))
-				}
-			} else {
-				lo = math.Min(lo, sp.endLo)
-				hi = math.Max(hi, sp.endHi)
 			}
 		}
 	}
-	return lo, hi, open, any
+	return lo, hi, openLo, openHi, any
 }
 
-// axis chooses the time axis: the range asked for, or the stints' extent widened to whole
-// ticks, with room after the last date for the fading ends of running stints (the axis then
-// ends there, between ticks). known is the
-// last date the chart's stints name; running stints are solid up to it.
-func axis(c *Chart) (s scale, known float64, step int) {
-	lo, hi, open, any := extent(c.Rows)
-	if !any || math.IsInf(lo, 1) {
+// axis chooses the time axis: the range asked for, or the stints' extent with room for the
+// stubs of open sides, widened to whole ticks (to a whole year when the stub of an open end
+// is last). It never reaches for an open bound.
+func axis(c *Chart) (s scale, step int) {
+	lo, hi, openLo, openHi, any := extent(c.Rows)
+	if !any {
 		lo, hi = 1990, 2020
-	}
-	if math.IsInf(hi, -1) || hi <= lo {
-		hi = lo + 1
 	}
 	if c.At != nil {
 		// The date asked for is on the axis, and the stints kept cover it.
 		lo = math.Min(lo, years(c.At.First()))
 		hi = math.Max(hi, endOf(c.At.Last()))
 	}
-	known = hi
+	if hi <= lo {
+		hi = lo + 1
+	}
+	// Room for the stubs: stubWidth pixels of an axis that the room itself widens.
+	room := (hi - lo) * stubWidth / (plotRight - plotLeft - 2*stubWidth)
+	lo = math.Min(lo, openLo-room)
+	stubbed := openHi+room > hi // the axis ends with the stub of an open end
+	hi = math.Max(hi, openHi+room)
 	if c.From != nil {
 		lo = years(c.From.First())
 	}
 	if c.To != nil {
 		hi = endOf(c.To.Last())
-	} else if open {
-		// Room for the fading ends: running stints are known to run at least this long.
-		hi += math.Max(1, math.Min(4, (hi-lo)*0.03))
 	}
 	if hi <= lo {
 		hi = lo + 1
@@ -243,10 +222,13 @@ func axis(c *Chart) (s scale, known float64, step int) {
 	if c.From == nil {
 		lo = math.Floor(lo/float64(step)) * float64(step)
 	}
-	if c.To == nil && !open {
+	switch {
+	case c.To == nil && stubbed:
+		hi = math.Ceil(hi) // between ticks: no year is left empty after the stub
+	case c.To == nil:
 		hi = math.Ceil(hi/float64(step)) * float64(step)
 	}
-	return scale{lo, hi}, known, step
+	return scale{lo, hi}, step
 }
 
 // tickStep is the gap between year labels: the smallest of 1, 2, 5, 10, 20, 25, 50, 100
@@ -270,7 +252,7 @@ func Render(c Chart) []byte {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}
-	s, known, step := axis(&c)
+	s, step := axis(&c)
 
 	// Rows first, so that the height is known when the header is written; each row is one
 	// piece, and the rows stop at the row bound or when the next one would pass the byte
@@ -283,7 +265,7 @@ func Render(c Chart) []byte {
 			break
 		}
 		var one bytes.Buffer
-		writeRow(&one, &c.Rows[i], i, s, known)
+		writeRow(&one, &c.Rows[i], i, s)
 		if rows.Len()+one.Len() > maxBytes-reserve {
 			break
 		}
@@ -340,15 +322,19 @@ func Render(c Chart) []byte {
 	return b.Bytes()
 }
 
-// writeDefs writes, for each role, the gradients of a fading start, a fading end and the
-// running end, and the arrow head of running stints.
+// writeDefs writes, for each role, the gradients of a fading start and a fading end and the
+// hatching of what is unknown, and the masks that fade a stub away to the left or right.
 func writeDefs(b *bytes.Buffer) {
 	b.WriteString("<defs>\n")
 	for i, rc := range roleColours {
 		fmt.Fprintf(b, `<linearGradient id="in%d"><stop offset="0" stop-color="%s" stop-opacity="0.08"/><stop offset="1" stop-color="%s"/></linearGradient>`+"\n", i, rc.colour, rc.colour)
 		fmt.Fprintf(b, `<linearGradient id="out%d"><stop offset="0" stop-color="%s"/><stop offset="1" stop-color="%s" stop-opacity="0.08"/></linearGradient>`+"\n", i, rc.colour, rc.colour)
-		fmt.Fprintf(b, `<linearGradient id="run%d"><stop offset="0" stop-color="%s"/><stop offset="1" stop-color="%s" stop-opacity="0.25"/></linearGradient>`+"\n", i, rc.colour, rc.colour)
+		fmt.Fprintf(b, `<pattern id="hatch%d" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="4" height="4" fill="%s" fill-opacity="0.15"/><rect width="1.6" height="4" fill="%s"/></pattern>`+"\n", i, rc.colour, rc.colour)
 	}
+	b.WriteString(`<linearGradient id="fadeL"><stop offset="0" stop-color="#fff" stop-opacity="0.1"/><stop offset="1" stop-color="#fff"/></linearGradient>` + "\n")
+	b.WriteString(`<linearGradient id="fadeR"><stop offset="0" stop-color="#fff"/><stop offset="1" stop-color="#fff" stop-opacity="0.1"/></linearGradient>` + "\n")
+	b.WriteString(`<mask id="stubL" maskContentUnits="objectBoundingBox"><rect width="1" height="1" fill="url(#fadeL)"/></mask>` + "\n")
+	b.WriteString(`<mask id="stubR" maskContentUnits="objectBoundingBox"><rect width="1" height="1" fill="url(#fadeR)"/></mask>` + "\n")
 	b.WriteString("</defs>\n")
 }
 
@@ -362,23 +348,25 @@ func writeLegend(b *bytes.Buffer, at, cut bool) {
 	x += 10
 	fmt.Fprintf(b, `<rect x="%d" y="%d" width="18" height="%d" fill="url(#in0)"/><rect x="%d" y="%d" width="18" height="%d" fill="url(#out0)"/><text x="%d" y="%d">date known to the year or month, or approximate</text>`+"\n",
 		x, y, barHeight, x+22, y, barHeight, x+44, y+9)
-	x += 44 + 262
-	fmt.Fprintf(b, `<rect x="%d" y="%d" width="26" height="%d" fill="url(#run0)"/><path d="M%d %dl6 5-6 5z" fill="%s" fill-opacity="0.5"/><text x="%d" y="%d">still running</text>`+"\n",
-		x, y, barHeight, x+26, y, roleColours[0].colour, x+36, y+9)
 	const y2 = y + 16
 	x = 12
+	fmt.Fprintf(b, `<rect x="%d" y="%d" width="%d" height="%d" fill="url(#hatch0)" mask="url(#stubL)"/><rect x="%d" y="%d" width="10" height="%d" fill="%s"/><rect x="%d" y="%d" width="10" height="%d" fill="url(#hatch0)"/><rect x="%d" y="%d" width="10" height="%d" fill="%s"/><rect x="%d" y="%d" width="%d" height="%d" fill="url(#hatch0)" mask="url(#stubR)"/><text x="%d" y="%d">unknown: no date, no data, or after the source last looked</text>`+"\n",
+		x, y2, stubWidth, barHeight, x+stubWidth, y2, barHeight, roleColours[0].colour, x+stubWidth+10, y2, barHeight, x+stubWidth+20, y2, barHeight, roleColours[0].colour,
+		x+stubWidth+30, y2, stubWidth, barHeight, x+2*stubWidth+36, y2+9)
+	x += 2*stubWidth + 36 + 350
 	fmt.Fprintf(b, `<rect x="%d" y="%d" width="26" height="%d" fill="%s"/><rect x="%d" y="%d" width="26" height="%d" fill="none" stroke="%s" stroke-width="1.5" stroke-dasharray="3 2"/><line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"/><text x="%d" y="%d">disputed: the sources disagree; thin lines are the other sources' dates</text>`+"\n",
 		x, y2, barHeight, roleColours[0].colour, x, y2, barHeight, disputeColour, x+6, y2+barHeight+2, x+30, y2+barHeight+2, roleColours[0].colour, x+36, y2+9)
-	x += 36 + 400
+	const y3 = y2 + 16
+	x = 12
 	if at {
-		fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="1.5"/><text x="%d" y="%d">the date asked for</text>`+"\n", x, y2-1, x, y2+barHeight+1, textColour, x+6, y2+9)
-		x += 130
+		fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="1.5"/><text x="%d" y="%d">the date asked for</text>`+"\n", x+4, y3-1, x+4, y3+barHeight+1, textColour, x+10, y3+9)
+		x += 134
 	}
 	if cut {
-		fmt.Fprintf(b, `<path d="M%d %dl6 5-6 5z" fill="%s"/><text x="%d" y="%d">goes on after the axis</text>`+"\n", x, y2, roleColours[0].colour, x+10, y2+9)
-		x += 140
+		fmt.Fprintf(b, `<path d="M%d %dl6 5-6 5z" fill="%s"/><text x="%d" y="%d">goes on after the axis</text>`+"\n", x, y3, roleColours[0].colour, x+10, y3+9)
+		x += 150
 	}
-	fmt.Fprintf(b, `<text x="%d" y="%d" fill="#555">Hover a bar for its dates and sources.</text>`+"\n", x, y2+9)
+	fmt.Fprintf(b, `<text x="%d" y="%d" fill="#555">Hover a bar for its dates, what of them is unknown, and its sources.</text>`+"\n", x, y3+9)
 }
 
 func writeAxis(b *bytes.Buffer, s scale, step int, bottom int) {
@@ -392,93 +380,206 @@ func writeAxis(b *bytes.Buffer, s scale, step int, bottom int) {
 	fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#999"/>`+"\n", plotLeft, bottom, plotRight, bottom)
 }
 
-func writeRow(b *bytes.Buffer, r *Row, i int, s scale, known float64) {
+func writeRow(b *bytes.Buffer, r *Row, i int, s scale) {
 	top := headTop + i*rowHeight
 	fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="end"><title>%s</title>%s</text>`+"\n", labelRight, top+12, esc(r.Title), esc(clip(r.Label, labelRunes)))
 	for _, m := range r.Stints {
-		writeStint(b, r, m, top+3, s, known)
+		writeStint(b, r, m, top+3, s)
 	}
 }
 
-func writeStint(b *bytes.Buffer, r *Row, m *kg.Membership, y int, s scale, known float64) {
-	c := drawnClaim(m)
-	sp := spanOf(m, c)
+func writeStint(b *bytes.Buffer, r *Row, m *kg.Membership, y int, s scale) {
 	ri := roleIndex(m.Role)
-	colour := roleColours[ri].colour
-	right := s.x(s.hi)
-	if sp.noStart {
-		sp.startLo, sp.startHi = s.lo, s.lo+(s.hi-s.lo)*0.03
-	}
-	runEnd := known
-	if sp.open {
-		if c != nil && c.AsOf != nil {
-			runEnd = math.Min(known, endOf(c.AsOf.Last()))
-		}
-		sp.endLo, sp.endHi = math.Max(runEnd, sp.startHi), s.hi
-	}
-	x0, x1 := s.x(sp.startLo), s.x(sp.startHi)
-	x2, x3 := s.x(sp.endLo), s.x(sp.endHi)
+	sp := yearsOf(stintSpan(m))
 	b.WriteString("<g>")
 	fmt.Fprintf(b, "<title>%s</title>", esc(tooltip(r, m)))
-	if x1 > x2 { // the start and the end may fall in the same stretch: one pale block
-		fmt.Fprintf(b, `<rect x="%s" y="%d" width="%s" height="%d" fill="%s" fill-opacity="0.45"/>`, num(x0), y, num(math.Max(x3-x0, 1)), barHeight, colour)
-	} else {
-		if x1-x0 >= 0.3 {
-			fmt.Fprintf(b, `<rect x="%s" y="%d" width="%s" height="%d" fill="url(#in%d)"/>`, num(x0), y, num(x1-x0), barHeight, ri)
-		}
-		if core := x2 - x1; core > 0 || (x1-x0 < 0.3 && x3-x2 < 0.3) {
-			fmt.Fprintf(b, `<rect x="%s" y="%d" width="%s" height="%d" fill="%s"/>`, num(x1), y, num(math.Max(core, 1)), barHeight, colour)
-		}
-		switch {
-		case sp.open:
-			if x3-x2 >= 0.3 {
-				fmt.Fprintf(b, `<rect x="%s" y="%d" width="%s" height="%d" fill="url(#run%d)"/>`, num(x2), y, num(x3-x2), barHeight, ri)
-			}
-			if s.x(sp.endHi) >= right-0.01 {
-				fmt.Fprintf(b, `<path d="M%s %dl6 5-6 5z" fill="%s" fill-opacity="0.5"/>`, num(x3), y, colour)
-			}
-		case sp.endLo >= s.hi: // ends after the axis asked for: cut, and says so
-			fmt.Fprintf(b, `<path d="M%s %dl6 5-6 5z" fill="%s"/>`, num(right), y, colour)
-		case x3-x2 >= 0.3:
-			fmt.Fprintf(b, `<rect x="%s" y="%d" width="%s" height="%d" fill="url(#out%d)"/>`, num(x2), y, num(x3-x2), barHeight, ri)
-		}
+	left, right, ok := writeBar(b, sp, ri, y, s)
+	if !ok { // no source places the stint in time
+		left, right = plotLeft+2, plotLeft+18
+		fmt.Fprintf(b, `<rect x="%d" y="%d" width="16" height="%d" fill="url(#hatch%d)"/><text x="%d" y="%d" fill="#555" font-style="italic">dates unknown</text>`,
+			plotLeft+2, y, barHeight, ri, plotLeft+22, y+9)
 	}
 	if m.Disputed {
 		fmt.Fprintf(b, `<rect x="%s" y="%s" width="%s" height="%d" fill="none" stroke="%s" stroke-width="1.5" stroke-dasharray="3 2"/>`,
-			num(x0-1), num(float64(y)-1.5), num(math.Max(x3-x0, 1)+2), barHeight+3, disputeColour)
-		// The other sources' versions, as thin lines under the bar.
+			num(left-1), num(float64(y)-1.5), num(math.Max(right-left, 1)+2), barHeight+3, disputeColour)
+		// The other sources' versions, as thin lines under the bar: the bar holds the
+		// stint's own source's (the preferred claim, or that of the source asked for).
+		own := m.Claim(m.Source.DocumentSlug)
 		for k := range m.Claims {
-			o := &m.Claims[k]
-			if o == c {
-				continue
+			if o := &m.Claims[k]; o != own {
+				writeClaimLine(b, yearsOf(o.Span()), roleIndex(o.Role), y+barHeight+2, s)
 			}
-			osp := spanOf(&kg.Membership{Start: o.Start, End: o.End}, o)
-			lo, hi := osp.startLo, osp.endHi
-			if osp.noStart {
-				lo = s.lo
-			}
-			if osp.open {
-				hi = s.hi
-				if o.AsOf != nil {
-					hi = endOf(o.AsOf.Last())
-				}
-			}
-			fmt.Fprintf(b, `<line x1="%s" y1="%d" x2="%s" y2="%d" stroke="%s" stroke-width="2"/>`,
-				num(s.x(lo)), y+barHeight+2, num(math.Max(s.x(hi), s.x(lo)+1)), y+barHeight+2, roleColours[roleIndex(o.Role)].colour)
 		}
 	}
 	b.WriteString("</g>\n")
 }
 
-// tooltip says what a bar shows: the stint with its role and dates, whether the sources
-// disagree, and each source's claim with document, section and footnotes.
+// stub is where the stub of an open side is drawn, in pixels: stubWidth wide, left of x for
+// an open start and right of it for an open end, within the plot.
+func stub(x float64, before bool) (x0, x1 float64) {
+	if before {
+		return math.Max(plotLeft, x-stubWidth), x
+	}
+	return x, math.Min(plotRight, x+stubWidth)
+}
+
+// writeBar draws a stint's span as a bar at y and returns the left and right of what it
+// drew; ok is false when the span has no bounded side, and nothing is drawn.
+func writeBar(b *bytes.Buffer, sp span, ri int, y int, s scale) (left, right float64, ok bool) {
+	first, last, ok := sp.anchors()
+	if !ok {
+		return 0, 0, false
+	}
+	colour := roleColours[ri].colour
+	rect := func(x0, x1 float64, fill string, extra string) {
+		fmt.Fprintf(b, `<rect x="%s" y="%d" width="%s" height="%d" fill="%s"%s/>`, num(x0), y, num(x1-x0), barHeight, fill, extra)
+	}
+	// The bounded part: from the start (or, when it is open, the first bounded side) to the
+	// end (or the last bounded side).
+	lo, hi := sp.startLo, sp.endHi
+	if sp.openStart() {
+		lo = first
+	}
+	if sp.openEnd() {
+		hi = last
+	}
+	x0, x3 := s.x(lo), s.x(hi)
+	left, right = x0, x3
+	cut := sp.endLo >= s.hi // certainly goes on after the axis
+	// The stretches where a boundary may fall, faded: years without data in them are
+	// hatched over the fade.
+	var windows [][2]float64
+	if sp.startHi < sp.endLo { // a stretch the stint certainly held
+		x1, x2 := s.x(sp.startHi), s.x(sp.endLo)
+		if !sp.openStart() && sp.startHi-sp.startLo > oneDay && x1-x0 >= 0.3 {
+			rect(x0, x1, fmt.Sprintf("url(#in%d)", ri), "")
+			windows = append(windows, [2]float64{lo, sp.startHi})
+		}
+		writeCore(b, sp, ri, y, s, x0, x3)
+		if !sp.openEnd() && !cut && sp.endHi-sp.endLo > oneDay && x3-x2 >= 0.3 {
+			rect(x2, x3, fmt.Sprintf("url(#out%d)", ri), "")
+			windows = append(windows, [2]float64{sp.endLo, hi})
+		}
+	} else { // the start and the end may fall in the same stretch: one pale block
+		rect(x0, math.Max(x3, x0+1), colour, ` fill-opacity="0.45"`)
+		right = math.Max(x3, x0+1)
+		windows = append(windows, [2]float64{lo, hi})
+	}
+	for _, run := range unknownRuns(sp.unknown) {
+		for _, w := range windows {
+			if a, z := s.x(math.Max(run[0], w[0])), s.x(math.Min(run[1], w[1])); z-a >= 0.3 {
+				rect(a, z, fmt.Sprintf("url(#hatch%d)", ri), "")
+			}
+		}
+	}
+	if cut {
+		fmt.Fprintf(b, `<path d="M%s %dl6 5-6 5z" fill="%s"/>`, num(s.x(s.hi)), y, colour)
+		return left, s.x(s.hi), true
+	}
+	if sp.openStart() {
+		if a, z := stub(x0, true); z-a >= 0.3 {
+			rect(a, z, fmt.Sprintf("url(#hatch%d)", ri), ` mask="url(#stubL)"`)
+			left = a
+		}
+	}
+	if sp.openEnd() {
+		if a, z := stub(x3, false); z-a >= 0.3 {
+			rect(a, z, fmt.Sprintf("url(#hatch%d)", ri), ` mask="url(#stubR)"`)
+			right = z
+		}
+	}
+	return left, right, true
+}
+
+// writeCore draws the stretch a stint certainly held, from the latest day it may have begun
+// to the earliest it may have ended: solid, but hatched over the years without data. x0 and
+// x3 are the bar's ends, which a stint of a day or so still shows as a pixel between.
+func writeCore(b *bytes.Buffer, sp span, ri int, y int, s scale, x0, x3 float64) {
+	colour := roleColours[ri].colour
+	from, to := sp.startHi, sp.endLo
+	if s.x(to)-s.x(from) < 0.3 {
+		if s.x(sp.startHi)-x0 < 0.3 && x3-s.x(sp.endLo) < 0.3 {
+			fmt.Fprintf(b, `<rect x="%s" y="%d" width="1" height="%d" fill="%s"/>`, num(s.x(from)), y, barHeight, colour)
+		}
+		return
+	}
+	piece := func(a, z float64, fill string) {
+		xa, xz := s.x(a), s.x(z)
+		if xz-xa > 0 {
+			fmt.Fprintf(b, `<rect x="%s" y="%d" width="%s" height="%d" fill="%s"/>`, num(xa), y, num(math.Max(xz-xa, 0.5)), barHeight, fill)
+		}
+	}
+	at := from
+	for _, run := range unknownRuns(sp.unknown) {
+		a, z := math.Max(run[0], at), math.Min(run[1], to)
+		if a >= z {
+			continue
+		}
+		piece(at, a, colour)
+		piece(a, z, fmt.Sprintf("url(#hatch%d)", ri))
+		at = z
+	}
+	piece(at, to, colour)
+}
+
+// unknownRuns are the runs of consecutive years without data, each from the start of its
+// first year to the end of its last, in fractional years.
+func unknownRuns(years []int) [][2]float64 {
+	var out [][2]float64
+	for i := 0; i < len(years); i++ {
+		first := years[i]
+		for i+1 < len(years) && years[i+1] == years[i]+1 {
+			i++
+		}
+		out = append(out, [2]float64{float64(first), float64(years[i] + 1)})
+	}
+	return out
+}
+
+// writeClaimLine draws one source's version of a disputed stint as a thin line under its bar
+// at y: solid where the source bounds it, dotted for a stub where it leaves a side open.
+func writeClaimLine(b *bytes.Buffer, sp span, ri int, y int, s scale) {
+	first, last, ok := sp.anchors()
+	if !ok {
+		return
+	}
+	colour := roleColours[ri].colour
+	lo, hi := sp.startLo, sp.endHi
+	if sp.openStart() {
+		lo = first
+	}
+	if sp.openEnd() {
+		hi = last
+	}
+	line := func(x0, x1 float64, extra string) {
+		fmt.Fprintf(b, `<line x1="%s" y1="%d" x2="%s" y2="%d" stroke="%s" stroke-width="2"%s/>`, num(x0), y, num(x1), y, colour, extra)
+	}
+	x0, x1 := s.x(lo), math.Max(s.x(hi), s.x(lo)+1)
+	line(x0, x1, "")
+	if sp.openStart() {
+		if a, z := stub(x0, true); z-a >= 0.3 {
+			line(a, z, ` stroke-dasharray="2 2"`)
+		}
+	}
+	if sp.openEnd() {
+		if a, z := stub(x1, false); z-a >= 0.3 {
+			line(a, z, ` stroke-dasharray="2 2"`)
+		}
+	}
+}
+
+// tooltip says what a bar shows: the stint with its role and dates and what of them is
+// unknown, whether the sources disagree, and each source's claim with document, section and
+// footnotes.
 func tooltip(r *Row, m *kg.Membership) string {
 	var t strings.Builder
+	var dates string
 	if c := drawnClaim(m); c != nil {
-		fmt.Fprintf(&t, "%s: %s, %s", r.Title, strings.ToLower(string(m.Role)), period(m.Start, m.End, c.StartRange, c.EndRange, c.AsOf))
+		dates = claimDates(c)
 	} else {
-		fmt.Fprintf(&t, "%s: %s, %s", r.Title, strings.ToLower(string(m.Role)), period(m.Start, m.End, nil, nil, nil))
+		dates = spanDates(stintSpan(m), m.Claims)
 	}
+	fmt.Fprintf(&t, "%s: %s, %s", r.Title, strings.ToLower(string(m.Role)), dates)
 	if m.EndReason != nil {
 		fmt.Fprintf(&t, " (%s)", strings.ToLower(strings.ReplaceAll(string(*m.EndReason), "_", " ")))
 	}
@@ -496,7 +597,7 @@ func tooltip(r *Row, m *kg.Membership) string {
 	t.WriteString("\nSources:")
 	for k := range m.Claims {
 		c := &m.Claims[k]
-		fmt.Fprintf(&t, "\n– %s: %s, %s", source(c.Source), strings.ToLower(string(c.Role)), period(c.Start, c.End, c.StartRange, c.EndRange, c.AsOf))
+		fmt.Fprintf(&t, "\n– %s: %s, %s", source(c.Source), strings.ToLower(string(c.Role)), claimDates(c))
 	}
 	return t.String()
 }
@@ -518,28 +619,6 @@ func source(s kg.Source) string {
 		out += ", notes " + strings.Join(ns, ", ")
 	}
 	return out
-}
-
-// period writes a stint's dates as a source gives them: "1994 to 1999", "2013 onwards (still
-// so in 2014)", "1962 (between 1962 and 1965) onwards".
-func period(start, end *kg.PartialDate, sr, er *kg.YearRange, asOf *kg.PartialDate) string {
-	d := func(p *kg.PartialDate, r *kg.YearRange) string {
-		if r != nil && (r.Earliest != p.Year || r.Latest != p.Year) {
-			return fmt.Sprintf("%s (between %d and %d)", p.ISO(), r.Earliest, r.Latest)
-		}
-		return p.ISO()
-	}
-	from := "since an unstated date"
-	if start != nil {
-		from = d(start, sr)
-	}
-	if end == nil {
-		if asOf != nil {
-			return from + " onwards (still so in " + asOf.ISO() + ")"
-		}
-		return from + " onwards"
-	}
-	return from + " to " + d(end, er)
 }
 
 // clip cuts s to n characters, ending in "…" when it was longer.

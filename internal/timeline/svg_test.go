@@ -3,6 +3,8 @@ package timeline
 import (
 	"encoding/xml"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,21 +28,56 @@ func TestTickStep(t *testing.T) {
 	}
 }
 
-func TestPeriod(t *testing.T) {
+func TestClaimDates(t *testing.T) {
+	year := func(y int) *kg.PartialDate { return &kg.PartialDate{Year: y} }
 	for _, c := range []struct {
-		start, end *kg.PartialDate
-		sr, er     *kg.YearRange
-		asOf       *kg.PartialDate
-		want       string
+		claim kg.MembershipClaim
+		want  string
 	}{
-		{date("1994"), date("1999"), nil, nil, nil, "1994 to 1999"},
-		{date("2006-06-23"), nil, nil, nil, nil, "2006-06-23 onwards"},
-		{date("2002"), nil, nil, nil, date("2014"), "2002 onwards (still so in 2014)"},
-		{date("1962"), date("1970"), &kg.YearRange{Earliest: 1962, Latest: 1965}, &kg.YearRange{Earliest: 1970, Latest: 1970}, nil,
+		{kg.MembershipClaim{Start: date("1994"), End: date("1999")}, "1994 to 1999"},
+		{kg.MembershipClaim{Start: date("2006-06-23")}, "2006-06-23 onwards (end unknown: the source does not say when it last looked)"},
+		{kg.MembershipClaim{Start: date("2002"), AsOf: date("2014")}, "2002 onwards (still so in 2014; later unknown)"},
+		{kg.MembershipClaim{Start: date("2002"), AsOf: date("2020-02-18")}, "2002 onwards (still so on 2020-02-18; later unknown)"},
+		{kg.MembershipClaim{Start: date("1962"), End: date("1970"), StartRange: &kg.YearRange{Earliest: 1962, Latest: 1965}, EndRange: &kg.YearRange{Earliest: 1970, Latest: 1970}},
 			"1962 (between 1962 and 1965) to 1970"},
-		{nil, date("2001-03"), nil, nil, nil, "since an unstated date to 2001-03"},
+		{kg.MembershipClaim{End: date("2001-03")}, "start unknown to 2001-03"},
+		{kg.MembershipClaim{StartBounds: &kg.DateBounds{NotBefore: year(2015)}, End: date("2020")}, "start unknown (not before 2015) to 2020"},
+		{kg.MembershipClaim{StartBounds: &kg.DateBounds{NotBefore: year(2015)}, AsOf: date("2023")}, "start unknown (not before 2015); still so in 2023; later unknown"},
+		{kg.MembershipClaim{StartBounds: &kg.DateBounds{NotBefore: year(1991), NotAfter: date("1992-05-15")}, AsOf: date("2020")},
+			"start unknown (between 1991 and 1992-05-15); still so in 2020; later unknown"},
+		{kg.MembershipClaim{Start: date("2015"), EndBounds: &kg.DateBounds{NotAfter: year(2020)}}, "2015, end unknown (not after 2020)"},
+		{kg.MembershipClaim{Start: date("2015"), EndBounds: &kg.DateBounds{NotBefore: year(2018)}}, "2015 onwards (end unknown, not before 2018)"},
+		{kg.MembershipClaim{Start: date("2002"), AsOf: date("2014"), UnknownYears: []int{2007, 2003, 2004, 2005, 2006, 2010}},
+			"2002 onwards (still so in 2014; later unknown; no data 2003–2007, 2010)"},
+		{kg.MembershipClaim{Start: date("1990"), End: date("2000"), UnknownYears: []int{1995}}, "1990 to 2000 (no data 1995)"},
+		{kg.MembershipClaim{}, "start unknown; end unknown: the source does not say when it last looked"},
 	} {
-		assert.Equal(t, c.want, period(c.start, c.end, c.sr, c.er, c.asOf))
+		assert.Equal(t, c.want, claimDates(&c.claim))
+	}
+}
+
+// TestSpanDates checks the words for what several sources state together, which no one
+// claim's dates give.
+func TestSpanDates(t *testing.T) {
+	asOf := []kg.MembershipClaim{{Start: date("2002"), AsOf: date("2014")}}
+	for _, c := range []struct {
+		span kg.Span
+		want string
+	}{
+		{kg.Span{StartLo: 19940101, StartHi: 19941231, EndLo: 19990101, EndHi: 19991231}, "1994 to 1999"},
+		{kg.Span{StartLo: 20020101, StartHi: 20060623, EndLo: 20120628, EndHi: 20120628}, "2002 (between 2002 and 2006-06-23) to 2012-06-28"},
+		{kg.Span{StartLo: 20070501, StartHi: 20070531, EndLo: 20110101, EndHi: 20121231}, "2007-05 to 2012 (between 2011 and 2012)"},
+		{kg.Span{StartLo: 20020101, StartHi: 20021231, EndLo: 20140101, EndHi: kg.OpenEnd, Unknown: []int{2003, 2004, 2005, 2006, 2007}},
+			"2002 onwards (still so in 2014; later unknown; no data 2003–2007)"},
+		{kg.Span{StartLo: kg.OpenStart, StartHi: 19921231, EndLo: 20140101, EndHi: kg.OpenEnd},
+			"start unknown (not after 1992); still so in 2014; later unknown"},
+		{kg.Span{StartLo: 20150101, StartHi: kg.OpenEnd, EndLo: 20150101, EndHi: kg.OpenEnd},
+			"start unknown (not before 2015); end unknown: the source does not say when it last looked"},
+		{kg.Span{StartLo: 20150101, StartHi: 20151231, EndLo: 20180101, EndHi: kg.OpenEnd}, "2015 onwards (end unknown, not before 2018)"},
+		{kg.Span{StartLo: kg.OpenStart, StartHi: 20200531, EndLo: kg.OpenStart, EndHi: 20200531}, "start unknown (not after 2020-05), end unknown (not after 2020-05)"},
+		{kg.Span{StartLo: kg.OpenStart, StartHi: kg.OpenEnd, EndLo: kg.OpenStart, EndHi: kg.OpenEnd}, "start unknown; end unknown: the source does not say when it last looked"},
+	} {
+		assert.Equal(t, c.want, spanDates(c.span, asOf))
 	}
 }
 
@@ -98,12 +135,14 @@ func TestRenderDrawsEveryKindOfStint(t *testing.T) {
 		bars[p] = g[0]
 	}
 	assert.NotContains(t, bars["A: "], "url(#", "dates known to the day are sharp")
-	assert.Contains(t, bars["B: "], "since an unstated date to 1992")
-	assert.Contains(t, bars["B: "], `fill="url(#in1)"`, "an unknown start fades in from the left edge")
+	assert.Contains(t, bars["B: "], "associate, start unknown to 1992")
+	assert.Contains(t, bars["B: "], `fill="url(#hatch1)" mask="url(#stubL)"`, "an unknown start is a hatched stub that fades away")
+	assert.NotContains(t, bars["B: "], `x="272"`, "an unknown start is not drawn from the axis's start")
 	assert.Contains(t, bars["C: "], `fill-opacity="0.45"`, "a stint within one year is one pale block")
-	assert.Contains(t, bars["D: "], `fill="url(#run3)"`)
-	assert.Contains(t, bars["D: "], `<path d="M956 `)
-	assert.Contains(t, bars["D: "], `fill="url(#in3)"`, "a start known to the month fades in over the month")
+	assert.Contains(t, bars["D: "], "partner, 1991-03 onwards (end unknown: the source does not say when it last looked)")
+	assert.Contains(t, bars["D: "], `fill="url(#hatch3)" mask="url(#stubR)"`, "an open end is a hatched stub that fades away")
+	assert.NotContains(t, bars["D: "], `<path`, "an open end does not run on to the axis's end")
+	assert.NotContains(t, bars["D: "], `x="956"`)
 }
 
 func TestRenderEmpty(t *testing.T) {
@@ -124,4 +163,176 @@ func TestRenderCutByTheAxis(t *testing.T) {
 	assert.NotContains(t, stintGroups(svg, "B: ")[0], `<path`)
 	assert.Contains(t, svg, "goes on after the axis")
 	assert.NotContains(t, string(Render(Chart{Title: "Whole", Rows: chart.Rows})), "goes on after the axis")
+}
+
+// stated is a stint as its claims state it, reconciled as the seeds reconcile them: its own
+// dates and source are the preferred claim's, and its span the merge of theirs.
+func stated(role kg.MembershipRole, claims ...kg.MembershipClaim) *kg.Membership {
+	for i := range claims {
+		claims[i].Role = role
+		if claims[i].Source.DocumentSlug == "" {
+			claims[i].Source.DocumentSlug = "doc"
+		}
+	}
+	m := &kg.Membership{Claims: claims}
+	m.Reconcile()
+	return m
+}
+
+// chartOf draws one row per stint, labelled A, B, C ..., and returns the chart, its scale
+// and each row's bar.
+func chartOf(t *testing.T, c Chart, stints ...*kg.Membership) (string, scale, []string) {
+	t.Helper()
+	for i, m := range stints {
+		label := string(rune('A' + i))
+		c.Rows = append(c.Rows, Row{Slug: label, Label: label, Title: label, Stints: []*kg.Membership{m}})
+	}
+	c.Title, c.Counterpart, c.Link = "Test", "member", "/explore"
+	svg := string(Render(c))
+	s, _ := axis(&c)
+	var bars []string
+	for i := range stints {
+		g := stintGroups(svg, string(rune('A'+i))+": ")
+		require.Len(t, g, 1)
+		bars = append(bars, g[0])
+	}
+	return svg, s, bars
+}
+
+// rects lists the x, width and fill of each rect of a bar.
+func rects(t *testing.T, bar string) [][3]string {
+	var out [][3]string
+	for _, m := range regexp.MustCompile(`<rect x="([-0-9.]+)" y="[0-9.]+" width="([0-9.]+)" height="10" fill="([^"]+)"`).FindAllStringSubmatch(bar, -1) {
+		out = append(out, [3]string{m[1], m[2], m[3]})
+	}
+	return out
+}
+
+// axisYears are the year labels of a chart's axis.
+func axisYears(t *testing.T, svg string) []int {
+	var out []int
+	for _, m := range regexp.MustCompile(`text-anchor="middle" fill="#555">(\d+)</text>`).FindAllStringSubmatch(svg, -1) {
+		y, err := strconv.Atoi(m[1])
+		require.NoError(t, err)
+		out = append(out, y)
+	}
+	return out
+}
+
+// TestUndatedStartIsUnknown checks that a start the sources do not date is drawn as unknown:
+// a short hatched stub before the first date the stint is known to hold, not a bar from the
+// axis's start (which an old stint in the chart puts at 1810), and that the axis does not
+// reach for the open bound.
+func TestUndatedStartIsUnknown(t *testing.T) {
+	old := stated(kg.RoleMember, kg.MembershipClaim{Start: date("1816"), End: date("1830")})
+	undated := stated(kg.RoleMember, kg.MembershipClaim{End: date("2000")})
+	bounded := stated(kg.RoleObserver, kg.MembershipClaim{StartBounds: &kg.DateBounds{NotBefore: date("2015")}, AsOf: date("2020")})
+	svg, s, bars := chartOf(t, Chart{}, old, undated, bounded)
+
+	assert.Contains(t, bars[1], "B: member, start unknown to 2000")
+	r := rects(t, bars[1])
+	require.Len(t, r, 2, bars[1])
+	assert.Equal(t, `url(#hatch0)`, r[1][2], "the stub is hatched")
+	assert.InDelta(t, s.x(2000)-stubWidth, parse(t, r[1][0]), 0.1, "the stub ends where the stint may end, and is no longer than a stub")
+	assert.Greater(t, parse(t, r[1][0]), s.x(1900), "nothing is drawn from the axis's start")
+
+	assert.Contains(t, bars[2], "C: observer, start unknown (not before 2015); still so in 2020; later unknown")
+	r = rects(t, bars[2])
+	require.NotEmpty(t, r)
+	assert.InDelta(t, s.x(2015), parse(t, r[0][0]), 0.1, "a start bounded below begins at its bound")
+	assert.NotContains(t, bars[2], "stubL", "a start bounded below has no stub")
+	assert.Contains(t, bars[2], "stubR")
+
+	ys := axisYears(t, svg)
+	require.NotEmpty(t, ys)
+	assert.Equal(t, 1800, ys[0], "the axis starts at the tick before the first date given")
+	assert.LessOrEqual(t, ys[len(ys)-1], 2030, "the axis does not stretch to the open end")
+}
+
+// TestOpenEndPastTheHorizon checks that an open end is solid up to the last date its source
+// looked and a hatched stub after it, not a bar to the axis's end, and that the tooltip says
+// so.
+func TestOpenEndPastTheHorizon(t *testing.T) {
+	running := stated(kg.RoleMember, kg.MembershipClaim{Start: date("2002"), AsOf: date("2014")})
+	ended := stated(kg.RoleMember, kg.MembershipClaim{Start: date("1995"), End: date("2000")})
+	svg, s, bars := chartOf(t, Chart{}, running, ended)
+	assert.Contains(t, bars[0], "A: member, 2002 onwards (still so in 2014; later unknown)")
+	r := rects(t, bars[0])
+	require.Len(t, r, 3, bars[0])
+	assert.Equal(t, "url(#in0)", r[0][2], "the start year fades in")
+	assert.Equal(t, "#0072b2", r[1][2])
+	assert.InDelta(t, s.x(2014), parse(t, r[1][0])+parse(t, r[1][1]), 0.1, "solid up to the last date the source looked")
+	assert.Equal(t, "url(#hatch0)", r[2][2])
+	assert.InDelta(t, s.x(2014), parse(t, r[2][0]), 0.1)
+	assert.InDelta(t, stubWidth, parse(t, r[2][1]), 0.1)
+	assert.Contains(t, bars[0], `mask="url(#stubR)"`)
+	assert.NotContains(t, bars[0], "<path", "no arrow head: nothing is known after 2014")
+	ys := axisYears(t, svg)
+	assert.Equal(t, 2014, ys[len(ys)-1], "the axis ends with the stub, not at an open bound")
+	assert.NotContains(t, svg, "still running")
+}
+
+// TestYearsWithoutDataAreHatched checks that years inside a stint for which its source has
+// no data are hatched, between the solid years, and named in the tooltip.
+func TestYearsWithoutDataAreHatched(t *testing.T) {
+	gap := stated(kg.RoleMember, kg.MembershipClaim{Start: date("1990"), End: date("2010"), UnknownYears: []int{2003, 2004, 2005, 2006, 2007}})
+	_, s, bars := chartOf(t, Chart{}, gap)
+	assert.Contains(t, bars[0], "A: member, 1990 to 2010 (no data 2003–2007)")
+	r := rects(t, bars[0])
+	require.Len(t, r, 5, bars[0])
+	assert.Equal(t, []string{"url(#in0)", "#0072b2", "url(#hatch0)", "#0072b2", "url(#out0)"}, []string{r[0][2], r[1][2], r[2][2], r[3][2], r[4][2]})
+	assert.InDelta(t, s.x(2003), parse(t, r[2][0]), 0.1)
+	assert.InDelta(t, s.x(2008)-s.x(2003), parse(t, r[2][1]), 0.1, "2003 to the end of 2007")
+	assert.InDelta(t, s.x(2008), parse(t, r[3][0]), 0.1)
+
+	// Years without data before the first year the dataset records: the start may fall in
+	// any of them; they are hatched over its fade.
+	late := stated(kg.RoleMember, kg.MembershipClaim{Start: date("1985"), StartRange: &kg.YearRange{Earliest: 1976, Latest: 1985},
+		AsOf: date("2014"), UnknownYears: []int{1976, 1977, 1978, 1979, 1980, 1981, 1982, 1983, 1984}})
+	_, s, bars = chartOf(t, Chart{}, late)
+	assert.Contains(t, bars[0], "A: member, 1985 (between 1976 and 1985) onwards (still so in 2014; later unknown; no data 1976–1984)")
+	r = rects(t, bars[0])
+	require.Len(t, r, 4, bars[0])
+	assert.Equal(t, []string{"url(#in0)", "#0072b2", "url(#hatch0)", "url(#hatch0)"}, []string{r[0][2], r[1][2], r[2][2], r[3][2]})
+	assert.InDelta(t, s.x(1976), parse(t, r[2][0]), 0.1)
+	assert.InDelta(t, s.x(1985)-s.x(1976), parse(t, r[2][1]), 0.1, "1976 to the end of 1984, over the fade")
+	assert.Contains(t, bars[0], `mask="url(#stubR)"`, "the last is the stub of the open end")
+}
+
+// TestUndatedStint checks that a stint no source dates is a mark and words, not a bar.
+func TestUndatedStint(t *testing.T) {
+	svg, _, bars := chartOf(t, Chart{}, stated(kg.RoleObserver, kg.MembershipClaim{}))
+	assert.Contains(t, bars[0], "dates unknown</text>")
+	assert.Contains(t, bars[0], "A: observer, start unknown; end unknown")
+	assert.Equal(t, []int{1990, 1990, 1995, 1995, 2000, 2000, 2005, 2005, 2010, 2010, 2015, 2015, 2020, 2020}, axisYears(t, svg),
+		"nothing dates the chart: the axis is the default, not an open bound")
+}
+
+// TestDisputedStintShowsEachSource checks that a disputed stint's other source is a thin
+// line, dotted past the last date it looked, and that the tooltip gives every source.
+func TestDisputedStintShowsEachSource(t *testing.T) {
+	m := stated(kg.RoleMember,
+		kg.MembershipClaim{Start: date("1994"), AsOf: date("2020"), Source: kg.Source{DocumentSlug: "article"}},
+		kg.MembershipClaim{Start: date("2002"), AsOf: date("2014"), Source: kg.Source{DocumentSlug: "dataset"}})
+	m.Source = m.Claims[0].Source
+	require.True(t, m.Disputed)
+	_, s, bars := chartOf(t, Chart{}, m)
+	assert.Contains(t, bars[0], "A: member, 1994 onwards (still so in 2020; later unknown)&#10;Disputed: start: article says 1994, dataset says 2002")
+	assert.Contains(t, bars[0], "– dataset: member, 2002 onwards (still so in 2014; later unknown)")
+	lines := regexp.MustCompile(`<line x1="([0-9.]+)" y1="\d+" x2="([0-9.]+)" y2="\d+" stroke="#0072b2" stroke-width="2"( stroke-dasharray="2 2")?/>`).FindAllStringSubmatch(bars[0], -1)
+	require.Len(t, lines, 2, bars[0])
+	assert.InDelta(t, s.x(2002), parse(t, lines[0][1]), 0.1)
+	assert.InDelta(t, s.x(2014), parse(t, lines[0][2]), 0.1)
+	assert.Empty(t, lines[0][3])
+	assert.NotEmpty(t, lines[1][3], "dotted after the dataset's last year")
+}
+
+// TestCutByTheAxisWhenCertain checks that only a stint certainly going on after the axis
+// asked for ends in an arrow head.
+func TestCutByTheAxisWhenCertain(t *testing.T) {
+	known := stated(kg.RoleMember, kg.MembershipClaim{Start: date("2002"), AsOf: date("2014")})
+	possible := stated(kg.RoleMember, kg.MembershipClaim{Start: date("2002")})
+	_, _, bars := chartOf(t, Chart{To: date("2010")}, known, possible)
+	assert.Contains(t, bars[0], `<path d="M956 `)
+	assert.NotContains(t, bars[1], `<path`)
 }

@@ -1,7 +1,8 @@
-// explore.js: the page at /explore. Find a state or organization by name, see its card, its
-// timeline (the SVG chart under /timeline/) and its neighbourhood in the graph, drawn with
-// Cytoscape.js. Everything comes from the API at /graphql; the page keeps its place in the
-// URL (?id=…&depth=…&at=…), so that it can be bookmarked and the back button works.
+// explore.js: the page at /explore. Find a state or organization by name, see its card with
+// its stints (and what of their dates is unknown), its timeline (the SVG chart under
+// /timeline/) and its neighbourhood in the graph, drawn with Cytoscape.js. Everything comes
+// from the API at /graphql; the page keeps its place in the URL (?id=…&depth=…&at=…), so
+// that it can be bookmarked and the back button works.
 (function () {
   'use strict';
 
@@ -205,7 +206,7 @@
   function words(s) { return String(s).toLowerCase().replace(/_/g, ' '); }
 
   function renderCard(n) {
-    var card = $('card');
+    var card = $('card-body');
     card.textContent = '';
     var isState = n.__typename === 'State';
     card.appendChild(el('p', { class: 'kind', text: isState ? 'State' : 'Organization' + (n.type ? ' · ' + n.type : '') }));
@@ -216,8 +217,9 @@
       row(codes, 'ISO 3166', [n.iso2, n.iso3].filter(Boolean).join(' / '));
       row(codes, 'COW code', n.cowCode != null ? n.cowCode + (n.cowAbbreviation ? ' (' + n.cowAbbreviation + ')' : '') : null);
       row(codes, 'Recognition', RECOGNITION[n.recognition] || words(n.recognition));
+      // An open period was still so when the state list ends: not "today".
       row(codes, 'In the state system', n.systemMembership.map(function (p) {
-        return p.start.iso + ' – ' + (p.end ? p.end.iso : 'today');
+        return p.end ? p.start.iso + '–' + p.end.iso : 'since ' + p.start.iso + ' (still so when the source ends, later unknown)';
       }).join(', '));
     } else {
       row(codes, 'Acronym', n.acronym);
@@ -253,10 +255,177 @@
     }
   }
 
+  // ---- Dates, and what of them is unknown ---------------------------------------------
+  // The sources do not always say when: a stint's start may be undated (bounded or not), a
+  // date approximate (a range of years), an open end only "still so when the source last
+  // looked" (asOf), and a dataset may have years without data inside a stint. The page says
+  // so: an undated start is "?", never "always"; an open end is never "today".
+
+  // yearList writes years, runs as ranges: "2003–2007, 2010".
+  function yearList(ys) {
+    ys = ys.slice().sort(function (a, b) { return a - b; });
+    var out = [];
+    for (var i = 0; i < ys.length; i++) {
+      var j = i;
+      while (j + 1 < ys.length && ys[j + 1] <= ys[j] + 1) j++;
+      out.push(ys[i] === ys[j] ? String(ys[i]) : ys[i] + '–' + ys[j]);
+      i = j;
+    }
+    return out.join(', ');
+  }
+
+  // boundsText says within what a date the source does not give fell: "not before 2015".
+  function boundsText(b) {
+    if (!b || (!b.notBefore && !b.notAfter)) return '';
+    if (b.notBefore && b.notAfter) return 'between ' + b.notBefore.iso + ' and ' + b.notAfter.iso;
+    return b.notBefore ? 'not before ' + b.notBefore.iso : 'not after ' + b.notAfter.iso;
+  }
+
+  // rangeText is the range of an approximate date when it is wider than the date's year.
+  function rangeText(d, r) {
+    if (!d || !r || (r.earliest === d.year && r.latest === d.year)) return '';
+    return 'between ' + r.earliest + ' and ' + r.latest;
+  }
+
+  // horizonText is what an open end means: still so when the source last looked.
+  function horizonText(asOf) {
+    if (!asOf) return 'end unknown';
+    return 'still so ' + (asOf.iso.length === 10 ? 'on ' : 'in ') + asOf.iso + ', later unknown';
+  }
+
+  // claimDates writes one source's dates of a stint and what of them is unknown:
+  // "1994–1999", "since 2002 (still so in 2014, later unknown)", "since ? (not before 2015;
+  // still so on 2020-02-18, later unknown)", "?–2000", "1962–1970 (start between 1962 and
+  // 1965)", "2002–2011 (no data 2003–2007)". unknownYears are the years without data to name.
+  function claimDates(c, unknownYears) {
+    var notes = [];
+    var start = c.start ? c.start.iso : '?';
+    var open = !c.end && !c.endBounds;
+    var startNote = c.start ? rangeText(c.start, c.startRange) : boundsText(c.startBounds);
+    var text;
+    if (open) {
+      text = 'since ' + start;
+      if (startNote) notes.push(startNote);
+      notes.push(horizonText(c.asOf));
+    } else {
+      text = start + '–' + (c.end ? c.end.iso : '?');
+      if (startNote) notes.push('start ' + startNote);
+      var endNote = c.end ? rangeText(c.end, c.endRange) : boundsText(c.endBounds);
+      if (endNote) notes.push('end ' + endNote);
+    }
+    if (unknownYears && unknownYears.length) notes.push('no data ' + yearList(unknownYears));
+    return notes.length ? text + ' (' + notes.join('; ') + ')' : text;
+  }
+
+  // stintDates writes a stint's dates: its preferred source's (the first claim), with the
+  // years for which no source that states it has data.
+  function stintDates(m) {
+    return claimDates(m.claims[0] || {}, m.unknownYears);
+  }
+
+  // ---- The stints --------------------------------------------------------------------
+
+  // The stints of the card: a state's memberships or an organization's members, each with
+  // every source's claim (STINTS); with a date, those that may cover it, each with how sure
+  // that is (STINTS_AT). The queries are plain lines, so that the tests can run them.
+  var STINT = [
+    'fragment Stint on Membership {',
+    '  id role endReason disputed disagreements',
+    '  claims {',
+    '    role start { iso year } end { iso year } startRange { earliest latest } endRange { earliest latest }',
+    '    startBounds { notBefore { iso } notAfter { iso } } endBounds { notBefore { iso } notAfter { iso } }',
+    '    asOf { iso } source { document { slug title } }',
+    '  }',
+    // unknownYears: the years without data, of the stint (Membership.unknownYears) and of
+    // each source's claim (MembershipClaim.unknownYears). This one line asks for them; the
+    // page names them where the answer has them (stintDates, claimDates), none without it.
+    '  unknownYears claims { unknownYears }',
+    '}',
+  ];
+  var STINTS = [
+    'query ExploreStints($id: ID!) {',
+    '  node(id: $id) {',
+    '    ... on State { memberships { ...Stint organization { id name acronym } } }',
+    '    ... on Organization { members { ...Stint member { __typename id name ... on Organization { acronym } } } }',
+    '  }',
+    '}',
+  ].concat(STINT).join('\n');
+  var STINTS_AT = [
+    'query ExploreStintsAt($id: ID!, $at: Date!) {',
+    '  node(id: $id) {',
+    '    ... on State { memberships(at: $at, certainty: POSSIBLE) { ...Stint covers(at: $at) organization { id name acronym } } }',
+    '    ... on Organization { members(at: $at, certainty: POSSIBLE) { ...Stint covers(at: $at) member { __typename id name ... on Organization { acronym } } } }',
+    '  }',
+    '}',
+  ].concat(STINT).join('\n');
+
+  var COVERS = { KNOWN: 'certainly', POSSIBLE: 'possibly' };
+
+  function renderStints(n, stints) {
+    var box = $('stints');
+    box.textContent = '';
+    if (!stints) return;
+    var isState = n.__typename === 'State';
+    var what = isState ? 'Memberships' : 'Members';
+    var summary = what + ': ' + stints.length + (stints.length === 1 ? ' stint' : ' stints') +
+      (state.at ? ' that may cover ' + state.at : '');
+    var details = el('details', { class: 'stints' }, [el('summary', { text: summary })]);
+    details.open = stints.length > 0 && stints.length <= 20;
+    var list = el('ul', {});
+    stints.forEach(function (m) {
+      var other = isState ? m.organization : m.member;
+      var link = el('a', { href: '/explore?id=' + encodeURIComponent(other.id), text: other.acronym || other.name, title: other.name });
+      link.addEventListener('click', function (ev) {
+        if (ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+        ev.preventDefault();
+        $('q').value = other.name;
+        navigate({ id: other.id });
+      });
+      var head = [link, ' · ' + words(m.role)];
+      if (m.endReason) head.push(' · ' + words(m.endReason));
+      if (m.disputed) head.push(' ', el('span', { class: 'disputed', text: 'disputed', title: m.disagreements.join('\n') }));
+      if (state.at && m.covers) {
+        head.push(' ', el('span', { class: 'covers ' + m.covers.toLowerCase(), text: COVERS[m.covers] + (state.at.length === 10 ? ' on ' : ' in ') + state.at }));
+      }
+      var item = el('li', { 'data-id': m.id }, [el('div', {}, head), el('div', { class: 'when', text: stintDates(m) })]);
+      if (m.claims.length > 1) {
+        var claims = el('ul', { class: 'claims' });
+        m.claims.forEach(function (c) {
+          claims.appendChild(el('li', { title: c.source.document.title }, [
+            el('span', { class: 'doc', text: c.source.document.slug + ': ' }),
+            words(c.role) + ', ' + claimDates(c, c.unknownYears),
+          ]));
+        });
+        item.appendChild(claims);
+      }
+      list.appendChild(item);
+    });
+    if (!stints.length) list.appendChild(el('li', { class: 'none', text: state.at ? 'None that may cover ' + state.at + '.' : 'None.' }));
+    details.appendChild(list);
+    box.appendChild(details);
+  }
+
+  function loadStints(n, seq) {
+    var vars = { id: n.id };
+    if (state.at) vars.at = state.at;
+    $('stints').textContent = '';
+    return gql(state.at ? STINTS_AT : STINTS, vars).then(function (data) {
+      if (seq !== loadSeq || !data.node) return;
+      renderStints(n, n.__typename === 'State' ? data.node.memberships : data.node.members);
+    }).catch(function (e) {
+      if (seq !== loadSeq) return;
+      $('stints').textContent = '';
+      $('stints').appendChild(el('p', { class: 'error', text: 'The stints could not be read: ' + e.message }));
+    });
+  }
+
   // ---- The timeline ------------------------------------------------------------------
 
   function renderTimeline(n) {
-    var u = 'timeline/' + encodeURIComponent(n.id) + '.svg' + (state.at ? '?at=' + encodeURIComponent(state.at) : '');
+    // With a date, the stints that may cover it, as the card's list keeps them; the chart
+    // draws what of their dates is unknown.
+    var u = 'timeline/' + encodeURIComponent(n.id) + '.svg' +
+      (state.at ? '?at=' + encodeURIComponent(state.at) + '&certainty=POSSIBLE' : '');
     var img = $('timeline');
     img.alt = (n.__typename === 'State' ? n.name + "'s memberships" : n.name + "'s members") + ' over time';
     img.classList.remove('failed');
@@ -425,6 +594,7 @@
       document.title = n.name + ' · treatygraph · Explore';
       if (document.activeElement !== $('q')) $('q').value = n.name; // when opened by URL or a click
       renderCard(n);
+      loadStints(n, seq);
       renderTimeline(n);
       $('content').hidden = false;
       $('graph').setAttribute('data-state', 'loading');
