@@ -46,6 +46,20 @@ var membershipFilters = []string{
 	`{or: [{organization: {eq: "guam"}}, {endReason: {eq: SUSPENDED}}]}`,
 	`{not: {organization: {eq: "csto"}}}`,
 	`{not: {or: [{at: "2000"}, {start: {isNull: true}}]}, role: {eq: MEMBER}}`,
+	// The certainty rule, compiled and in memory: approximate early years, years without
+	// data, open ends past a source's horizon, undated stints, and certainty inherited by
+	// nested filters unless they give their own.
+	`{at: "1950", certainty: POSSIBLE}`,
+	`{at: "1950-06"}`,
+	`{at: "2005"}`,
+	`{at: "2005", certainty: POSSIBLE}`,
+	`{at: "2020-03"}`,
+	`{at: "2020", certainty: POSSIBLE}`,
+	`{at: "2021"}`,
+	`{during: {from: "2003", to: "2007"}}`,
+	`{during: {from: "2015"}, certainty: POSSIBLE}`,
+	`{certainty: POSSIBLE, and: [{at: "1960"}], not: {at: "1960", certainty: KNOWN}}`,
+	`{not: {at: "2016", certainty: POSSIBLE}, organization: {in: ["eaeu", "sco", "amcow"]}}`,
 }
 
 // TestMembershipFilterSQLMatchesMemory checks that a membership filter selects the same
@@ -214,6 +228,8 @@ func TestBadArguments(t *testing.T) {
 		{`{ sharedOrganizations(a: "nope", b: "U3RhdGU6cnVzc2lh") { periods { start { iso } } } }`, "invalid ID", 0},
 		{`{ membershipChanges(organization: "U3RhdGU6cnVzc2lh") { kind } }`, "not of an organization", 0},
 		{`{ events(filter: {date: {gt: "2010-02-30"}}) { totalCount } }`, `invalid date "2010-02-30"`, 0},
+		{`{ organization(slug: "csto") { members { covers(at: "1996-13-45") } } }`, `invalid date "1996-13-45"`, 2},
+		{`{ person(slug: "vladimir-putin") { positions { covers(at: "2010-02-30") } } }`, `invalid date "2010-02-30"`, 2},
 		{`{ militaryStrengthStats(filter: {state: {memberships: {some: ` + deep + `}}}) { count } }`, "nest deeper than", 0},
 	}
 	for _, c := range cases {
@@ -235,6 +251,17 @@ func TestBadArguments(t *testing.T) {
 		map[string]any{"c": p.States.PageInfo.EndCursor})
 	require.NotEmpty(t, r.Errors)
 	assert.Contains(t, r.Errors[0].Message, "another list or ordering")
+
+	// An unknown certainty is refused before anything runs, and names the value.
+	r = a.do(t, `{ organization(slug: "csto") { members(at: "2000", certainty: SURE) { slug } } }`, nil)
+	require.NotEmpty(t, r.Errors)
+	assert.Equal(t, "GRAPHQL_VALIDATION_FAILED", r.Errors[0].Extensions["code"], "%s", r.Raw)
+	assert.Contains(t, r.Errors[0].Message, "SURE")
+	assert.Zero(t, r.Statements)
+	r = a.do(t, `query($c: Certainty) { organization(slug: "csto") { members(at: "2000", certainty: $c) { slug } } }`, map[string]any{"c": "MAYBE"})
+	require.NotEmpty(t, r.Errors)
+	assert.Contains(t, r.Errors[0].Message, "MAYBE")
+	assert.Zero(t, r.Statements)
 
 	// An unknown organization is named.
 	r = a.do(t, `{ membershipChanges(organization: "no-such-organization") { kind } }`, nil)
