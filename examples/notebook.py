@@ -53,6 +53,8 @@ query Timeline($acronym: String!) {
       end { iso year }
       endReason
       note
+      unknownYears
+      claims { asOf { year } }
       source { document { slug } section { title } notes }
     }
   }
@@ -123,13 +125,18 @@ def timeline(url, acronym):
                 (m["start"] or {}).get("year"),
                 (m["end"] or {}).get("year"),
             ),
+            # The last year a source of the stint observes it, and the years with no data.
+            "_as_of": max([c["asOf"]["year"] for c in m["claims"] if c.get("asOf")], default=None),
+            "_unknown": m["unknownYears"],
         })
     return org["name"], rows
 
 
 def bars(rows, width=30):
-    """A bar per stint on a common scale of years: '=' while it lasted, '>' for open ends."""
-    years = [y for r in rows for y in r["_years"] if y is not None]
+    """A bar per stint on a common scale of years: '=' where the sources say it held, '.'
+    where it may have (years without data, or after its source last looked), '?' for a start
+    no source dates, '>' for a stint still so when its source last looked."""
+    years = [y for r in rows for y in (*r["_years"], r["_as_of"]) if y is not None]
     if not years:
         return ["" for _ in rows], ""
     lo, hi = min(years), max(years)
@@ -142,13 +149,23 @@ def bars(rows, width=30):
     out = []
     for r in rows:
         start, end = r["_years"]
-        a = col(start if start is not None else lo)
-        b = col(end) if end is not None else width - 2
+        # An open stint certainly held until its source last looked; an undated start is
+        # unknown, so the bar begins where the stint is first certainly held.
+        last = end if end is not None else (r["_as_of"] if r["_as_of"] is not None else start)
+        first = start if start is not None else last
         bar = [" "] * width
-        for i in range(a, b + 1):
-            bar[i] = "="
-        if end is None:
-            bar[width - 1] = ">"
+        if first is not None and last is not None:
+            for i in range(col(first), col(last) + 1):
+                bar[i] = "="
+            for y in r["_unknown"]:
+                if lo <= y <= hi:
+                    bar[col(y)] = "."
+            if start is None and col(first) > 0:
+                bar[col(first) - 1] = "?"
+            if end is None:
+                for i in range(col(last) + 1, width - 1):
+                    bar[i] = "."
+                bar[width - 1] = ">"
         out.append("".join(bar).rstrip())
     scale = f"{lo}{' ' * (width - 9)}{hi}" if width >= 9 else ""
     return out, scale
@@ -267,11 +284,27 @@ def _last_day(iso):
 
 
 def covers(start, end, at):
-    """Whether a fact's dates (ISO at their precision, None when open) may cover the date at,
-    as the API's at does: the fact's span and the span at names share a day."""
+    """Whether a fact's dates (ISO at their precision, None when open) may cover the date at:
+    the fact's span and the span at names share a day."""
     lo = _first_day(start) if start else "0000-01-01"
     hi = _last_day(end) if end else "9999-12-31"
     return lo <= _last_day(at) and _first_day(at) <= hi
+
+
+def link_covers(d, at, certainty="KNOWN"):
+    """Whether a link of /export/graph.json holds on the date at, as the API's at does: with
+    KNOWN, its fact certainly held then (its latest possible start is on or before the date's
+    last day, its earliest possible end on or after its first day, and the year is not one
+    its source has no data for); with POSSIBLE, it may have. A link without those bounds (a
+    place lying in a state, an event) holds over its own dates."""
+    if d.get("startLatest") is None and d.get("endEarliest") is None and d.get("startEarliest") is None \
+            and d.get("endLatest") is None and not d.get("openAsOf"):
+        return covers(d.get("start"), d.get("end"), at)
+    first, last = _first_day(at), _last_day(at)
+    if certainty == "POSSIBLE":
+        return (d.get("startEarliest") or "0000-01-01") <= last and first <= (d.get("endLatest") or "9999-12-31")
+    return ((d.get("startLatest") or "9999-12-31") <= last and first <= (d.get("endEarliest") or "0000-01-01")
+            and int(at[:4]) not in (d.get("unknownYears") or []))
 
 
 def load_graph(url=None):
@@ -343,17 +376,17 @@ def find_node(G, node):
     return hits[0]
 
 
-def neighborhood(G, node, depth=1, at=None):
-    """The subgraph of everything within depth links of node; with at, only facts that may
-    hold on that date count as links (facts without dates, such as a place lying in a state,
-    always do)."""
+def neighborhood(G, node, depth=1, at=None, certainty="KNOWN"):
+    """The subgraph of everything within depth links of node; with at, only facts that hold
+    on that date count as links, as sure as certainty asks (KNOWN, as the API's at, or
+    POSSIBLE); facts without dates, such as a place lying in a state, always do."""
     nx = _require("networkx")
     centre = find_node(G, node)
     if at is not None:
         H = G.__class__()
         H.add_nodes_from(G.nodes(data=True))
         H.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True)
-                         if covers(d.get("start"), d.get("end"), at))
+                         if link_covers(d, at, certainty))
         G = H
     return nx.ego_graph(G, centre, radius=depth), centre
 
