@@ -432,7 +432,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Citation              func(childComplexity int, number int, document *string) int
 		Citations             func(childComplexity int, filter *kg.CitationFilter, orderBy []*kg.CitationOrder, first *int, after *string) int
-		Disputes              func(childComplexity int, first *int, after *string) int
+		Disputes              func(childComplexity int, first *int, after *string, between []string) int
 		Document              func(childComplexity int, slug string) int
 		Documents             func(childComplexity int) int
 		Event                 func(childComplexity int, slug string) int
@@ -628,7 +628,7 @@ type QueryResolver interface {
 	Path(ctx context.Context, from string, to string, at *kg.Date, maxHops *int) (*model.Path, error)
 	MembershipChanges(ctx context.Context, organization string, from *kg.Date, to *kg.Date) ([]*model.MembershipChange, error)
 	SharedOrganizations(ctx context.Context, a string, b string, at *kg.Date, organization *string, roles []kg.MembershipRole, source *string, certainty *kg.Certainty) ([]*model.SharedOrganization, error)
-	Disputes(ctx context.Context, first *int, after *string) (*model.Connection[*kg.Membership], error)
+	Disputes(ctx context.Context, first *int, after *string, between []string) (*model.Connection[*kg.Membership], error)
 	Neighborhood(ctx context.Context, id string, depth *int, at *kg.Date, maxNodes *int) (*model.Neighborhood, error)
 	EventCounts(ctx context.Context, groupBy []model.EventGroupBy, from *kg.Date, to *kg.Date, filter *kg.EventFilter) ([]*model.EventCount, error)
 	MembershipCounts(ctx context.Context, groupBy []model.MembershipGroupBy, filter *kg.MembershipFilter, from *kg.Date, to *kg.Date, source *string, certainty *kg.Certainty) ([]*model.MembershipCount, error)
@@ -2373,7 +2373,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Disputes(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Disputes(childComplexity, args["first"].(*int), args["after"].(*string), args["between"].([]string)), true
 	case "Query.document":
 		if e.ComplexityRoot.Query.Document == nil {
 			break
@@ -4348,6 +4348,8 @@ type Query {
     first: Int
     "Return stints after this cursor."
     after: String
+    "Keep only the stints whose claims disagree between these documents (slugs): the two, when two are given (e.g. [\"cow-igo-v3\", \"cia-world-factbook\"]); the one and any other, when one is given."
+    between: [String!]
   ): MembershipConnection!
 
   "Every node within depth links of a node, as nodes and edges ready for a graph drawing. With at, only facts true on that date count."
@@ -4545,6 +4547,10 @@ input MembershipFilter {
   during: DateRange
   "How sure at and during must be: KNOWN (the default) or POSSIBLE."
   certainty: Certainty
+  "The stint's sources disagree (true) or agree (false)."
+  disputed: Boolean
+  "The stint's claims disagree between these documents (slugs): the two, when two are given; the one and any other, when one is given."
+  disputedBetween: [String!]
 }
 
 "Selects actors by their stints."
@@ -6365,6 +6371,14 @@ func (ec *executionContext) field_Query_disputes_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "between",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["between"] = arg2
 	return args, nil
 }
 
@@ -13410,7 +13424,7 @@ func (ec *executionContext) _Query_disputes(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Disputes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Disputes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["between"].([]string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*kg.Membership]) graphql.Marshaler {
@@ -13437,7 +13451,7 @@ func (ec *executionContext) fieldContext_Query_disputes(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = argsOnce(ec.OperationContext, ctx, field, "Query_disputes", ec.field_Query_disputes_args); err != nil {
+	if fc.Args, err = ec.field_Query_disputes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16730,7 +16744,7 @@ func (ec *executionContext) unmarshalInputMembershipFilter(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "member", "organization", "role", "start", "end", "endReason", "at", "during", "certainty"}
+	fieldsInOrder := [...]string{"and", "or", "not", "member", "organization", "role", "start", "end", "endReason", "at", "during", "certainty", "disputed", "disputedBetween"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16821,6 +16835,20 @@ func (ec *executionContext) unmarshalInputMembershipFilter(ctx context.Context, 
 				return it, err
 			}
 			it.Certainty = data
+		case "disputed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("disputed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Disputed = data
+		case "disputedBetween":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("disputedBetween"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DisputedBetween = data
 		}
 	}
 	return it, nil

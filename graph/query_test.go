@@ -60,6 +60,54 @@ var membershipFilters = []string{
 	`{during: {from: "2015"}, certainty: POSSIBLE}`,
 	`{certainty: POSSIBLE, and: [{at: "1960"}], not: {at: "1960", certainty: KNOWN}}`,
 	`{not: {at: "2016", certainty: POSSIBLE}, organization: {in: ["eaeu", "sco", "amcow"]}}`,
+	`{disputed: true}`,
+	`{disputed: false, at: "2000"}`,
+	`{disputedBetween: ["csto-article", "cow-igo-v3"]}`,
+	`{disputedBetween: ["cow-igo-v3"]}`,
+	`{not: {disputedBetween: ["csto-article"]}, organization: {eq: "csto"}}`,
+}
+
+// TestDisputesBetweenSources checks the disputes filter by source pair: every stint it keeps
+// has claims of both documents, it keeps what the filter on stints keeps, and a bad list of
+// documents is refused.
+func TestDisputesBetweenSources(t *testing.T) {
+	a := real(t)
+	var res struct {
+		Disputes struct {
+			TotalCount int
+			Nodes      []struct {
+				Slug   string
+				Claims []struct{ Source struct{ Document struct{ Slug string } } }
+			}
+		}
+		MembershipCounts []struct{ Count int }
+	}
+	a.data(t, `{ disputes(first: 100, between: ["cow-igo-v3", "csto-article"]) { totalCount nodes { slug claims { source { document { slug } } } } }
+		membershipCounts(groupBy: [ROLE], filter: {disputedBetween: ["csto-article", "cow-igo-v3"]}) { count } }`, nil, &res)
+	require.NotZero(t, res.Disputes.TotalCount)
+	assert.Len(t, res.Disputes.Nodes, res.Disputes.TotalCount)
+	for _, n := range res.Disputes.Nodes {
+		var docs []string
+		for _, c := range n.Claims {
+			docs = append(docs, c.Source.Document.Slug)
+		}
+		assert.Subset(t, docs, []string{"cow-igo-v3", "csto-article"}, n.Slug)
+	}
+	total := 0
+	for _, c := range res.MembershipCounts {
+		total += c.Count
+	}
+	assert.Equal(t, res.Disputes.TotalCount, total, "the root list and the filter on stints keep the same stints")
+
+	for _, q := range []string{
+		`{ disputes(between: ["no-such-document"]) { totalCount } }`,
+		`{ disputes(between: ["a", "b", "c"]) { totalCount } }`,
+		`{ membershipCounts(groupBy: [ROLE], filter: {disputedBetween: ["a", "b", "c"]}) { count } }`,
+	} {
+		r := a.do(t, q, nil)
+		require.NotEmpty(t, r.Errors, q)
+		assert.Equal(t, "BAD_USER_INPUT", r.Errors[0].Extensions["code"], "%s", r.Raw)
+	}
 }
 
 // TestMembershipFilterSQLMatchesMemory checks that a membership filter selects the same

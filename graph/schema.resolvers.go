@@ -406,17 +406,25 @@ func (r *queryResolver) SharedOrganizations(ctx context.Context, a string, b str
 	return r.sharedOrganizations(ctx, a, b, at, organization, roles, source, certainty)
 }
 
-func (r *queryResolver) Disputes(ctx context.Context, first *int, after *string) (*model.Connection[*kg.Membership], error) {
+func (r *queryResolver) Disputes(ctx context.Context, first *int, after *string, between []string) (*model.Connection[*kg.Membership], error) {
 	n, cur, err := r.pageArgs(first, after)
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Store.ListDisputes(ctx, n, cur)
+	if len(between) > 2 {
+		return nil, kg.Errorf(kg.BadUserInput, "disputes: between takes one document or two, got %d", len(between))
+	}
+	for _, doc := range between {
+		if _, err := sourceArg(ctx, r.Store, "disputes: between", &doc); err != nil {
+			return nil, err
+		}
+	}
+	page, err := r.Store.ListDisputes(ctx, between, n, cur)
 	if err != nil {
 		return nil, err
 	}
 	seen(ctx, page.Items)
-	return model.NewConnection(page, cur != nil, r.Store.CountDisputes), nil
+	return model.NewConnection(page, cur != nil, func(ctx context.Context) (int, error) { return r.Store.CountDisputes(ctx, between) }), nil
 }
 
 func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, at *kg.Date, maxNodes *int) (*model.Neighborhood, error) {

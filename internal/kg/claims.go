@@ -3,7 +3,9 @@ package kg
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
+	"strings"
 )
 
 // MembershipClaim is what one source says about a stint: its role and dates, and where the
@@ -318,6 +320,7 @@ func (m *Membership) Reconcile() {
 	m.Role, m.Start, m.End, m.EndReason, m.Source = c.Role, c.Start, c.End, c.EndReason, c.Source
 	m.Disagreements, m.Disputes = disagree(m.Claims, m.Explanations)
 	m.Disputed = len(m.Disagreements) > 0
+	m.DisputedPairs = DisputedPairs(m.Claims)
 	spans := make([]Span, len(m.Claims))
 	for i := range m.Claims {
 		spans[i] = m.Claims[i].Span()
@@ -362,4 +365,48 @@ func StintsAsStated(ms []*Membership, document string) []*Membership {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Period().Lo() < out[j].Period().Lo() })
 	return out
+}
+
+// DisputedPairs lists the pairs of sources whose claims of one stint disagree, compared two
+// by two by the rules of Disagreements (not only against the preferred claim), each as
+// PairKey writes it, in order, once.
+func DisputedPairs(cs []MembershipClaim) []string {
+	var out []string
+	for i := range cs {
+		for j := i + 1; j < len(cs); j++ {
+			lines, _ := disagree([]MembershipClaim{cs[i], cs[j]}, nil)
+			if len(lines) == 0 {
+				continue
+			}
+			k := PairKey(cs[i].Source.DocumentSlug, cs[j].Source.DocumentSlug)
+			if !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// PairKey names a pair of documents the same whichever comes first: "a|b" with a <= b.
+func PairKey(a, b string) string {
+	if b < a {
+		a, b = b, a
+	}
+	return a + "|" + b
+}
+
+// DisputedBetween reports whether the stint's claims disagree between the given documents:
+// between the two when two are given, between the one and any other when one is given.
+func (m *Membership) DisputedBetween(docs []string) bool {
+	switch len(docs) {
+	case 1:
+		return slices.ContainsFunc(m.DisputedPairs, func(k string) bool {
+			a, b, _ := strings.Cut(k, "|")
+			return a == docs[0] || b == docs[0]
+		})
+	case 2:
+		return slices.Contains(m.DisputedPairs, PairKey(docs[0], docs[1]))
+	}
+	return m.Disputed
 }

@@ -111,6 +111,10 @@ type MembershipFilter struct {
 	At        *Date
 	During    *DateRange
 	Certainty *Certainty
+	// Disputed keeps the stints whose sources disagree (true) or agree (false);
+	// DisputedBetween those whose claims disagree between these documents (one or two).
+	Disputed        *bool
+	DisputedBetween []string
 }
 
 // MembershipRelationFilter selects actors by their stints: Some keeps actors with at least
@@ -219,6 +223,9 @@ func CheckFilter(name string, f any) error {
 			}
 			if _, ok := v.Interface().(Date); ok {
 				return nil
+			}
+			if mf, ok := v.Interface().(MembershipFilter); ok && len(mf.DisputedBetween) > 2 {
+				return Errorf(BadUserInput, "%s.disputedBetween: give one document or two, got %d", path, len(mf.DisputedBetween))
 			}
 			for i := 0; i < v.NumField(); i++ {
 				fv := v.Field(i)
@@ -369,6 +376,12 @@ func (f *MembershipFilter) MatchAs(m *Membership, want Certainty) bool {
 		if !matchEnum(m.EndReason, f.EndReason.Eq, f.EndReason.In, f.EndReason.Nin) {
 			return false
 		}
+	}
+	if f.Disputed != nil && *f.Disputed != m.Disputed {
+		return false
+	}
+	if len(f.DisputedBetween) > 0 && !m.DisputedBetween(f.DisputedBetween) {
+		return false
 	}
 	if f.At != nil && !want.Admits(m.Covers(f.At.PartialDate)) {
 		return false

@@ -283,6 +283,8 @@ type Membership struct {
 	Disputed      bool
 	Disagreements []string
 	Disputes      []Disagreement
+	// DisputedPairs are the pairs of documents whose claims disagree ("a|b", see PairKey).
+	DisputedPairs []string
 	// Explanations say, per aspect, why the sources disagree where the project knows it.
 	Explanations map[DisagreementAspect]string
 	// Span is what the claims together state about when the stint held (see Merge).

@@ -176,6 +176,14 @@ func unknownJSON(years []int) any {
 	return string(append(b, ']'))
 }
 
+// pairsJSON is a stint's disputed pairs of documents as a JSON array, NULL when none.
+func pairsJSON(pairs []string) any {
+	if len(pairs) == 0 {
+		return nil
+	}
+	return jsonOf(pairs)
+}
+
 // linkSpan records both directions of an edge between two nodes, with the period it shows
 // and the span of the fact that makes it.
 func (w *writer) linkSpan(a, b kg.Ref, relation, inverse string, fact, cite *kg.Ref, p kg.Period, sp kg.Span) error {
@@ -441,9 +449,9 @@ func (w *writer) membership(_ int, m *kg.Membership) error {
 	sp := m.Span
 	if err := w.exec(`INSERT INTO memberships (slug, member, organization, role, lo, hi, start_lo, start_hi,
 			end_lo, end_hi, end_reason, disputed, start_earliest, start_latest, end_earliest, end_latest,
-			unknown, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			unknown, dispute_pairs, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.Slug, m.MemberSlug, m.OrganizationSlug, string(m.Role), p.Lo(), p.Hi(), slo, shi, elo, ehi, reason, m.Disputed,
-		sp.StartLo, sp.StartHi, sp.EndLo, sp.EndHi, unknownJSON(sp.Unknown), jsonOf(m)); err != nil {
+		sp.StartLo, sp.StartHi, sp.EndLo, sp.EndHi, unknownJSON(sp.Unknown), pairsJSON(m.DisputedPairs), jsonOf(m)); err != nil {
 		return err
 	}
 	ref := m.NodeRef()

@@ -196,6 +196,12 @@ func membershipCondAs(m string, f *kg.MembershipFilter, want kg.Certainty) cond 
 	if f.EndReason != nil {
 		cs = append(cs, enumCond(m+".end_reason", f.EndReason.Eq, f.EndReason.In, f.EndReason.Nin, f.EndReason.IsNull))
 	}
+	if f.Disputed != nil {
+		cs = append(cs, cond{"COALESCE((SELECT disputed FROM memberships dp WHERE dp.slug = " + m + ".slug), 0) = ?", []any{*f.Disputed}})
+	}
+	if len(f.DisputedBetween) > 0 {
+		cs = append(cs, disputedBetweenCond(m, f.DisputedBetween))
+	}
 	if f.At != nil {
 		cs = append(cs, spanCond(m, want, f.At.First(), f.At.Last()))
 	}
@@ -374,4 +380,25 @@ func figureCond(fg string, f *kg.MilitaryStrengthFilter) cond {
 		cs = append(cs, cond{"EXISTS (SELECT 1 FROM actors fs WHERE fs.slug = " + fg + ".state AND " + inner.sql + ")", inner.args})
 	}
 	return and(cs...)
+}
+
+// disputedBetweenCond keeps the stints of m whose claims disagree between the documents, as
+// kg.Membership.DisputedBetween: the pair of two, or any pair with the one. The stint's pairs
+// are read by its slug, so that the condition runs on a claims row (its stint's disputes) and
+// on a year without data (no stint: none) as on a stint.
+func disputedBetweenCond(m string, docs []string) cond {
+	col := "(SELECT dispute_pairs FROM memberships dp WHERE dp.slug = " + m + ".slug)"
+	switch len(docs) {
+	case 1:
+		return cond{"EXISTS (SELECT 1 FROM json_each(" + col + ") WHERE value LIKE ? ESCAPE '\\' OR value LIKE ? ESCAPE '\\')",
+			[]any{likeEscape(docs[0]) + "|%", "%|" + likeEscape(docs[0])}}
+	case 2:
+		return cond{"EXISTS (SELECT 1 FROM json_each(" + col + ") WHERE value = ?)", []any{kg.PairKey(docs[0], docs[1])}}
+	}
+	return cond{sql: "0"}
+}
+
+// likeEscape escapes the LIKE wildcards of s, for a pattern with ESCAPE '\'.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

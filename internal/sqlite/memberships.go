@@ -7,15 +7,26 @@ import (
 	"github.com/treatygraph/treatygraph/internal/paging"
 )
 
-// ListDisputes pages through the stints whose sources disagree, by start and slug.
-func (s *Store) ListDisputes(ctx context.Context, first int, after *paging.Cursor) (paging.Page[*kg.Membership], error) {
+// ListDisputes pages through the stints whose sources disagree, by start and slug; with
+// between (one or two document slugs), those whose claims disagree between the two, or
+// between the one and any other.
+func (s *Store) ListDisputes(ctx context.Context, between []string, first int, after *paging.Cursor) (paging.Page[*kg.Membership], error) {
 	cols, sig := ordering(nil, nil, nil, "m.lo", "m.slug")
-	return listPage(ctx, s, "'Membership'", "memberships m", cond{sql: "m.disputed = 1"}, cols, "Dispute/"+sig, first, after, decodeJSON[kg.Membership])
+	return listPage(ctx, s, "'Membership'", "memberships m", disputesCond(between), cols, "Dispute/"+sig, first, after, decodeJSON[kg.Membership])
 }
 
-// CountDisputes counts the stints whose sources disagree.
-func (s *Store) CountDisputes(ctx context.Context) (int, error) {
-	return s.count(ctx, "SELECT COUNT(*) FROM memberships m WHERE m.disputed = 1")
+// CountDisputes counts the stints ListDisputes pages through.
+func (s *Store) CountDisputes(ctx context.Context, between []string) (int, error) {
+	w := disputesCond(between)
+	return s.count(ctx, "SELECT COUNT(*) FROM memberships m WHERE "+w.sql, w.args...)
+}
+
+func disputesCond(between []string) cond {
+	w := cond{sql: "m.disputed = 1"}
+	if len(between) > 0 {
+		w = and(w, disputedBetweenCond("m", between))
+	}
+	return w
 }
 
 // MembershipsByOrganizations loads every stint in each of the given organizations, in order

@@ -11,6 +11,9 @@ ALTER TABLE memberships ADD COLUMN start_latest INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE memberships ADD COLUMN end_earliest INTEGER NOT NULL DEFAULT 99991231;
 ALTER TABLE memberships ADD COLUMN end_latest INTEGER NOT NULL DEFAULT 99991231;
 ALTER TABLE memberships ADD COLUMN unknown TEXT;
+-- The pairs of documents whose claims of the stint disagree, as a JSON array of "a|b" (a <= b),
+-- NULL when they agree.
+ALTER TABLE memberships ADD COLUMN dispute_pairs TEXT;
 
 ALTER TABLE claims ADD COLUMN start_earliest INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE claims ADD COLUMN start_latest INTEGER NOT NULL DEFAULT 0;
@@ -31,6 +34,7 @@ ALTER TABLE edges ADD COLUMN unknown TEXT;
 -- then never true, nor is its negation).
 CREATE TABLE unknowns (
   document       TEXT NOT NULL REFERENCES documents(slug),
+  slug           TEXT,
   member         TEXT NOT NULL REFERENCES actors(slug),
   organization   TEXT NOT NULL REFERENCES actors(slug),
   year           INTEGER NOT NULL,
