@@ -77,7 +77,9 @@ func TestDisputesBetweenSources(t *testing.T) {
 			TotalCount int
 			Nodes      []struct {
 				Slug   string
-				Claims []struct{ Source struct{ Document struct{ Slug string } } }
+				Claims []struct {
+					Source struct{ Document struct{ Slug string } }
+				}
 			}
 		}
 		MembershipCounts []struct{ Count int }
