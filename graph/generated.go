@@ -4308,7 +4308,7 @@ type Query {
     from: ID!
     "The ID of the node to reach."
     to: ID!
-    "Only facts that hold on this date count."
+    "Only facts that certainly hold on this date count (KNOWN, as every at: by default)."
     at: Date
     "The most links the path may have: 4 by default, at most 6."
     maxHops: Int
@@ -4352,13 +4352,13 @@ type Query {
     between: [String!]
   ): MembershipConnection!
 
-  "Every node within depth links of a node, as nodes and edges ready for a graph drawing. With at, only facts true on that date count."
+  "Every node within depth links of a node, as nodes and edges ready for a graph drawing. With at, only facts certainly true on that date count."
   neighborhood(
     "The ID of the node at the centre."
     id: ID!
     "How many links away to go: 1 by default, at most 3."
     depth: Int
-    "Only facts that hold on this date count."
+    "Only facts that certainly hold on this date count (KNOWN, as every at: by default)."
     at: Date
     "The most nodes to return: 200 by default, at most 1000; truncated says when more were reachable."
     maxNodes: Int
