@@ -160,6 +160,11 @@ func periodSpan(p kg.Period) kg.Span {
 	return s
 }
 
+// holdsAlways reports whether a span holds at every date, as a link without dates does.
+func holdsAlways(sp kg.Span) bool {
+	return sp.StartLo == kg.OpenStart && sp.StartHi == kg.OpenStart && sp.EndLo == kg.OpenEnd && sp.EndHi == kg.OpenEnd && len(sp.Unknown) == 0
+}
+
 // unknownJSON is the years without data of a span as a JSON array, NULL when there are none.
 func unknownJSON(years []int) any {
 	if len(years) == 0 {
@@ -194,15 +199,20 @@ func (w *writer) linkSpan(a, b kg.Ref, relation, inverse string, fact, cite *kg.
 	if cite != nil {
 		citeS = cite.String()
 	}
-	const q = `INSERT INTO edges (a, b, relation, inverse, fact, cite, lo, hi, start_earliest, start_latest,
-		end_earliest, end_latest, unknown) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	unknown := unknownJSON(sp.Unknown)
-	if err := w.exec(q, a.String(), b.String(), relation, inverse, factS, citeS, p.Lo(), p.Hi(),
-		sp.StartLo, sp.StartHi, sp.EndLo, sp.EndHi, unknown); err != nil {
-		return err
+	const q = "INSERT INTO edges (a, b, relation, inverse, fact, cite, lo, hi) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+	for _, dir := range [2][4]any{{a.String(), b.String(), relation, inverse}, {b.String(), a.String(), inverse, relation}} {
+		if err := w.exec(q, dir[0], dir[1], dir[2], dir[3], factS, citeS, p.Lo(), p.Hi()); err != nil {
+			return err
+		}
+		if holdsAlways(sp) {
+			continue
+		}
+		if err := w.exec(`INSERT INTO edge_spans (edge, start_earliest, start_latest, end_earliest, end_latest, unknown)
+				VALUES (last_insert_rowid(), ?, ?, ?, ?, ?)`, sp.StartLo, sp.StartHi, sp.EndLo, sp.EndHi, unknownJSON(sp.Unknown)); err != nil {
+			return err
+		}
 	}
-	return w.exec(q, b.String(), a.String(), inverse, relation, factS, citeS, p.Lo(), p.Hi(),
-		sp.StartLo, sp.StartHi, sp.EndLo, sp.EndHi, unknown)
+	return nil
 }
 
 func (w *writer) cite(fact kg.Ref, src *kg.Source) error {

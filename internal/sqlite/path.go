@@ -34,13 +34,15 @@ func (s *Store) NeighborsUpTo(ctx context.Context, from []kg.Ref, at *kg.Partial
 	for i, r := range from {
 		keys[i] = r.String()
 	}
-	// A link counts at a date when its fact certainly holds then (kg.Known).
-	when := always1
+	// A link counts at a date when its fact certainly holds then (kg.Known); a link without a
+	// span holds at every date.
+	table, when := "edges e", always1
 	if at != nil {
-		when = spanCond("e", kg.Known, at.First(), at.Last())
+		k := spanCond("s", kg.Known, at.First(), at.Last())
+		table, when = "edges e LEFT JOIN edge_spans s ON s.edge = e.rowid", cond{"s.edge IS NULL OR (" + k.sql + ")", k.args}
 	}
-	rows, err := s.query(ctx, `SELECT a, b, relation, inverse, fact, cite FROM edges e
-		WHERE a IN (SELECT value FROM json_each(?)) AND `+when.sql+`
+	rows, err := s.query(ctx, `SELECT a, b, relation, inverse, fact, cite FROM `+table+`
+		WHERE a IN (SELECT value FROM json_each(?)) AND (`+when.sql+`)
 		ORDER BY a, b, relation LIMIT ?`, append(append([]any{keysJSON(keys)}, when.args...), limit)...)
 	if err != nil {
 		return nil, err

@@ -3,8 +3,7 @@
 -- 99991231 unbounded), and the years without data inside it as a JSON array (NULL when
 -- none). A stint certainly covers the days lo..hi when start_latest <= hi, end_earliest >= lo
 -- and the days it certainly shares with them are not all in years without data; it possibly
--- covers them when start_earliest <= hi and end_latest >= lo. Links between nodes carry the
--- span of the fact that makes them.
+-- covers them when start_earliest <= hi and end_latest >= lo.
 
 ALTER TABLE memberships ADD COLUMN start_earliest INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE memberships ADD COLUMN start_latest INTEGER NOT NULL DEFAULT 0;
@@ -21,11 +20,17 @@ ALTER TABLE claims ADD COLUMN end_earliest INTEGER NOT NULL DEFAULT 99991231;
 ALTER TABLE claims ADD COLUMN end_latest INTEGER NOT NULL DEFAULT 99991231;
 ALTER TABLE claims ADD COLUMN unknown TEXT;
 
-ALTER TABLE edges ADD COLUMN start_earliest INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE edges ADD COLUMN start_latest INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE edges ADD COLUMN end_earliest INTEGER NOT NULL DEFAULT 99991231;
-ALTER TABLE edges ADD COLUMN end_latest INTEGER NOT NULL DEFAULT 99991231;
-ALTER TABLE edges ADD COLUMN unknown TEXT;
+-- The span of the fact behind a link, by the link's rowid, for the links that do not hold at
+-- every date (a place lies in its state at every date: no row). Kept beside edges rather
+-- than in it, so that a search that asks no date reads rows as narrow as before.
+CREATE TABLE edge_spans (
+  edge           INTEGER PRIMARY KEY,
+  start_earliest INTEGER NOT NULL,
+  start_latest   INTEGER NOT NULL,
+  end_earliest   INTEGER NOT NULL,
+  end_latest     INTEGER NOT NULL,
+  unknown        TEXT
+) STRICT;
 
 -- Years in which a dataset does not know an actor's standing in an organization, outside
 -- every stint it states: counted as unknown, never as "not a member". The columns a
