@@ -114,6 +114,55 @@ func MatchStints(a, b []Period) []int {
 	return out
 }
 
+// MatchClaims pairs the stints two sources state for one member in one organization, as
+// MatchStints does, with two refinements for sources that look at different times: an open
+// end counts only as far as its source looked (AsOf), not forever, and of the pairs that
+// overlap, those in the same role are made first. Each stint is given as its claim.
+func MatchClaims(a, b []MembershipClaim) []int {
+	type pair struct{ i, j, days int }
+	var pairs []pair
+	seen := func(c *MembershipClaim) Period {
+		p := c.Period()
+		if p.End == nil && c.EndBounds == nil && c.AsOf != nil {
+			p.End = c.AsOf
+		}
+		return p
+	}
+	for i := range a {
+		for j := range b {
+			if d := overlapDays(seen(&a[i]), seen(&b[j])); d > 0 {
+				pairs = append(pairs, pair{i, j, d})
+			}
+		}
+	}
+	sort.SliceStable(pairs, func(x, y int) bool {
+		px, py := pairs[x], pairs[y]
+		sx, sy := a[px.i].Role == b[px.j].Role, a[py.i].Role == b[py.j].Role
+		if sx != sy {
+			return sx
+		}
+		if px.days != py.days {
+			return px.days > py.days
+		}
+		if px.i != py.i {
+			return px.i < py.i
+		}
+		return px.j < py.j
+	})
+	out := make([]int, len(a))
+	for i := range out {
+		out[i] = -1
+	}
+	taken := make([]bool, len(b))
+	for _, p := range pairs {
+		if out[p.i] == -1 && !taken[p.j] {
+			out[p.i] = p.j
+			taken[p.j] = true
+		}
+	}
+	return out
+}
+
 // precisionRank orders date precisions, finer higher; a missing date ranks lowest.
 func precisionRank(d *PartialDate) int {
 	if d == nil {

@@ -162,3 +162,38 @@ func TestReconcilePrefersTheMorePreciseClaim(t *testing.T) {
 	_, ok = m.AsStated("elsewhere")
 	assert.False(t, ok)
 }
+
+func TestMatchClaims(t *testing.T) {
+	d := func(s string) *PartialDate { return dp(s) }
+	claim := func(role MembershipRole, start, end, asOf string) MembershipClaim {
+		return MembershipClaim{Role: role, Start: d(start), End: d(end), AsOf: d(asOf)}
+	}
+	for _, tc := range []struct {
+		name string
+		a, b []MembershipClaim
+		want []int
+	}{
+		{
+			name: "an observer who became a member: each source's stints pair by role",
+			a:    []MembershipClaim{claim(RoleObserver, "2005", "2017-06-09", ""), claim(RoleMember, "2017-06-09", "", "2025-09-01")},
+			b:    []MembershipClaim{claim(RoleObserver, "2006", "2021", ""), claim(RoleMember, "2022", "", "2025")},
+			want: []int{0, 1},
+		},
+		{
+			name: "an open end counts only as far as its source looked",
+			a:    []MembershipClaim{claim(RoleMember, "1990", "", "2014")},
+			b:    []MembershipClaim{claim(RoleMember, "2020", "", "2025")},
+			want: []int{-1},
+		},
+		{
+			name: "without another candidate, a stint in another role still pairs",
+			a:    []MembershipClaim{claim(RoleMember, "1991", "", "2020")},
+			b:    []MembershipClaim{claim(RoleAssociate, "2005", "", "2014")},
+			want: []int{0},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, MatchClaims(tc.a, tc.b))
+		})
+	}
+}
