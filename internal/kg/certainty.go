@@ -167,13 +167,16 @@ func (s Span) someYearKnown(lo, hi int) bool {
 }
 
 // Merge is the span of one stint that several sources state, the preferred claim's span
-// first (see PreferClaims). The stint may start as early and end as late as any source
-// allows: where sources disagree, the dates between them are possible, not known. It
-// certainly held where the preferred source says so, and also where another source says so
-// and the preferred one does not rule it out: another source can date a start it leaves
-// vague earlier, or carry an open end past its horizon, down to (or up to) the bounds the
-// preferred source itself sets. A year one source has no data for stays unknown only when no
-// other source certainly covers it.
+// first (see PreferClaims). Each boundary is merged on its own:
+//   - where the sources' windows for it share a day, they are consistent: the boundary lies
+//     in every window, so in their intersection (a day one source gives narrows another's
+//     "not after 2016"; a later horizon carries an open end further);
+//   - where they share none, the sources disagree: the boundary may lie anywhere from the
+//     earliest to the latest window, and it is certain only as far as the preferred source
+//     says so, or another source does where the preferred one does not rule it out.
+//
+// A year one source has no data for stays unknown only when no other source certainly
+// covers it.
 func Merge(spans []Span) Span {
 	if len(spans) == 0 {
 		return Span{StartLo: OpenStart, StartHi: OpenEnd, EndLo: OpenStart, EndHi: OpenEnd}
@@ -181,12 +184,29 @@ func Merge(spans []Span) Span {
 	pref := spans[0]
 	out := pref
 	out.Unknown = nil
+	startLo, startHi, endLo, endHi := pref.StartLo, pref.StartHi, pref.EndLo, pref.EndHi
 	for _, s := range spans[1:] {
-		out.StartLo = min(out.StartLo, s.StartLo)
-		out.EndHi = max(out.EndHi, s.EndHi)
-		out.StartHi = min(out.StartHi, max(s.StartHi, pref.StartLo))
-		out.EndLo = max(out.EndLo, min(s.EndLo, pref.EndHi))
+		startLo, startHi = max(startLo, s.StartLo), min(startHi, s.StartHi)
+		endLo, endHi = max(endLo, s.EndLo), min(endHi, s.EndHi)
 	}
+	if startLo <= startHi {
+		out.StartLo, out.StartHi = startLo, startHi
+	} else {
+		for _, s := range spans[1:] {
+			out.StartLo = min(out.StartLo, s.StartLo)
+			out.StartHi = min(out.StartHi, max(s.StartHi, pref.StartLo))
+		}
+	}
+	if endLo <= endHi {
+		out.EndLo, out.EndHi = endLo, endHi
+	} else {
+		for _, s := range spans[1:] {
+			out.EndHi = max(out.EndHi, s.EndHi)
+			out.EndLo = max(out.EndLo, min(s.EndLo, pref.EndHi))
+		}
+	}
+	out.StartHi = min(out.StartHi, out.EndHi)
+	out.EndLo = max(out.EndLo, out.StartLo)
 	var unknown []int
 	for i, s := range spans {
 		for _, y := range s.Unknown {

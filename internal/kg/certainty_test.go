@@ -128,7 +128,15 @@ func TestMerge(t *testing.T) {
 		{
 			name:  "a dated source fills what an undated text leaves unknown, and the text carries its horizon",
 			spans: []Span{organization, undatedText},
-			want:  map[string]string{"1990": "no", "1991": "POSSIBLE", "1995": "POSSIBLE", "2002": "KNOWN", "2010": "POSSIBLE", "2016": "KNOWN", "2021": "POSSIBLE"},
+			want:  map[string]string{"1990": "no", "1991": "no", "1995": "no", "2002": "KNOWN", "2010": "POSSIBLE", "2016": "KNOWN", "2021": "POSSIBLE"},
+		},
+		{
+			name: "a day one source gives narrows another's bound",
+			spans: []Span{
+				SpanOf(Boundary{Date: dp("2015-01-01")}, Boundary{}, dp("2015-08-06"), nil),
+				SpanOf(Boundary{Bounds: &DateBounds{NotAfter: dp("2016")}}, Boundary{}, dp("2025"), nil),
+			},
+			want: map[string]string{"1950": "no", "2014": "no", "2015-01-01": "KNOWN", "2020": "KNOWN", "2025": "KNOWN", "2026": "POSSIBLE"},
 		},
 		{
 			name:  "a year without data in one source stays unknown when no other covers it",
