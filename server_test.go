@@ -350,7 +350,7 @@ func TestCLI(t *testing.T) {
 			check: func(t *testing.T, stdout, stderr string) {
 				assert.True(t, strings.HasPrefix(stdout, "ok:"), "stdout: %s", stdout)
 				// The dataset's odd but kept records are listed, each with its place.
-				assert.Contains(t, stdout, "87 notices")
+				assert.Contains(t, stdout, "419 notices")
 				assert.Contains(t, stderr, "notice: seeds/cow-igo-v3/igos.csv:356:66: IGO IRU has deaddate 1968 but dead is 0")
 			},
 		},

@@ -111,6 +111,7 @@ type ComplexityRoot struct {
 	}
 
 	Document struct {
+		Accessed    func(childComplexity int) int
 		AccessedVia func(childComplexity int) int
 		Authors     func(childComplexity int) int
 		Citations   func(childComplexity int, first *int, after *string) int
@@ -916,6 +917,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Disagreement.Values(childComplexity), true
 
+	case "Document.accessed":
+		if e.ComplexityRoot.Document.Accessed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Accessed(childComplexity), true
 	case "Document.accessedVia":
 		if e.ComplexityRoot.Document.AccessedVia == nil {
 			break
@@ -3914,8 +3921,10 @@ type Document implements Node {
   url: String
   "The version of a dataset, e.g. \"3.0\"."
   version: String
-  "The last date the document observes (a dataset's last year); an open end in its facts means still so then. Null for a text."
+  "The last date the document observes (a dataset's last year, the day a text's copy certainly shows); an open end in its facts means still so then, and what it states is not known after it."
   coversUntil: PartialDate
+  "When this copy of the document (a web page, say) was read; null when not recorded."
+  accessed: PartialDate
   "The document's footnotes, in number order."
   citations(
     "How many footnotes to return: 20 by default, at most 100."
@@ -5112,6 +5121,8 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_version(ctx, field)
 	case "coversUntil":
 		return ec.fieldContext_Document_coversUntil(ctx, field)
+	case "accessed":
+		return ec.fieldContext_Document_accessed(ctx, field)
 	case "citations":
 		return ec.fieldContext_Document_citations(ctx, field)
 	}
@@ -8223,6 +8234,38 @@ func (ec *executionContext) _Document_coversUntil(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Document_coversUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartialDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Document_accessed(ctx context.Context, field graphql.CollectedField, obj *kg.Document) (ret graphql.Marshaler) {
+	return resolveFieldInOrder(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_accessed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accessed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋtreatygraphᚋtreatygraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_accessed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
@@ -18237,6 +18280,11 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "coversUntil":
 			out.Values[i] = ec._Document_coversUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "accessed":
+			out.Values[i] = ec._Document_accessed(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

@@ -39,10 +39,14 @@ const (
 // required argument that is neither here nor in skippedRoots fails the test, so that a new
 // one is covered, or skipped with a reason, on purpose.
 var rootArgs = map[string]string{
-	"eventCounts":         `groupBy: [YEAR, KIND]`,
-	"membershipCounts":    `groupBy: [ORGANIZATION, MEMBER], filter: {organization: {eq: "csto"}}`,
-	"membershipChanges":   `organization: "csto", from: "1990", to: "2012"`,
-	"search":              `text: "treaty", kinds: [EVENT]`,
+	"eventCounts":       `groupBy: [YEAR, KIND]`,
+	"membershipCounts":  `groupBy: [ORGANIZATION, MEMBER], filter: {organization: {eq: "csto"}}`,
+	"membershipChanges": `organization: "csto", from: "1990", to: "2012"`,
+	// A word whose hits have the same shapes at both scales. With "treaty", the seeds' page
+	// of 100 holds every matching event, of every shape, while ten times the data fills it
+	// with copies of the best-ranked few: the statements then differ by which child lists
+	// appear at all (presence), not by parent.
+	"search":              `text: "exercise", kinds: [EVENT]`,
 	"nodes":               fmt.Sprintf(`ids: [%q, %q]`, kg.Ref{Kind: kg.KindOrganization, Key: "csto"}.ID(), kg.Ref{Kind: kg.KindState, Key: "uzbekistan"}.ID()),
 	"sharedOrganizations": fmt.Sprintf(`a: %q, b: %q`, kg.Ref{Kind: kg.KindState, Key: "armenia"}.ID(), kg.Ref{Kind: kg.KindState, Key: "russia"}.ID()),
 }

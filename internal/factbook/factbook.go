@@ -1,8 +1,8 @@
 // Package factbook reads the CIA World Factbook, editions 1990-2025, from the plain CSV files
 // that seeds/cia-factbook-1990-2025/derive.py makes of the CIA World Factbooks Archive
-// 1990-2025: the archive's entities (entities.csv) and the name under which each edition
-// lists each of them (editions.csv). The participation file (participation.csv.gz) is not
-// read here.
+// 1990-2025: the archive's entities (entities.csv), the name under which each edition
+// lists each of them (editions.csv), and the organizations each entry takes part in
+// (participation.csv.gz), as text that ListParser reads (see list.go).
 //
 // # Entities and entries
 //
@@ -23,8 +23,12 @@
 // Input that cannot be right (a malformed CSV, a wrong header, a non-number, an edition
 // outside 1990-2025 or an edition missing between them, a malformed code, an unknown entity
 // type, a duplicate row, a reference to an entity that is not there, an ISO code that is not
-// its entity's) makes Read fail with Problems, every one of them, placed at
-// file:line:column.
+// its entity's; in participation.csv.gz also an entity type or field that is not one of the
+// archive's, an empty text, a row that belongs to no entry of editions.csv or whose entity
+// type is not its entry's) makes Read fail with Problems, every one of them, placed at
+// file:line:column. What a participation text holds besides organizations (notes, stray
+// text) is not a problem of the files: ListParser reports it as fragments, for the reader of
+// the lists to report.
 package factbook
 
 import (
@@ -71,7 +75,11 @@ type Dataset struct {
 	Entities []Entity // in entities.csv order
 	Entries  []Entry  // in editions.csv order
 	Editions []int    // the editions, in order: FirstEdition .. the last one in editions.csv
-	entity   map[string]int
+	// Participation are the rows of participation.csv.gz, in file order. An entry may have
+	// none (the archive has no list for it that edition), or, where the archive holds the
+	// field twice, two.
+	Participation []Participation
+	entity        map[string]int
 }
 
 // Entity is one entity of the archive (a row of entities.csv).

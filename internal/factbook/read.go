@@ -1,6 +1,7 @@
 package factbook
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -27,7 +28,8 @@ func Read(fsys fs.FS, dir, name string) (*Dataset, error) {
 	r := &reader{fsys: fsys, dir: dir, name: name}
 	d := &Dataset{entity: map[string]int{}}
 	entitiesOK := r.readEntities(d)
-	r.readEditions(d, entitiesOK)
+	editionsOK := r.readEditions(d, entitiesOK)
+	r.readParticipation(d, entitiesOK && editionsOK)
 	if len(r.problems) > 0 {
 		sortProblems(r.problems)
 		return nil, r.problems
@@ -117,8 +119,14 @@ func (r *reader) each(file string, want []string, fn func(t *row)) bool {
 		}
 		return false
 	}
-	cr := csv.NewReader(strings.NewReader(string(data)))
+	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1 // field counts are checked here, against the header
+	return r.records(shown, cr, want, fn) && len(r.problems) == before
+}
+
+// records checks the header cr reads against want and calls fn for every record with as
+// many fields as the header; false when it cannot go on reading.
+func (r *reader) records(shown string, cr *csv.Reader, want []string, fn func(t *row)) bool {
 	t := &row{r: r, file: shown, cr: cr}
 	hdr, err := cr.Read()
 	if err == io.EOF {
@@ -166,7 +174,7 @@ func (r *reader) each(file string, want []string, fn func(t *row)) bool {
 		t.rec = rec
 		fn(t)
 	}
-	return len(r.problems) == before
+	return true
 }
 
 // csvError reports an error of encoding/csv at its place.
@@ -235,7 +243,7 @@ func typeList() string {
 
 // readEditions reads editions.csv; the entries' codes are checked against the entities only
 // when entities.csv was read without problems.
-func (r *reader) readEditions(d *Dataset, entitiesOK bool) {
+func (r *reader) readEditions(d *Dataset, entitiesOK bool) bool {
 	type key struct {
 		edition         int
 		fips, iso2, nme string
@@ -288,11 +296,11 @@ func (r *reader) readEditions(d *Dataset, entitiesOK bool) {
 		d.Entries = append(d.Entries, e)
 	})
 	if !ok {
-		return
+		return false
 	}
 	if last == 0 {
 		r.problems = append(r.problems, Problem{File: r.display(FileEditions), Message: "no entries"})
-		return
+		return false
 	}
 	var missing []string
 	for y := FirstEdition; y <= last; y++ {
@@ -305,5 +313,7 @@ func (r *reader) readEditions(d *Dataset, entitiesOK bool) {
 	if len(missing) > 0 {
 		r.problems = append(r.problems, Problem{File: r.display(FileEditions),
 			Message: fmt.Sprintf("no entries for edition %s, between %d and %d", strings.Join(missing, ", "), FirstEdition, last)})
+		return false
 	}
+	return true
 }

@@ -172,8 +172,11 @@ func (s Span) someYearKnown(lo, hi int) bool {
 //     in every window, so in their intersection (a day one source gives narrows another's
 //     "not after 2016"; a later horizon carries an open end further);
 //   - where they share none, the sources disagree: the boundary may lie anywhere from the
-//     earliest to the latest window, and it is certain only as far as the preferred source
-//     says so, or another source does where the preferred one does not rule it out.
+//     earliest to the latest window. A start is certain from where the preferred (most
+//     precise) source puts it, or another source does where no source starts it later (a
+//     treaty's date against an organization's: the dispute says why); an end is certain
+//     only up to the earliest end any source states (a list that still shows an observer
+//     in 2021 does not make 2020 certain against a report that the status ended in 2017).
 //
 // A year one source has no data for stays unknown only when no other source certainly
 // covers it.
@@ -189,21 +192,28 @@ func Merge(spans []Span) Span {
 		startLo, startHi = max(startLo, s.StartLo), min(startHi, s.StartHi)
 		endLo, endHi = max(endLo, s.EndLo), min(endHi, s.EndHi)
 	}
+	// Where the windows disagree, the boundary may lie in any of them. The start is certain
+	// from where the preferred source puts it, or another source does where no source starts
+	// it later (startLo, as the loop left it, is the latest start any source allows); the end
+	// is certain only up to the earliest end any source states (endHi).
 	if startLo <= startHi {
 		out.StartLo, out.StartHi = startLo, startHi
 	} else {
 		for _, s := range spans[1:] {
 			out.StartLo = min(out.StartLo, s.StartLo)
-			out.StartHi = min(out.StartHi, max(s.StartHi, pref.StartLo))
+			out.StartHi = min(out.StartHi, max(s.StartHi, startLo))
 		}
 	}
 	if endLo <= endHi {
 		out.EndLo, out.EndHi = endLo, endHi
 	} else {
+		// An end any source states bounds how long the stint certainly lasted, whichever
+		// source is preferred: a list that still shows a status does not outweigh a report
+		// that it ended.
 		for _, s := range spans[1:] {
 			out.EndHi = max(out.EndHi, s.EndHi)
-			out.EndLo = max(out.EndLo, min(s.EndLo, pref.EndHi))
 		}
+		out.EndLo = endHi
 	}
 	out.StartHi = min(out.StartHi, out.EndHi)
 	out.EndLo = max(out.EndLo, out.StartLo)

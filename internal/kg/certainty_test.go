@@ -131,6 +131,24 @@ func TestMerge(t *testing.T) {
 			want:  map[string]string{"1990": "no", "1991": "no", "1995": "no", "2002": "KNOWN", "2010": "POSSIBLE", "2016": "KNOWN", "2021": "POSSIBLE"},
 		},
 		{
+			name: "a stale open end does not make certain what another source ended",
+			spans: []Span{
+				SpanOf(Boundary{Date: dp("2005")}, Boundary{}, dp("2015-07-10"), nil),
+				SpanOf(Boundary{}, Boundary{Date: dp("2017-06-09")}, nil, nil),
+				SpanOf(Boundary{Date: dp("2006")}, Boundary{}, dp("2025"), nil),
+			},
+			want: map[string]string{"2016": "KNOWN", "2017-06-09": "KNOWN", "2017-06-10": "POSSIBLE", "2020": "POSSIBLE", "2025": "POSSIBLE"},
+		},
+		{
+			name: "an end any source states bounds the certain end, even against the preferred source",
+			spans: []Span{
+				SpanOf(Boundary{Date: dp("2006")}, Boundary{Date: dp("2021")}, dp("2025"), nil),
+				SpanOf(Boundary{Date: dp("2005")}, Boundary{}, dp("2017-06-07"), nil),
+				SpanOf(Boundary{}, Boundary{Date: dp("2017-06-09")}, nil, nil),
+			},
+			want: map[string]string{"2010": "KNOWN", "2017-06-09": "KNOWN", "2017-07": "POSSIBLE", "2020": "POSSIBLE", "2022": "POSSIBLE"},
+		},
+		{
 			name: "a day one source gives narrows another's bound",
 			spans: []Span{
 				SpanOf(Boundary{Date: dp("2015-01-01")}, Boundary{}, dp("2015-08-06"), nil),

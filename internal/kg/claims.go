@@ -228,7 +228,7 @@ type ClaimValue struct {
 }
 
 // Disagreements lists how the claims of one stint disagree beyond their precision, comparing
-// each claim with the preferred (first) one:
+// every pair of claims, the preferred (first) one's pairs first:
 //   - their roles differ;
 //   - both give a start, and the starts (each the whole period its date names, widened to
 //     the years of its range when the source calls it approximate) do not overlap;
@@ -256,9 +256,17 @@ func disagree(cs []MembershipClaim, explanations map[DisagreementAspect]string) 
 	}
 	var out []string
 	found := map[DisagreementAspect]bool{}
-	p := &cs[0]
-	for i := 1; i < len(cs); i++ {
-		c := &cs[i]
+	// Every pair of claims, the preferred one's first: two sources that both differ from the
+	// preferred one may also differ from each other.
+	type pair struct{ p, c *MembershipClaim }
+	var pairs []pair
+	for i := range cs {
+		for j := i + 1; j < len(cs); j++ {
+			pairs = append(pairs, pair{&cs[i], &cs[j]})
+		}
+	}
+	for _, pc := range pairs {
+		p, c := pc.p, pc.c
 		pd, cd := p.Source.DocumentSlug, c.Source.DocumentSlug
 		if p.Role != c.Role && !p.RoleUnstated && !c.RoleUnstated {
 			found[AspectRole] = true

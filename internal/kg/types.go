@@ -55,6 +55,9 @@ type Document struct {
 	// CoversUntil is the last date the document observes: an open end in one of its facts
 	// means "still so then". Nil when unknown (the time of writing).
 	CoversUntil *PartialDate
+	// Accessed is the date the copy the facts come from was read, for a source that can
+	// change after it is published, such as a web page. Nil when not recorded.
+	Accessed *PartialDate
 }
 
 // Section is a part of a document that facts may cite: a stretch of text, a table, a figure.

@@ -320,7 +320,9 @@ func (c *checker) checkDocuments(g *kg.Graph) {
 			Licence: opt(r.Licence), AccessedVia: opt(r.AccessedVia), Note: opt(r.Note),
 			Authors: nonNil(r.Authors), Published: c.date(p, "published", r.Published), PublishedIn: opt(r.PublishedIn),
 			Volume: optScalar(r.Volume), Issue: optScalar(r.Issue), Pages: optScalar(r.Pages), Doi: opt(r.Doi),
-			URL: opt(r.URL), Version: optScalar(r.Version), CoversUntil: c.date(p, "coversUntil", r.CoversUntil)}
+			URL: opt(r.URL), Version: optScalar(r.Version), CoversUntil: c.date(p, "coversUntil", r.CoversUntil),
+			Accessed: c.date(p, "accessed", r.Accessed)}
+		c.accessed(p, d)
 		if r.Dataset != nil {
 			if r.Dataset.Format != cowFormat && r.Dataset.Format != factbookFormat {
 				c.add(p, "dataset", "dataset: unknown format %q (want %q or %q)", r.Dataset.Format, cowFormat, factbookFormat)
@@ -348,6 +350,21 @@ func (c *checker) checkDocuments(g *kg.Graph) {
 		}
 		c.documents[r.Slug] = d
 		g.Documents = append(g.Documents, d)
+	}
+}
+
+// accessed checks the date a document's copy was read against its other dates: a copy is
+// read on or after the document is published, and observes nothing after it was read.
+func (c *checker) accessed(p pos, d *kg.Document) {
+	a := d.Accessed
+	if a == nil {
+		return
+	}
+	if d.Published != nil && a.Last() < d.Published.First() {
+		c.add(p, "accessed", "accessed: the copy was read (%s) before the document was published (%s)", a, d.Published)
+	}
+	if d.CoversUntil != nil && a.Last() < d.CoversUntil.First() {
+		c.add(p, "coversUntil", "coversUntil: %s is after the copy was read (%s); a copy observes nothing later than the day it is read", d.CoversUntil, a)
 	}
 }
 
@@ -476,46 +493,40 @@ func (c *checker) checkPlacesAndPeople(g *kg.Graph) {
 	}
 }
 
+// stintRec is a membership record checked and turned into a stint, with where it sits and,
+// for a claim record, the stint it names.
+type stintRec struct {
+	m       *kg.Membership
+	p       pos
+	claimOf string
+}
+
+// checkMemberships checks the membership records and builds the stints. A record with
+// claimOf is another source's account of the stint it names: it becomes a claim of that
+// stint (see claimOf), not a stint of its own. Two stints of one actor in one organization
+// in the same role must not overlap, whatever their documents.
 func (c *checker) checkMemberships(g *kg.Graph) {
-	type stint struct {
-		m *kg.Membership
-		p pos
+	groups := map[string][]stintRec{}
+	stints := map[string]stintRec{}
+	var claims []stintRec
+	claimRecs := map[string]bool{}
+	for _, it := range c.raw.memberships {
+		if it.rec.ClaimOf != "" {
+			claimRecs[it.rec.Slug] = true
+		}
 	}
-	groups := map[string][]stint{}
 	for _, it := range c.raw.memberships {
 		r, p := it.rec, it.pos
-		if r.Member == "" {
-			c.add(p, "member", "membership has no member")
-		}
-		c.actor(p, "member", r.Member)
-		if r.Organization == "" {
-			c.add(p, "organization", "membership has no organization")
-		}
-		c.ref(p, "organization", r.Organization, c.orgs, "organization")
-		if r.Member != "" && r.Member == r.Organization {
-			c.add(p, "member", "an organization cannot be a member of itself")
-		}
-		start, startOK := c.boundary(p, "start", r.Start, r.StartBounds)
-		end, endOK := c.boundary(p, "end", r.End, r.EndBounds)
-		m := &kg.Membership{Slug: r.Slug, MemberSlug: r.Member, OrganizationSlug: r.Organization,
-			Role:  checkEnum(c, p, "role", r.Role, kg.MembershipRoles),
-			Start: start.Date, End: end.Date, StartBounds: start.Bounds, EndBounds: end.Bounds, Note: opt(r.Note),
-			RoleUnstated: r.RoleStated != nil && !*r.RoleStated, Explanations: c.explanations(p, r.Explanations)}
-		if r.EndReason != "" {
-			e := checkEnum(c, p, "endReason", r.EndReason, kg.MembershipEnds)
-			m.EndReason = &e
-			if !r.End.set && r.EndBounds == nil {
-				c.add(p, "endReason", "endReason is given but the stint has no end")
-			}
-		}
-		if startOK && endOK && endsBeforeStart(start, end) {
-			c.add(p, end.lastField(), "stint ends (%s) before it starts (%s)", describeEnd(end), describeStart(start))
-		}
-		if src := c.source(p, r.Source, "membership "+r.Slug); src != nil {
-			m.Source = *src
+		m := c.membership(r, p)
+		if r.ClaimOf != "" {
+			claims = append(claims, stintRec{m, p, r.ClaimOf})
+			continue
 		}
 		key := r.Member + "\x00" + r.Organization + "\x00" + r.Role
-		groups[key] = append(groups[key], stint{m, p})
+		groups[key] = append(groups[key], stintRec{m: m, p: p})
+		if _, dup := stints[r.Slug]; r.Slug != "" && !dup {
+			stints[r.Slug] = stintRec{m: m, p: p}
+		}
 		g.Memberships = append(g.Memberships, m)
 	}
 	keys := make([]string, 0, len(groups))
@@ -528,13 +539,126 @@ func (c *checker) checkMemberships(g *kg.Graph) {
 		for i := 1; i < len(ss); i++ {
 			for j := 0; j < i; j++ {
 				a, b := ss[j], ss[i]
-				if a.m.Period().Overlaps(b.m.Period()) {
-					c.add(b.p, "start", "stint %s of %s in %s as %s overlaps stint %s (%s:%d)",
-						b.m.Slug, b.m.MemberSlug, b.m.OrganizationSlug, b.m.Role, a.m.Slug, a.p.file, a.p.line)
+				if !a.m.Period().Overlaps(b.m.Period()) {
+					continue
 				}
+				hint := ""
+				if ad, bd := a.m.Source.DocumentSlug, b.m.Source.DocumentSlug; ad != "" && bd != "" && ad != bd {
+					hint = fmt.Sprintf("; if %s gives %s's account of the same stint, write claimOf: %s", b.m.Slug, bd, a.m.Slug)
+				}
+				c.add(b.p, "start", "stint %s of %s in %s as %s overlaps stint %s (%s:%d)%s",
+					b.m.Slug, b.m.MemberSlug, b.m.OrganizationSlug, b.m.Role, a.m.Slug, a.p.file, a.p.line, hint)
 			}
 		}
 	}
+	c.claimsOf(claims, stints, claimRecs)
+}
+
+// membership checks one membership record and turns it into a stint.
+func (c *checker) membership(r membershipRec, p pos) *kg.Membership {
+	if r.Member == "" {
+		c.add(p, "member", "membership has no member")
+	}
+	c.actor(p, "member", r.Member)
+	if r.Organization == "" {
+		c.add(p, "organization", "membership has no organization")
+	}
+	c.ref(p, "organization", r.Organization, c.orgs, "organization")
+	if r.Member != "" && r.Member == r.Organization {
+		c.add(p, "member", "an organization cannot be a member of itself")
+	}
+	start, startOK := c.boundary(p, "start", r.Start, r.StartBounds)
+	end, endOK := c.boundary(p, "end", r.End, r.EndBounds)
+	m := &kg.Membership{Slug: r.Slug, MemberSlug: r.Member, OrganizationSlug: r.Organization,
+		Role:  checkEnum(c, p, "role", r.Role, kg.MembershipRoles),
+		Start: start.Date, End: end.Date, StartBounds: start.Bounds, EndBounds: end.Bounds, Note: opt(r.Note),
+		RoleUnstated: r.RoleStated != nil && !*r.RoleStated, Explanations: c.explanations(p, r.Explanations)}
+	if r.EndReason != "" {
+		e := checkEnum(c, p, "endReason", r.EndReason, kg.MembershipEnds)
+		m.EndReason = &e
+		if !r.End.set && r.EndBounds == nil {
+			c.add(p, "endReason", "endReason is given but the stint has no end")
+		}
+	}
+	if startOK && endOK && endsBeforeStart(start, end) {
+		c.add(p, end.lastField(), "stint ends (%s) before it starts (%s)", describeEnd(end), describeStart(start))
+	}
+	if src := c.source(p, r.Source, "membership "+r.Slug); src != nil {
+		m.Source = *src
+	}
+	return m
+}
+
+// claimsOf makes each claim record (one with claimOf) a claim of the stint it names, in the
+// order of the files: the stint's own record gives the first claim, each claim record one
+// more. A claim record must name a stint of the same member in the same organization, from
+// another document than the stint's and its other claims' (one claim per document and
+// stint), and must overlap the stint (each date taken as the whole period it names, an
+// undated side as open); it may state another role or other dates, which the stint then
+// shows as disputed. Its explanations join the stint's, one per aspect.
+func (c *checker) claimsOf(claims []stintRec, stints map[string]stintRec, claimRecs map[string]bool) {
+	byDoc := map[string]map[string]pos{} // stint slug -> document -> where its claim sits
+	for _, cl := range claims {
+		m, p, rec := cl.m, cl.p, cl.claimOf
+		target, ok := stints[rec]
+		switch {
+		case !ok && claimRecs[rec]:
+			c.add(p, "claimOf", "claimOf: %s is itself a claim of another stint; name that stint", rec)
+			continue
+		case !ok:
+			c.add(p, "claimOf", "claimOf: unknown stint %q", rec)
+			continue
+		}
+		t := target.m
+		if m.MemberSlug != t.MemberSlug || m.OrganizationSlug != t.OrganizationSlug {
+			c.add(p, "claimOf", "claimOf: stint %s is of %s in %s, but this claim is of %s in %s", t.Slug, t.MemberSlug, t.OrganizationSlug, m.MemberSlug, m.OrganizationSlug)
+			continue
+		}
+		doc := m.Source.DocumentSlug
+		if doc == "" || t.Source.DocumentSlug == "" {
+			continue // its source or the stint's is wrong, and reported
+		}
+		if byDoc[t.Slug] == nil {
+			byDoc[t.Slug] = map[string]pos{t.Source.DocumentSlug: target.p}
+		}
+		if first, dup := byDoc[t.Slug][doc]; dup {
+			c.add(p, "source", "claimOf: stint %s already has a claim of document %s (%s:%d); a document states a stint once", t.Slug, doc, first.file, first.line)
+			continue
+		}
+		if !m.Period().Overlaps(t.Period()) {
+			c.add(p, "claimOf", "claimOf: this claim (%s) does not overlap stint %s (%s); a claim gives another account of the same stint", describePeriod(m.Period()), t.Slug, describePeriod(t.Period()))
+			continue
+		}
+		byDoc[t.Slug][doc] = p
+		for _, a := range kg.DisagreementAspects {
+			e, ok := m.Explanations[a]
+			if !ok {
+				continue
+			}
+			if _, dup := t.Explanations[a]; dup {
+				c.add(p, "explanations."+string(a), "explanations: stint %s already explains %s", t.Slug, a)
+				continue
+			}
+			if t.Explanations == nil {
+				t.Explanations = map[kg.DisagreementAspect]string{}
+			}
+			t.Explanations[a] = e
+		}
+		ensureOwnClaim(t)
+		t.Claims = append(t.Claims, kg.MembershipClaim{Role: m.Role, Start: m.Start, End: m.End, EndReason: m.EndReason,
+			StartBounds: m.StartBounds, EndBounds: m.EndBounds, RoleUnstated: m.RoleUnstated, Note: m.Note, Source: m.Source})
+	}
+}
+
+// describePeriod names a period as problems do: "1994 to 1999", "2001 to (open)".
+func describePeriod(p kg.Period) string {
+	side := func(d *kg.PartialDate, open string) string {
+		if d == nil {
+			return open
+		}
+		return d.ISO()
+	}
+	return side(p.Start, "(undated)") + " to " + side(p.End, "(open)")
 }
 
 func (c *checker) checkEvents(g *kg.Graph) {

@@ -17,8 +17,10 @@ import (
 //
 // It runs after the datasets are merged, so that an organization only a dataset dates has its
 // founding, and before reconcileAll. A curated stint that a dataset's stint was paired with
-// already holds its own claim: that claim gets the same AsOf and bounds.
-func boundCurated(g *kg.Graph) {
+// already holds its own claim: that claim gets the same AsOf and bounds. Each further curated
+// claim of a stint (a record with claimOf) gets its own document's AsOf, and the founding
+// bound on its own start; the claims of the datasets (documents in datasets) keep theirs.
+func boundCurated(g *kg.Graph, datasets map[string]bool) {
 	horizon := map[string]*kg.PartialDate{}
 	for _, d := range g.Documents {
 		horizon[d.Slug] = d.CoversUntil
@@ -38,22 +40,24 @@ func boundCurated(g *kg.Graph) {
 		if m.Source.DocumentSlug == "" {
 			continue // a dataset's own stint: its claims carry their source's horizon
 		}
-		m.AsOf = horizon[m.Source.DocumentSlug]
+		own := m.Source.DocumentSlug
+		m.AsOf = horizon[own]
 		if m.AsOf == nil && m.End == nil && m.EndBounds == nil {
-			noHorizon[m.Source.DocumentSlug]++
+			noHorizon[own]++
 		}
-		if f := founded[m.OrganizationSlug]; f != nil && m.Start == nil && (m.StartBounds == nil || m.StartBounds.NotBefore == nil) {
-			day := *f
-			b := kg.DateBounds{NotBefore: &day}
-			if m.StartBounds != nil {
-				b.NotAfter = m.StartBounds.NotAfter
+		m.StartBounds = foundingBound(m.Start, m.StartBounds, founded[m.OrganizationSlug])
+		for i := range m.Claims {
+			c := &m.Claims[i]
+			switch doc := c.Source.DocumentSlug; {
+			case doc == own:
+				c.AsOf, c.StartBounds = m.AsOf, m.StartBounds
+			case !datasets[doc]:
+				c.AsOf = horizon[doc]
+				if c.AsOf == nil && c.End == nil && c.EndBounds == nil {
+					noHorizon[doc]++
+				}
+				c.StartBounds = foundingBound(c.Start, c.StartBounds, founded[m.OrganizationSlug])
 			}
-			if !b.Empty() {
-				m.StartBounds = &b
-			}
-		}
-		if c := m.Claim(m.Source.DocumentSlug); c != nil {
-			c.AsOf, c.StartBounds = m.AsOf, m.StartBounds
 		}
 	}
 	// An open end says "still so when the source last looked"; without that date it is
@@ -63,4 +67,22 @@ func boundCurated(g *kg.Graph) {
 			g.Notices = append(g.Notices, fmt.Sprintf("document %s: no coversUntil, so the open ends of its %d posts and stints are known to hold only where they begin", d.Slug, n))
 		}
 	}
+}
+
+// foundingBound is the bounds on an undated start with the organization's founding as the
+// earliest day, when the start has no date and no lower bound and the founding leaves a day
+// within its upper bound; otherwise the bounds unchanged.
+func foundingBound(start *kg.PartialDate, bounds *kg.DateBounds, founded *kg.PartialDate) *kg.DateBounds {
+	if founded == nil || start != nil || (bounds != nil && bounds.NotBefore != nil) {
+		return bounds
+	}
+	day := *founded
+	b := kg.DateBounds{NotBefore: &day}
+	if bounds != nil {
+		b.NotAfter = bounds.NotAfter
+	}
+	if b.Empty() {
+		return bounds
+	}
+	return &b
 }

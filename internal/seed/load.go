@@ -89,6 +89,8 @@ type rawSet struct {
 	quotes        []item[quoteRec]
 	figures       []item[figureRec]
 	provisions    []item[provisionRec]
+	// crosswalk maps the Factbook's abbreviations to organizations (factbook_stints.go).
+	crosswalk []item[crosswalkRec]
 }
 
 // Load reads every *.yaml file under fsys, checks the whole set, and returns the graph. On
@@ -158,7 +160,7 @@ func load(fsys fs.FS, prefix string, datasets bool) (*kg.Graph, error) {
 	if len(problems) == 0 {
 		// The horizon and founding bounds go into each curated stint before its claims are
 		// reconciled (and into its own claim, if pairing with a dataset already made it).
-		boundCurated(g)
+		boundCurated(g, datasetDocuments(&raw))
 		reconcileAll(g)
 	}
 	if len(problems) > 0 {
@@ -172,6 +174,17 @@ func load(fsys fs.FS, prefix string, datasets bool) (*kg.Graph, error) {
 	}
 	g.Version = hex.EncodeToString(hash.Sum(nil))[:16]
 	return g, nil
+}
+
+// datasetDocuments is the set of documents that are published datasets.
+func datasetDocuments(raw *rawSet) map[string]bool {
+	out := map[string]bool{}
+	for _, it := range raw.documents {
+		if it.rec.Dataset != nil {
+			out[it.rec.Slug] = true
+		}
+	}
+	return out
 }
 
 // decodeFile decodes one file's records into raw, record by record, so that one bad record
@@ -225,8 +238,10 @@ func decodeFile(name string, data []byte, raw *rawSet) Problems {
 				ps = decodeList(name, seq, &raw.figures)
 			case "provisions":
 				ps = decodeList(name, seq, &raw.provisions)
+			case "factbookCrosswalk":
+				ps = decodeList(name, seq, &raw.crosswalk)
 			default:
-				ps = Problems{{name, lineOf(kv.Key), fmt.Sprintf("unknown record kind %q (want documents, citations, states, organizations, places, people, memberships, events, quotes, figures or provisions)", key), 0}}
+				ps = Problems{{name, lineOf(kv.Key), fmt.Sprintf("unknown record kind %q (want documents, citations, states, organizations, places, people, memberships, events, quotes, figures, provisions or factbookCrosswalk)", key), 0}}
 			}
 			problems = append(problems, ps...)
 		}

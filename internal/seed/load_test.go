@@ -354,7 +354,7 @@ func TestLoadInvalid(t *testing.T) {
 		{dir: "figure-total", file: "broken.yaml", line: 8,
 			exact: `total: 259000 is not active + reserve + paramilitary (259100)`},
 		{dir: "unknown-top-level-key", file: "broken.yaml", line: 1,
-			exact: `unknown record kind "treaties" (want documents, citations, states, organizations, places, people, memberships, events, quotes, figures or provisions)`},
+			exact: `unknown record kind "treaties" (want documents, citations, states, organizations, places, people, memberships, events, quotes, figures, provisions or factbookCrosswalk)`},
 		{dir: "unknown-record-key", file: "broken.yaml", line: 6, exact: `unknown field "strat"`},
 		{dir: "yaml-syntax-error", file: "broken.yaml", line: 4, contains: []string{"double-quoted"}},
 		// A value of the wrong type is reported with the key the user wrote, not the name
@@ -389,6 +389,33 @@ func TestLoadInvalid(t *testing.T) {
 			exact: `explanations: unknown aspect "BEGINNING" (want one of [ROLE START END])`},
 		{dir: "explanation-without-text", file: "broken.yaml", line: 7,
 			exact: "explanations: ROLE has no text"},
+		// A record with claimOf is another document's claim of the stint it names: the stint
+		// must exist and be a stint, not a claim; be of the same member and organization; have
+		// no claim of that document yet; and overlap the claim. Explanations are per aspect.
+		{dir: "claim-of-unknown-stint", file: "broken.yaml", line: 6,
+			exact: `claimOf: unknown stint "armenia-csto-1994"`},
+		{dir: "claim-of-a-claim", file: "broken.yaml", line: 18,
+			exact: "claimOf: armenia-csto-page is itself a claim of another stint; name that stint"},
+		{dir: "claim-of-other-member", file: "broken.yaml", line: 6,
+			exact: "claimOf: stint armenia-csto is of armenia in csto, but this claim is of belarus in csto"},
+		{dir: "claim-of-same-document", file: "broken.yaml", line: 8,
+			exact: "claimOf: stint armenia-csto already has a claim of document doc (testdata/invalid/claim-of-same-document/base.yaml:20); a document states a stint once"},
+		{dir: "claim-of-no-overlap", file: "broken.yaml", line: 7,
+			exact: "claimOf: this claim (2024 to (open)) does not overlap stint belarus-csto (1994 to 1999); a claim gives another account of the same stint"},
+		{dir: "claim-of-explained-twice", file: "broken.yaml", line: 18,
+			exact: "explanations: stint armenia-csto already explains START"},
+		// Two documents' stints that overlap without claimOf stay an error, which says how to
+		// make the second a claim of the first.
+		{dir: "overlapping-stints-two-documents", file: "broken.yaml", line: 6,
+			exact: "stint armenia-csto-page of armenia in csto as MEMBER overlaps stint armenia-csto (testdata/invalid/overlapping-stints-two-documents/base.yaml:20); if armenia-csto-page gives page's account of the same stint, write claimOf: armenia-csto"},
+		// The day a copy was read is a date, not before the document was published, and the
+		// copy observes nothing after it.
+		{dir: "accessed-malformed-date", file: "broken.yaml", line: 5,
+			contains: []string{`accessed: invalid date "6 December 2026"`, "YYYY-MM-DD"}},
+		{dir: "accessed-before-published", file: "broken.yaml", line: 5,
+			exact: "accessed: the copy was read (2024-07-03) before the document was published (2024-07-04)"},
+		{dir: "covers-after-accessed", file: "broken.yaml", line: 6,
+			exact: "coversUntil: 2027 is after the copy was read (2026-12-06); a copy observes nothing later than the day it is read"},
 		// A duplicate position slug names the second position and the first, not the person.
 		{dir: "duplicate-position-slug", file: "broken.yaml", line: 8,
 			exact: `duplicate slug "zas-secretary-general" (first used at testdata/invalid/duplicate-position-slug/broken.yaml:5)`},

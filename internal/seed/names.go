@@ -210,9 +210,10 @@ var factbookStateTypes = []factbook.EntityType{factbook.Sovereign, factbook.Free
 // factbookNoStateTypes are the entity types that are never states.
 var factbookNoStateTypes = []factbook.EntityType{factbook.Territory, factbook.CrownDependency, factbook.SpecialAdmin, factbook.Antarctic, factbook.Misc}
 
-// mergeFactbook reads a CIA World Factbook dataset and gives the graph's states the names the
-// editions list them under. It names the states the datasets before it hold, so its
-// document must come after theirs.
+// mergeFactbook reads a CIA World Factbook dataset, gives the graph's states the names the
+// editions list them under, and adds the stints its lists of organizations state (see
+// factbook_stints.go). It names the states and pairs the stints the datasets before it
+// hold, so its document must come after theirs.
 func mergeFactbook(fsys fs.FS, raw *rawSet, it item[documentRec], files string, g *kg.Graph) Problems {
 	r := it.rec
 	var problems Problems
@@ -261,15 +262,18 @@ func mergeFactbook(fsys fs.FS, raw *rawSet, it item[documentRec], files string, 
 	}
 	fm := &factbookMerge{g: g, doc: doc, ds: ds, files: files}
 	fm.merge()
-	return nil
+	return fm.mergeParticipation(raw.crosswalk)
 }
 
-// factbookMerge gives the graph's states their names from one Factbook dataset.
+// factbookMerge gives the graph's states their names, and then their stints, from one
+// Factbook dataset.
 type factbookMerge struct {
 	g     *kg.Graph
 	doc   *kg.Document
 	ds    *factbook.Dataset
 	files string
+	// entryStates is the state each entry names, as merge resolved it; absent when none.
+	entryStates map[*factbook.Entry]*kg.State
 }
 
 // fbName is one edition's name for a state.
@@ -296,11 +300,13 @@ func (fm *factbookMerge) merge() {
 	}
 	names := map[*kg.State][]fbName{}
 	var order []*kg.State
-	give := func(st *kg.State, n fbName) {
+	fm.entryStates = map[*factbook.Entry]*kg.State{}
+	give := func(st *kg.State, e *factbook.Entry, n fbName) {
 		if _, ok := names[st]; !ok {
 			order = append(order, st)
 		}
 		names[st] = append(names[st], n)
+		fm.entryStates[e] = st
 	}
 	// What is left out, gathered so that each is one notice with its count.
 	type group struct {
@@ -339,7 +345,7 @@ func (fm *factbookMerge) merge() {
 			continue
 		case reviewed && t.cow != 0:
 			if st := byCode[t.cow]; st != nil {
-				give(st, fbName{e.Edition, spelled})
+				give(st, e, fbName{e.Edition, spelled})
 			} else {
 				leaveOut(fmt.Sprintf("entry %q (code %s) names COW state %d, which the graph does not hold", e.Name, e.FIPS, t.cow), e)
 			}
@@ -379,7 +385,7 @@ func (fm *factbookMerge) merge() {
 		if t, _ := reviewedEntry(e); t.spelled != "" {
 			spelled = t.spelled
 		}
-		give(st, fbName{e.Edition, spelled})
+		give(st, e, fbName{e.Edition, spelled})
 	}
 
 	sort.SliceStable(groupOrder, func(i, j int) bool { return groups[groupOrder[i]].line < groups[groupOrder[j]].line })

@@ -87,8 +87,10 @@ type documentRec struct {
 	Version     scalar       `yaml:"version"`
 	// CoversUntil is the last date the document certainly observes (for a dataset, the last
 	// date of its data).
-	CoversUntil scalar      `yaml:"coversUntil"`
-	Dataset     *datasetRec `yaml:"dataset"`
+	CoversUntil scalar `yaml:"coversUntil"`
+	// Accessed is the date the copy was read (a web page's "retrieved").
+	Accessed scalar      `yaml:"accessed"`
+	Dataset  *datasetRec `yaml:"dataset"`
 }
 
 // datasetRec says where a published dataset's files are and in which format, for a document
@@ -190,6 +192,9 @@ type membershipRec struct {
 	Explanations map[string]string `yaml:"explanations"`
 	Note         string            `yaml:"note"`
 	Source       *sourceRec        `yaml:"source"`
+	// ClaimOf names the stint this record gives another source's account of: the record is
+	// then a claim of that stint (kg.MembershipClaim), not a stint of its own.
+	ClaimOf string `yaml:"claimOf"`
 }
 
 type quantityRec struct {

@@ -157,7 +157,9 @@ func (c *copier) add(g, out *kg.Graph) {
 	for _, d := range g.Documents {
 		v := *d
 		v.Slug, v.Title, v.Note = c.s(d.Slug), c.text(d.Title), c.textP(d.Note)
-		v.CoversUntil = c.date(d.CoversUntil)
+		// A page's dates move together, so that it is still read after it is published and
+		// observes nothing after it is read.
+		v.CoversUntil, v.Published, v.Accessed = c.date(d.CoversUntil), c.date(d.Published), c.date(d.Accessed)
 		out.Documents = append(out.Documents, &v)
 	}
 	for _, x := range g.Citations {

@@ -32,11 +32,13 @@ func WriteSeeds(g *kg.Graph, dir string) error {
 		"organizations.yaml": func() ([]byte, error) { return encode("organizations", g.Organizations, organizationRecord) },
 		"places.yaml":        func() ([]byte, error) { return encode("places", g.Places, placeRecord) },
 		"people.yaml":        func() ([]byte, error) { return encode("people", g.People, personRecords(g.Positions)) },
-		"memberships.yaml":   func() ([]byte, error) { return encode("memberships", g.Memberships, membershipRecord) },
-		"events.yaml":        func() ([]byte, error) { return encode("events", g.Events, eventRecord) },
-		"quotes.yaml":        func() ([]byte, error) { return encode("quotes", g.Quotes, quoteRecord) },
-		"figures.yaml":       func() ([]byte, error) { return encode("figures", g.Figures, figureRecord) },
-		"provisions.yaml":    func() ([]byte, error) { return encode("provisions", g.Provisions, provisionRecord) },
+		"memberships.yaml": func() ([]byte, error) {
+			return encode("memberships", membershipRecords(g.Memberships), func(r record) record { return r })
+		},
+		"events.yaml":     func() ([]byte, error) { return encode("events", g.Events, eventRecord) },
+		"quotes.yaml":     func() ([]byte, error) { return encode("quotes", g.Quotes, quoteRecord) },
+		"figures.yaml":    func() ([]byte, error) { return encode("figures", g.Figures, figureRecord) },
+		"provisions.yaml": func() ([]byte, error) { return encode("provisions", g.Provisions, provisionRecord) },
 	}
 	for _, name := range SeedFiles {
 		body, err := files[name]()
@@ -189,7 +191,8 @@ func documentRecord(d *kg.Document) record {
 		add("language", d.Language).add("licence", d.Licence).add("accessedVia", d.AccessedVia).
 		add("note", d.Note).add("sections", sections).add("authors", d.Authors).add("published", d.Published).
 		add("publishedIn", d.PublishedIn).add("volume", d.Volume).add("issue", d.Issue).add("pages", d.Pages).
-		add("doi", d.Doi).add("url", d.URL).add("version", d.Version).add("coversUntil", d.CoversUntil)
+		add("doi", d.Doi).add("url", d.URL).add("version", d.Version).add("coversUntil", d.CoversUntil).
+		add("accessed", d.Accessed)
 }
 
 // boundsRecord writes the bounds a source sets on a date it does not give.
@@ -244,12 +247,59 @@ func personRecords(positions []*kg.Position) func(*kg.Person) record {
 	}
 }
 
-func membershipRecord(m *kg.Membership) record {
+// membershipRecords writes each stint as its own record, followed by a record with claimOf
+// for each further claim, so that a stint several documents state reads back with all their
+// claims.
+func membershipRecords(ms []*kg.Membership) []record {
+	out := make([]record, 0, len(ms))
+	for _, m := range ms {
+		own := ownClaim(m)
+		out = append(out, membershipRecord(m, own))
+		for i := range m.Claims {
+			if c := &m.Claims[i]; c != own {
+				out = append(out, claimRecord(m, c))
+			}
+		}
+	}
+	return out
+}
+
+// ownClaim is the claim the stint's own record made: the one with the record's note, bounds
+// and unstated role (the stint keeps those of its record, whichever claim is preferred); nil
+// for a stint without claims.
+func ownClaim(m *kg.Membership) *kg.MembershipClaim {
+	for i := range m.Claims {
+		c := &m.Claims[i]
+		if c.RoleUnstated == m.RoleUnstated && sameText(c.Note, m.Note) && sameBounds(c.StartBounds, m.StartBounds) && sameBounds(c.EndBounds, m.EndBounds) {
+			return c
+		}
+	}
+	if len(m.Claims) > 0 {
+		return &m.Claims[0]
+	}
+	return nil
+}
+
+func sameText(a, b *string) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
+func sameDate(a, b *kg.PartialDate) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
+func sameBounds(a, b *kg.DateBounds) bool {
+	return (a == nil) == (b == nil) && (a == nil || (sameDate(a.NotBefore, b.NotBefore) && sameDate(a.NotAfter, b.NotAfter)))
+}
+
+// membershipRecord writes a stint as its own record states it (own, nil for a stint without
+// claims: its own fields).
+func membershipRecord(m *kg.Membership, own *kg.MembershipClaim) record {
+	role, start, end, reason, src := m.Role, m.Start, m.End, m.EndReason, m.Source
+	if own != nil {
+		role, start, end, reason, src = own.Role, own.Start, own.End, own.EndReason, own.Source
+	}
 	r := record{}.add("slug", m.Slug).add("member", m.MemberSlug).add("organization", m.OrganizationSlug).
-		add("role", string(m.Role)).add("start", m.Start).add("end", m.End)
+		add("role", string(role)).add("start", start).add("end", end)
 	r = r.add("startBounds", boundsRecord(m.StartBounds)).add("endBounds", boundsRecord(m.EndBounds))
-	if m.EndReason != nil {
-		r = r.add("endReason", string(*m.EndReason))
+	if reason != nil {
+		r = r.add("endReason", string(*reason))
 	}
 	if m.RoleUnstated {
 		r = append(r, yaml.MapItem{Key: "roleStated", Value: false})
@@ -260,7 +310,21 @@ func membershipRecord(m *kg.Membership) record {
 			explanations = explanations.add(string(a), e)
 		}
 	}
-	return r.add("explanations", explanations).add("note", m.Note).add("source", sourceRecord(m.Source))
+	return r.add("explanations", explanations).add("note", m.Note).add("source", sourceRecord(src))
+}
+
+// claimRecord writes a further claim of a stint as a record with claimOf.
+func claimRecord(m *kg.Membership, c *kg.MembershipClaim) record {
+	r := record{}.add("slug", m.Slug+"-claim-"+c.Source.DocumentSlug).add("member", m.MemberSlug).
+		add("organization", m.OrganizationSlug).add("role", string(c.Role)).add("start", c.Start).add("end", c.End)
+	r = r.add("startBounds", boundsRecord(c.StartBounds)).add("endBounds", boundsRecord(c.EndBounds))
+	if c.EndReason != nil {
+		r = r.add("endReason", string(*c.EndReason))
+	}
+	if c.RoleUnstated {
+		r = append(r, yaml.MapItem{Key: "roleStated", Value: false})
+	}
+	return r.add("note", c.Note).add("claimOf", m.Slug).add("source", sourceRecord(c.Source))
 }
 
 func eventRecord(e *kg.Event) record {
