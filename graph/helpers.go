@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/treatygraph/treatygraph/graph/model"
+	"github.com/treatygraph/treatygraph/internal/docarg"
 	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/paging"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
@@ -330,7 +331,8 @@ func period(r *kg.DateRange) *kg.Period {
 	return &p
 }
 
-// sourceArg checks a source argument: nil for none, else the slug of a known document.
+// sourceArg checks a source argument: nil for none, else the slug of a known document (see
+// docarg.Check for the error otherwise).
 func sourceArg(ctx context.Context, store *sqlite.Store, arg string, source *string) (string, error) {
 	if source == nil {
 		return "", nil
@@ -339,8 +341,8 @@ func sourceArg(ctx context.Context, store *sqlite.Store, arg string, source *str
 	if err != nil {
 		return "", err
 	}
-	if !slices.Contains(docs, *source) {
-		return "", kg.Errorf(kg.BadUserInput, "%s: no document has the slug %.40q (documents: %s)", arg, *source, strings.Join(docs, ", "))
+	if err := docarg.Check(arg, *source, docs); err != nil {
+		return "", err
 	}
 	return *source, nil
 }

@@ -199,10 +199,21 @@ func Merge(spans []Span) Span {
 	if startLo <= startHi {
 		out.StartLo, out.StartHi = startLo, startHi
 	} else {
+		// A source that sets no lower bound on the start says nothing of how early it was:
+		// the earliest start is the earliest a source that bounds it allows.
+		lo := OpenEnd
+		for _, s := range spans {
+			if s.StartLo != OpenStart {
+				lo = min(lo, s.StartLo)
+			}
+		}
+		if lo == OpenEnd {
+			lo = OpenStart
+		}
 		for _, s := range spans[1:] {
-			out.StartLo = min(out.StartLo, s.StartLo)
 			out.StartHi = min(out.StartHi, max(s.StartHi, startLo))
 		}
+		out.StartLo = min(lo, out.StartHi)
 	}
 	if endLo <= endHi {
 		out.EndLo, out.EndHi = endLo, endHi

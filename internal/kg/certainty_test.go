@@ -149,6 +149,15 @@ func TestMerge(t *testing.T) {
 			want: map[string]string{"2010": "KNOWN", "2017-06-09": "KNOWN", "2017-07": "POSSIBLE", "2020": "POSSIBLE", "2022": "POSSIBLE"},
 		},
 		{
+			name: "where sources disagree, one that sets no lower bound does not make any start possible",
+			spans: []Span{
+				SpanOf(Boundary{Date: dp("2006-06-23")}, Boundary{Date: dp("2012-06-28")}, nil, nil),
+				SpanOf(Boundary{Date: dp("2002")}, Boundary{Date: dp("2011")}, dp("2014"), nil),
+				SpanOf(Boundary{Bounds: &DateBounds{NotAfter: dp("2007")}}, Boundary{Date: dp("2013")}, dp("2025"), nil),
+			},
+			want: map[string]string{"2001": "no", "2002": "POSSIBLE", "2007": "KNOWN", "2011": "KNOWN", "2012": "POSSIBLE", "2014": "no"},
+		},
+		{
 			name: "a day one source gives narrows another's bound",
 			spans: []Span{
 				SpanOf(Boundary{Date: dp("2015-01-01")}, Boundary{}, dp("2015-08-06"), nil),

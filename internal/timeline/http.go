@@ -12,12 +12,14 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/treatygraph/treatygraph/internal/conditional"
+	"github.com/treatygraph/treatygraph/internal/docarg"
 	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
@@ -190,8 +192,8 @@ func (h *handler) parse(r *http.Request) (*request, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !slices.Contains(docs, v[0]) {
-			return nil, kg.Errorf(kg.BadUserInput, "source: no document has the slug %s (documents: %s)", kg.QuoteInput(v[0]), strings.Join(docs, ", "))
+		if err := docarg.Check("source", v[0], docs); err != nil {
+			return nil, err
 		}
 		q.source = v[0]
 	}
@@ -347,8 +349,14 @@ func (h *handler) render(ctx context.Context, q *request) ([]byte, error) {
 		chart.Counterpart = "organization"
 	}
 	chart.Subtitle = subtitle(q, len(stints), len(rows), chart.Counterpart)
-	for _, slug := range sortedKeys(stated) {
-		chart.Sources = append(chart.Sources, describeDocument(slug, docs[slug]))
+	// The documents that state the most of the chart first, so that a footer cut for length
+	// still credits the main sources.
+	byCount := sortedKeys(stated)
+	sort.SliceStable(byCount, func(i, j int) bool { return stated[byCount[i]] > stated[byCount[j]] })
+	for _, slug := range byCount {
+		if d := describeDocument(slug, docs[slug]); !slices.Contains(chart.Sources, d) {
+			chart.Sources = append(chart.Sources, d)
+		}
 	}
 	return Render(chart), nil
 }
@@ -397,17 +405,17 @@ func groupStints(stints []*kg.Membership, kind string) ([]string, map[string][]*
 // start, then name (a stint's start is the earliest day the sources let it begin, or when
 // they leave that open the latest; a stint no source dates comes last); stated holds the
 // documents the stints and their claims cite.
-func buildRows(slugs []string, byRow map[string][]*kg.Membership, labels map[string][2]string) (rows []Row, stated map[string]bool) {
+func buildRows(slugs []string, byRow map[string][]*kg.Membership, labels map[string][2]string) (rows []Row, stated map[string]int) {
 	rows = make([]Row, 0, len(slugs))
-	stated = map[string]bool{}
+	stated = map[string]int{}
 	for _, slug := range slugs {
 		ms := byRow[slug]
 		slices.SortStableFunc(ms, func(x, y *kg.Membership) int { return sortKey(stintSpan(x)) - sortKey(stintSpan(y)) })
 		rows = append(rows, Row{Slug: slug, Label: labels[slug][0], Title: labels[slug][1], Stints: ms})
 		for _, m := range ms {
-			stated[m.Source.DocumentSlug] = true
+			stated[m.Source.DocumentSlug]++
 			for _, c := range m.Claims {
-				stated[c.Source.DocumentSlug] = true
+				stated[c.Source.DocumentSlug]++
 			}
 		}
 	}
@@ -525,11 +533,12 @@ func describeDocument(slug string, d *kg.Document) string {
 	if d == nil {
 		return slug
 	}
-	s := d.Title
+	// A publisher names many documents briefly (Wikipedia, TASS, the Correlates of War
+	// Project); each bar's title names its own document.
 	if d.Publisher != nil && *d.Publisher != "" {
-		s += " (" + *d.Publisher + ")"
+		return *d.Publisher
 	}
-	return s
+	return d.Title
 }
 
 // documents reads the source documents once: they do not change while the store is open.
@@ -595,7 +604,7 @@ func isoOr(d *kg.PartialDate, or string) string {
 	return d.ISO()
 }
 
-func sortedKeys(m map[string]bool) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

@@ -315,6 +315,11 @@ func Render(c Chart) []byte {
 	if len(c.Sources) == 0 {
 		foot = "Data: no source states a stint here"
 	}
+	// A footer too long for the line names the sources that fit, and how many more there are
+	// (each bar's title names its own).
+	for n := len(c.Sources) - 1; n > 0 && utf8.RuneCountInString(foot) > 170; n-- {
+		foot = fmt.Sprintf("Data: %s; and %d more (see each bar's sources)", strings.Join(c.Sources[:n], "; "), len(c.Sources)-n)
+	}
 	fmt.Fprintf(&b, `<text x="12" y="%d" font-size="10" fill="#555">%s</text>`+"\n", plotBottom+48, esc(clip(foot, 170)))
 	fmt.Fprintf(&b, `<a href="%s"><text x="12" y="%d" font-size="10" fill="#0b57d0" text-decoration="underline">Explore the graph</text></a>`+"\n", esc(c.Link), plotBottom+64)
 	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="10" fill="#555" text-anchor="end">treatygraph · dataset %s</text>`+"\n", plotRight, plotBottom+64, esc(c.Version))
