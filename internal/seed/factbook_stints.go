@@ -286,9 +286,7 @@ func (fm *factbookMerge) mergeParticipation(entries []item[crosswalkRec]) Proble
 	if len(problems) > 0 {
 		return problems
 	}
-	for _, o := range newOrgs {
-		fm.g.Organizations = append(fm.g.Organizations, o)
-	}
+	fm.g.Organizations = append(fm.g.Organizations, newOrgs...)
 	for o, y := range firstSeen {
 		src := fm.source(y)
 		if o.Source == nil {
