@@ -169,7 +169,7 @@ func TestAttackProcessStalledReaders(t *testing.T) {
 	// About the largest answer the server builds from the embedded seeds within the cost and
 	// answer limits: the UN's members, each with every stint it has in the COW dataset.
 	large, err := json.Marshal(map[string]any{"query": `{ organization(cowKey: "UN") { members { role start { iso } end { iso }
-		member { ... on State { name cowCode iso3 memberships { role start { iso } end { iso } claims { years }
+		member { ... on State { name cowCode iso3 memberships { role start { iso } end { iso }
 		organization { name cowKey founded { iso } } } } } } } }`})
 	require.NoError(t, err)
 	status, size, codes := p.post(t, large)
