@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -146,8 +147,10 @@ func TestKeptAnswerIsWrittenAsTheFirst(t *testing.T) {
 // with -race, this is what shows a loaded value changed in place.
 func TestCachesUnderConcurrentRequests(t *testing.T) {
 	store, _ := openSeedStore(t)
-	plain := newKitOn(t, store, Config{RecordCache: -1, ResponseCacheBytes: -1})
-	shared := newKitOn(t, store, Config{})
+	// What is checked here is what the race detector sees, not speed: under -race the dearest
+	// examples (counts by year over three sources) take longer than the default limit.
+	plain := newKitOn(t, store, Config{RecordCache: -1, ResponseCacheBytes: -1, Timeout: 5 * time.Minute})
+	shared := newKitOn(t, store, Config{Timeout: 5 * time.Minute})
 	files, err := filepath.Glob("../../examples/queries/*.graphql")
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
