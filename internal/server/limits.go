@@ -38,9 +38,10 @@ const (
 	// DefaultMaxDirectives is the most directives one field, fragment or operation may carry.
 	DefaultMaxDirectives = 4
 	// DefaultMaxCost is the highest cost an operation may have (see cost.go). Lists of stints are
-	// priced at the longest in the graph (268), so that two nested ones under one node, such
-	// as an organization's members' memberships, fit, and three, or two under a page, do not.
-	DefaultMaxCost = 2_000_000
+	// priced at the longest in the graph (about 340 with three sources), so that two nested
+	// ones under one node, such as an organization's members' memberships with their
+	// footnotes, fit, and three, or two under a page, do not.
+	DefaultMaxCost = 3_000_000
 	// DefaultMaxErrors is the most errors one response lists; the rest are summed up in one more.
 	DefaultMaxErrors = 100
 	// DefaultTimeout bounds each GraphQL request; when it passes, the running SQL statement
