@@ -42,32 +42,9 @@ const sourcesContractFile = "testdata/api-contract-sources.graphql"
 // field rather than loaded as GraphQL extensions.
 func TestSchemaHoldsSourcesContract(t *testing.T) {
 	contract := loadSchemaFile(t, contractFile)
-	b, err := os.ReadFile(sourcesContractFile)
-	require.NoError(t, err)
 	// The additions name Source as "the type the service already serves"; its least surface
 	// is its footnote numbers.
-	doc, err := parser.ParseSchema(&ast.Source{Name: sourcesContractFile,
-		Input: string(b) + "\ntype Source { notes: [Int!]! }\n"})
-	require.NoError(t, err)
-	for _, def := range doc.Definitions {
-		contract.Types[def.Name] = def
-	}
-	for _, ext := range doc.Extensions {
-		base := contract.Types[ext.Name]
-		require.NotNil(t, base, "%s extends %s, which the contract does not have", sourcesContractFile, ext.Name)
-		for _, f := range ext.Fields {
-			have := base.Fields.ForName(f.Name)
-			if have == nil {
-				base.Fields = append(base.Fields, f)
-				continue
-			}
-			for _, a := range f.Arguments {
-				if have.Arguments.ForName(a.Name) == nil {
-					have.Arguments = append(have.Arguments, a)
-				}
-			}
-		}
-	}
+	mergeAdditions(t, contract, sourcesContractFile, "\ntype Source { notes: [Int!]! }\n")
 	require.NotNil(t, contract.Types["MembershipClaim"], "the additions are read")
 	require.NotNil(t, contract.Types["Query"].Fields.ForName("disputes"))
 	project := loadSchemaFile(t, "schema.graphqls")
@@ -85,47 +62,50 @@ const timeContractFile = "testdata/api-contract-time.graphql"
 // TestSchemaHoldsTimeContract checks the contract with both sets of additions.
 func TestSchemaHoldsTimeContract(t *testing.T) {
 	contract := loadSchemaFile(t, contractFile)
-	for _, f := range []struct{ file, extra string }{
-		{sourcesContractFile, "\ntype Source { notes: [Int!]! }\n"},
-		{timeContractFile, ""},
-	} {
-		b, err := os.ReadFile(f.file)
-		require.NoError(t, err)
-		doc, err := parser.ParseSchema(&ast.Source{Name: f.file, Input: string(b) + f.extra})
-		require.NoError(t, err)
-		for _, def := range doc.Definitions {
-			contract.Types[def.Name] = def
-		}
-		for _, ext := range doc.Extensions {
-			base := contract.Types[ext.Name]
-			if base == nil {
-				// The additions extend a type the service serves beyond the least surface
-				// (MembershipCount): what they name of it is then its least surface.
-				d := *ext
-				d.Fields = nil
-				base = &d
-				contract.Types[ext.Name] = base
-			}
-			for _, fd := range ext.Fields {
-				have := base.Fields.ForName(fd.Name)
-				if have == nil {
-					base.Fields = append(base.Fields, fd)
-					continue
-				}
-				for _, a := range fd.Arguments {
-					if have.Arguments.ForName(a.Name) == nil {
-						have.Arguments = append(have.Arguments, a)
-					}
-				}
-			}
-		}
-	}
+	mergeAdditions(t, contract, sourcesContractFile, "\ntype Source { notes: [Int!]! }\n")
+	mergeAdditions(t, contract, timeContractFile, "")
 	require.NotNil(t, contract.Types["Certainty"], "the additions are read")
 	require.NotNil(t, contract.Types["Membership"].Fields.ForName("covers"))
 	project := loadSchemaFile(t, "schema.graphqls")
 	if problems := contractProblems(contract, project); len(problems) > 0 {
 		t.Errorf("schema.graphqls breaks the API contract with its additions (%s) in %d place(s):\n\t%s",
 			timeContractFile, len(problems), strings.Join(problems, "\n\t"))
+	}
+}
+
+// mergeAdditions merges a file of contract additions, written as extensions for reading
+// ("where a field already exists, the arguments shown are added to it"), into contract field by
+// field; extra is appended to the file's text. A type the additions extend that the contract
+// lacks takes what they name of it as its least surface.
+func mergeAdditions(t *testing.T, contract *ast.Schema, file, extra string) {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	doc, err := parser.ParseSchema(&ast.Source{Name: file, Input: string(b) + extra})
+	require.NoError(t, err)
+	for _, def := range doc.Definitions {
+		contract.Types[def.Name] = def
+	}
+	for _, ext := range doc.Extensions {
+		base := contract.Types[ext.Name]
+		if base == nil {
+			d := *ext
+			d.Fields = nil
+			base = &d
+			contract.Types[ext.Name] = base
+		}
+		for _, fd := range ext.Fields {
+			have := base.Fields.ForName(fd.Name)
+			if have == nil {
+				base.Fields = append(base.Fields, fd)
+				continue
+			}
+			for _, a := range fd.Arguments {
+				if have.Arguments.ForName(a.Name) == nil {
+					have.Arguments = append(have.Arguments, a)
+				}
+			}
+		}
 	}
 }
 
