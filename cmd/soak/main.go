@@ -133,6 +133,11 @@ func soak(o options, stdout, stderr io.Writer) (ok bool, err error) {
 	if err := mix.fill(client); err != nil {
 		return false, fmt.Errorf("filling the caches: %w", err)
 	}
+	sent, err := mix.fillAnswers(client)
+	if err != nil {
+		return false, fmt.Errorf("filling the kept answers: %w", err)
+	}
+	fmt.Fprintf(stdout, "soak: %d unseen queries filled the kept answers to their bound\n", sent)
 	if err := mix.register(client); err != nil {
 		return false, fmt.Errorf("registering persisted queries: %w", err)
 	}
@@ -168,7 +173,7 @@ func load(o options, client *http.Client, mix *mix, st *stats) (samples []memSam
 	defer cancel()
 
 	start := time.Now()
-	samples = append(samples, sampleMemory(0))
+	samples = append(samples, sampleMemory(0, client, mix.base))
 	var wg sync.WaitGroup
 	for i := range o.clients {
 		wg.Add(1)
@@ -184,7 +189,7 @@ func load(o options, client *http.Client, mix *mix, st *stats) (samples []memSam
 	for done := false; !done; {
 		select {
 		case <-ticker.C:
-			samples = append(samples, sampleMemory(time.Since(start)))
+			samples = append(samples, sampleMemory(time.Since(start), client, mix.base))
 		case <-ctx.Done():
 			done = true
 		}
@@ -193,7 +198,7 @@ func load(o options, client *http.Client, mix *mix, st *stats) (samples []memSam
 	wg.Wait()
 	elapsed = time.Since(start)
 	client.CloseIdleConnections()
-	samples = append(samples, sampleMemory(elapsed))
+	samples = append(samples, sampleMemory(elapsed, client, mix.base))
 
 	return samples, elapsed
 }
@@ -369,6 +374,79 @@ func (m *mix) fill(client *http.Client) error {
 		}
 	}
 	return nil
+}
+
+// maxFill bounds the unseen queries fillAnswers sends.
+const maxFill = 200_000
+
+// fillAnswers sends unseen queries until the kept answers are at their bound in bytes (the
+// cache has dropped one to make room), so that the answers the load adds replace others
+// rather than grow the heap: a cache filling is not a leak. It returns how many it sent.
+func (m *mix) fillAnswers(client *http.Client) (int, error) {
+	for sent := 0; sent < maxFill; sent++ {
+		if sent%100 == 0 {
+			c, err := cacheFigures(client, m.base)
+			if err != nil {
+				return sent, err
+			}
+			if c.evictions["responses"] > 0 {
+				return sent, nil
+			}
+		}
+		req, err := m.unseen()
+		if err != nil {
+			return sent, err
+		}
+		status, h, b, err := do(client, req)
+		if err != nil {
+			return sent, err
+		}
+		if problem := wantData(req, status, h, b); problem != "" {
+			return sent, errors.New(problem)
+		}
+	}
+	return maxFill, fmt.Errorf("the kept answers were not full after %d unseen queries", maxFill)
+}
+
+// caches is what the server's caches hold, by name, as its metrics say.
+type caches struct {
+	size, evictions map[string]float64
+}
+
+// cacheFigures reads the caches' sizes and evictions from the server's /metrics.
+func cacheFigures(client *http.Client, base string) (caches, error) {
+	c := caches{size: map[string]float64{}, evictions: map[string]float64{}}
+	resp, err := client.Get(base + "/metrics")
+	if err != nil {
+		return c, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil {
+		return c, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return c, fmt.Errorf("/metrics: %s", resp.Status)
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		for metric, into := range map[string]map[string]float64{"treatygraph_cache_size": c.size, "treatygraph_cache_evictions_total": c.evictions} {
+			rest, ok := strings.CutPrefix(line, metric+`{cache="`)
+			if !ok {
+				continue
+			}
+			name, value, ok := strings.Cut(rest, `"} `)
+			if !ok {
+				continue
+			}
+			if v, err := strconv.ParseFloat(strings.TrimSpace(value), 64); err == nil {
+				into[name] = v
+			}
+		}
+	}
+	if _, ok := c.size["responses"]; !ok {
+		return c, errors.New("/metrics has no treatygraph_cache_size for the kept answers")
+	}
+	return c, nil
 }
 
 func (m *mix) add(r request) {
@@ -557,15 +635,21 @@ type memSample struct {
 	sys        uint64
 	rss        uint64
 	goroutines int
+	answers    float64 // bytes the kept answers hold, as the server's metrics say (-1 unread)
+	records    float64 // records the record cache holds
 }
 
-func sampleMemory(at time.Duration) memSample {
+func sampleMemory(at time.Duration, client *http.Client, base string) memSample {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	s := memSample{at: at, heapAlloc: ms.HeapAlloc, goroutines: runtime.NumGoroutine(), rss: rss()}
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
 	s.heapLive, s.sys = ms.HeapAlloc, ms.Sys
+	s.answers, s.records = -1, -1
+	if c, err := cacheFigures(client, base); err == nil {
+		s.answers, s.records = c.size["responses"], c.size["records"]
+	}
 	return s
 }
 
@@ -614,9 +698,9 @@ func report(w io.Writer, o options, st *stats, samples []memSample, elapsed time
 	_ = tw.Flush()
 
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "\nat\tlive heap\theap\tsys\tRSS\tgoroutines\t")
+	fmt.Fprintln(tw, "\nat\tlive heap\theap\tsys\tRSS\tgoroutines\tkept answers\tkept records\t")
 	for _, s := range samples {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t\n", s.at.Round(time.Second), mib(s.heapLive), mib(s.heapAlloc), mib(s.sys), mib(s.rss), s.goroutines)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%.0f\t\n", s.at.Round(time.Second), mib(s.heapLive), mib(s.heapAlloc), mib(s.sys), mib(s.rss), s.goroutines, mib(uint64(max(s.answers, 0))), s.records)
 	}
 	_ = tw.Flush()
 
