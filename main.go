@@ -9,6 +9,7 @@
 //	treatygraph validate          check the seeds, printing every problem as file:line: message
 //	treatygraph export -o DIR     write the node-link JSON and CSV exports
 //	treatygraph generate -o DIR   write a larger synthetic seed set, for benchmarks
+//	treatygraph check -db FILE    read a whole database file and say whether it is what build wrote
 //	treatygraph version           print the build and dataset versions
 //	treatygraph help              print the usage
 //
@@ -62,6 +63,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cmd = &generateCommand{stdout: stdout, stderr: stderr}
 	case "version":
 		cmd = &versionCommand{stdout: stdout, stderr: stderr}
+	case "check":
+		cmd = &checkCommand{stdout: stdout, stderr: stderr}
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -104,7 +107,7 @@ Usage:
                     [-max-cost N] [-max-errors N] [-max-first N] [-path-max-links N]
                     [-timeline-max-rows N] [-timeline-max-bytes N]
                     [-max-error-message-bytes N] [-error-quote-chars N] [-memory-limit N]
-                    [-gc-percent N]
+                    [-gc-percent N] [-check-db]
                     [-max-inflight-cost N]
                     [-max-seed-bytes N] [-max-seed-depth N]
         serve the graph: GraphiQL at /, the API at /graphql, exports at /export/,
@@ -118,6 +121,9 @@ Usage:
         figures as CSV into DIR: the files the server offers under /export/
   treatygraph generate -scale N -o DIR [-rand SEED] [-seeds DIR] [-curated]
         write a valid seed set N times the size of the seeds, for benchmarks
+  treatygraph check -db FILE
+        read the whole database FILE (every page and row) and say whether it is
+        still what build wrote; serve checks only its header, build ID and size
   treatygraph version [-seeds DIR | -db FILE]
         print the binary's module version, commit and Go version, and the
         dataset version (a hash of the seed files) every answer reports

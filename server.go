@@ -41,7 +41,7 @@ const serveUsage = "usage: treatygraph [serve] [-addr host:port] [-db FILE | -se
 	"                   [-max-cost N] [-max-errors N] [-max-first N] [-path-max-links N]\n" +
 	"                   [-timeline-max-rows N] [-timeline-max-bytes N]\n" +
 	"                   [-max-error-message-bytes N] [-error-quote-chars N] [-memory-limit N]\n" +
-	"                   [-gc-percent N]\n" +
+	"                   [-gc-percent N] [-check-db]\n" +
 	"                   [-max-inflight-cost N]\n" +
 	"                   [-max-seed-bytes N] [-max-seed-depth N]\n\n" +
 	"Serves GraphiQL at /, the GraphQL API at /graphql, the exports at /export/, timelines as\n" +
@@ -142,6 +142,7 @@ func (f *serveFlags) config(fs *flag.FlagSet) (server.Config, error) {
 func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	fs := newFlagSet("serve", c.stderr, serveUsage)
 	f := newServeFlags(fs)
+	checkDB := fs.Bool("check-db", false, "read the whole database at start (as `treatygraph check` does) before serving; without it only its header, build ID and size are checked, at once")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -171,6 +172,11 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
+	if *checkDB {
+		if err := store.Verify(ctx); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
 
 	cfg.Store, cfg.Logger = store, logger
 	h := server.New(cfg)

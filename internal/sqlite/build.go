@@ -80,11 +80,20 @@ func Build(ctx context.Context, g *kg.Graph, path string) (err error) {
 	if err := writeFormat(ctx, tx, g.Version); err != nil {
 		return err
 	}
+	if err := sealHeader(ctx, tx, buildID(g.Version)); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, "ANALYZE"); err != nil {
 		return fmt.Errorf("build: analyze: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("build: commit: %w", err)
+	}
+	if err := seal(ctx, db); err != nil {
+		return err
+	}
+	if err := integrityCheck(ctx, db, "quick_check"); err != nil {
+		return fmt.Errorf("build: %w", err)
 	}
 	if err := db.Close(); err != nil {
 		return fmt.Errorf("build: close: %w", err)

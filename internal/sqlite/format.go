@@ -20,7 +20,7 @@ import (
 // JSON in them holds. Change it with any change of the migrations or of how records are
 // written, so that a server refuses a database an older build wrote instead of answering
 // from it with internal errors.
-const FormatVersion = "3"
+const FormatVersion = "4"
 
 // writeFormat records the format version and the build ID in the database being built.
 func writeFormat(ctx context.Context, tx *sql.Tx, seedsVersion string) error {
@@ -121,11 +121,17 @@ func expectedTables() []string {
 	return names
 }
 
-// CheckIntegrity runs SQLite's quick_check over the whole file, as Open does: it reads every
-// page, so that a file damaged after it was built is refused at start rather than answered
-// from. It takes about 2 s for the 96 MB database of 200 times the seeds.
+// CheckIntegrity runs SQLite's integrity_check over the whole file: it reads every page and
+// index, so that a file damaged after it was built is found. It takes about 2 s for the
+// 96 MB database of 200 times the seeds; Check runs it with the rows' checksum.
 func (s *Store) CheckIntegrity(ctx context.Context) error {
-	rows, err := s.db.QueryContext(ctx, "PRAGMA quick_check(10)")
+	return integrityCheck(ctx, s.db, "integrity_check")
+}
+
+// integrityCheck runs SQLite's integrity_check or quick_check, reporting the first ten
+// problems it finds.
+func integrityCheck(ctx context.Context, db *sql.DB, pragma string) error {
+	rows, err := db.QueryContext(ctx, "PRAGMA "+pragma+"(10)")
 	if err != nil {
 		return fmt.Errorf("integrity check: %w", err)
 	}

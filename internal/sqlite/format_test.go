@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"os"
@@ -49,23 +50,109 @@ func TestOpenRefusesADatabaseOfAnotherLayout(t *testing.T) {
 	require.NoError(t, s.Close())
 }
 
-func TestOpenRefusesADamagedDatabase(t *testing.T) {
+// changeFile builds the test graph into a file and changes its bytes with change.
+func changeFile(t *testing.T, change func(f *os.File, size int64)) string {
+	t.Helper()
 	path := alter(t)
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	require.NoError(t, err)
 	info, err := f.Stat()
 	require.NoError(t, err)
-	junk := make([]byte, 4096)
-	for i := range junk {
-		junk[i] = byte(i * 7)
-	}
-	_, err = f.WriteAt(junk, info.Size()/2/4096*4096) // one whole page in the middle of the file
-	require.NoError(t, err)
+	change(f, info.Size())
 	require.NoError(t, f.Close())
+	return path
+}
 
-	_, err = Open(path, 2)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "damaged")
+func TestOpenRefusesAFileThatIsNotTheOneBuildWrote(t *testing.T) {
+	page := make([]byte, 4096)
+	cases := []struct {
+		name, want string
+		path       func(t *testing.T) string
+	}{
+		{"format in the header", "header has format 3 and this program reads format " + FormatVersion,
+			func(t *testing.T) string { return alter(t, "PRAGMA user_version = 3") }},
+		{"build ID in the meta table", "the file was changed after it was built",
+			func(t *testing.T) string {
+				return alter(t, "UPDATE meta SET value = '0123456789abcdef' WHERE key = 'build'")
+			}},
+		{"page count recorded", "the file was cut, extended or changed",
+			func(t *testing.T) string {
+				return alter(t, "UPDATE meta SET value = '000000000001' WHERE key = 'pages'")
+			}},
+		{"a page appended", "the file was cut, extended or changed", func(t *testing.T) string {
+			return changeFile(t, func(f *os.File, size int64) { _, err := f.WriteAt(page, size); require.NoError(t, err) })
+		}},
+		{"the last page cut off", "the file was cut, extended or changed", func(t *testing.T) string {
+			return changeFile(t, func(f *os.File, size int64) { require.NoError(t, f.Truncate(size-4096)) })
+		}},
+		{"not a database", "not a SQLite database", func(t *testing.T) string {
+			return changeFile(t, func(f *os.File, _ int64) { _, err := f.WriteAt([]byte("SQLite format 2"), 0); require.NoError(t, err) })
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Open(c.path(t), 2)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+}
+
+func TestVerifyFindsADamagedDatabase(t *testing.T) {
+	// A byte of a record's JSON (not of a column any index holds): only the rows' checksum
+	// can tell, and Open, which reads no row, serves the file.
+	oneByte := alter(t)
+	names := func() string {
+		db, err := sql.Open("sqlite", "file:"+oneByte+"?mode=ro")
+		require.NoError(t, err)
+		defer db.Close()
+		var all string
+		require.NoError(t, db.QueryRow("SELECT group_concat(data) FROM actors").Scan(&all))
+		return all
+	}
+	before := names()
+	b, err := os.ReadFile(oneByte)
+	require.NoError(t, err)
+	// The first copy of a name in the file may be a leftover in a page's free space: change
+	// one byte after another until a record read through SQLite changes.
+	for from, changed := 0, false; !changed; {
+		at := bytes.Index(b[from:], []byte(`"Name":"`))
+		require.GreaterOrEqual(t, at, 0, "a live record's name was found in the file")
+		at += from + len(`"Name":"`)
+		b[at] ^= 0x20
+		require.NoError(t, os.WriteFile(oneByte, b, 0o644))
+		if changed = names() != before; !changed {
+			b[at] ^= 0x20
+			from = at
+		}
+	}
+	// One whole page in the middle of the file overwritten.
+	junk := changeFile(t, func(f *os.File, size int64) {
+		page := make([]byte, 4096)
+		for i := range page {
+			page[i] = byte(i * 7)
+		}
+		_, err := f.WriteAt(page, size/2/4096*4096)
+		require.NoError(t, err)
+	})
+	for name, c := range map[string]struct{ path, want string }{
+		"one byte of a record": {oneByte, "its rows' checksum"},
+		"a page of junk":       {junk, "damaged"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, err := Open(c.path, 2)
+			require.NoError(t, err, "Open reads no page the change touched")
+			defer s.Close()
+			err = s.Verify(context.Background())
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "damaged")
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+	s, err := Open(alter(t), 2)
+	require.NoError(t, err)
+	defer s.Close()
+	assert.NoError(t, s.Verify(context.Background()), "a file as build wrote it passes")
 }
 
 func TestBuildIDIsTheSameForTheSameSeedsAndProgram(t *testing.T) {

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
 	"sync"
 	"sync/atomic"
 
@@ -42,13 +41,16 @@ type Store struct {
 // not copy pages (with the whole file mapped, SQLite's own page cache holds little), and
 // sorts in memory.
 //
-// A database of another format version, lacking a table, or failing SQLite's quick_check is
-// refused (see format.go).
+// A database of another format version, lacking a table, or that is not the file build
+// wrote (its header, build ID and size, see seal.go) is refused. Open reads no more than the
+// header and the meta table, so that a server starts at once whatever the file's size; Verify
+// reads it all.
 func Open(path string, conns int) (*Store, error) {
 	if conns < 1 {
 		conns = 1
 	}
-	if _, err := os.Stat(path); err != nil {
+	sealed, err := readFileSeal(path)
+	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	dsn := "file:" + url.PathEscape(path) + "?mode=ro&immutable=1" +
@@ -71,7 +73,7 @@ func Open(path string, conns int) (*Store, error) {
 		return nil, fmt.Errorf("open %s: not a treatygraph database: %w", path, err)
 	}
 	if s.build, err = checkLayout(context.Background(), db); err == nil {
-		err = s.CheckIntegrity(context.Background())
+		err = sealed.check(context.Background(), db, s.build)
 	}
 	if err != nil {
 		_ = s.Close()
