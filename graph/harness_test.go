@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -51,7 +52,7 @@ func newAPI(t testing.TB, g *kg.Graph) *api {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = store.Close() })
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return &api{store: store, handler: server.NewGraphQL(store, logger)}
+	return &api{store: store, handler: newHandler(store, logger)}
 }
 
 // shared is an API over a graph built once per test binary, in a directory removed when
@@ -77,7 +78,7 @@ func (s *shared) get(t testing.TB, g *kg.Graph) *api {
 			return
 		}
 		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-		s.api = &api{store: store, handler: server.NewGraphQL(store, logger)}
+		s.api = &api{store: store, handler: newHandler(store, logger)}
 	})
 	require.NoError(t, s.err)
 	return s.api
@@ -114,6 +115,15 @@ func curatedGraph(t testing.TB) *kg.Graph {
 // same shape as the real graph with a few hundredths of its stints, for tests that compare
 // a small graph with a large one. Built once.
 func curated(t testing.TB) *api { return curatedShared.get(t, curatedGraph(t)) }
+
+// harnessTimeout is the time limit of a request in these tests, which check answers, not
+// speed: the largest of them (every state's stints at twelve dates) must not time out on a
+// machine busy with other work.
+const harnessTimeout = 2 * time.Minute
+
+func newHandler(store *sqlite.Store, logger *slog.Logger) http.Handler {
+	return server.NewGraphQLWith(server.Config{Store: store, Logger: logger, Timeout: harnessTimeout})
+}
 
 func TestMain(m *testing.M) {
 	code := m.Run()

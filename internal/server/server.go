@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -138,6 +137,8 @@ func (cfg Config) withDefaults() Config {
 	cfg.MaxErrors = orDefault(cfg.MaxErrors, DefaultMaxErrors)
 	cfg.MaxFirst = orDefault(cfg.MaxFirst, graph.DefaultMaxFirst)
 	cfg.PathMaxLinks = orDefault(cfg.PathMaxLinks, graph.DefaultPathMaxLinks)
+	cfg.TimelineMaxRows = orDefault(cfg.TimelineMaxRows, timeline.DefaultMaxRows)
+	cfg.TimelineMaxBytes = orDefault(cfg.TimelineMaxBytes, timeline.DefaultMaxBytes)
 	if cfg.RecordCache == 0 {
 		cfg.RecordCache = graph.DefaultRecordCache
 	}
@@ -187,7 +188,12 @@ func New(cfg Config) http.Handler {
 //
 // It keeps no records or answers between requests, so that every request runs in full.
 func NewGraphQL(store *sqlite.Store, logger *slog.Logger) http.Handler {
-	return newGraphQL(Config{Store: store, Logger: logger}.withDefaults(), false, nil, nil)
+	return NewGraphQLWith(Config{Store: store, Logger: logger})
+}
+
+// NewGraphQLWith is NewGraphQL with the limits of cfg (the defaults where zero).
+func NewGraphQLWith(cfg Config) http.Handler {
+	return newGraphQL(cfg.withDefaults(), false, nil, nil)
 }
 
 // identity names what an answer depends on besides the request: the seeds, the database
@@ -216,7 +222,7 @@ func newGraphQL(cfg Config, reportExtensions bool, records *graph.Records, answe
 	store, logger := cfg.Store, cfg.Logger
 	validated := newDocCache(cfg.QueryCacheBytes)
 
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: graph.Root(&graph.Resolver{Store: store, MaxFirst: cfg.MaxFirst, PathMaxLinks: cfg.PathMaxLinks})}))
+	srv := graph.NewServer(graph.NewExecutableSchema(graph.Config{Resolvers: graph.Root(&graph.Resolver{Store: store, MaxFirst: cfg.MaxFirst, PathMaxLinks: cfg.PathMaxLinks})})) // refuses field middleware
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
 	srv.AddTransport(jsonTransport{cache: newHTTPCache(identity(store), cfg), timeout: cfg.Timeout, maxBodyBytes: cfg.MaxBodyBytes})
 	srv.SetQueryCache(validated)
