@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -137,8 +138,6 @@ func (cfg Config) withDefaults() Config {
 	cfg.MaxErrors = orDefault(cfg.MaxErrors, DefaultMaxErrors)
 	cfg.MaxFirst = orDefault(cfg.MaxFirst, graph.DefaultMaxFirst)
 	cfg.PathMaxLinks = orDefault(cfg.PathMaxLinks, graph.DefaultPathMaxLinks)
-	cfg.TimelineMaxRows = orDefault(cfg.TimelineMaxRows, timeline.DefaultMaxRows)
-	cfg.TimelineMaxBytes = orDefault(cfg.TimelineMaxBytes, timeline.DefaultMaxBytes)
 	if cfg.RecordCache == 0 {
 		cfg.RecordCache = graph.DefaultRecordCache
 	}
@@ -222,7 +221,7 @@ func newGraphQL(cfg Config, reportExtensions bool, records *graph.Records, answe
 	store, logger := cfg.Store, cfg.Logger
 	validated := newDocCache(cfg.QueryCacheBytes)
 
-	srv := graph.NewServer(graph.NewExecutableSchema(graph.Config{Resolvers: graph.Root(&graph.Resolver{Store: store, MaxFirst: cfg.MaxFirst, PathMaxLinks: cfg.PathMaxLinks})})) // refuses field middleware
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: graph.Root(&graph.Resolver{Store: store, MaxFirst: cfg.MaxFirst, PathMaxLinks: cfg.PathMaxLinks})}))
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
 	srv.AddTransport(jsonTransport{cache: newHTTPCache(identity(store), cfg), timeout: cfg.Timeout, maxBodyBytes: cfg.MaxBodyBytes})
 	srv.SetQueryCache(validated)
