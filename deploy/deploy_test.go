@@ -77,6 +77,28 @@ func TestNginxCache(t *testing.T) {
 		b := getUntil(t, ngx.base+path, 5, func(a answer) bool { return a.cache == "HIT" })
 		assert.Equal(t, a.body, b.body, path)
 	}
+	// Compressed answers pass through the cache as they are, kept apart from plain ones: a
+	// client that accepts gzip gets gzip, one that does not never gets the bytes kept for it.
+	withEncoding := func(u, enc string) answer {
+		req, err := http.NewRequest(http.MethodGet, u, nil)
+		require.NoError(t, err)
+		req.Header.Set("Accept-Encoding", enc) // set by hand: the client then decodes nothing
+		return do(t, req)
+	}
+	csv := ngx.base + "/export/figures.csv"
+	gz := withEncoding(csv, "gzip")
+	require.Equal(t, http.StatusOK, gz.status)
+	assert.Equal(t, "gzip", gz.header.Get("Content-Encoding"), "a compressed answer through nginx")
+	for range 2 {
+		plain := withEncoding(csv, "identity")
+		require.Equal(t, http.StatusOK, plain.status)
+		assert.Empty(t, plain.header.Get("Content-Encoding"), "a plain answer for a client that accepts no gzip")
+		assert.Contains(t, plain.body, ",", "CSV")
+	}
+	hitGz := withEncoding(csv, "gzip")
+	assert.Equal(t, "gzip", hitGz.header.Get("Content-Encoding"))
+	assert.Equal(t, "HIT", hitGz.cache, "the compressed answer kept for gzip")
+
 	page := get(t, ngx.base+"/")
 	require.Equal(t, http.StatusOK, page.status)
 	assert.Empty(t, page.cache, "GraphiQL must not go through the cache")

@@ -10,7 +10,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -135,10 +138,21 @@ func TestAttackETagChangesWithTheDatabaseBuild(t *testing.T) {
 	etagOf := func(build string) string {
 		_, path := openSeedStore(t)
 		if build != "" {
+			// A copy of the database sealed for another build: its build ID in the meta
+			// table and its first 32 bits in the header (see sqlite's seal.go).
+			b, err := os.ReadFile(path)
+			require.NoError(t, err)
+			path = filepath.Join(t.TempDir(), "other-build.db")
+			require.NoError(t, os.WriteFile(path, b, 0o644))
 			db, err := sql.Open("sqlite", "file:"+path)
 			require.NoError(t, err)
-			_, err = db.Exec("UPDATE meta SET value = ? WHERE key = 'build'", build)
+			fingerprint, err := strconv.ParseUint(build[:8], 16, 32)
 			require.NoError(t, err)
+			for _, stmt := range []string{"UPDATE meta SET value = '" + build + "' WHERE key = 'build'",
+				fmt.Sprintf("PRAGMA application_id = %d", int32(uint32(fingerprint)))} {
+				_, err = db.Exec(stmt)
+				require.NoError(t, err)
+			}
 			require.NoError(t, db.Close())
 		}
 		store, err := sqlite.Open(path, 1)

@@ -30,9 +30,10 @@ type requestInfo struct {
 	analysed  bool // the operation was parsed, validated and costed
 	operation string
 	cost      int
-	cached    bool     // answered from the response cache
-	escaped   bool     // the response's data is HTML-escaped already (see encodeResponse)
-	codes     []string // extensions.code of the response's errors
+	cached    bool // answered from the response cache
+	kept      *keptAnswer
+	keep      func(body []byte) *keptAnswer // keeps the answer written, when it may be kept
+	codes     []string                      // extensions.code of the response's errors
 }
 
 type infoKey struct{}
@@ -48,23 +49,29 @@ func (i *requestInfo) setOperation(name string, cost int) {
 	i.analysed, i.operation, i.cost = true, name, cost
 }
 
-func (i *requestInfo) setCached() {
+// setKept records that the answer is the kept one k.
+func (i *requestInfo) setKept(k *keptAnswer) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	i.cached = true
+	i.cached, i.kept = true, k
 }
 
-func (i *requestInfo) setEscaped() {
+// setKeep records how to keep the answer once it is written.
+func (i *requestInfo) setKeep(keep func(body []byte) *keptAnswer) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	i.escaped = true
+	i.keep = keep
 }
 
-// dataEscaped reports whether the response's data was HTML-escaped when it was kept.
-func (i *requestInfo) dataEscaped() bool {
+// answerKept returns the kept answer that answers the request, or how to keep the answer
+// written (each nil when there is none).
+func (i *requestInfo) answerKept() (*keptAnswer, func(body []byte) *keptAnswer) {
+	if i == nil {
+		return nil, nil
+	}
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	return i.cached || i.escaped
+	return i.kept, i.keep
 }
 
 func (i *requestInfo) addCodes(codes []string) {

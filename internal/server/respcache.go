@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
-	"maps"
 	"slices"
 	"strconv"
 
@@ -15,8 +14,9 @@ import (
 	"github.com/treatygraph/treatygraph/internal/lru"
 )
 
-// DefaultResponseCacheBytes bounds the answers the server keeps whole.
-const DefaultResponseCacheBytes = 64 << 20
+// DefaultResponseCacheBytes bounds the answers the server keeps whole, gzip-compressed: some
+// six times as many bytes of answers.
+const DefaultResponseCacheBytes = 16 << 20
 
 // responseEntryOverhead is what an answer kept costs besides its data: the key, the entry
 // and the response value.
@@ -28,11 +28,16 @@ const responseEntryOverhead = 256
 // (its tokens, without layout and comments), the operation name and the variables as coerced.
 // Only complete answers are kept: no errors, no incremental delivery, not cut short.
 //
+// An answer is kept as it is written, gzip-compressed once (keptAnswer): the transport sends
+// those bytes as they are to a client that accepts gzip, and decompresses them for one that
+// does not. The answer of the first request is kept by the transport once it has written
+// it (requestInfo.keep), since only the transport sees the answer whole.
+//
 // It runs inside the response hooks of newGraphQL, after the cost check has admitted the
 // operation, so a cached answer still counts against the limits a fresh one would, and
 // the cost and dataset version are added to each copy it hands out.
 type responseCache struct {
-	cache     *lru.Cache[[sha256.Size]byte, *graphql.Response]
+	cache     *lru.Cache[[sha256.Size]byte, *keptAnswer]
 	salt      string
 	maxTokens int
 	// normalised keeps the normalised text of documents asked before, by their text: lexing
@@ -44,7 +49,7 @@ type responseCache struct {
 const normalisedCacheBytes = 4 << 20
 
 func newResponseCache(maxBytes int, salt string, maxTokens int) *responseCache {
-	return &responseCache{cache: lru.New[[sha256.Size]byte, *graphql.Response](maxBytes, 0), salt: salt, maxTokens: maxTokens,
+	return &responseCache{cache: lru.New[[sha256.Size]byte, *keptAnswer](maxBytes, 0), salt: salt, maxTokens: maxTokens,
 		normalised: lru.New[string, string](normalisedCacheBytes, 0)}
 }
 
@@ -80,18 +85,33 @@ func (*responseCache) ExtensionName() string                   { return "Respons
 func (*responseCache) Validate(graphql.ExecutableSchema) error { return nil }
 func (c *responseCache) stats() lru.Stats                      { return c.cache.Stats() }
 func (c *responseCache) enabled() bool                         { return c != nil && c.cache != nil }
-func copyResponse(r *graphql.Response) *graphql.Response {
-	cp := *r
-	cp.Extensions = maps.Clone(r.Extensions)
-	return &cp
-}
 func cacheable(ctx context.Context, r *graphql.Response) bool {
 	return r != nil && len(r.Errors) == 0 && r.Data != nil && r.HasNext == nil && r.Label == "" && r.Path == nil && ctx.Err() == nil
 }
 
-// InterceptResponse answers from the cache or runs the operation and keeps its answer.
+// keptAnswer is an answer as the transport wrote it: gzip-compressed, or as it is when it is
+// smaller than MinCompressBytes (then it is not sent compressed either).
+type keptAnswer struct {
+	raw  []byte
+	gz   []byte
+	size int // bytes uncompressed
+}
+
+func newKeptAnswer(body []byte) *keptAnswer {
+	if len(body) < MinCompressBytes {
+		return &keptAnswer{raw: body, size: len(body)}
+	}
+	return &keptAnswer{gz: gzipBytes(body), size: len(body)}
+}
+
+// keptPlaceholder stands for a kept answer on its way through the response hooks: the
+// transport writes the kept bytes instead (requestInfo.kept).
+var keptPlaceholder = json.RawMessage("{}")
+
+// InterceptResponse answers from the cache or runs the operation and has its answer kept.
 func (c *responseCache) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !c.enabled() || !graphql.HasOperationContext(ctx) {
+	info := infoFrom(ctx)
+	if !c.enabled() || info == nil || !graphql.HasOperationContext(ctx) {
 		return next(ctx)
 	}
 	oc := graphql.GetOperationContext(ctx)
@@ -102,23 +122,18 @@ func (c *responseCache) InterceptResponse(ctx context.Context, next graphql.Resp
 	if !ok {
 		return next(ctx)
 	}
-	if r, hit := c.cache.Get(key); hit {
-		if info := infoFrom(ctx); info != nil {
-			info.setCached()
-		}
-		return copyResponse(r)
+	if k, hit := c.cache.Get(key); hit {
+		info.setKept(k)
+		return &graphql.Response{Data: keptPlaceholder}
 	}
 	resp := next(ctx)
 	if cacheable(ctx, resp) {
-		// Kept as encodeResponse writes it (HTML-escaped), so that a kept answer is written
-		// as it is, byte for byte what the first one was.
-		kept := copyResponse(resp)
-		kept.Data = htmlEscapedData(resp.Data)
-		c.cache.Add(key, kept, len(kept.Data)+len(oc.RawQuery)+responseEntryOverhead)
-		if info := infoFrom(ctx); info != nil { // this answer is written from the same bytes
-			resp.Data = kept.Data
-			info.setEscaped()
-		}
+		cost := len(oc.RawQuery) + responseEntryOverhead
+		info.setKeep(func(body []byte) *keptAnswer {
+			k := newKeptAnswer(body)
+			c.cache.Add(key, k, len(k.raw)+len(k.gz)+cost)
+			return k
+		})
 	}
 	return resp
 }

@@ -155,6 +155,8 @@ func (cfg Config) withDefaults() Config {
 //	recoverPanics   a panic outside the resolvers becomes a 500, logged
 //	observe         one access log line, and the request's metrics
 //	refuseChunked   400 for bodies framed by Transfer-Encoding (framing.go)
+//	conditional     one byte range at most; If-None-Match without the encodings' suffixes
+//	compress        gzip or zstd for answers of 1 KiB or more, to clients that accept it
 //	mux             /graphql, /metrics, /healthz, /readyz, GraphiQL at /, /explore, /export/, /timeline/
 //	cors            on /graphql: preflights and Access-Control-Allow-Origin
 //	admit           on /graphql: 503 when too many requests or unwritten answers (budget.go)
@@ -178,7 +180,7 @@ func New(cfg Config) http.Handler {
 	}
 	mux.Handle("GET "+export.Prefix, cors(cfg.CORSOrigins, cfg.CORSHeaders, export.Handler(cfg.Store, cfg.Logger, cfg.CacheMaxAge)))
 	mux.Handle("GET "+timeline.Prefix, cors(cfg.CORSOrigins, cfg.CORSHeaders, timeline.Handler(cfg.Store, cfg.Logger, cfg.CacheMaxAge, cfg.TimelineMaxRows, cfg.TimelineMaxBytes)))
-	return recoverPanics(cfg.Logger, observe(cfg.Logger, m, refuseChunkedBodies(mux)))
+	return recoverPanics(cfg.Logger, observe(cfg.Logger, m, refuseChunkedBodies(conditionalHeaders(compress(mux)))))
 }
 
 // NewGraphQL builds the GraphQL endpoint alone, with the default limits. Its answers carry

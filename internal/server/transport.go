@@ -88,8 +88,8 @@ func (t jsonTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		// The ETag is known before anything runs, so a revalidation is answered here.
 		addVary(w.Header(), "Accept")
 		etag = t.cache.etag(params, contentType)
-		if conditional.NotModified(r, etag) {
-			t.cache.setCacheable(w.Header(), etag)
+		if held, ok := notModified(r, etag); ok {
+			t.cache.setCacheable(w.Header(), held)
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
@@ -125,22 +125,68 @@ func (t jsonTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	if isGET {
 		noStore(w.Header())
 	}
-	write(ctx, w, contentType, http.StatusOK, resp)
+	write(ctx, r, w, contentType, http.StatusOK, resp)
 }
 
 // writeCacheable writes the answer to a GET without errors, tagged etag, through
 // http.ServeContent: If-None-Match: * (any current answer) gets 304 only here, once the
 // answer is known to be cacheable; errors and invalid queries never reach it.
 func (t jsonTransport) writeCacheable(w http.ResponseWriter, r *http.Request, contentType, etag string, resp *graphql.Response) {
-	b, err := encodeResponse(r.Context(), resp)
+	b, gzipped, err := answerBody(r.Context(), r, resp)
 	if err != nil {
 		noStore(w.Header())
 		writeBody(w, contentType, http.StatusInternalServerError, internalErrorBody)
 		return
 	}
+	if gzipped {
+		etag = withETagSuffix(etag, gzipETagSuffix)
+		w.Header().Set("Content-Encoding", "gzip")
+	}
 	t.cache.setCacheable(w.Header(), etag)
 	w.Header().Set("Content-Type", contentType+"; charset=utf-8")
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
+}
+
+// notModified reports whether the client holds the answer tagged etag in any encoding, and
+// the ETag of the one it holds.
+func notModified(r *http.Request, etag string) (string, bool) {
+	if conditional.NotModified(r, etag) {
+		return etag, true
+	}
+	for _, suffix := range encodingSuffixes {
+		if tagged := withETagSuffix(etag, suffix); conditional.NotModified(r, tagged) {
+			return tagged, true
+		}
+	}
+	return "", false
+}
+
+// answerBody is resp's bytes as they go out to r, and whether they are gzip-compressed. A
+// kept answer is sent as it was kept, compressed to a client that accepts gzip (and asks no
+// byte range); an answer that may be kept is kept here, once written.
+func answerBody(ctx context.Context, r *http.Request, resp *graphql.Response) (b []byte, gzipped bool, err error) {
+	gz := acceptsGzip(r) && r.Header.Get("Range") == ""
+	kept, keep := infoFrom(ctx).answerKept()
+	if kept == nil {
+		if b, err = encodeResponse(ctx, resp); err != nil {
+			return nil, false, err
+		}
+		if keep == nil || len(resp.Errors) > 0 || ctx.Err() != nil {
+			return b, false, nil // compress, around the mux, compresses it on the way out
+		}
+		kept = keep(b)
+	}
+	switch {
+	case kept.raw != nil:
+		return kept.raw, false, nil
+	case gz:
+		return kept.gz, true, nil
+	}
+	if b != nil {
+		return b, false, nil
+	}
+	b, err = gunzipBytes(kept.gz, kept.size)
+	return b, false, err
 }
 
 // paramsFromURL reads query, operationName, variables and extensions from a query string.
@@ -304,29 +350,28 @@ func writeRequestError(w http.ResponseWriter, contentType string, status int, re
 }
 
 // write sends a GraphQL response as JSON.
-func write(ctx context.Context, w http.ResponseWriter, contentType string, status int, resp *graphql.Response) {
-	b, err := encodeResponse(ctx, resp)
+func write(ctx context.Context, r *http.Request, w http.ResponseWriter, contentType string, status int, resp *graphql.Response) {
+	b, gzipped, err := answerBody(ctx, r, resp)
 	if err != nil {
 		// Only a resolver returning a value JSON cannot hold gets here.
-		status, b = http.StatusInternalServerError, internalErrorBody
+		status, b, gzipped = http.StatusInternalServerError, internalErrorBody, false
+	}
+	if gzipped {
+		w.Header().Set("Content-Encoding", "gzip")
 	}
 	writeBody(w, contentType, status, b)
 }
 
 // encodeResponse writes resp as json.Marshal does, without json.Marshal's scan of the data.
 // The data is the executor's compact JSON, so escaping <, > and & (and U+2028, U+2029) as
-// json.Marshal would is all that is left to do (htmlEscapedData); the data of an answer kept,
-// whether taken from the answers kept or just put there, was escaped when it was kept
-// (respcache.go) and is copied as it is.
+// json.Marshal would is all that is left to do (htmlEscapedData). A kept answer is not
+// encoded again: it is sent as it was written (respcache.go, answerBody).
 // For a large answer, that scan was a tenth of a fresh request and most of a repeated one.
 func encodeResponse(ctx context.Context, resp *graphql.Response) ([]byte, error) {
 	if resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
 		return json.Marshal(resp)
 	}
-	data := []byte(resp.Data)
-	if info := infoFrom(ctx); info == nil || !info.dataEscaped() {
-		data = htmlEscapedData(resp.Data)
-	}
+	data := htmlEscapedData(resp.Data)
 	var b bytes.Buffer
 	b.Grow(len(resp.Data) + 256)
 	b.WriteByte('{')
