@@ -26,6 +26,9 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
+	if err := checkOutFile("o", *out); err != nil {
+		return err
+	}
 	g, err := loadSeeds(*dir)
 	if err != nil {
 		return err

@@ -3,6 +3,8 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -38,4 +40,26 @@ func TestExamplesAreNamedOperations(t *testing.T) {
 			seen[op.Name] = f
 		}
 	}
+}
+
+// TestQuestionsTableListsEveryExample checks that the README's "Questions in one query" table
+// names every example query of examples/queries/, and only those.
+func TestQuestionsTableListsEveryExample(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(readme), "\n## Questions in one query\n")
+	require.True(t, ok, "the README has no section \"Questions in one query\"")
+	section, _, _ = strings.Cut(section, "\n## ")
+	var listed []string
+	for _, m := range regexp.MustCompile("(?m)^\\|.*\\| `([0-9]{2}_[a-z0-9_]+)` \\|$").FindAllStringSubmatch(section, -1) {
+		listed = append(listed, m[1])
+	}
+	files, err := filepath.Glob("examples/queries/*.graphql")
+	require.NoError(t, err)
+	var examples []string
+	for _, f := range files {
+		examples = append(examples, strings.TrimSuffix(filepath.Base(f), ".graphql"))
+	}
+	require.NotEmpty(t, examples)
+	assert.Equal(t, examples, listed, "the table lists the examples, in order")
 }

@@ -35,6 +35,9 @@ func (c *exportCommand) Run(ctx context.Context, args []string) error {
 	if *dbPath != "" && *dir != "" {
 		return fmt.Errorf("give -db or -seeds, not both")
 	}
+	if err := checkOutDir("o", *out); err != nil {
+		return err
+	}
 
 	path := *dbPath
 	if path == "" {

@@ -6,10 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
+	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/synth"
 )
 
@@ -19,18 +19,23 @@ type generateCommand struct {
 }
 
 func (c *generateCommand) Run(_ context.Context, args []string) error {
-	fs := newFlagSet("generate", c.stderr, "usage: treatygraph generate -scale N -o DIR [-rand SEED] [-seeds DIR] [-curated]\n\n"+
+	fs := newFlagSet("generate", c.stderr, "usage: treatygraph generate -scale N -o DIR [-rand SEED] [-seeds DIR] [-curated]\n"+
+		"                            [-max-seed-bytes N] [-max-seed-depth N]\n\n"+
 		"Writes a valid seed set N times the size of the seeds, with the same shape, into DIR:\n"+
 		"the seeds themselves and N-1 copies with their own names, acronyms, figures and dates.\n"+
 		"The facts of published datasets are written as seed records like the others. With\n"+
 		"-curated, only the hand-curated seeds are scaled (the datasets' documents stay, their\n"+
 		"facts do not): a small graph of the same shape, quick to multiply many times.\n"+
-		"The same seeds, N and SEED always give byte-identical files.")
+		"The same seeds, N and SEED always give byte-identical files. No file is larger than\n"+
+		"-max-seed-bytes, the limit build, validate and serve read with: a kind whose records\n"+
+		"take more is written in parts (memberships-001.yaml, ...). The files are read back\n"+
+		"with the same limits, as those commands will read them.")
 	scale := fs.Int("scale", 10, "how many times the size of the seeds to make, `N` (1 or more)")
 	out := fs.String("o", "", "`DIR` to write the seed files into (required)")
 	rnd := fs.Uint64("rand", 1, "`SEED` of the random names, figures and dates of the copies")
 	dir := fs.String("seeds", "", "seed `DIR` to scale (default: the seeds embedded in the binary)")
 	curated := fs.Bool("curated", false, "scale the hand-curated seeds only, without the facts of published datasets")
+	seedLimitFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -38,6 +43,9 @@ func (c *generateCommand) Run(_ context.Context, args []string) error {
 		fmt.Fprintln(c.stderr, "treatygraph generate: -o DIR and -scale N (1 or more) are required")
 		fs.Usage()
 		return errUsage
+	}
+	if err := checkOutDir("o", *out); err != nil {
+		return err
 	}
 	if err := checkOutputDir(*out); err != nil {
 		return err
@@ -52,7 +60,7 @@ func (c *generateCommand) Run(_ context.Context, args []string) error {
 	}
 	start := time.Now()
 	big := synth.ScaleRand(g, *scale, *rnd)
-	if err := synth.WriteSeeds(big, *out); err != nil {
+	if err := synth.WriteSeedsUnder(big, *out, seed.MaxFileBytes); err != nil {
 		return err
 	}
 	// Read the files back as validate and serve will: this checks them, and gives the
@@ -76,7 +84,7 @@ func checkOutputDir(dir string) error {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, p)
-		if !d.IsDir() && strings.HasSuffix(p, ".yaml") && !slices.Contains(synth.SeedFiles, rel) {
+		if !d.IsDir() && strings.HasSuffix(p, ".yaml") && !synth.IsSeedFile(rel) {
 			others = append(others, p)
 		}
 		return nil

@@ -32,6 +32,7 @@ import (
 
 	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/seed"
+	"github.com/treatygraph/treatygraph/internal/server"
 )
 
 //go:embed seeds
@@ -44,7 +45,11 @@ func main() {
 // run dispatches to a subcommand and returns the process's exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	name := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	switch {
+	case len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help"):
+		// The help of treatygraph itself, not of serve, its default command.
+		name, args = "help", args[1:]
+	case len(args) > 0 && !strings.HasPrefix(args[0], "-"):
 		name, args = args[0], args[1:]
 	}
 	var cmd interface {
@@ -65,7 +70,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cmd = &versionCommand{stdout: stdout, stderr: stderr}
 	case "check":
 		cmd = &checkCommand{stdout: stdout, stderr: stderr}
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
@@ -94,43 +99,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 1
 }
 
+// usage is the text of treatygraph help: the commands, one line each, and where their flags
+// are; each command's own -h lists its flags.
 const usage = `treatygraph serves a knowledge graph of states, alliances and treaties over GraphQL.
 
-Usage:
-  treatygraph [serve] [-addr host:port] [-db FILE | -seeds DIR] [-conns N]
-                    [-cors-origins LIST] [-cors-headers LIST] [-timeout D]
-                    [-cache-max-age D] [-trusted-documents FILE] [-max-response-bytes N]
-                    [-max-error-bytes N] [-max-inflight N] [-max-buffered-bytes N]
-                    [-query-cache-bytes N] [-record-cache N] [-response-cache-bytes N]
-                    [-max-body-bytes N] [-max-parser-tokens N] [-max-depth N]
-                    [-max-selection-fields N] [-max-fields N] [-max-directives N]
-                    [-max-cost N] [-max-errors N] [-max-first N] [-path-max-links N]
-                    [-timeline-max-rows N] [-timeline-max-bytes N]
-                    [-max-error-message-bytes N] [-error-quote-chars N] [-memory-limit N]
-                    [-gc-percent N] [-check-db]
-                    [-max-inflight-cost N]
-                    [-max-seed-bytes N] [-max-seed-depth N]
-        serve the graph: GraphiQL at /, the API at /graphql, exports at /export/,
-        /healthz, /readyz and Prometheus metrics at /metrics
-  treatygraph build -o FILE [-seeds DIR] [-max-seed-bytes N] [-max-seed-depth N]
-        write the SQLite database built from the seeds to FILE
-  treatygraph validate [-seeds DIR] [-max-seed-bytes N] [-max-seed-depth N]
-        check the seeds and print every problem as file:line: message
-  treatygraph export -o DIR [-db FILE | -seeds DIR]
-        write graph.json (node-link, for NetworkX) and memberships, events and
-        figures as CSV into DIR: the files the server offers under /export/
-  treatygraph generate -scale N -o DIR [-rand SEED] [-seeds DIR] [-curated]
-        write a valid seed set N times the size of the seeds, for benchmarks
-  treatygraph check -db FILE
-        read the whole database FILE (every page and row) and say whether it is
-        still what build wrote; serve checks only its header, build ID and size
-  treatygraph version [-seeds DIR | -db FILE]
-        print the binary's module version, commit and Go version, and the
-        dataset version (a hash of the seed files) every answer reports
-  treatygraph help
-        print this text; treatygraph COMMAND -h prints a command's flags
+Usage: treatygraph [COMMAND] [flags]
 
-Without -seeds, the seeds embedded in the binary are used.
+Commands:
+  serve      serve GraphiQL, the API, the exports and the timelines over HTTP (the default)
+  build      write the SQLite database built from the seeds: build -o FILE
+  validate   check the seeds and print every problem as file:line: message
+  export     write the node-link JSON and CSV exports into a directory: export -o DIR
+  generate   write a seed set N times the size of the seeds, for benchmarks
+  check      read a whole database file and say whether it is what build wrote
+  version    print the binary's version and the dataset version every answer reports
+  help       print this text
+
+Run "treatygraph COMMAND -h" for a command's flags ("treatygraph serve -h" for the
+server's address, database and limits). Without -seeds, the seeds embedded in the binary
+are used.
 `
 
 var errUsage = errors.New("usage")
@@ -160,10 +147,33 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// seedLimitFlags adds the flags of the limits on seed files, checked before they are parsed.
+// checkOutDir checks, before any work, a directory a command will write into (created if
+// missing): it must not be something else.
+func checkOutDir(flagName, dir string) error {
+	if info, err := os.Stat(dir); err == nil && !info.IsDir() {
+		return fmt.Errorf("-%s %s is not a directory", flagName, dir)
+	}
+	return nil
+}
+
+// checkOutFile checks, before any work, a file a command will write: its directory must
+// exist, and it must not be a directory itself.
+func checkOutFile(flagName, file string) error {
+	if info, err := os.Stat(file); err == nil && info.IsDir() {
+		return fmt.Errorf("-%s %s is a directory", flagName, file)
+	}
+	if info, err := os.Stat(filepath.Dir(file)); err != nil || !info.IsDir() {
+		return fmt.Errorf("-%s %s: no directory %s to write it in", flagName, file, filepath.Dir(file))
+	}
+	return nil
+}
+
+// seedLimitFlags adds the flags of the limits on seed files, checked before they are parsed,
+// as server.Limits declares them (serve defines them with the other limits).
 func seedLimitFlags(fs *flag.FlagSet) {
-	fs.Int64Var(&seed.MaxFileBytes, "max-seed-bytes", seed.DefaultMaxFileBytes, "largest seed file read, `N` bytes")
-	fs.IntVar(&seed.MaxDepth, "max-seed-depth", seed.DefaultMaxDepth, "most levels `N` collections may nest in a seed file")
+	size, depth := server.LimitNamed("max-seed-bytes"), server.LimitNamed("max-seed-depth")
+	fs.Int64Var(&seed.MaxFileBytes, size.Flag, size.Default, size.Usage)
+	fs.IntVar(&seed.MaxDepth, depth.Flag, int(depth.Default), depth.Usage)
 }
 
 // loadSeeds reads and checks the seeds in dir, or the embedded seeds when dir is empty.

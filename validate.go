@@ -22,11 +22,18 @@ func (c *validateCommand) Run(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Each notice once, in the order the seeds gave them.
+	seen := make(map[string]bool, len(g.Notices))
+	notices := g.Notices[:0:0]
 	for _, n := range g.Notices {
-		fmt.Fprintf(c.stderr, "notice: %s\n", n)
+		if !seen[n] {
+			seen[n] = true
+			notices = append(notices, n)
+			fmt.Fprintf(c.stderr, "notice: %s\n", n)
+		}
 	}
 	fmt.Fprintf(c.stdout, "ok: %d documents, %d citations, %d states, %d organizations, %d places, %d people, %d positions, %d memberships, %d events, %d quotes, %d figures, %d provisions, %d notices (version %s)\n",
 		len(g.Documents), len(g.Citations), len(g.States), len(g.Organizations), len(g.Places), len(g.People),
-		len(g.Positions), len(g.Memberships), len(g.Events), len(g.Quotes), len(g.Figures), len(g.Provisions), len(g.Notices), g.Version)
+		len(g.Positions), len(g.Memberships), len(g.Events), len(g.Quotes), len(g.Figures), len(g.Provisions), len(notices), g.Version)
 	return nil
 }

@@ -87,6 +87,123 @@ try {
     throw new Error(`the page still has requests under way: ${[...inflight].map((r) => r.url()).join(', ')}`);
   };
 
+  // graphFacts reads what the graph view draws and lists: each visible node's label, its box
+  // on screen (labels included) and its size in screen pixels; the legend; and the list of
+  // every node by group, with how many of each group are drawn.
+  const graphFacts = () =>
+    page.evaluate(() => {
+      const box = document.getElementById('graph');
+      const cy = box.cy;
+      const r = box.getBoundingClientRect();
+      const labels = cy.nodes().filter((n) => n.visible()).map((n) => {
+        const b = n.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
+        return { id: n.id(), text: n.data('label') || '', px: parseFloat(n.style('font-size')) * cy.zoom(),
+          x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2, parent: n.isParent() };
+      });
+      return {
+        width: r.width, height: r.height, labels,
+        nodes: Number(box.dataset.nodes), drawn: Number(box.dataset.drawn), leftOut: Number(box.dataset.leftOut),
+        legend: [...document.querySelectorAll('#graph-legend li')].map((li) => ({ kind: li.dataset.kind, relation: li.dataset.relation, text: li.textContent })),
+        groups: [...document.querySelectorAll('#graph-list details')].map((d) => ({
+          key: d.dataset.group, count: Number(d.dataset.count), drawn: Number(d.dataset.drawn),
+          items: d.querySelectorAll('li').length, notDrawn: d.querySelectorAll('li.not-drawn').length })),
+        positions: cy.nodes().map((n) => `${n.id()}@${Math.round(n.position('x'))},${Math.round(n.position('y'))}`).join(' '),
+      };
+    });
+  // checkGraph checks a view of the graph is readable: every visible node is labelled, at 9
+  // pixels or more, inside the drawing, with no label over another; the legend names each
+  // kind drawn and the relations' colours; the list under it names every node the API
+  // returned (which the test asks the API for itself), and what the drawing leaves out.
+  async function checkGraph(name, id, depth) {
+    const f = await graphFacts();
+    const unlabelled = f.labels.filter((l) => !l.text.trim());
+    check(unlabelled.length === 0, `${name}: every one of the ${f.labels.length} nodes drawn has a label${unlabelled.length ? ` (not ${unlabelled.map((l) => l.id).join(', ')})` : ''}`);
+    const small = f.labels.filter((l) => l.px < 9);
+    check(small.length === 0, `${name}: every label is 9 px or larger (smallest ${Math.min(...f.labels.map((l) => l.px)).toFixed(1)} px)`);
+    const off = f.labels.filter((l) => l.x1 < -1 || l.y1 < -1 || l.x2 > f.width + 1 || l.y2 > f.height + 1);
+    check(off.length === 0, `${name}: every label is inside the ${Math.round(f.width)}×${Math.round(f.height)} px drawing${off.length ? `, not ${off.map((l) => l.text).join(', ')}` : ''}`);
+    const over = [];
+    const own = f.labels.filter((l) => !l.parent);
+    for (let i = 0; i < own.length; i++) {
+      for (let j = i + 1; j < own.length; j++) {
+        const a = own[i], b = own[j];
+        const w = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1), h = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
+        if (w > 1 && h > 1) over.push(`${a.text} / ${b.text}`);
+      }
+    }
+    check(over.length === 0, `${name}: no label lies over another${over.length ? `: ${over.slice(0, 5).join('; ')}` : ''}`);
+    const api = await page.evaluate(async ({ id, depth }) => {
+      const r = await fetch('graphql', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ query: 'query($id: ID!, $d: Int) { neighborhood(id: $id, depth: $d, maxNodes: 1000) { truncated nodes { __typename id } } }', variables: { id, d: depth } }) });
+      const n = (await r.json()).data.neighborhood;
+      const kinds = {};
+      n.nodes.forEach((x) => { kinds[x.__typename] = (kinds[x.__typename] || 0) + 1; });
+      return { count: n.nodes.length, truncated: n.truncated, kinds };
+    }, { id, depth });
+    const listed = f.groups.reduce((s, g) => s + g.items, 0);
+    check(!api.truncated && f.nodes === api.count && listed === api.count - 1 && f.groups.every((g) => g.items === g.count),
+      `${name}: the list names each of the ${api.count - 1} nodes around the centre, as the API counts them (${f.groups.map((g) => `${g.key} ${g.count}`).join(', ')})`);
+    const kinds = Object.keys(api.kinds);
+    const legendKinds = f.legend.filter((l) => l.kind).map((l) => l.kind);
+    check(kinds.every((k) => legendKinds.includes(k) || (api.kinds[k] === 1 && f.labels.some((l) => l.id === id))) && f.legend.some((l) => l.relation),
+      `${name}: the legend names each kind and the relations' colours (${f.legend.map((l) => l.text).join(' · ')})`);
+    const notDrawn = f.groups.reduce((s, g) => s + g.notDrawn, 0);
+    check(notDrawn === f.leftOut, `${name}: ${f.leftOut} nodes left out of the drawing, each listed as not drawn`);
+    return f;
+  }
+
+  // clickNode clicks, where Cytoscape drew it, the node with this id, label or (more) the
+  // "more" node of this group, scrolling the page so that it is in view; a group's box is
+  // clicked on its title. Then it waits for done(arg), a function run in the page; a click
+  // that Cytoscape missed (it learns where its canvas is from events that may come late) is
+  // tried again, three times at most.
+  async function clickNode(spec, done, arg) {
+    for (let attempt = 1; ; attempt++) {
+      await clickOnce(spec);
+      try {
+        await page.waitForFunction(done, arg, { timeout: 5000 });
+        return;
+      } catch (e) {
+        if (attempt === 3) throw new Error(`clicking ${JSON.stringify(spec)} did not take: ${e.message}`);
+        console.log(`  (click on ${JSON.stringify(spec)} missed; again)`);
+      }
+    }
+  }
+  async function clickOnce(spec) {
+    await page.mouse.move(0, 0);
+    const at = await page.evaluate((spec) => {
+      const box = document.getElementById('graph');
+      const n = box.cy.nodes().filter((x) => x.id() === spec.id || (spec.label && x.data('label') === spec.label) ||
+        (spec.more && x.hasClass('more') && x.data('key') === spec.more))[0];
+      const where = () => {
+        const r = box.getBoundingClientRect();
+        if (n.isParent()) {
+          const b = n.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
+          return { x: r.left + (b.x1 + b.x2) / 2, y: r.top + (b.y1 + b.y2) / 2 };
+        }
+        const p = n.renderedPosition();
+        return { x: r.left + p.x, y: r.top + p.y };
+      };
+      window.scrollBy(0, where().y - window.innerHeight / 2);
+      return where();
+    }, spec);
+    // Cytoscape learns where its canvas is from the scroll event, which comes a frame later.
+    await page.waitForTimeout(250);
+    await page.mouse.click(at.x, at.y);
+  }
+  // docShot saves the explore page down to its timeline, as the docs show it, when
+  // BROWSER_TEST_DOCS is set.
+  const docs = process.env.BROWSER_TEST_DOCS;
+  async function docShot(file) {
+    if (!docs) return;
+    const bottom = await page.evaluate(() => {
+      window.scrollTo(0, 0);
+      return Math.ceil(document.getElementById('timeline-box').getBoundingClientRect().top + window.scrollY);
+    });
+    await page.screenshot({ path: `${docs}/${file}`, fullPage: true, clip: { x: 0, y: 0, width: 1024, height: bottom } });
+    console.log(`  screenshot in ${docs}/${file}`);
+  }
+
   const started = Date.now();
   const resp = await page.goto(url, { waitUntil: 'load' });
   check(resp && resp.status() === 200, `GET ${url} answers 200`);
@@ -263,6 +380,23 @@ try {
     await page.screenshot({ path: shot });
     console.log(`  screenshot of the explore page in ${shot}`);
   }
+  const uzID = exploreURL.searchParams.get('id');
+  const uz1 = await checkGraph('Uzbekistan, depth 1', uzID, 1);
+  await docShot('explore.png');
+
+  // A folded group opens with a click, and its nodes are drawn, labelled; its title folds it.
+  const fold = await page.evaluate(() => {
+    const box = document.getElementById('graph');
+    const n = box.cy.nodes('.fold')[0];
+    if (!n) return null;
+    return { id: n.id(), label: n.data('label') };
+  });
+  check(fold && /^\d+ events/.test(fold.label), `a large group of events is drawn folded as one node (${fold && fold.label})`);
+  await clickNode({ id: fold.id }, (id) => document.getElementById('graph').cy.$id(id).isParent(), fold.id);
+  const opened = await checkGraph('Uzbekistan, events opened', uzID, 1);
+  check(opened.drawn > uz1.drawn, `opening "${fold.label}" draws its nodes (${uz1.drawn} → ${opened.drawn} drawn)`);
+  await clickNode({ id: fold.id }, (id) => !document.getElementById('graph').cy.$id(id).isParent(), fold.id);
+  check((await graphFacts()).drawn === uz1.drawn, 'clicking the group\'s title folds it again');
 
   // Depth 2 reaches further than depth 1.
   await page.locator('#depth').selectOption('2');
@@ -270,25 +404,30 @@ try {
   const depth2 = Number(await page.locator('#graph').getAttribute('data-nodes'));
   check(depth2 > nodeCount && new URL(page.url()).searchParams.get('depth') === '2',
     `depth 2 reaches more nodes (${nodeCount} → ${depth2}) and the URL says depth=2`);
+  const uz2 = await checkGraph('Uzbekistan, depth 2', uzID, 2);
+  check(uz2.leftOut > 0 && uz2.drawn <= uz1.drawn + 48 + uz2.groups.length,
+    `depth 2 draws ${uz2.drawn} of ${uz2.nodes} nodes, at most 48 of those two links away; ${uz2.leftOut} are counted and listed`);
+  await docShot('explore-uzbekistan-depth2.png');
+  // What was left out is one click away: the "more" node opens the list at its group.
+  const more = await page.evaluate(() => document.getElementById('graph').cy.nodes('.more')[0].data('key'));
+  await clickNode({ more }, (k) => document.querySelector(`#graph-list details[data-group="${k}"]`).open, more);
+  check(await page.locator(`#graph-list details[data-group="${more}"] li.not-drawn`).first().isVisible(),
+    `clicking "more" in ${more} opens the list of what is not drawn`);
   await page.locator('#depth').selectOption('1');
   await page.locator('#graph[data-state="ready"][data-depth="1"]').waitFor();
+  check((await graphFacts()).positions === uz1.positions, 'the same view is drawn the same way on a second visit');
 
   // A click on the CSTO's node, where Cytoscape drew it, re-centres the page on the CSTO.
-  const at = await page.evaluate(() => {
-    const box = document.getElementById('graph');
-    const n = box.cy.nodes().filter((x) => x.data('label') === 'CSTO')[0];
-    const p = n.renderedPosition();
-    const r = box.getBoundingClientRect();
-    return { x: r.left + p.x, y: r.top + p.y };
-  });
-  await page.mouse.click(at.x, at.y);
-  await page.waitForFunction(() => document.getElementById('card-name')?.textContent === 'Collective Security Treaty Organization');
+  await clickNode({ label: 'CSTO' }, () => document.getElementById('card-name')?.textContent === 'Collective Security Treaty Organization');
   await page.locator('#graph[data-state="ready"]').waitFor();
   const csto = await page.locator('#card').innerText();
   check(csto.includes('Collective Security Treaty Organization') && csto.includes('Founded') && csto.includes('1992-05-15'),
     'clicking the CSTO node shows the CSTO card, with its founding date');
   check((await page.locator('#q').inputValue()) === 'Collective Security Treaty Organization', 'the search box names it');
   const cstoNodes = Number(await page.locator('#graph').getAttribute('data-nodes'));
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await checkGraph('the CSTO', await page.evaluate(() => document.getElementById('graph').dataset.centre), 1);
+  await docShot('explore-csto.png');
   check(cstoNodes > 0 && (await page.locator('#timeline').getAttribute('src')).includes('T3JnYW5pemF0aW9uOmNzdG8'),
     `the graph (${cstoNodes} nodes) and the timeline follow`);
   await page.locator('#at').fill('2005-06-01');
@@ -304,6 +443,33 @@ try {
   const back = Number(await page.locator('#graph').getAttribute('data-nodes'));
   check(!new URL(page.url()).searchParams.get('at') && back === cstoNodes,
     `the back button undoes the date (${back} nodes again)`);
+
+  // The UN: about 200 neighbours, each drawn and labelled, readable.
+  await settle();
+  const unID = Buffer.from('Organization:united-nations').toString('base64url');
+  await page.goto(`${explore}?id=${unID}`, { waitUntil: 'load' });
+  await page.locator('#graph[data-state="ready"]').waitFor();
+  const un = await checkGraph('the UN', unID, 1);
+  const unStates = un.groups.find((g) => g.key === 'near:State');
+  check(unStates && unStates.count >= 190 && unStates.drawn === unStates.count,
+    `the UN's ${unStates && unStates.count} member and observer states are drawn, each labelled`);
+  await docShot('explore-un.png');
+
+  // The timelines of Russia and the UN, as the docs show them.
+  if (docs) {
+    for (const [file, path] of [['timeline-russia.png', 'timeline/state/russia.svg'], ['timeline-un.png', 'timeline/organization/united-nations.svg']]) {
+      await settle();
+      const r = await page.goto(new URL(path, url).href, { waitUntil: 'load' });
+      check(r.status() === 200, `GET /${path} answers 200`);
+      // The chart at its own size: a viewport as large as the SVG.
+      const size = await page.evaluate(() => ({
+        width: Number(document.documentElement.getAttribute('width')), height: Number(document.documentElement.getAttribute('height')) }));
+      await page.setViewportSize(size);
+      await page.screenshot({ path: `${docs}/${file}` });
+      console.log(`  screenshot in ${docs}/${file} (${size.width}×${size.height})`);
+    }
+    await page.setViewportSize({ width: 1024, height: 768 });
+  }
 
   // A bad ID gets a readable message, not a broken page.
   await settle();

@@ -8,7 +8,12 @@
 # example queries from the editor with the explorer open, read the answers from the result
 # pane; open /explore, type "uzb", pick Uzbekistan and check its card, timeline image and
 # neighbourhood graph, re-centre on the CSTO by clicking its node, change depth and date, and
-# open /explore?id=garbage; fail on any request to another host or any console error; then
+# open /explore?id=garbage; check that the graph is readable, for Uzbekistan at depths 1 and
+# 2, the CSTO and the UN (about 200 neighbours): every drawn node labelled, no label under 9 px,
+# outside the drawing or over another, a legend of kinds and relations, the list under the
+# drawing naming every node the API returns and what is left out, a folded group opening with
+# a click, and the same view drawn the same way twice; fail on any request to another host or
+# any console error; then
 # check CORS from a second origin, http://localhost:PORT, which the server is told to allow.
 #
 # Needs root, or unprivileged user namespaces, for `unshare --net`. Bounded: every step has
@@ -19,6 +24,9 @@
 #   BROWSER_TEST_EXPLORE_SCREENSHOT=FILE  where to save the screenshot of /explore showing
 #                                 Uzbekistan ($TREATYGRAPH_ARTIFACTS/explore.png when that is
 #                                 set, else ${TMPDIR:-/tmp}/treatygraph-explore.png)
+#   BROWSER_TEST_DOCS=DIR         save the pictures of docs/ in DIR: the explore page on
+#                                 Uzbekistan (explore.png), at depth 2, on the CSTO and the UN,
+#                                 and the timelines of Russia and the UN
 #   BROWSER_TEST_NO_NETNS=1       run on the host's network (only to debug the test itself)
 set -euo pipefail
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# notebook-test.sh: examples/notebook.py works against a live server.
+# notebook-test.sh: examples/treatygraph_client.py works against a live server.
 #
-# It builds treatygraph, starts it on 127.0.0.1 on a free port, runs the notebook with the
-# URL as an argument and again from TREATYGRAPH_URL, and checks what it prints and the CSV
+# It builds treatygraph, starts it on 127.0.0.1 on a free port, runs the client from a
+# directory outside the repository, with the URL as an argument and again from
+# TREATYGRAPH_URL, and imports it there as the README says (PYTHONPATH, or sys.path), beside a
+# module named notebook as Jupyter installs one, and checks what it prints and the CSV
 # it writes against what the server itself says about the CSTO. Then it checks the exports
 # for notebooks (/export/memberships.csv, /export/graph.json) on the same server, and the
 # pictures: timeline_svg returns the server's SVG naming Uzbekistan's CSTO stints, and
@@ -48,14 +50,16 @@ done
 url=http://127.0.0.1:$port/graphql
 echo "notebook-test: server at $url"
 
-# The notebook writes its CSV into the current directory by default: run it in $work.
-(cd "$work" && timeout 60 python3 "$root/examples/notebook.py" "$url") >"$work/out.txt"
-(cd "$work" && TREATYGRAPH_URL=$url timeout 60 python3 "$root/examples/notebook.py" --csv env.csv) >"$work/env.txt"
+# The client writes its CSV into the current directory by default: run it in $work, outside
+# the repository.
+client=$root/examples/treatygraph_client.py
+(cd "$work" && timeout 60 python3 "$client" "$url") >"$work/out.txt"
+(cd "$work" && TREATYGRAPH_URL=$url timeout 60 python3 "$client" --csv env.csv) >"$work/env.txt"
 cat "$work/out.txt"
 
 # A server that is not there is a clear error and exit status 1, not a traceback.
 status=0
-timeout 60 python3 "$root/examples/notebook.py" "http://127.0.0.1:1/graphql" --csv "$work/none.csv" \
+timeout 60 python3 "$client" "http://127.0.0.1:1/graphql" --csv "$work/none.csv" \
 	>/dev/null 2>"$work/err.txt" || status=$?
 
 timeout 60 python3 - "$url" "$work" "$status" <<'PY'
@@ -132,7 +136,7 @@ except urllib.error.HTTPError as e:
     check(e.code == 404 and "/export/memberships.csv" in e.read().decode(), "an unknown export is a 404 naming the exports")
 
 err = open(f"{work}/err.txt", encoding="utf-8").read()
-check(dead_status == 1 and err.startswith("notebook: ") and "Traceback" not in err,
+check(dead_status == 1 and err.startswith("treatygraph_client: ") and "Traceback" not in err,
       "an unreachable server gives a one-line error and exit status 1")
 
 if failures:
@@ -141,12 +145,71 @@ if failures:
 print("notebook-test: the table, the CSV and the exports passed")
 PY
 
+# Imported as the README says, from a directory outside the repository, with a package named
+# notebook (as Jupyter installs one) ahead of it on the path: the research helpers give the
+# API's counts as flat rows, and the groupings of states.
+mkdir -p "$work/site/notebook"
+echo 'raise ImportError("this is the notebook package of Jupyter, not the client")' >"$work/site/notebook/__init__.py"
+(cd "$work" && PYTHONPATH="$work/site:$root/examples" timeout 60 python3 - "$url" <<'PY'
+import json, sys, urllib.request
+import treatygraph_client as tg
+
+url = sys.argv[1]
+failures = []
+
+def check(cond, what):
+    print(("  ok " if cond else "  FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+def ask(q, variables=None):
+    req = urllib.request.Request(url, data=json.dumps({"query": q, "variables": variables or {}}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(req, timeout=30))["data"]
+
+check(tg.__file__.endswith("examples/treatygraph_client.py"), f"PYTHONPATH finds the client beside a notebook package ({tg.__file__})")
+check(len(tg.POST_SOVIET_STATES) == 15, "POST_SOVIET_STATES holds fifteen slugs")
+states = ask('query($s: [String!]) { states(first: 100, filter: {slug: {in: $s}}) { totalCount } }',
+             {"s": list(tg.POST_SOVIET_STATES)})["states"]["totalCount"]
+check(states == 15, f"each of them is a state of the graph (got {states})")
+
+rows = tg.memberships_per_year(tg.POST_SOVIET_STATES, "1991", "2014", url=url)
+check(len(rows) == 15 * 24 and {r["year"] for r in rows} == set(range(1991, 2015)),
+      f"memberships_per_year gives a row per state and year, 1991 to 2014 (got {len(rows)})")
+check(set(rows[0]) == {"year", "state", "iso3", "count", "unknown"}, f"its rows are flat: {sorted(rows[0])}")
+russia = {r["year"]: r["count"] for r in rows if r["iso3"] == "RUS"}
+api = ask('{ membershipCounts(groupBy: [YEAR, MEMBER], from: "1991", to: "2014", source: "cow-igo-v3", '
+          'filter: {member: {eq: "russia"}, role: {eq: MEMBER}}) { year count } }')["membershipCounts"]
+check(russia == {c["year"]: c["count"] for c in api} and russia[2014] > 0,
+      "Russia's rows are the API's full memberships by COW, year by year")
+anyrole = {r["year"]: r["count"] for r in tg.memberships_per_year(["russia"], "2014", "2014", roles=None, url=url)}
+check(anyrole[2014] >= russia[2014], "roles=None counts every role")
+
+founders = tg.founders("CSTO", source="csto-article", url=url)
+article = ask('{ organization(acronym: "CSTO") { members(roles: [MEMBER], source: "csto-article") { member { slug } start { year } } } }')
+first = min(m["start"]["year"] for m in article["organization"]["members"] if m["start"])
+check(founders == sorted({m["member"]["slug"] for m in article["organization"]["members"]
+                          if m["start"] and m["start"]["year"] == first}) and "russia" in founders,
+      f"founders('CSTO') are the states whose stints the article starts in {first}: {founders}")
+try:
+    import pandas as pd
+except ImportError:
+    print("  (pandas is not installed here: the README's DataFrame lines are not run)")
+else:
+    df = pd.DataFrame(rows).pivot(index="year", columns="state", values="count")
+    check(df.shape == (24, 15) and df.loc[2014, "Russia"] == russia[2014], "the README's pivot gives years by states")
+if failures:
+    print(f"notebook-test: {len(failures)} research check(s) failed", file=sys.stderr)
+    sys.exit(1)
+PY
+)
+
 # The pictures. First the timeline, with the standard library alone (-S leaves out site
 # packages): the SVG the server draws, and parameters passed on to it.
 (cd "$work" && timeout 60 python3 -S - "$root/examples" "$url" <<'PY'
 import json, os, sys, urllib.request
 sys.path.insert(0, sys.argv[1])
-import notebook
+import treatygraph_client as notebook
 
 url = sys.argv[2]
 failures = []
@@ -196,8 +259,8 @@ PY
 
 # The command line without networkx: the timeline is written, the drawing is a clear error.
 status=0
-timeout 60 python3 -S "$root/examples/notebook.py" "$url" --pictures "$work/stdlib" >/dev/null 2>"$work/pictures-err.txt" || status=$?
-if [ "$status" != 1 ] || grep -q Traceback "$work/pictures-err.txt" || ! grep -q "^notebook: drawing needs networkx" "$work/pictures-err.txt" \
+timeout 60 python3 -S "$client" "$url" --pictures "$work/stdlib" >/dev/null 2>"$work/pictures-err.txt" || status=$?
+if [ "$status" != 1 ] || grep -q Traceback "$work/pictures-err.txt" || ! grep -q "^treatygraph_client: drawing needs networkx" "$work/pictures-err.txt" \
 	|| [ ! -s "$work/stdlib/uzbekistan-timeline.svg" ]; then
 	cat "$work/pictures-err.txt" >&2
 	echo "notebook-test: FAIL --pictures without networkx should write the timeline, then fail in one line with status 1 (got $status)" >&2
@@ -233,12 +296,12 @@ if [ -z "$py" ]; then
 fi
 echo "notebook-test: drawing with $py ($("$py" -c 'import networkx, matplotlib; print("networkx", networkx.__version__, "matplotlib", matplotlib.__version__)'))"
 
-timeout 120 "$py" "$root/examples/notebook.py" "$url" --pictures "$work/pictures" >"$work/pictures.txt"
+timeout 120 "$py" "$client" "$url" --pictures "$work/pictures" >"$work/pictures.txt"
 cat "$work/pictures.txt"
-timeout 120 "$py" - "$root/examples" "$url" "$work" <<'PY'
+(cd "$work" && timeout 120 "$py" - "$root/examples" "$url" "$work" <<'PY'
 import json, os, struct, sys, urllib.request
 sys.path.insert(0, sys.argv[1])
-import notebook
+import treatygraph_client as notebook
 
 url, work = sys.argv[2], sys.argv[3]
 failures = []
@@ -285,4 +348,5 @@ if failures:
     print(f"notebook-test: {len(failures)} drawing check(s) failed", file=sys.stderr)
     sys.exit(1)
 PY
+)
 echo "notebook-test: passed, with the drawing checks"

@@ -7,9 +7,14 @@
 #   REPLICAS=2 CLIENTS=32 DURATION=10s deploy/replicas.sh
 #   KEEP=1 deploy/replicas.sh     # leave everything running after measuring, until Ctrl-C
 #
+# The replicas keep no whole answers (-response-cache-bytes 0): the requests repeat, and the
+# rows of the replicas ("directly", POST through nginx) are to measure execution, not a replica
+# sending an answer it kept. REPLICA_FLAGS replaces those flags; REPLICA_FLAGS= (empty) runs the
+# replicas with serve's defaults, kept answers included.
+#
 # Environment: REPLICAS (3), CLIENTS (16), DURATION (5s), MAX_AGE (the replicas' -cache-max-age,
-# 1s), DB (a database written by `treatygraph build`; default: one built from the embedded
-# seeds), NGINX (the nginx binary; default: nginx on PATH, else /usr/sbin/nginx).
+# 1s), REPLICA_FLAGS (more serve flags; default -response-cache-bytes 0), DB (a database written
+# by `treatygraph build`; default: one built from the embedded seeds), NGINX (the nginx binary; default: nginx on PATH, else /usr/sbin/nginx).
 # Needs: go, curl, nginx (Debian: apt-get install nginx). Runs as any user; everything it writes
 # is under one temporary directory, removed on exit.
 set -euo pipefail
@@ -19,6 +24,7 @@ replicas="${REPLICAS:-3}"
 clients="${CLIENTS:-16}"
 duration="${DURATION:-5s}"
 max_age="${MAX_AGE:-1s}"
+read -r -a replica_flags <<<"${REPLICA_FLAGS--response-cache-bytes 0}"
 nginx="${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
 [[ -x "$nginx" ]] || { echo "replicas.sh: no nginx (install Debian's: apt-get install nginx)" >&2; exit 1; }
 
@@ -91,7 +97,7 @@ for i in $(seq 1 "$replicas"); do
 	for _ in 1 2 3; do # another port if the one chosen was taken meanwhile
 		addr="127.0.0.1:$(free_port)"
 		env -u PORT "$tmp/treatygraph" serve -db "$db" -addr "$addr" -cache-max-age "$max_age" \
-			>"$tmp/replica$i.log" 2>&1 &
+			"${replica_flags[@]}" >"$tmp/replica$i.log" 2>&1 &
 		pid=$!
 		if wait_ok "http://$addr/readyz" "$pid"; then
 			started=yes
@@ -171,7 +177,7 @@ load -label "6 queries: If-None-Match through nginx (304 from the cache)" -reval
 echo
 echo "Server CPU per request: processor time of the processes serving (the replica alone for"
 echo "\"directly\"; nginx, its workers and all replicas for \"through nginx\") over the requests answered."
-echo "Measured with: REPLICAS=$replicas CLIENTS=$clients DURATION=$duration MAX_AGE=$max_age deploy/replicas.sh"
+echo "Measured with: REPLICAS=$replicas CLIENTS=$clients DURATION=$duration MAX_AGE=$max_age REPLICA_FLAGS='${replica_flags[*]}' deploy/replicas.sh"
 echo "(nginx $("$nginx" -v 2>&1 | sed 's|.*/||'), $(go version | cut -d' ' -f3), loadgen on the same CPUs)."
 
 if [[ -n "${KEEP:-}" ]]; then

@@ -3270,7 +3270,7 @@ type Organization implements Node & Actor {
   names: [LocalizedName!]!
   "Other names and abbreviations, e.g. \"ODKB\" or \"Tashkent Treaty\"."
   aliases: [String!]!
-  "The usual abbreviation, e.g. \"CSTO\"."
+  "The usual abbreviation, e.g. \"CSTO\": as a source of the organization gives it (the curated seeds, else the Correlates of War key, else the World Factbook's abbreviation); null when none gives one."
   acronym: String
   "What kind of organization it is, in words (e.g. \"Military alliance\")."
   type: String
@@ -4163,6 +4163,26 @@ type Path {
   edges: [PathEdge!]!
 }
 
+"""
+**treatygraph**: states, intergovernmental organizations and the stints that join them
+(member, associate, observer ...), with the events, people and words around them, from an
+encyclopedia article on the CSTO, the Correlates of War IGO dataset (to 2014), the CIA World
+Factbook (1990-2025) and official records. Every fact carries its source and footnotes.
+
+Start from ` + "`" + `Query` + "`" + `: an actor by its key, ` + "`" + `state(iso3: "KAZ")` + "`" + ` or
+` + "`" + `organization(acronym: "CSTO")` + "`" + `; ` + "`" + `search(text: "uzb")` + "`" + ` by any name, alias or acronym;
+` + "`" + `membershipCounts` + "`" + ` for counts per year; ` + "`" + `path` + "`" + ` and ` + "`" + `neighborhood` + "`" + ` for how actors are linked;
+` + "`" + `node(id:)` + "`" + ` for anything by ID.
+
+Dates keep the precision the source gives ("1994" is the whole year); ` + "`" + `at:` + "`" + ` and ` + "`" + `during:` + "`" + `
+keep the stints the sources make certain (` + "`" + `certainty: POSSIBLE` + "`" + ` also those that may be), and
+` + "`" + `source:` + "`" + ` shows one document's view of each stint. Errors carry a code in
+` + "`" + `extensions.code` + "`" + `; every answer reports its ` + "`" + `extensions.datasetVersion` + "`" + `.
+"""
+schema {
+  query: Query
+}
+
 "The entry points of the graph."
 type Query {
   "Fetch any node by its ID; null when no node has it."
@@ -4301,7 +4321,7 @@ type Query {
     after: String
   ): CitationConnection!
 
-  "Full-text search over names (every language), aliases, titles, summaries and quotes; best first."
+  "Full-text search over names (every language), aliases, titles, summaries and quotes; best first, a name, alias or acronym that is the text itself before any other hit (\"UN\" lists the United Nations first)."
   search(
     "Words to look for; each matches as a prefix, case and accents ignored. At most 200 characters."
     text: String!

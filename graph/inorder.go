@@ -2,11 +2,82 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/vektah/gqlparser/v2/ast"
 )
+
+// Server is gqlgen's handler.Server for the executor cmd/gqlgen writes, which resolves fields
+// without the field middleware (resolveFieldInOrder). It refuses, when the handler is built,
+// what that executor would otherwise ignore without a word: field middleware
+// (AroundFields, or an extension that intercepts fields) and directives on fields, which run
+// as field middleware. Everything else is handler.Server's.
+type Server struct {
+	*handler.Server
+}
+
+// NewServer serves es as handler.New does. It panics, as handler.Server.Use does for an
+// extension that does not validate, when es's schema declares a directive on fields that
+// the executor does not run (see CheckSchema).
+func NewServer(es graphql.ExecutableSchema) *Server {
+	if err := CheckSchema(es.Schema()); err != nil {
+		panic(err)
+	}
+	return &Server{handler.New(es)}
+}
+
+// AroundFields always panics: the executor runs no field middleware.
+func (s *Server) AroundFields(graphql.FieldMiddleware) {
+	panic(errNoFieldMiddleware("AroundFields"))
+}
+
+// Use adds an extension as handler.Server.Use does, and panics for one that intercepts
+// fields (graphql.FieldInterceptor): the executor would never call it. Extensions around
+// operations, responses and root fields run as they do with gqlgen's own executor.
+func (s *Server) Use(ext graphql.HandlerExtension) {
+	if _, ok := ext.(graphql.FieldInterceptor); ok {
+		panic(errNoFieldMiddleware(fmt.Sprintf("the extension %s intercepts fields; it", ext.ExtensionName())))
+	}
+	s.Server.Use(ext)
+}
+
+func errNoFieldMiddleware(what string) error {
+	return fmt.Errorf("graph: %s would never run: the in-order executor resolves fields without field middleware (graph/inorder.go)", what)
+}
+
+// directivesWithoutMiddleware are the directives allowed on fields: those the executor applies
+// while it collects fields (@include, @skip; @defer is answered inline), those that only
+// describe the schema, and gqlgen's own, which act when cmd/gqlgen writes the executor.
+var directivesWithoutMiddleware = []string{"include", "skip", "defer", "deprecated", "specifiedBy", "oneOf",
+	"goField", "goTag", "goModel", "goExtraField", "goEnum"}
+
+// CheckSchema refuses a schema that declares a directive a query may put on a field (FIELD)
+// or the schema on a field's definition (FIELD_DEFINITION), other than those the executor
+// handles without field middleware: gqlgen runs such directives as field middleware, which
+// the in-order executor does not call. cmd/gqlgen refuses them when it writes the executor;
+// this is the same rule when the handler is built.
+func CheckSchema(schema *ast.Schema) error {
+	names := make([]string, 0, len(schema.Directives))
+	for name := range schema.Directives {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if slices.Contains(directivesWithoutMiddleware, name) {
+			continue
+		}
+		for _, loc := range schema.Directives[name].Locations {
+			if loc == ast.LocationField || loc == ast.LocationFieldDefinition {
+				return fmt.Errorf("graph: the directive @%s on %s would never run: the in-order executor resolves fields without field middleware (graph/inorder.go)", name, loc)
+			}
+		}
+	}
+	return nil
+}
 
 // marshalInOrder marshals a list of objects element by element on the request's goroutine.
 // The executor written by cmd/gqlgen calls it where gqlgen's own templates call
@@ -38,10 +109,11 @@ func marshalElement(ctx context.Context, i int, marshal func(context.Context, in
 // resolveFieldInOrder resolves one field as graphql.ResolveField does, where the executor
 // written by cmd/gqlgen calls it, without the field middleware: the same field context,
 // panic recovery, errors and null checks. The service registers no field middleware
-// (handler.AroundFields) and the schema has no field directives with a runtime part
-// (cmd/gqlgen refuses them, so middlewareChain is always nil). Calling the resolver
-// directly rather than through the middleware chain lets the executor's closures stay on the
-// stack and keeps the result boxed once: about two allocations fewer per field.
+// (Server refuses handler.AroundFields and field interceptors) and the schema has no field
+// directives with a runtime part (cmd/gqlgen and CheckSchema refuse them, so middlewareChain
+// is always nil). Calling the resolver directly rather than through the middleware chain
+// lets the executor's closures stay on the stack and keeps the result boxed once: about two
+// allocations fewer per field.
 func resolveFieldInOrder[T any](
 	ctx context.Context,
 	oc *graphql.OperationContext,

@@ -29,6 +29,35 @@
 //
 // @defer is then answered in the first payload, which the GraphQL incremental-delivery
 // proposal allows; the service has no incremental transport.
+//
+// The executor runs no field middleware, so the command refuses a schema with directives on
+// fields, and graph.NewServer (graph/inorder.go) refuses, when the handler is built, field
+// middleware (AroundFields, an extension that intercepts fields) and such directives.
+//
+// # Upgrading gqlgen
+//
+// The version is the one go.mod requires (github.com/99designs/gqlgen, also listed as a tool);
+// this command and CI use only it. To move to another:
+//
+//  1. go get github.com/99designs/gqlgen@vX.Y.Z, then go mod tidy (it may raise
+//     github.com/vektah/gqlparser/v2 as well).
+//  2. go run ./cmd/gqlgen. When it fails saying that it found nothing to rewrite, or that a
+//     concurrent path is still there after the rewrite, gqlgen's templates changed: read the
+//     new codegen/field.gotpl, object.gotpl, type.gotpl and args.gotpl (under
+//     $(go env GOMODCACHE)/github.com/99designs/gqlgen@vX.Y.Z/codegen) and update
+//     replacements, leftovers, leafOf, rewriteLeaves or rewriteFixedArgs until every rewrite
+//     applies where the templates put what it replaces.
+//  3. Compare what graph/inorder.go and graph/memo.go stand in for with their new versions
+//     in gqlgen's graphql package, and carry over any step they gained (null checks, error
+//     wrapping, panic recovery, field context fields): resolveFieldInOrder for
+//     graphql.ResolveField, marshalInOrder for graphql.MarshalSliceConcurrently, fieldSet
+//     for graphql.FieldSet, collectFields for graphql.CollectFields, argsOnce for the
+//     templates' argument parsing. If the handler gained another hook around fields, make
+//     graph.Server refuse it.
+//  4. Read the diff of graph/generated.go, graph/model/models_gen.go and the resolvers, then
+//     run go test ./graph ./internal/server ./cmd/gqlgen, with TREATYGRAPH_REGENERATE=1 for
+//     the test that regenerates into a copy of the module and compares, and .ci/run, whose
+//     step 3 fails when the committed code differs from what this command writes.
 package main
 
 import (
@@ -137,8 +166,9 @@ func leafOf(o *codegen.Object, f *codegen.Field) (leaf, bool) {
 	return leaf{function: "_" + o.Name + "_" + f.Name, value: value, marshal: t.MarshalFunc()}, true
 }
 
-// replacement is one textual change to the written executor; want says how often its
-// pattern must occur, as a lower bound (0 means at least once).
+// replacement is one textual change to the written executor: every match of pattern is
+// replaced by with, and the pattern must match at least once (what names what it matches
+// in the error when it does not).
 type replacement struct {
 	pattern *regexp.Regexp
 	with    []byte

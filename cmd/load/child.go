@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -34,12 +35,23 @@ type childConfig struct {
 	conns      int
 	caches     bool
 	cpuprofile string
+	// cheapCost and dearConcurrency set the server's admission (0: its defaults).
+	cheapCost, dearConcurrency int
+	// memoryLimit and gcPercent are serve's -memory-limit and -gc-percent (0: its defaults).
+	memoryLimit int64
+	gcPercent   int
 }
 
 func (c childConfig) args() []string {
 	args := []string{serveChildFlag, c.db, fmt.Sprintf("-conns=%d", c.conns), fmt.Sprintf("-caches=%t", c.caches)}
 	if c.cpuprofile != "" {
 		args = append(args, "-cpuprofile="+c.cpuprofile)
+	}
+	if c.memoryLimit > 0 || c.gcPercent > 0 {
+		args = append(args, fmt.Sprintf("-memory-limit=%d", c.memoryLimit), fmt.Sprintf("-gc-percent=%d", c.gcPercent))
+	}
+	if c.cheapCost != 0 || c.dearConcurrency != 0 {
+		args = append(args, fmt.Sprintf("-cheap-cost=%d", c.cheapCost), fmt.Sprintf("-dear-concurrency=%d", c.dearConcurrency))
 	}
 	return args
 }
@@ -54,6 +66,10 @@ func serveChild(args []string) error {
 	fs.IntVar(&c.conns, "conns", 8, "most open database connections")
 	fs.BoolVar(&c.caches, "caches", true, "keep records and answers between requests")
 	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the server to this file")
+	fs.Int64Var(&c.memoryLimit, "memory-limit", 0, "serve's -memory-limit (0: its default)")
+	fs.IntVar(&c.gcPercent, "gc-percent", 0, "serve's -gc-percent (0: its default)")
+	fs.IntVar(&c.cheapCost, "cheap-cost", 0, "the server's Config.CheapCost (0: its default)")
+	fs.IntVar(&c.dearConcurrency, "dear-concurrency", 0, "the server's Config.DearConcurrency (0: its default)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -67,8 +83,10 @@ func serveChild(args []string) error {
 		return err
 	}
 	defer store.Close()
-	debug.SetGCPercent(server.DefaultGCPercent) // as serve runs
-	cfg := server.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	// As serve runs.
+	debug.SetGCPercent(cmp.Or(c.gcPercent, server.DefaultGCPercent))
+	debug.SetMemoryLimit(cmp.Or(c.memoryLimit, server.DefaultMemoryLimit))
+	cfg := server.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), CheapCost: c.cheapCost, DearConcurrency: c.dearConcurrency}
 	if !c.caches {
 		cfg.RecordCache, cfg.ResponseCacheBytes = -1, -1
 	}

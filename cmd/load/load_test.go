@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,27 +24,6 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
-}
-
-func TestParseStatCPU(t *testing.T) {
-	// utime 250 and stime 50 ticks; the command name holds spaces and a parenthesis.
-	line := "4242 (load (x) 1) S 1 4242 4242 0 -1 4194560 900 0 0 0 250 50 0 0 20 0 9 0 1000 1000000 5000 18446744073709551615\n"
-	d, err := parseStatCPU(line)
-	require.NoError(t, err)
-	assert.Equal(t, 3*time.Second, d)
-
-	_, err = parseStatCPU("4242 (load) S 1 2")
-	assert.Error(t, err)
-	_, err = parseStatCPU("no parenthesis")
-	assert.Error(t, err)
-}
-
-func TestParseSchedstat(t *testing.T) {
-	d, err := parseSchedstat("410692230 452880748 219\n")
-	require.NoError(t, err)
-	assert.Equal(t, 410692230*time.Nanosecond, d)
-	_, err = parseSchedstat("")
-	assert.Error(t, err)
 }
 
 func TestMetricValue(t *testing.T) {

@@ -31,6 +31,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/treatygraph/treatygraph/internal/procstat"
 	"github.com/treatygraph/treatygraph/internal/server"
 	"github.com/treatygraph/treatygraph/internal/workload"
 )
@@ -74,6 +75,9 @@ type options struct {
 	rand                uint64
 	dbDir               string
 	serverProfile       string
+	fair                int // clients of the dearest query beside a lookup (fair.go); 0: the table
+	memoryLimit         int64
+	gcPercent           int
 }
 
 // run parses the flags, builds or reuses the database of each scale and measures it,
@@ -99,6 +103,9 @@ func run() error {
 	defer stopProfile()
 
 	cells := len(o.scales) * len(o.queries) * len(o.concurrency) * (len(o.modes) + 1)
+	if o.fair > 0 {
+		cells = 2 * len(admissionVariants())
+	}
 	fmt.Fprintf(os.Stderr, "load: %d measurements of %s each (about %s, plus building databases); GOMAXPROCS=%d\n",
 		cells, o.duration, (time.Duration(cells) * (o.duration + o.warmup)).Round(time.Second), runtime.GOMAXPROCS(0))
 
@@ -123,6 +130,9 @@ func run() error {
 			fmt.Fprintf(os.Stderr, "load: built scale %d in %s (%.1f MB)\n", scale, db.Built.Round(time.Millisecond), float64(db.Bytes)/(1<<20))
 		} else {
 			fmt.Fprintf(os.Stderr, "load: reusing scale %d (%.1f MB): %s\n", scale, float64(db.Bytes)/(1<<20), db.Path)
+		}
+		if o.fair > 0 {
+			return measureFairness(ctx, o, db, o.fair, os.Stdout)
 		}
 		got, err := measureScale(ctx, o, db, &notes)
 		rows = append(rows, got...)
@@ -167,11 +177,15 @@ func parseFlags(args []string) (options, runFlags, error) {
 	var rf runFlags
 	fs.DurationVar(&rf.timeout, "timeout", time.Hour, "stop everything after this long, whatever is left")
 	fs.StringVar(&rf.cpuprofile, "cpuprofile", "", "write a CPU profile of the load tool itself (clients and ceiling) to this file")
+	memoryLimit := fs.Int64("server-memory-limit", 0, "the servers' -memory-limit, `N` bytes (0: serve's default)")
+	gcPercent := fs.Int("server-gc-percent", 0, "the servers' -gc-percent `N` (0: serve's default)")
+	fair := fs.Int("fair", 0, "instead of the table, measure at the first scale a lookup alone and beside `N` clients sending the dearest admitted query, under each way of admitting operations")
 	serverProfile := fs.String("server-cpuprofile", "", "write CPU profiles of the server processes to files named from this prefix: PREFIX-x<scale>-caches-<on|off>.pprof")
 	if err := fs.Parse(args); err != nil {
 		return options{}, rf, err
 	}
-	o := options{duration: *duration, warmup: *warmup, conns: *conns, rand: *rnd, dbDir: *dbDir, serverProfile: *serverProfile}
+	o := options{duration: *duration, warmup: *warmup, conns: *conns, rand: *rnd, dbDir: *dbDir, serverProfile: *serverProfile, fair: *fair,
+		memoryLimit: *memoryLimit, gcPercent: *gcPercent}
 	var err error
 	if o.scales, err = workload.ParseInts(*scales); err != nil {
 		return o, rf, fmt.Errorf("-scale: %w", err)
@@ -228,8 +242,16 @@ func measureScale(ctx context.Context, o options, db *workload.DB, notes *[]stri
 		return nil, err
 	}
 	defer stopServers()
+	defer func() {
+		// The most memory each server process held: its resident set's high-water mark.
+		for caches, srv := range servers {
+			if hwm, err := procstat.Memory(srv.pid, "VmHWM"); err == nil {
+				*notes = append(*notes, fmt.Sprintf("scale %d, caches %s: the server process's peak RSS was %.0f MB", db.Scale, onOff(caches), float64(hwm)/1e6))
+			}
+		}
+	}()
 	first := servers[modeUsesCaches(o.modes[0])]
-	if _, err := processCPU(first.pid); err != nil {
+	if _, err := procstat.CPU(first.pid); err != nil {
 		fmt.Fprintf(os.Stderr, "load: the server's processor time cannot be read here (%v); its columns stay empty\n", err)
 	}
 	queries, answers, objects, err := fetchAnswers(first.url, o, db, notes)
@@ -282,7 +304,7 @@ func startServers(ctx context.Context, o options, db *workload.DB) (servers map[
 		if servers[caches] != nil {
 			continue
 		}
-		cfg := childConfig{db: db.Path, conns: o.conns, caches: caches}
+		cfg := childConfig{db: db.Path, conns: o.conns, caches: caches, memoryLimit: o.memoryLimit, gcPercent: o.gcPercent}
 		if o.serverProfile != "" {
 			cfg.cpuprofile = fmt.Sprintf("%s-x%d-caches-%s.pprof", o.serverProfile, db.Scale, onOff(caches))
 		}
@@ -336,9 +358,9 @@ func measureReal(ctx context.Context, o options, db *workload.DB, srv *child, me
 	}
 	r := row{query: q.Name, mode: mode, scale: db.Scale, conc: c, cpuPerReq: -1}
 	sql0, sqlErr := statements(metricsClient, srv.metricsURL)
-	cpu0, cpuErr := processCPU(srv.pid)
+	cpu0, cpuErr := procstat.CPU(srv.pid)
 	r.real = drive(ctx, srv.url, q.Name, body, c, o.warmup, o.duration)
-	cpu1, cpuErr1 := processCPU(srv.pid)
+	cpu1, cpuErr1 := procstat.CPU(srv.pid)
 	sql1, sqlErr1 := statements(metricsClient, srv.metricsURL)
 	if n := r.real.handled(); n > 0 {
 		if cpuErr == nil && cpuErr1 == nil {

@@ -40,6 +40,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/treatygraph/treatygraph/internal/procstat"
 	"github.com/treatygraph/treatygraph/internal/server"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 	"github.com/treatygraph/treatygraph/internal/workload"
@@ -655,19 +656,8 @@ func sampleMemory(at time.Duration, client *http.Client, base string) memSample 
 
 // rss reads the resident set size from /proc (0 where there is none).
 func rss() uint64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, err := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			if err == nil {
-				return kb << 10
-			}
-		}
-	}
-	return 0
+	n, _ := procstat.Memory(0, "VmRSS")
+	return n
 }
 
 func mib(b uint64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }

@@ -32,6 +32,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/treatygraph/treatygraph/internal/procstat"
 )
 
 func main() {
@@ -65,7 +67,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.accept, "accept", "application/json", "the Accept header of every request")
 	fs.StringVar(&c.label, "label", "", "the first cell of the row (default: the method and first URL's host)")
 	pids := fs.String("pids", "", "comma-separated process IDs whose processor time (children included) is measured")
-	fs.IntVar(&c.clkTck, "clk-tck", 100, "clock ticks per second of /proc/PID/stat (getconf CLK_TCK)")
+	fs.IntVar(&c.clkTck, "clk-tck", procstat.ClockTicks, "clock ticks per second of /proc/PID/stat (getconf CLK_TCK)")
 	fs.BoolVar(&c.revalidate, "revalidate", false, "send If-None-Match with the ETag of the URL's first answer; 304 counts as success")
 	fs.BoolVar(&c.header, "header", false, "print the table's header before the row")
 	if err := fs.Parse(args); err != nil {
@@ -416,7 +418,7 @@ func cpuTicks(pids []int) (int64, error) {
 	if len(pids) == 0 {
 		return 0, nil
 	}
-	procs, err := readProcs()
+	procs, err := procstat.All()
 	if err != nil {
 		return 0, err
 	}
@@ -431,7 +433,7 @@ func cpuTicks(pids []int) (int64, error) {
 	for grew := true; grew; {
 		grew = false
 		for pid, st := range procs {
-			if !want[pid] && want[st.ppid] {
+			if !want[pid] && want[st.PPID] {
 				want[pid] = true
 				grew = true
 			}
@@ -439,57 +441,7 @@ func cpuTicks(pids []int) (int64, error) {
 	}
 	var total int64
 	for pid := range want {
-		total += procs[pid].ticks
+		total += procs[pid].Ticks
 	}
 	return total, nil
-}
-
-type procStat struct {
-	ppid  int
-	ticks int64
-}
-
-// readProcs reads the parent and the processor time of every process in /proc.
-func readProcs() (map[int]procStat, error) {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil, fmt.Errorf("processor time: %w", err)
-	}
-	out := map[int]procStat{}
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue // the process ended
-		}
-		st, err := parseStat(string(b))
-		if err != nil {
-			return nil, fmt.Errorf("/proc/%d/stat: %w", pid, err)
-		}
-		out[pid] = st
-	}
-	return out, nil
-}
-
-// parseStat reads the fields of /proc/PID/stat that matter here: ppid (4th), utime (14th) and
-// stime (15th). The command name, 2nd, is in parentheses and may hold spaces and parentheses.
-func parseStat(s string) (procStat, error) {
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return procStat{}, errors.New("no command name")
-	}
-	f := strings.Fields(s[i+1:]) // from the 3rd field on
-	if len(f) < 13 {
-		return procStat{}, errors.New("too few fields")
-	}
-	ppid, err1 := strconv.Atoi(f[1])
-	utime, err2 := strconv.ParseInt(f[11], 10, 64)
-	stime, err3 := strconv.ParseInt(f[12], 10, 64)
-	if err := errors.Join(err1, err2, err3); err != nil {
-		return procStat{}, err
-	}
-	return procStat{ppid: ppid, ticks: utime + stime}, nil
 }

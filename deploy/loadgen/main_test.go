@@ -3,7 +3,6 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -11,23 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func TestParseStat(t *testing.T) {
-	// The command name may hold spaces and parentheses; the fields are counted after it.
-	st, err := parseStat("42 (a (b) c) S 7 42 42 0 -1 4194560 100 0 0 0 31 12 0 0 20 0 1 0 5 0 0\n")
-	require.NoError(t, err)
-	assert.Equal(t, procStat{ppid: 7, ticks: 43}, st)
-	_, err = parseStat("42 (x) S 7")
-	assert.Error(t, err)
-
-	self, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		t.Skip("no /proc")
-	}
-	st, err = parseStat(string(self))
-	require.NoError(t, err)
-	assert.Equal(t, os.Getppid(), st.ppid)
-}
 
 func TestCacheShares(t *testing.T) {
 	assert.Equal(t, "-", cacheShares(map[string]int{}, 0))

@@ -29,19 +29,19 @@ func Check(arg, slug string, docs []string) error {
 	if slices.Contains(docs, slug) {
 		return nil
 	}
-	msg := fmt.Sprintf("%s: no document has the slug %s", arg, kg.QuoteInput(slug))
+	var more string
 	switch {
 	case len(docs) == 0:
-		msg += " (the graph holds no documents)"
+		more = " (the graph holds no documents)"
 	case len(docs) <= Named:
-		msg += " (documents: " + strings.Join(docs, ", ") + ")"
+		more = " (documents: " + strings.Join(docs, ", ") + ")"
 	default:
 		if near := nearest(slug, docs); len(near) > 0 {
-			msg += ": did you mean " + orList(near) + "?"
+			more = ": did you mean " + orList(near) + "?"
 		}
-		msg += fmt.Sprintf(" (%d documents: the documents query lists them all)", len(docs))
+		more += fmt.Sprintf(" (%d documents: the documents query lists them all)", len(docs))
 	}
-	return &kg.Error{Code: kg.BadUserInput, Message: msg}
+	return kg.Errorf(kg.BadUserInput, "%s: no document has the slug %s%s", arg, kg.QuoteInput(slug), more)
 }
 
 // nearest returns, Named at most, the slugs of docs that share at least minNear leading

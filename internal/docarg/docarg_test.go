@@ -50,7 +50,7 @@ func TestCheckStaysShort(t *testing.T) {
 	err := Check("sharedOrganizations: source", strings.Repeat("x", 5000), docs)
 	require.Error(t, err)
 	assert.Less(t, len(err.Error()), 300, err.Error())
-	assert.Contains(t, err.Error(), `"`+strings.Repeat("x", kg.QuotePrefix)+`"…`)
+	assert.Contains(t, err.Error(), `"`+strings.Repeat("x", kg.DefaultQuotePrefix)+`"…`)
 	assert.Contains(t, err.Error(), "(5000 documents: the documents query lists them all)")
 	assert.Equal(t, 3, strings.Count(err.Error(), "-report-"), "Named near misses at most")
 }

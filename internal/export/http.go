@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/treatygraph/treatygraph/internal/conditional"
+	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
 
@@ -77,10 +78,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case EdgesKey:
 			variant = name + "?links=" + EdgesKey
 		default:
-			if len(key) > 20 {
-				key = key[:20] + "..."
-			}
-			http.Error(w, fmt.Sprintf("links=%q: want links=%s (the default) or links=%s", key, LinksKey, EdgesKey), http.StatusBadRequest)
+			http.Error(w, fmt.Sprintf("links=%s: want links=%s (the default) or links=%s", kg.QuoteInput(key).Quote(kg.QuoteChars(r.Context())), LinksKey, EdgesKey), http.StatusBadRequest)
 			return
 		}
 	}

@@ -40,7 +40,7 @@ type PartialDate struct {
 // dates that do not exist on the calendar.
 func ParseDate(s string) (PartialDate, error) {
 	bad := func(why string) (PartialDate, error) {
-		return PartialDate{}, fmt.Errorf("invalid date %s: %s", QuoteInput(s), why)
+		return PartialDate{}, Errorf(BadUserInput, "invalid date %s: %s", QuoteInput(s), why)
 	}
 	parts := strings.Split(s, "-")
 	if len(parts) > 3 {
@@ -249,7 +249,7 @@ func (d *Date) UnmarshalGQL(v any) error {
 	}
 	p, err := ParseDate(s)
 	if err != nil {
-		return Errorf(BadUserInput, "%s", err.Error())
+		return err
 	}
 	d.PartialDate = p
 	return nil

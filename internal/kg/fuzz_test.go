@@ -11,7 +11,7 @@ import (
 
 // FuzzDate checks the Date scalar: ParseDate accepts exactly the dates it can write back the
 // same, UnmarshalGQL agrees with it, and every refusal is a BAD_USER_INPUT naming the value
-// (its first kg.QuotePrefix characters when longer).
+// (its first kg.DefaultQuotePrefix characters when longer).
 // With -fuzz it searches for counterexamples; without, it runs the seeds below as a test.
 func FuzzDate(f *testing.F) {
 	for _, s := range []string{"1994", "2007-05", "1992-05-15", "2000-02-29", "1900-02-29", "1996-13-45",
@@ -29,10 +29,10 @@ func FuzzDate(f *testing.F) {
 			if code := kg.ErrorCode(gqlErr); code != kg.BadUserInput {
 				t.Fatalf("UnmarshalGQL(%q): code %s, want %s", s, code, kg.BadUserInput)
 			}
-			if !strings.Contains(gqlErr.Error(), kg.QuoteInput(s)) {
+			if !strings.Contains(gqlErr.Error(), kg.QuoteInput(s).String()) {
 				t.Fatalf("UnmarshalGQL(%q): the error %q does not name the value", s, gqlErr)
 			}
-			if len(gqlErr.Error()) > len(strconv.Quote(s[:min(len(s), 4*kg.QuotePrefix)]))+100 {
+			if len(gqlErr.Error()) > len(strconv.Quote(s[:min(len(s), 4*kg.DefaultQuotePrefix)]))+100 {
 				t.Fatalf("UnmarshalGQL(%q): the error %q quotes more than a prefix of the value", s, gqlErr)
 			}
 			return

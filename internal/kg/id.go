@@ -61,21 +61,14 @@ func ParseRef(s string) (Ref, bool) {
 func DecodeID(id string) (Ref, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(id)
 	if err != nil {
-		return Ref{}, Errorf(BadUserInput, "invalid ID %q: not an ID issued by this service", truncate(id, 64))
+		return Ref{}, Errorf(BadUserInput, "invalid ID %s: not an ID issued by this service", QuoteInput(id))
 	}
 	r, ok := ParseRef(string(raw))
 	if !ok {
-		return Ref{}, Errorf(BadUserInput, "invalid ID %q: not an ID issued by this service", truncate(id, 64))
+		return Ref{}, Errorf(BadUserInput, "invalid ID %s: not an ID issued by this service", QuoteInput(id))
 	}
 	return r, nil
 }
 
 // NodeID builds the public ID of a record.
 func NodeID(kind, key string) string { return Ref{Kind: kind, Key: key}.ID() }
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}

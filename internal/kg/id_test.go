@@ -69,6 +69,7 @@ func TestDecodeIDRejects(t *testing.T) {
 		{"empty kind", enc(":armenia")},
 		{"slug alone", "armenia"},
 		{"long garbage", strings.Repeat("%", 500)},
+		{"long multi-byte", "x" + strings.Repeat("ё", 500)}, // a byte cut would split a character
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,6 +81,7 @@ func TestDecodeIDRejects(t *testing.T) {
 			assert.Equal(t, kg.BadUserInput, ke.Code)
 			assert.Contains(t, ke.Message, "invalid ID")
 			assert.Less(t, len(ke.Message), 200, "a long ID is truncated in the message")
+			assert.NotContains(t, ke.Message, `\x`, "a character is never split into bytes quoted one by one")
 		})
 	}
 }

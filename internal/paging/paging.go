@@ -28,7 +28,7 @@ func (c Cursor) Encode() string {
 // DecodeCursor reads a cursor given by a client; a cursor this service did not issue is a
 // user error.
 func DecodeCursor(s string) (*Cursor, error) {
-	bad := kg.Errorf(kg.BadUserInput, "invalid cursor %q: pass a cursor from pageInfo.endCursor or an edge of the same list", truncate(s, 80))
+	bad := kg.Errorf(kg.BadUserInput, "invalid cursor %s: pass a cursor from pageInfo.endCursor or an edge of the same list", kg.QuoteInput(s))
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || !strings.HasPrefix(string(raw), cursorPrefix) {
 		return nil, bad
@@ -52,13 +52,6 @@ func DecodeCursor(s string) (*Cursor, error) {
 		}
 	}
 	return &Cursor{Order: order, Values: values}, nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // Check makes sure the cursor was issued for this ordering with n keys. A nil cursor (the

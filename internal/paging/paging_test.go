@@ -3,6 +3,7 @@ package paging
 import (
 	"encoding/base64"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -40,6 +41,7 @@ func TestCursor(t *testing.T) {
 		enc(`cursor:v2:["o",[]]`),          // no values
 		enc(`cursor:v1:[1,"x"]`),           // another version
 		kg.NodeID(kg.KindState, "armenia"), // an ID is not a cursor
+		"x" + strings.Repeat("курсор", 30), // long, two bytes a character: a byte cut would split one
 	} {
 		_, err := DecodeCursor(bad)
 		require.Error(t, err, "%q", bad)
@@ -47,5 +49,7 @@ func TestCursor(t *testing.T) {
 		require.True(t, errors.As(err, &ke), "%q: want *kg.Error, got %T", bad, err)
 		assert.Equal(t, kg.BadUserInput, ke.Code, "%q", bad)
 		assert.Contains(t, ke.Message, "invalid cursor")
+		assert.NotContains(t, ke.Message, `\x`, "a character is never split into bytes quoted one by one")
+		assert.Less(t, len(ke.Message), 250, "a long cursor is cut in the message")
 	}
 }

@@ -368,8 +368,9 @@ func mergeNames(have []kg.LocalizedName, more map[string]string) []kg.LocalizedN
 	return out
 }
 
-// mergeOrganizations gives the curated organizations with a COW key the dataset's data and
-// adds an organization for each IGO no curated one names; m.orgs maps every COW key to its
+// mergeOrganizations gives the curated organizations with a COW key the dataset's data (its
+// key as their acronym when they give none and no other organization has it) and adds an
+// organization for each IGO no curated one names; m.orgs maps every COW key to its
 // organization.
 func (m *cowMerge) mergeOrganizations() {
 	posOf := map[string]pos{}
@@ -388,6 +389,15 @@ func (m *cowMerge) mergeOrganizations() {
 			m.g.Organizations = append(m.g.Organizations, o)
 		}
 		o.CowKey, o.CowNumber = &key, &number
+		if o.Acronym == nil && !acronyms[strings.ToUpper(key)] {
+			// The dataset's key is the IGO's abbreviation: a curated organization that
+			// gives none takes it, stated by the dataset, a source of the organization.
+			acr := key
+			o.Acronym = &acr
+		}
+		if o.Acronym != nil {
+			acronyms[strings.ToUpper(*o.Acronym)] = true
+		}
 		if short != "" {
 			o.ShortName = &short
 		}
@@ -440,7 +450,7 @@ func (m *cowMerge) curatedOrganizations(posOf map[string]pos) (byKey map[string]
 }
 
 // newOrganization makes the organization of the IGO key, named by its long name less the
-// key in brackets (else its short name), its acronym the key unless a curated organization
+// key in brackets (else its short name), its acronym the key unless another organization
 // has that acronym.
 func (m *cowMerge) newOrganization(key, short, long string, acronyms map[string]bool) *kg.Organization {
 	name := strings.TrimSpace(strings.TrimSuffix(long, " ("+key+")"))
@@ -542,7 +552,11 @@ func (m *cowMerge) repaired(file string, line int, what, s string) string {
 	if len(how) == 0 {
 		return s
 	}
-	m.g.Notices = append(m.g.Notices, fmt.Sprintf("%s/%s:%d: %s: %q read as %q (%s)", m.files, file, line, what, s, out, strings.Join(how, "; ")))
+	notice := fmt.Sprintf("%s/%s:%d: %s: %q read as %q (%s)", m.files, file, line, what, s, out, strings.Join(how, "; "))
+	if n := len(m.g.Notices); n == 0 || m.g.Notices[n-1] != notice {
+		// An IGO whose short and long names are one broken text is said once.
+		m.g.Notices = append(m.g.Notices, notice)
+	}
 	return out
 }
 

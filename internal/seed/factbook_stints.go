@@ -498,6 +498,13 @@ func (fm *factbookMerge) crosswalk(entries []item[crosswalkRec]) (*crosswalkInde
 				}
 			}
 		}
+		if o := ce.org; o != nil && o.Acronym == nil && isAcronym(name) && acronyms[strings.ToUpper(name)] == "" {
+			// The Factbook's abbreviation of an organization that has no acronym is its
+			// acronym, stated by the Factbook, which becomes a source of the organization.
+			acr := name
+			o.Acronym = &acr
+			acronyms[strings.ToUpper(acr)] = o.Slug
+		}
 		for _, other := range idx.byName[name] {
 			if other.from <= ce.to && ce.from <= other.to {
 				add(p, "abbreviation", "abbreviation %q again for editions that overlap those of %s:%d", name, other.pos.file, other.pos.line)
@@ -513,6 +520,24 @@ func (fm *factbookMerge) crosswalk(entries []item[crosswalkRec]) (*crosswalkInde
 		pp.o.ParentSlug = pp.parent
 	}
 	return idx, newOrgs, problems
+}
+
+// isAcronym reports whether an abbreviation of the Factbook's lists reads as an acronym:
+// upper-case letters and digits, with hyphens between them ("EAEU", "G-77"), two letters
+// at least; "Paris Club" and "Francophonie" do not.
+func isAcronym(s string) bool {
+	letters := 0
+	for i, r := range s {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			letters++
+		case r >= '0' && r <= '9':
+		case r == '-' && i > 0 && i < len(s)-1:
+		default:
+			return false
+		}
+	}
+	return letters >= 2
 }
 
 // newOrganization makes the organization a crosswalk entry defines; nil when it cannot.

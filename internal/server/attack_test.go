@@ -28,6 +28,28 @@ import (
 // The attack suite: requests a hostile client may send, each answered with a bounded,
 // coded client error. The cases that need a separate server process, the 200-times database
 // or many seconds run in attack_slow_test.go when TREATYGRAPH_ATTACK is set.
+//
+// Each case, and what it guards:
+//   - ErrorsQuoteAShortPrefix: a value of 900 KiB, quoted by the errors of 100 aliases, is
+//     quoted by its first characters only; the answer stays under 100 KiB, never INTERNAL.
+//   - ErrorBytesAndAnswerBytesAreCapped: errors past their byte bound are counted in one
+//     TOO_MANY_ERRORS; an answer past its bound is one RESPONSE_TOO_LARGE.
+//   - NonScalarLiteralsAndLooseVariables: an object, a string, a fraction or a number out of
+//     range where Int or String is expected is a coded client error, not INTERNAL.
+//   - IfNoneMatchStarOnlyForCacheableAnswers: `If-None-Match: *` gets no 304 for an answer
+//     with errors, which is never cached.
+//   - ETagChangesWithTheDatabaseBuild: a database of another build never revalidates an
+//     answer of the previous one.
+//   - DocumentCacheIsBoundedByMemory: documents that parse into many nodes cannot grow the
+//     document cache past its memory budget.
+//   - HeadIsRefusedWithAllow: HEAD on /graphql is 405 with the Allow header.
+//   - ContentLengthAndTransferEncodingTogetherAreRefused: a body framed two ways (request
+//     smuggling) is refused with 400.
+//   - OneRequestHoldsOneConnection: one request, however wide, holds one database connection.
+//   - OverloadIsRefusedWith503: requests past MaxInFlight, or past the bytes of unwritten
+//     answers, are answered 503 with Retry-After, and release what they counted.
+//   - TrustedDocumentsModeServesNoGraphiQL: with trusted documents only, GraphiQL is not
+//     served; the exports are.
 
 // aliases repeats a field n times under aliases a0, a1 ...
 func aliases(n int, field string) string {

@@ -9,10 +9,11 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/treatygraph/treatygraph/internal/cut"
 )
 
 // The budget of the whole server: what all requests together may hold, so that no client, or
@@ -58,7 +59,8 @@ type budget struct {
 	maxErrorBytes int
 	maxMessage    int
 	maxCost       int64
-	costs         *semaphore.Weighted // the costs of the operations being executed
+	costs         *semaphore.Weighted // the costs of the dear operations being executed
+	admission     admission           // cheap operations' reserve and dear slots (admission.go)
 	inFlight      atomic.Int64
 	buffered      atomic.Int64
 }
@@ -66,7 +68,7 @@ type budget struct {
 func newBudget(cfg Config) *budget {
 	return &budget{maxInFlight: int64(cfg.MaxInFlight), maxBuffered: int64(cfg.MaxBufferedBytes),
 		maxResponse: cfg.MaxResponseBytes, maxErrorBytes: cfg.MaxErrorBytes, maxMessage: cfg.MaxErrorMessageBytes,
-		maxCost: int64(cfg.MaxInFlightCost), costs: semaphore.NewWeighted(int64(cfg.MaxInFlightCost))}
+		maxCost: int64(cfg.MaxInFlightCost), costs: semaphore.NewWeighted(int64(cfg.MaxInFlightCost)), admission: newAdmission(cfg)}
 }
 
 type heldKey struct{}
@@ -118,9 +120,7 @@ func overloaded(w http.ResponseWriter) {
 func (b *budget) limitAnswer(ctx context.Context, resp *graphql.Response) {
 	size := len(resp.Data)
 	for i, e := range resp.Errors {
-		if len(e.Message) > b.maxMessage {
-			e.Message = cutUTF8(e.Message, b.maxMessage) + "…"
-		}
+		e.Message = cut.Bytes(e.Message, b.maxMessage)
 		raw, _ := json.Marshal(e)
 		if size+len(raw) > len(resp.Data)+b.maxErrorBytes {
 			rest := len(resp.Errors) - i
@@ -145,19 +145,10 @@ func setWriteDeadline(w http.ResponseWriter, deadline time.Time) {
 	_ = http.NewResponseController(w).SetWriteDeadline(deadline.Add(WriteGrace))
 }
 
-// cutUTF8 cuts s to at most n bytes without splitting a character.
-func cutUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
 func byteCount(n int) string {
 	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d MiB", n>>20)
 	case n >= 1<<10 && n%(1<<10) == 0:
@@ -165,20 +156,3 @@ func byteCount(n int) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
-
-// reserveCost counts an operation's cost against the bound of the costs being executed at
-// once, waiting, within the request's deadline, for others to finish when it does not fit;
-// false when the deadline passes first. A cost over the bound counts as the bound.
-func (b *budget) reserveCost(ctx context.Context, n int) (int, bool) {
-	n = int(min(int64(n), b.maxCost))
-	if n <= 0 {
-		return 0, true
-	}
-	if err := b.costs.Acquire(ctx, int64(n)); err != nil {
-		return 0, false
-	}
-	return n, true
-}
-
-// releaseCost gives back what reserveCost counted.
-func (b *budget) releaseCost(n int) { b.costs.Release(int64(n)) }

@@ -42,12 +42,10 @@ type httpCache struct {
 }
 
 // newHTTPCache is the cache of the answers of cfg's server, whose data has version; cfg has
-// its defaults applied. Every limit that decides whether a query runs, or what it answers,
-// is in the salt.
+// its defaults applied. Every limit that decides whether a query runs, or what it answers
+// (those of Limits marked ETag), is in the salt.
 func newHTTPCache(version string, cfg Config) httpCache {
-	salt := fmt.Sprintf("v1\x00%s\x00%d/%d/%d/%d/%d/%d/%d/%d/%d/%d\x00%s", version, cfg.MaxCost, cfg.MaxDepth,
-		cfg.MaxSelectionFields, cfg.MaxFields, cfg.MaxDirectives, cfg.MaxParserTokens, cfg.MaxErrors, cfg.MaxFirst,
-		cfg.MaxBodyBytes, cfg.PathMaxLinks, cfg.TrustedDocuments.fingerprint())
+	salt := fmt.Sprintf("v1\x00%s\x00%s\x00%s", version, etagLimits(cfg), cfg.TrustedDocuments.fingerprint())
 	return httpCache{salt: salt, maxAge: cfg.CacheMaxAge, maxTokens: cfg.MaxParserTokens}
 }
 

@@ -2,9 +2,13 @@ package server
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -128,14 +132,122 @@ func TestConfiguredErrorLimit(t *testing.T) {
 	assert.Contains(t, a.Errors[3].Message, "a response lists at most 3")
 }
 
-// TestETagDependsOnLimits gives the same GET another ETag under other limits: a cached answer
-// of one server must not stand for another's.
+// TestETagDependsOnLimits gives the same GET another ETag under another value of each limit
+// marked ETag, and the same ETag under another value of every other limit of Config: a
+// cached answer of one server must not stand for another's, nor differ for nothing.
 func TestETagDependsOnLimits(t *testing.T) {
 	p := &graphql.RawParams{Query: `{ states { totalCount } }`}
 	def := newHTTPCache("v", Config{}.withDefaults()).etag(p, "application/json")
-	for _, cfg := range []Config{{MaxDepth: 3}, {MaxCost: 50}, {MaxFirst: 5}, {MaxErrors: 3}, {MaxParserTokens: 10}, {MaxBodyBytes: 1024}, {PathMaxLinks: 100}} {
-		assert.NotEqual(t, def, newHTTPCache("v", cfg.withDefaults()).etag(p, "application/json"), "%+v", cfg)
+	salted := 0
+	for _, l := range Limits {
+		if l.field == nil {
+			continue
+		}
+		var cfg Config
+		l.set(&cfg, otherValue(l))
+		got := newHTTPCache("v", cfg.withDefaults()).etag(p, "application/json")
+		if l.ETag {
+			salted++
+			assert.NotEqual(t, def, got, "-%s", l.Flag)
+		} else {
+			assert.Equal(t, def, got, "-%s", l.Flag)
+		}
 	}
+	assert.GreaterOrEqual(t, salted, 10, "the limits that decide whether a query runs are in the ETag")
+}
+
+// otherValue is a valid value of the limit other than its default.
+func otherValue(l Limit) int64 {
+	if l.Default-1 > max(l.Min, 0) {
+		return l.Default - 1
+	}
+	return l.Default + 1
+}
+
+// TestLimitDefaultsAreTheServers checks that the default of each limit of Limits is the one
+// the server applies when Config leaves it unset.
+func TestLimitDefaultsAreTheServers(t *testing.T) {
+	cfg := Config{}.withDefaults()
+	for _, l := range Limits {
+		if v, ok := l.get(&cfg); ok {
+			assert.Equal(t, l.Default, v, "-%s", l.Flag)
+		}
+	}
+}
+
+// TestLimitFlagsReachConfig parses a value other than the default for every limit's flag and
+// finds it in Config (0 of a cache as -1, keep none), or, for the limits serve applies itself,
+// in Value; a value below a limit's Min is refused naming the flag.
+func TestLimitFlagsReachConfig(t *testing.T) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	flags := AddLimitFlags(fs)
+	var args []string
+	want := map[string]int64{}
+	for _, l := range Limits {
+		if l.Flag == "" {
+			continue
+		}
+		v := otherValue(l)
+		if l.Min == 0 {
+			v = 0
+		}
+		want[l.Flag] = v
+		arg := strconv.FormatInt(v, 10)
+		if l.Kind == Duration {
+			arg = time.Duration(v).String()
+		}
+		args = append(args, "-"+l.Flag, arg)
+	}
+	require.NoError(t, fs.Parse(args))
+	require.NoError(t, flags.Check())
+	var cfg Config
+	flags.Apply(&cfg)
+	for _, l := range Limits {
+		if l.Flag == "" {
+			continue
+		}
+		assert.Equal(t, want[l.Flag], flags.Value(l.Flag), "-%s", l.Flag)
+		if got, ok := l.get(&cfg); ok {
+			if l.Min == 0 {
+				assert.Equal(t, int64(-1), got, "-%s 0 keeps none", l.Flag)
+			} else {
+				assert.Equal(t, want[l.Flag], got, "-%s", l.Flag)
+			}
+		}
+	}
+
+	for _, l := range Limits {
+		if l.Flag == "" {
+			continue
+		}
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		flags := AddLimitFlags(fs)
+		arg := strconv.FormatInt(l.Min-1, 10)
+		if l.Kind == Duration {
+			arg = time.Duration(l.Min - 1).String()
+		}
+		require.NoError(t, fs.Parse([]string{"-" + l.Flag, arg}))
+		err := flags.Check()
+		require.Error(t, err, "-%s %s", l.Flag, arg)
+		assert.Contains(t, err.Error(), "invalid value "+arg+" for flag -"+l.Flag+": want ")
+	}
+}
+
+// TestReadmeLimitsTable checks that the README's table of limits is the one Limits makes,
+// row for row: a limit added, removed or changed here must be so there.
+func TestReadmeLimitsTable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	const head = "| limit | default | flag | refusal |\n| --- | --- | --- | --- |\n"
+	_, table, ok := strings.Cut(string(readme), head)
+	require.True(t, ok, "the README has no table of limits headed %q", head)
+	table, _, _ = strings.Cut(table, "\n\n")
+	var want []string
+	for _, l := range Limits {
+		want = append(want, l.ReadmeRow())
+	}
+	assert.Equal(t, strings.Join(want, "\n"), strings.TrimSpace(table),
+		"the README's table of limits (section Running it in public) should read:\n%s%s", head, strings.Join(want, "\n"))
 }
 
 func TestConfiguredErrorMessageLimit(t *testing.T) {
@@ -150,9 +262,45 @@ func TestConfiguredErrorMessageLimit(t *testing.T) {
 	assert.Equal(t, full[:20]+"…", a.firstError(), "the message is cut at the configured length")
 }
 
+// TestConfiguredQuoteChars checks that every error quoting what a client sent, whichever part
+// of the server makes it, quotes as many characters as the server's ErrorQuoteChars.
+func TestConfiguredQuoteChars(t *testing.T) {
+	const sent = "Ташкентская-область"
+	store, _ := openSeedStore(t)
+	def, k := newKitOn(t, store, Config{}), newKitOn(t, store, Config{ErrorQuoteChars: 5})
+	for _, c := range []struct {
+		name string
+		do   func(k *kit) string
+		want string
+	}{
+		{"an ID", func(k *kit) string {
+			return k.query(`{ node(id: "`+sent+`") { id } }`, nil).firstError()
+		}, `invalid ID "Ташке"…`},
+		{"a date", func(k *kit) string {
+			return k.query(`{ organization(slug: "csto") { members(at: "`+sent+`") { role } } }`, nil).firstError()
+		}, `invalid date "Ташке"…`},
+		{"a variable", func(k *kit) string {
+			return k.query(`query($n: Int) { states(first: $n) { totalCount } }`, map[string]any{"n": sent}).firstError()
+		}, `Int cannot represent the string "Ташке"…`},
+		{"a timeline", func(k *kit) string {
+			return k.do(httptest.NewRequest(http.MethodGet, "/timeline/state/"+url.PathEscape(sent)+".svg", nil)).firstError()
+		}, `no state has the slug "Ташке"…`},
+		{"an export", func(k *kit) string {
+			return k.do(httptest.NewRequest(http.MethodGet, "/export/graph.json?links="+url.QueryEscape(sent), nil)).Raw
+		}, `links="Ташке"…`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Contains(t, c.do(k), c.want)
+			full := c.do(def)
+			assert.Contains(t, full, `"`+sent+`"`, "the default quotes all %d characters", len([]rune(sent)))
+			assert.NotContains(t, full, "…")
+		})
+	}
+}
+
 func TestConfiguredInFlightCost(t *testing.T) {
 	store, _ := openSeedStore(t)
-	cfg := Config{Store: store, MaxInFlightCost: 1000, Timeout: 300 * time.Millisecond}.withDefaults()
+	cfg := Config{Store: store, MaxInFlightCost: 1000, CheapCost: 10, ResponseCacheBytes: -1, Timeout: 300 * time.Millisecond}.withDefaults()
 	k := &kit{t: t, store: store, handler: New(cfg)}
 	const q = `{ states(first: 100) { nodes { name } } }` // costs 102
 	a := k.query(q, nil)
@@ -160,14 +308,14 @@ func TestConfiguredInFlightCost(t *testing.T) {
 
 	// Another operation holding most of the budget until the deadline: this one waits for it
 	// and runs out of time, then runs once the budget is given back.
-	held, ok := cfg.budget.reserveCost(context.Background(), 950)
+	held, ok := cfg.budget.reserve(context.Background(), 950)
 	require.True(t, ok)
 	k.noSQL("an operation over the costs in flight", func() { a = k.query(q, nil) })
 	assert.Equal(t, []string{CodeTimeout}, a.codes(), a.Raw)
-	cfg.budget.releaseCost(held)
+	cfg.budget.release(held)
 	a = k.query(q, nil)
 	assert.Empty(t, a.Errors, a.Raw)
-	all, ok := cfg.budget.reserveCost(context.Background(), 1000)
+	all, ok := cfg.budget.reserve(context.Background(), 1000)
 	assert.True(t, ok, "every operation gave back what it reserved")
-	cfg.budget.releaseCost(all)
+	cfg.budget.release(all)
 }

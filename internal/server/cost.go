@@ -58,6 +58,7 @@ type costLimit struct {
 	// budget, when set, bounds the costs of the operations being executed at once; an
 	// operation waits for room until timeout.
 	budget    *budget
+	answers   *responseCache // looked up before reserving: a kept answer reserves nothing
 	timeout   time.Duration
 	rows      map[string]int
 	stintList int
@@ -86,8 +87,16 @@ func (l costLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.Op
 			"the query costs %s, more than the limit of %d: ask for smaller pages (first), fewer nested lists or fewer fields",
 			countString(cost), l.maxCost)
 	}
+	if l.answers.enabled() {
+		if key, k, ok := l.answers.lookup(opCtx); ok {
+			opCtx.Stats.SetExtension(keptStatsKey, keptLookup{key: key, kept: k})
+			if k != nil {
+				return nil // a kept answer builds nothing: it reserves nothing
+			}
+		}
+	}
 	if l.budget != nil {
-		reserved, ok := l.budget.reserveCost(ctx, cost)
+		reserved, ok := l.budget.reserve(ctx, cost)
 		if !ok {
 			// It waited for others to finish until its time ran out.
 			return timeoutError(l.timeout)
@@ -105,9 +114,9 @@ func releaseReserved(ctx context.Context, b *budget) {
 		return
 	}
 	stats := &graphql.GetOperationContext(ctx).Stats
-	if n, ok := stats.GetExtension(reservedStatsKey).(int); ok && n > 0 {
-		b.releaseCost(n)
-		stats.SetExtension(reservedStatsKey, 0)
+	if r, ok := stats.GetExtension(reservedStatsKey).(reservation); ok {
+		b.release(r)
+		stats.SetExtension(reservedStatsKey, reservation{})
 	}
 }
 

@@ -193,3 +193,50 @@ func TestExploreSaysWhatIsUnknown(t *testing.T) {
 		assert.Contains(t, js, words)
 	}
 }
+
+// TestExploreNeighborhoodQuery runs the explore page's neighbourhood query against the seeds
+// with the most nodes the page asks for: the UN's 200-odd members come whole at depth 1, and
+// depth 2 around Uzbekistan is answered within the server's limits, not refused.
+func TestExploreNeighborhoodQuery(t *testing.T) {
+	b, err := fs.ReadFile(graphiqlFiles, "graphiql/static/explore.js")
+	require.NoError(t, err)
+	m := regexp.MustCompile(`(?s)\n  var NEIGHBORHOOD = \[\n(.*?)\n  \]\.join`).FindStringSubmatch(string(b))
+	require.NotNil(t, m, "explore.js has no NEIGHBORHOOD")
+	var lines []string
+	for _, l := range regexp.MustCompile(`(?m)^\s*'([^'\\]*)',$`).FindAllStringSubmatch(m[1], -1) {
+		lines = append(lines, l[1])
+	}
+	query := strings.Join(lines, "\n")
+	mx := regexp.MustCompile(`\n  var MAX_NODES = (\d+);`).FindStringSubmatch(string(b))
+	require.NotNil(t, mx, "explore.js has no MAX_NODES")
+	k := newKit(t, Config{})
+	type hood struct {
+		Neighborhood struct {
+			Truncated bool
+			Nodes     []struct {
+				Typename string `json:"__typename"`
+				ID       string
+			}
+			Edges []struct{ Relation string }
+		}
+	}
+	run := func(id string, depth int) hood {
+		t.Helper()
+		a := k.query(query, map[string]any{"id": id, "depth": depth, "max": json.Number(mx[1])})
+		require.Empty(t, a.Errors, "%s", a.Raw)
+		var h hood
+		require.NoError(t, json.Unmarshal(a.Data, &h))
+		return h
+	}
+	un := run(kg.NodeID(kg.KindOrganization, "united-nations"), 1)
+	assert.False(t, un.Neighborhood.Truncated, "the UN's neighbours come whole")
+	states := 0
+	for _, n := range un.Neighborhood.Nodes {
+		if n.Typename == "State" {
+			states++
+		}
+	}
+	assert.GreaterOrEqual(t, states, 190, "the UN's member states")
+	uz := run(kg.NodeID(kg.KindState, "uzbekistan"), 2)
+	assert.Greater(t, len(uz.Neighborhood.Nodes), len(run(kg.NodeID(kg.KindState, "uzbekistan"), 1).Neighborhood.Nodes))
+}

@@ -105,26 +105,27 @@ func (c *variableCheck) MutateOperationParameters(ctx context.Context, p *graphq
 		if !given {
 			continue
 		}
-		if err := c.value(v, def.Type, ast.Path{ast.PathName("variable"), ast.PathName(def.Variable)}); err != nil {
+		if err := c.value(v, def.Type, ast.Path{ast.PathName("variable"), ast.PathName(def.Variable)}, kg.QuoteChars(ctx)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// value checks v against t; the unknown (a custom scalar, a type not in the schema) is left to
-// gqlparser and the scalar's own unmarshalling.
-func (c *variableCheck) value(v any, t *ast.Type, path ast.Path) *gqlerror.Error {
+// value checks v against t, an error quoting the first quote characters of a value; the
+// unknown (a custom scalar, a type not in the schema) is left to gqlparser and the scalar's
+// own unmarshalling.
+func (c *variableCheck) value(v any, t *ast.Type, path ast.Path, quote int) *gqlerror.Error {
 	if v == nil || t == nil {
 		return nil
 	}
 	if t.Elem != nil {
 		list, ok := v.([]any)
 		if !ok {
-			return c.value(v, t.Elem, path) // a single value stands for a list of one
+			return c.value(v, t.Elem, path, quote) // a single value stands for a list of one
 		}
 		for i, item := range list {
-			if err := c.value(item, t.Elem, append(path, ast.PathIndex(i))); err != nil {
+			if err := c.value(item, t.Elem, append(path, ast.PathIndex(i)), quote); err != nil {
 				return err
 			}
 		}
@@ -135,7 +136,7 @@ func (c *variableCheck) value(v any, t *ast.Type, path ast.Path) *gqlerror.Error
 		return nil
 	}
 	bad := func(why string) *gqlerror.Error {
-		err := gqlerror.ErrorPathf(append(ast.Path(nil), path...), "%s cannot represent %s: %s", def.Name, kg.Describe(v), why)
+		err := gqlerror.ErrorPathf(append(ast.Path(nil), path...), "%s cannot represent %s: %s", def.Name, kg.Describe(v).Quote(quote), why)
 		errcode.Set(err, errcode.ValidationFailed)
 		return err
 	}
@@ -157,7 +158,7 @@ func (c *variableCheck) value(v any, t *ast.Type, path ast.Path) *gqlerror.Error
 		if !ok {
 			return bad("send a JSON object")
 		}
-		return c.fields(fields, def, path)
+		return c.fields(fields, def, path, quote)
 	}
 	return nil
 }
@@ -205,15 +206,15 @@ func scalarProblem(name string, v any) string {
 }
 
 // fields checks the fields of an input object of type def, refusing one def lacks.
-func (c *variableCheck) fields(fields map[string]any, def *ast.Definition, path ast.Path) *gqlerror.Error {
+func (c *variableCheck) fields(fields map[string]any, def *ast.Definition, path ast.Path, quote int) *gqlerror.Error {
 	for name, fv := range fields {
 		f := def.Fields.ForName(name)
 		if f == nil {
-			err := gqlerror.ErrorPathf(append(ast.Path(nil), path...), "%s has no field %s", def.Name, kg.QuoteInput(name))
+			err := gqlerror.ErrorPathf(append(ast.Path(nil), path...), "%s has no field %s", def.Name, kg.QuoteInput(name).Quote(quote))
 			errcode.Set(err, errcode.ValidationFailed)
 			return err
 		}
-		if err := c.value(fv, f.Type, append(path, ast.PathName(name))); err != nil {
+		if err := c.value(fv, f.Type, append(path, ast.PathName(name)), quote); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/http"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -12,6 +13,8 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
+
+	"github.com/treatygraph/treatygraph/internal/kg"
 )
 
 // Default limits of a request, each a flag of the serve command and a field of Config. Each is
@@ -78,6 +81,17 @@ func init() {
 	} {
 		errcode.RegisterErrorType(code, errcode.KindProtocol)
 	}
+}
+
+// quoteChars makes the requests to next carry n, how many characters of a client's value
+// their error messages quote (kg.QuoteChars); the default needs nothing carried.
+func quoteChars(n int, next http.Handler) http.Handler {
+	if n == kg.DefaultQuotePrefix {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(kg.WithQuoteChars(r.Context(), n)))
+	})
 }
 
 // refusal is a request refused with a code before it reaches the executor.

@@ -296,11 +296,13 @@ fragment TypeRef on __Type {
 }`
 
 // TestTimeoutCancelsRunningSQL runs a search that takes tens of milliseconds on sixty times
-// the curated seeds, with a timeout of 5ms. The request must answer TIMEOUT; the store, given
-// the same deadline, must have issued the search's statement before the deadline fell and
-// then return the deadline's error instead of hits, which it does only when the deadline
-// interrupts the statement (the store's own test counts the rows an interrupted statement
-// produces); and the store's only connection must serve the next request.
+// the curated seeds, under a timeout of a fifth of that. Neither handler keeps answers or
+// records, so every request runs the statement. Over HTTP, the request must issue the
+// search's statement, answer TIMEOUT, and answer well before the statement could have
+// finished, which it does only when the deadline interrupts the statement. The store, given
+// the same deadline, must have issued the statement before the deadline fell and then return
+// the deadline's error instead of hits (the store's own test counts the rows an interrupted
+// statement produces). The store's only connection must then serve the next request.
 func TestTimeoutCancelsRunningSQL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a database sixty times the seeds")
@@ -313,27 +315,44 @@ func TestTimeoutCancelsRunningSQL(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = store.Close() })
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	patient := &kit{t: t, store: store, handler: New(Config{Store: store, Logger: logger})}
-	const timeout = 5 * time.Millisecond
-	hasty := &kit{t: t, store: store, handler: New(Config{Store: store, Logger: logger, Timeout: timeout})}
+	// No answers and no records kept: every request below runs its statement.
+	uncached := func(timeout time.Duration) *kit {
+		return &kit{t: t, store: store, handler: New(Config{Store: store, Logger: logger, Timeout: timeout,
+			ResponseCacheBytes: -1, RecordCache: -1})}
+	}
+	patient := uncached(0)
 	const q = `{ search(text: "a", first: 100) { field snippet } }`
 
 	full := time.Hour
 	for range 3 {
+		before := store.Statements()
 		start := time.Now()
 		a := patient.query(q, nil)
 		full = min(full, time.Since(start))
 		require.Empty(t, a.Errors, "%.300s", a.Raw)
+		// The search, then the loads of the nodes it found.
+		require.Greater(t, store.Statements()-before, int64(1), "each search must run its statements, not come from a cache")
 	}
-	if full < 3*timeout {
-		t.Skipf("the search takes only %s here: too quick to show a cancellation", full)
+	require.GreaterOrEqual(t, full, 2*time.Millisecond, "the search must run long enough for a timeout to fall during it")
+	timeout := full / 5
+	hasty := uncached(timeout)
+
+	// Over HTTP. On a shared machine the deadline may fall before the statement is issued,
+	// or the machine may stall; a few tries find one where the statement is cut.
+	cut := false
+	var took time.Duration
+	for try := 0; try < 5 && !cut; try++ {
+		before := store.Statements()
+		start := time.Now()
+		a := hasty.query(q, nil)
+		took = time.Since(start)
+		require.Equal(t, []string{CodeTimeout}, a.codes(), "%.300s", a.Raw)
+		// The search's statement is the first; none follows when it is cut.
+		cut = store.Statements()-before == 1 && took < full/2
 	}
+	assert.True(t, cut, "in five tries no request issued the search and was answered before it could end (last took %s; the search takes %s)", took, full)
 
-	a := hasty.query(q, nil)
-	require.Equal(t, []string{CodeTimeout}, a.codes(), "%.300s", a.Raw)
-
-	// The statement under the deadline. On a shared machine the deadline may fall before the
-	// statement is issued, which shows nothing; a few tries find one where it falls during it.
+	// The statement under the deadline, in the store.
 	during := false
 	for try := 0; try < 5 && !during; try++ {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -350,7 +369,7 @@ func TestTimeoutCancelsRunningSQL(t *testing.T) {
 	}
 	assert.True(t, during, "in five tries the deadline never fell while the statement ran")
 
-	a = patient.query(`{ states { totalCount } }`, nil)
+	a := patient.query(`{ states { totalCount } }`, nil)
 	require.Empty(t, a.Errors, "the connection of the cancelled statement must serve again: %s", a.Raw)
-	t.Logf("search: %s in full, stopped by a timeout of %s", full, timeout)
+	t.Logf("search: %s in full, stopped after %s by a timeout of %s", full, took, timeout)
 }

@@ -118,12 +118,13 @@ func (c *responseCache) InterceptResponse(ctx context.Context, next graphql.Resp
 	if admitted, _ := oc.Stats.GetExtension(admittedStatsKey).(bool); !admitted || oc.Operation == nil || oc.Operation.Operation != ast.Query {
 		return next(ctx)
 	}
-	key, ok := c.key(oc)
+	looked, ok := oc.Stats.GetExtension(keptStatsKey).(keptLookup)
 	if !ok {
 		return next(ctx)
 	}
-	if k, hit := c.cache.Get(key); hit {
-		info.setKept(k)
+	key := looked.key
+	if looked.kept != nil {
+		info.setKept(looked.kept)
 		return &graphql.Response{Data: keptPlaceholder}
 	}
 	resp := next(ctx)
@@ -136,6 +137,29 @@ func (c *responseCache) InterceptResponse(ctx context.Context, next graphql.Resp
 		})
 	}
 	return resp
+}
+
+// keptStatsKey holds an operation's keptLookup, made once its cost is admitted (cost.go).
+const keptStatsKey = "treatygraph.kept"
+
+// keptLookup is an operation's key among the answers kept, and its kept answer if any.
+type keptLookup struct {
+	key  [sha256.Size]byte
+	kept *keptAnswer
+}
+
+// lookup returns an operation's key and its kept answer (nil when none is kept); false when
+// its answer cannot be kept.
+func (c *responseCache) lookup(oc *graphql.OperationContext) ([sha256.Size]byte, *keptAnswer, bool) {
+	if oc.Operation == nil || oc.Operation.Operation != ast.Query {
+		return [sha256.Size]byte{}, nil, false
+	}
+	key, ok := c.key(oc)
+	if !ok {
+		return key, nil, false
+	}
+	k, _ := c.cache.Get(key)
+	return key, k, true
 }
 
 // key identifies an operation's answer; false when its variables cannot be written down.

@@ -146,6 +146,7 @@ func TestKeptAnswerIsWrittenAsTheFirst(t *testing.T) {
 // Requests that share the records and answers kept, at once, get what they get alone. Run
 // with -race, this is what shows a loaded value changed in place.
 func TestCachesUnderConcurrentRequests(t *testing.T) {
+	skipUnlessSlow(t, "runs every example query many times at once")
 	store, _ := openSeedStore(t)
 	// What is checked here is what the race detector sees, not speed: under -race the dearest
 	// examples (counts by year over three sources) take longer than the default limit.

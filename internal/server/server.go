@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -59,6 +58,9 @@ type Config struct {
 	MaxErrorBytes int
 	// MaxErrorMessageBytes bounds each error message (DefaultMaxErrorMessageBytes when zero).
 	MaxErrorMessageBytes int
+	// ErrorQuoteChars is how many characters of a client's value an error message quotes
+	// (kg.DefaultQuotePrefix when zero).
+	ErrorQuoteChars int
 	// MaxInFlight bounds the GraphQL requests handled at once (DefaultMaxInFlight when zero).
 	MaxInFlight int
 	// MaxBufferedBytes bounds the answers built and not yet written, over all requests
@@ -67,6 +69,15 @@ type Config struct {
 	// MaxInFlightCost bounds the costs of the operations being executed at once, added up
 	// (DefaultMaxInFlightCost when zero); past it an operation is refused with OVERLOADED.
 	MaxInFlightCost int
+	// CheapCost is the largest cost of an operation admitted from the cheap reserve, which
+	// never waits behind dear operations (DefaultCheapCost when zero; see admission.go).
+	CheapCost int
+	// CheapInFlightCost bounds the costs of the cheap operations being executed, added up
+	// (DefaultCheapInFlightCost when zero).
+	CheapInFlightCost int
+	// DearConcurrency bounds the dear operations executed at once (DefaultDearConcurrency
+	// when zero or negative).
+	DearConcurrency int
 	// QueryCacheBytes bounds the memory of the parsed and validated documents kept
 	// (DefaultQueryCacheBytes when zero).
 	QueryCacheBytes int
@@ -124,9 +135,13 @@ func (cfg Config) withDefaults() Config {
 	cfg.MaxResponseBytes = orDefault(cfg.MaxResponseBytes, DefaultMaxResponseBytes)
 	cfg.MaxErrorBytes = orDefault(cfg.MaxErrorBytes, DefaultMaxErrorBytes)
 	cfg.MaxErrorMessageBytes = orDefault(cfg.MaxErrorMessageBytes, DefaultMaxErrorMessageBytes)
+	cfg.ErrorQuoteChars = orDefault(cfg.ErrorQuoteChars, kg.DefaultQuotePrefix)
 	cfg.MaxInFlight = orDefault(cfg.MaxInFlight, DefaultMaxInFlight)
 	cfg.MaxBufferedBytes = orDefault(cfg.MaxBufferedBytes, DefaultMaxBufferedBytes)
 	cfg.MaxInFlightCost = orDefault(cfg.MaxInFlightCost, DefaultMaxInFlightCost)
+	cfg.CheapCost = orDefault(cfg.CheapCost, DefaultCheapCost)
+	cfg.CheapInFlightCost = orDefault(cfg.CheapInFlightCost, DefaultCheapInFlightCost)
+	cfg.DearConcurrency = max(cfg.DearConcurrency, 0) // 0: DefaultDearConcurrency (admission.go)
 	cfg.QueryCacheBytes = orDefault(cfg.QueryCacheBytes, DefaultQueryCacheBytes)
 	cfg.MaxBodyBytes = orDefault(cfg.MaxBodyBytes, DefaultMaxBodyBytes)
 	cfg.MaxParserTokens = orDefault(cfg.MaxParserTokens, DefaultMaxParserTokens)
@@ -138,6 +153,8 @@ func (cfg Config) withDefaults() Config {
 	cfg.MaxErrors = orDefault(cfg.MaxErrors, DefaultMaxErrors)
 	cfg.MaxFirst = orDefault(cfg.MaxFirst, graph.DefaultMaxFirst)
 	cfg.PathMaxLinks = orDefault(cfg.PathMaxLinks, graph.DefaultPathMaxLinks)
+	cfg.TimelineMaxRows = orDefault(cfg.TimelineMaxRows, timeline.DefaultMaxRows)
+	cfg.TimelineMaxBytes = orDefault(cfg.TimelineMaxBytes, timeline.DefaultMaxBytes)
 	if cfg.RecordCache == 0 {
 		cfg.RecordCache = graph.DefaultRecordCache
 	}
@@ -157,6 +174,7 @@ func (cfg Config) withDefaults() Config {
 //	refuseChunked   400 for bodies framed by Transfer-Encoding (framing.go)
 //	conditional     one byte range at most; If-None-Match without the encodings' suffixes
 //	compress        gzip or zstd for answers of 1 KiB or more, to clients that accept it
+//	quoteChars      the request carries how much of a client's value its errors quote
 //	mux             /graphql, /metrics, /healthz, /readyz, GraphiQL at /, /explore, /export/, /timeline/
 //	cors            on /graphql: preflights and Access-Control-Allow-Origin
 //	admit           on /graphql: 503 when too many requests or unwritten answers (budget.go)
@@ -180,7 +198,7 @@ func New(cfg Config) http.Handler {
 	}
 	mux.Handle("GET "+export.Prefix, cors(cfg.CORSOrigins, cfg.CORSHeaders, export.Handler(cfg.Store, cfg.Logger, cfg.CacheMaxAge)))
 	mux.Handle("GET "+timeline.Prefix, cors(cfg.CORSOrigins, cfg.CORSHeaders, timeline.Handler(cfg.Store, cfg.Logger, cfg.CacheMaxAge, cfg.TimelineMaxRows, cfg.TimelineMaxBytes)))
-	return recoverPanics(cfg.Logger, observe(cfg.Logger, m, refuseChunkedBodies(conditionalHeaders(compress(mux)))))
+	return recoverPanics(cfg.Logger, observe(cfg.Logger, m, refuseChunkedBodies(conditionalHeaders(compress(quoteChars(cfg.ErrorQuoteChars, mux))))))
 }
 
 // NewGraphQL builds the GraphQL endpoint alone, with the default limits. Its answers carry
@@ -223,7 +241,7 @@ func newGraphQL(cfg Config, reportExtensions bool, records *graph.Records, answe
 	store, logger := cfg.Store, cfg.Logger
 	validated := newDocCache(cfg.QueryCacheBytes)
 
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: graph.Root(&graph.Resolver{Store: store, MaxFirst: cfg.MaxFirst, PathMaxLinks: cfg.PathMaxLinks})}))
+	srv := graph.NewServer(graph.NewExecutableSchema(graph.Config{Resolvers: graph.Root(&graph.Resolver{Store: store, MaxFirst: cfg.MaxFirst, PathMaxLinks: cfg.PathMaxLinks})})) // refuses field middleware
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
 	srv.AddTransport(jsonTransport{cache: newHTTPCache(identity(store), cfg), timeout: cfg.Timeout, maxBodyBytes: cfg.MaxBodyBytes})
 	srv.SetQueryCache(validated)
@@ -233,7 +251,7 @@ func newGraphQL(cfg Config, reportExtensions bool, records *graph.Records, answe
 	srv.Use(&documentLimits{validated: validated, limits: cfg.docLimits()})
 	srv.Use(&variableCheck{validated: validated, maxParserTokens: cfg.MaxParserTokens})
 	srv.SetValidationRulesFn(validationRules)
-	cost := costLimit{rows: store.TableRows(), stintList: StintListSizeEstimate, maxCost: cfg.MaxCost, maxFirst: cfg.MaxFirst, pathLinks: cfg.PathMaxLinks, budget: cfg.budget, timeout: cfg.Timeout}
+	cost := costLimit{rows: store.TableRows(), stintList: StintListSizeEstimate, maxCost: cfg.MaxCost, maxFirst: cfg.MaxFirst, pathLinks: cfg.PathMaxLinks, budget: cfg.budget, answers: answers, timeout: cfg.Timeout}
 	if n, err := store.LargestStintList(context.Background()); err == nil && n > 0 {
 		cost.stintList = n
 	}
@@ -284,8 +302,9 @@ func presentError(logger *slog.Logger, timeout time.Duration) graphql.ErrorPrese
 		var user *kg.Error
 		if errors.As(err, &user) {
 			gerr := gqlerror.WrapPath(graphql.GetPath(ctx), err)
-			gerr.Message = user.Message
+			gerr.Message = user.Quote(kg.QuoteChars(ctx))
 			gerr.Extensions = map[string]any{"code": user.Code}
+			gerr.Locations = fieldLocations(ctx) // errorshape.go
 			return gerr
 		}
 		var gerr *gqlerror.Error
@@ -302,6 +321,7 @@ func presentError(logger *slog.Logger, timeout time.Duration) graphql.ErrorPrese
 		}
 		masked := gqlerror.WrapPath(graphql.GetPath(ctx), errors.New("internal error"))
 		masked.Extensions = map[string]any{"code": kg.Internal}
+		masked.Locations = fieldLocations(ctx)
 		return masked
 	}
 }
@@ -349,12 +369,12 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// sortErrors puts a response's errors in path order, so that the same request always gets
-// the same response although root fields resolve concurrently.
+// sortErrors puts a response's errors in path order, list indexes compared as numbers
+// (comparePaths, errorshape.go), so that the same request always gets the same response.
 func sortErrors(resp *graphql.Response) {
 	if len(resp.Errors) > 1 {
 		sort.SliceStable(resp.Errors, func(i, j int) bool {
-			return resp.Errors[i].Path.String() < resp.Errors[j].Path.String()
+			return comparePaths(resp.Errors[i].Path, resp.Errors[j].Path) < 0
 		})
 	}
 }

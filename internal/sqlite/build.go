@@ -77,6 +77,9 @@ func Build(ctx context.Context, g *kg.Graph, path string) (err error) {
 	if _, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) SELECT 'max_event_span', CAST(COALESCE(MAX(hi - lo), 0) AS TEXT) FROM events"); err != nil {
 		return fmt.Errorf("build: event span: %w", err)
 	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) SELECT 'largest_stint_list', CAST(COALESCE(MAX(n), 0) AS TEXT) FROM ("+largestStintListSQL+")"); err != nil {
+		return fmt.Errorf("build: largest stint list: %w", err)
+	}
 	if err := writeFormat(ctx, tx, g.Version); err != nil {
 		return err
 	}

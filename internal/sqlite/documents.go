@@ -36,14 +36,18 @@ func (s *Store) DocumentSlugs(ctx context.Context) ([]string, error) {
 // LargestStintList is the length of the longest list of stints one actor has, as a member or
 // as an organization: the most items a list of an actor's stints can hold.
 func (s *Store) LargestStintList(ctx context.Context) (int, error) {
-	n, err := s.count(ctx, `SELECT MAX(n) FROM (
-		SELECT COUNT(*) AS n FROM memberships GROUP BY organization
-		UNION ALL SELECT COUNT(*) FROM memberships GROUP BY member)`)
+	// Counted at build (meta), so that a server starts without reading every stint.
+	n, err := s.count(ctx, `SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'largest_stint_list'),
+		(SELECT MAX(n) FROM (`+largestStintListSQL+`)))`)
 	if err != nil {
 		return 0, fmt.Errorf("largest stint list: %w", err)
 	}
 	return n, nil
 }
+
+// largestStintListSQL counts the stints of each organization and of each member.
+const largestStintListSQL = `SELECT COUNT(*) AS n FROM memberships GROUP BY organization
+	UNION ALL SELECT COUNT(*) FROM memberships GROUP BY member`
 
 // DocumentsBySlugs loads documents by slug.
 func (s *Store) DocumentsBySlugs(ctx context.Context, slugs []string) (map[string]*kg.Document, error) {

@@ -1,10 +1,14 @@
 package synth
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/goccy/go-yaml"
 
@@ -21,7 +25,14 @@ var SeedFiles = []string{
 // record, into dir (created if missing). Every text is quoted and every date written at its
 // own precision, so the files read back as exactly g; the same graph always gives the same
 // bytes. Each file is written beside its final name and renamed into place.
-func WriteSeeds(g *kg.Graph, dir string) error {
+func WriteSeeds(g *kg.Graph, dir string) error { return WriteSeedsUnder(g, dir, 0) }
+
+// WriteSeedsUnder is WriteSeeds with no file larger than maxBytes (no bound when 0): a kind
+// whose records take more is written in parts, KIND-001.yaml, KIND-002.yaml ..., which the
+// loader reads in that order as one list. The files of an earlier seed set written into dir
+// that this one does not write (the parts of a larger one) are removed, so that dir holds
+// this seed set alone.
+func WriteSeedsUnder(g *kg.Graph, dir string, maxBytes int64) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write seeds: %w", err)
 	}
@@ -40,17 +51,94 @@ func WriteSeeds(g *kg.Graph, dir string) error {
 		"figures.yaml":    func() ([]byte, error) { return encode("figures", g.Figures, figureRecord) },
 		"provisions.yaml": func() ([]byte, error) { return encode("provisions", g.Provisions, provisionRecord) },
 	}
+	written := map[string]bool{}
 	for _, name := range SeedFiles {
 		body, err := files[name]()
 		if err != nil {
 			return fmt.Errorf("write seeds: %s: %w", name, err)
 		}
-		data := append([]byte(fmt.Sprintf("# Synthetic seeds: %s.\n", g.Version)), body...)
-		if err := writeFile(filepath.Join(dir, name), data); err != nil {
-			return err
+		header := []byte(fmt.Sprintf("# Synthetic seeds: %s.\n", g.Version))
+		parts, err := split(body, maxBytes-int64(len(header)))
+		if err != nil {
+			return fmt.Errorf("write seeds: %s: %w", name, err)
+		}
+		for i, part := range parts {
+			file := name
+			if len(parts) > 1 {
+				file = fmt.Sprintf("%s-%03d.yaml", strings.TrimSuffix(name, ".yaml"), i+1)
+			}
+			if err := writeFile(filepath.Join(dir, file), append(header[:len(header):len(header)], part...)); err != nil {
+				return err
+			}
+			written[file] = true
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("write seeds: %w", err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() && IsSeedFile(e.Name()) && !written[e.Name()] {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+				return fmt.Errorf("write seeds: %w", err)
+			}
 		}
 	}
 	return nil
+}
+
+// partName matches the name of a part of a kind's records, "memberships-002.yaml".
+var partName = regexp.MustCompile(`^([a-z]+)-[0-9]{3,}\.yaml$`)
+
+// IsSeedFile reports whether name is the name of a file WriteSeedsUnder writes: one of
+// SeedFiles or a part of one.
+func IsSeedFile(name string) bool {
+	if slices.Contains(SeedFiles, name) {
+		return true
+	}
+	m := partName.FindStringSubmatch(name)
+	return m != nil && slices.Contains(SeedFiles, m[1]+".yaml")
+}
+
+// split cuts the YAML of one kind's records ("memberships:" and its list) into documents of
+// at most maxBytes each, between the records of the list; one document when maxBytes is 0
+// or the whole fits.
+func split(body []byte, maxBytes int64) ([][]byte, error) {
+	if maxBytes <= 0 || int64(len(body)) <= maxBytes {
+		return [][]byte{body}, nil
+	}
+	key, rest, ok := bytes.Cut(body, []byte("\n"))
+	if !ok {
+		return [][]byte{body}, nil
+	}
+	key = append(key, '\n')
+	// The records of the list begin at lines "  - ", its only lines indented by two.
+	var items [][]byte
+	for len(rest) > 0 {
+		end := bytes.Index(rest[1:], []byte("\n  - "))
+		if end < 0 {
+			items = append(items, rest)
+			break
+		}
+		items = append(items, rest[:end+2])
+		rest = rest[end+2:]
+	}
+	var parts [][]byte
+	var cur []byte
+	for _, it := range items {
+		if int64(len(key)+len(it)) > maxBytes {
+			return nil, fmt.Errorf("a record of %d bytes is larger than the largest file, %d bytes", len(it), maxBytes)
+		}
+		if cur != nil && int64(len(cur)+len(it)) > maxBytes {
+			parts = append(parts, cur)
+			cur = nil
+		}
+		if cur == nil {
+			cur = append([]byte{}, key...)
+		}
+		cur = append(cur, it...)
+	}
+	return append(parts, cur), nil
 }
 
 func writeFile(path string, data []byte) error {

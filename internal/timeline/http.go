@@ -44,6 +44,9 @@ var Params = []string{"at", "from", "to", "certainty", "roles", "source"}
 //	GET /timeline/state/{slug}.svg          a state's organizations, one row each
 //	GET /timeline/{id}.svg                  either, by public ID
 //
+// An organization's acronym or COW key, or a state's ISO code, in place of its slug is
+// answered 302 Found with the URL of the slug's chart.
+//
 // with the parameters at, from, to (dates), certainty (KNOWN, the default, keeps the stints
 // the sources make certain cover at, or overlap from..to; POSSIBLE also those that may),
 // roles (comma-separated MembershipRole values) and source (a document slug). Answers carry
@@ -136,6 +139,17 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, err := h.render(r.Context(), q)
+	var moved *movedTo
+	if errors.As(err, &moved) {
+		// The one URL of each chart is that of its slug.
+		target := Prefix + strings.ToLower(q.kind) + "/" + moved.slug + ".svg"
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		hd.Set("Cache-Control", h.cacheControl)
+		http.Redirect(w, r, target, http.StatusFound)
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -256,7 +270,7 @@ func paramDate(values url.Values, name string) (*kg.PartialDate, error) {
 	}
 	d, err := kg.ParseDate(v[0])
 	if err != nil {
-		return nil, kg.Errorf(kg.BadUserInput, "%s: %s", name, err.Error())
+		return nil, kg.Errorf(kg.BadUserInput, "%s: %v", name, err)
 	}
 	return &d, nil
 }
@@ -323,7 +337,7 @@ func (h *handler) render(ctx context.Context, q *request) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	stints := selectStints(kg.StintsAsStated(grouped[q.slug], q.source), q)
+	stints := kg.SelectStints(kg.StintsAsStated(grouped[q.slug], q.source), q.stintQuery())
 	slugs, byRow := groupStints(stints, q.kind)
 	labels, err := h.names(ctx, slugs)
 	if err != nil {
@@ -369,19 +383,41 @@ func (h *handler) subject(ctx context.Context, q *request) (kg.Actor, error) {
 		return nil, err
 	}
 	a := subject[q.slug]
-	if a == nil || a.NodeRef().Kind != q.kind {
-		msg := fmt.Sprintf("no %s has the slug %s", strings.ToLower(q.kind), kg.QuoteInput(q.slug))
-		if a != nil {
-			other, article := "organization", "an"
-			if a.NodeRef().Kind == kg.KindState {
-				other, article = "state", "a"
-			}
-			msg += fmt.Sprintf(": %s is %s %s, whose timeline is %s%s/%s.svg", q.slug, article, other, Prefix, other, q.slug)
+	if a == nil {
+		// A chart asked for by code (an organization's acronym or COW key, a state's ISO
+		// code, in any case) is the chart of that actor's slug.
+		columns := []string{"iso3", "iso2"}
+		if q.kind == kg.KindOrganization {
+			columns = []string{"acronym", "cow_key"}
 		}
-		return nil, &kg.Error{Code: kg.NotFound, Message: msg}
+		for _, c := range columns {
+			slug, err := h.store.ActorSlugByCode(ctx, c, q.slug)
+			if err != nil {
+				return nil, err
+			}
+			if slug != "" {
+				return nil, &movedTo{slug}
+			}
+		}
+	}
+	if a == nil || a.NodeRef().Kind != q.kind {
+		var other string
+		if a != nil {
+			kind, article := "organization", "an"
+			if a.NodeRef().Kind == kg.KindState {
+				kind, article = "state", "a"
+			}
+			other = fmt.Sprintf(": %s is %s %s, whose timeline is %s%s/%s.svg", q.slug, article, kind, Prefix, kind, q.slug)
+		}
+		return nil, kg.Errorf(kg.NotFound, "no %s has the slug %s%s", strings.ToLower(q.kind), kg.QuoteInput(q.slug), other)
 	}
 	return a, nil
 }
+
+// movedTo is the answer for a chart asked for by code: the slug whose chart it is.
+type movedTo struct{ slug string }
+
+func (m *movedTo) Error() string { return "the chart is that of " + m.slug }
 
 // groupStints groups the stints by counterpart (the member of an organization, the
 // organization of a state), whose slugs it returns in order of first appearance.
@@ -453,29 +489,14 @@ func subtitle(q *request, stints, rows int, counterpart string) string {
 	return strings.Join(sub, " · ")
 }
 
-// selectStints keeps the stints that cover at, overlap from..to and are in one of roles,
-// each when given, as the API's stint lists do: at and from..to as sure as q.certainty asks
-// (kg.Known when unset), by what the sources together state of each stint (its span).
-func selectStints(ms []*kg.Membership, q *request) []*kg.Membership {
-	during := kg.Period{Start: q.from, End: q.to}
-	want := q.certainty
-	if want == "" {
-		want = kg.Known
+// stintQuery is what of q selects stints, as the API's stint lists select them (see
+// kg.StintQuery): at and from..to as sure as q.certainty asks, and the roles, each when given.
+func (q *request) stintQuery() kg.StintQuery {
+	sq := kg.StintQuery{At: q.at, Roles: q.roles, Certainty: q.certainty}
+	if q.from != nil || q.to != nil {
+		sq.During = &kg.Period{Start: q.from, End: q.to}
 	}
-	var out []*kg.Membership
-	for _, m := range ms {
-		if q.at != nil && !want.Admits(m.Covers(*q.at)) {
-			continue
-		}
-		if (q.from != nil || q.to != nil) && !want.Admits(m.Span.CoversPeriod(during)) {
-			continue
-		}
-		if len(q.roles) > 0 && !slices.Contains(q.roles, m.Role) {
-			continue
-		}
-		out = append(out, m)
-	}
-	return out
+	return sq
 }
 
 // names returns the row label and full name of each actor, reading those not seen before
@@ -557,14 +578,15 @@ func (h *handler) documents(ctx context.Context) (map[string]*kg.Document, error
 	return h.docs, h.docsErr
 }
 
-// fail answers an error: a client's with its status and code, anything else as a logged 500.
+// fail answers an error: a client's with its status and code, quoting as many characters of
+// what the client sent as the request asks (kg.QuoteChars); anything else as a logged 500.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status := http.StatusInternalServerError
 	code, msg := kg.Internal, "internal error"
 	var user *kg.Error
 	switch {
 	case errors.As(err, &user):
-		code, msg = user.Code, user.Message
+		code, msg = user.Code, user.Quote(kg.QuoteChars(r.Context()))
 		status = http.StatusBadRequest
 		if code == kg.NotFound {
 			status = http.StatusNotFound

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -309,6 +310,34 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+// TestBadInputQuotesAsTheServerSays checks that an error quotes as many characters of what
+// was sent as the request's kg.QuoteChars, the default when it says nothing, and never splits
+// a character.
+func TestBadInputQuotesAsTheServerSays(t *testing.T) {
+	h := Handler(seedStore(t), quiet(), 0, 0, 0)
+	for _, c := range []struct {
+		target, says string
+	}{
+		{"/timeline/state/" + url.PathEscape("Ташкентская-область") + ".svg", `no state has the slug "Ташке"…`},
+		{"/timeline/organization/csto.svg?at=" + url.QueryEscape("２０１０-01"), `at: invalid date "２０１０-"…: want`},
+		{"/timeline/organization/csto.svg?source=" + url.QueryEscape("документы"), `source: no document has the slug "докум"…`},
+	} {
+		message := func(w *httptest.ResponseRecorder) string {
+			var body struct {
+				Errors []struct{ Message string } `json:"errors"`
+			}
+			require.NoError(t, json.Unmarshal(w.Body.Bytes(), &body), w.Body.String())
+			require.Len(t, body.Errors, 1, w.Body.String())
+			return body.Errors[0].Message
+		}
+		r := httptest.NewRequest(http.MethodGet, c.target, nil)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r.WithContext(kg.WithQuoteChars(r.Context(), 5)))
+		assert.Contains(t, message(w), c.says, c.target)
+		assert.NotContains(t, message(serve(t, h, c.target)), "…", "the default quotes them whole: %s", c.target)
+	}
+}
+
 // TestDeterministic checks that the same request gives the same bytes and ETag, from the
 // same handler and from another over the same database, whatever the order of the roles.
 func TestDeterministic(t *testing.T) {
@@ -470,8 +499,8 @@ func TestTheDateAskedForIsOnTheAxis(t *testing.T) {
 	}
 }
 
-// TestSelectStintsByCertainty checks the at and from..to filters on constructed stints: an
-// undated start is not "since forever", an open end is not "for ever", and a year without
+// TestSelectStintsByCertainty checks the at and from..to filters of a timeline request, as
+// the kg.StintQuery it makes selects constructed stints: an undated start is not "since forever", an open end is not "for ever", and a year without
 // data is only possibly covered.
 func TestSelectStintsByCertainty(t *testing.T) {
 	undatedStart := stated(kg.RoleMember, kg.MembershipClaim{End: date("2000"), Source: kg.Source{DocumentSlug: "a"}})
@@ -515,6 +544,6 @@ func TestSelectStintsByCertainty(t *testing.T) {
 		if c.to != "" {
 			q.to = date(c.to)
 		}
-		assert.Equal(t, c.want, docs(selectStints(all, q)), "at %s from %s to %s %s", c.at, c.from, c.to, c.certainty)
+		assert.Equal(t, c.want, docs(kg.SelectStints(all, q.stintQuery())), "at %s from %s to %s %s", c.at, c.from, c.to, c.certainty)
 	}
 }

@@ -21,8 +21,9 @@
 //   - hovering a bar shows its dates and what of them is unknown, its role, end and every
 //     source's claim with document, section and footnotes.
 //
-// The axis spans the dates the sources give, never the open bounds (kg.OpenStart,
-// kg.OpenEnd). The same Chart always gives the same bytes.
+// The legend shows each of these at the size of a bar. The axis spans the dates the sources
+// give, never the open bounds (kg.OpenStart, kg.OpenEnd); its years are written at the top,
+// at the bottom and again every 40 rows. The same Chart always gives the same bytes.
 package timeline
 
 import (
@@ -33,6 +34,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/treatygraph/treatygraph/internal/cut"
 	"github.com/treatygraph/treatygraph/internal/kg"
 )
 
@@ -86,10 +88,18 @@ const (
 	plotRight  = 956
 	rowHeight  = 16
 	barHeight  = 10
-	headTop    = 112 // top of the first row
+	headTop    = 184 // top of the first row, under the legend and the axis
 	stubWidth  = 22  // how wide a side the sources leave open is drawn
 	labelRunes = 40  // longest row label, in characters
+	// Every axisEvery rows the year axis is drawn again, in a strip axisGap tall, so that a
+	// long chart can be read without scrolling back to its top.
+	axisEvery = 40
+	axisGap   = 18
+	swatch    = 24 // how wide a swatch of the legend is; it is as tall as a bar
 )
+
+// rowTop is the top of row i: under the rows before it and the axis strips among them.
+func rowTop(i int) int { return headTop + i*rowHeight + i/axisEvery*axisGap }
 
 // The colours of the roles (the Okabe–Ito palette, readable with the common colour-vision
 // deficiencies), of disputes and of the grid.
@@ -273,7 +283,7 @@ func Render(c Chart) []byte {
 		shown++
 	}
 
-	plotBottom := headTop + shown*rowHeight
+	plotBottom := rowTop(shown-1) + rowHeight
 	if shown == 0 {
 		plotBottom = headTop + 2*rowHeight
 	}
@@ -294,10 +304,10 @@ func Render(c Chart) []byte {
 	writeLegend(&b, c.At != nil, c.To != nil)
 	// Every other row shaded, under the grid, so that a row reads across 700 pixels.
 	for i := 1; i < shown; i += 2 {
-		fmt.Fprintf(&b, `<rect y="%d" width="%d" height="%d" fill="#f5f5f5"/>`, headTop+i*rowHeight, width, rowHeight)
+		fmt.Fprintf(&b, `<rect y="%d" width="%d" height="%d" fill="#f5f5f5"/>`, rowTop(i), width, rowHeight)
 	}
 	b.WriteByte('\n')
-	writeAxis(&b, s, step, plotBottom)
+	writeAxis(&b, s, step, plotBottom, shown)
 	if shown == 0 {
 		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" fill="#777">No stints match.</text>`+"\n", (plotLeft+plotRight)/2, headTop+rowHeight+4)
 	}
@@ -343,50 +353,116 @@ func writeDefs(b *bytes.Buffer) {
 	b.WriteString("</defs>\n")
 }
 
+// writeLegend shows every way a bar is drawn, each swatch as tall as a bar: the role
+// colours on one line, then two columns of what the shapes, fades, hatching and outlines
+// mean. at and cut add the line of the date asked for and the arrow of a stint that goes on
+// after the axis, which only such charts draw.
 func writeLegend(b *bytes.Buffer, at, cut bool) {
+	b.WriteString(`<g class="legend">` + "\n")
+	defer b.WriteString("</g>\n")
 	const y = 52
 	x := 12
 	for _, rc := range roleColours {
-		fmt.Fprintf(b, `<rect x="%d" y="%d" width="14" height="%d" fill="%s"/><text x="%d" y="%d">%s</text>`+"\n", x, y, barHeight, rc.colour, x+18, y+9, rc.name)
-		x += 32 + 7*len(rc.name)
+		fmt.Fprintf(b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"/><text x="%d" y="%d">%s</text>`+"\n", x, y, swatch, barHeight, rc.colour, x+swatch+5, y+9, rc.name)
+		x += swatch + 24 + 7*len(rc.name)
 	}
-	x += 10
-	fmt.Fprintf(b, `<rect x="%d" y="%d" width="18" height="%d" fill="url(#in0)"/><rect x="%d" y="%d" width="18" height="%d" fill="url(#out0)"/><text x="%d" y="%d">date known to the year or month, or approximate</text>`+"\n",
-		x, y, barHeight, x+22, y, barHeight, x+44, y+9)
-	const y2 = y + 16
-	x = 12
-	fmt.Fprintf(b, `<rect x="%d" y="%d" width="%d" height="%d" fill="url(#hatch0)" mask="url(#stubL)"/><rect x="%d" y="%d" width="10" height="%d" fill="%s"/><rect x="%d" y="%d" width="10" height="%d" fill="url(#hatch0)"/><rect x="%d" y="%d" width="10" height="%d" fill="%s"/><rect x="%d" y="%d" width="%d" height="%d" fill="url(#hatch0)" mask="url(#stubR)"/><text x="%d" y="%d">unknown: no date, no data, or after the source last looked</text>`+"\n",
-		x, y2, stubWidth, barHeight, x+stubWidth, y2, barHeight, roleColours[0].colour, x+stubWidth+10, y2, barHeight, x+stubWidth+20, y2, barHeight, roleColours[0].colour,
-		x+stubWidth+30, y2, stubWidth, barHeight, x+2*stubWidth+36, y2+9)
-	x += 2*stubWidth + 36 + 350
-	fmt.Fprintf(b, `<rect x="%d" y="%d" width="26" height="%d" fill="%s"/><rect x="%d" y="%d" width="26" height="%d" fill="none" stroke="%s" stroke-width="1.5" stroke-dasharray="3 2"/><line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"/><text x="%d" y="%d">disputed: the sources disagree; thin lines are the other sources' dates</text>`+"\n",
-		x, y2, barHeight, roleColours[0].colour, x, y2, barHeight, disputeColour, x+6, y2+barHeight+2, x+30, y2+barHeight+2, roleColours[0].colour, x+36, y2+9)
-	const y3 = y2 + 16
-	x = 12
+	fmt.Fprintf(b, `<text x="%d" y="%d" fill="#555">the stint certainly held; a sharp edge is a date known to the day</text>`+"\n", x, y+9)
+
+	// Each entry: its swatch, drawn by draw at (x, top of a bar), and its words.
+	type entry struct {
+		draw  func(x, y int)
+		words string
+	}
+	c0, hatch := roleColours[0].colour, "url(#hatch0)"
+	rect := func(x, y, w int, fill, extra string) {
+		fmt.Fprintf(b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"%s/>`, x, y, w, barHeight, fill, extra)
+	}
+	entries := []entry{
+		{func(x, y int) {
+			rect(x, y, swatch/2, "url(#in0)", "")
+			rect(x+swatch/2, y, swatch/2, c0, "")
+			rect(x+swatch, y, swatch/2, "url(#out0)", "")
+		},
+			"start or end known only to the year or month, or approximate"},
+		{func(x, y int) { rect(x, y, swatch, c0, ` fill-opacity="0.45"`) },
+			"pale: start and end may fall in the same stretch (e.g. one year)"},
+		{func(x, y int) {
+			rect(x, y, stubWidth, hatch, ` mask="url(#stubL)"`)
+			rect(x+stubWidth, y, swatch-stubWidth/2, c0, "")
+		},
+			"start not dated: from the first date a source gives, not the axis"},
+		{func(x, y int) {
+			rect(x, y, swatch-stubWidth/2, c0, "")
+			rect(x+swatch-stubWidth/2, y, stubWidth, hatch, ` mask="url(#stubR)"`)
+		},
+			"open end: still so when the source last looked, later unknown"},
+		{func(x, y int) {
+			rect(x, y, swatch/2, c0, "")
+			rect(x+swatch/2, y, swatch/2, hatch, "")
+			rect(x+swatch, y, swatch/2, c0, "")
+		},
+			"hatched: years for which the source has no data"},
+		{func(x, y int) { rect(x, y, 16, hatch, "") },
+			"a stint no source dates (written \"dates unknown\")"},
+		{func(x, y int) {
+			rect(x, y, swatch+swatch/2, c0, "")
+			fmt.Fprintf(b, `<rect x="%d" y="%s" width="%d" height="%d" fill="none" stroke="%s" stroke-width="1.5" stroke-dasharray="3 2"/>`, x-1, num(float64(y)-1.5), swatch+swatch/2+2, barHeight+3, disputeColour)
+		}, "disputed: the sources disagree on the dates or the role"},
+		{func(x, y int) {
+			fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"/><line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2" stroke-dasharray="2 2"/>`,
+				x, y+5, x+swatch, y+5, c0, x+swatch, y+5, x+swatch+swatch/2, y+5, c0)
+		}, "under a disputed bar: another source's dates (dotted where open)"},
+	}
 	if at {
-		fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="1.5"/><text x="%d" y="%d">the date asked for</text>`+"\n", x+4, y3-1, x+4, y3+barHeight+1, textColour, x+10, y3+9)
-		x += 134
+		entries = append(entries, entry{func(x, y int) {
+			fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="1.5"/>`, x+swatch/2, y-2, x+swatch/2, y+barHeight+2, textColour)
+		}, "the date asked for"})
 	}
 	if cut {
-		fmt.Fprintf(b, `<path d="M%d %dl6 5-6 5z" fill="%s"/><text x="%d" y="%d">goes on after the axis</text>`+"\n", x, y3, roleColours[0].colour, x+10, y3+9)
-		x += 150
+		entries = append(entries, entry{func(x, y int) {
+			rect(x, y, swatch, c0, "")
+			fmt.Fprintf(b, `<path d="M%d %dl6 5-6 5z" fill="%s"/>`, x+swatch, y, c0)
+		}, "goes on after the axis"})
 	}
-	fmt.Fprintf(b, `<text x="%d" y="%d" fill="#555">Hover a bar for its dates, what of them is unknown, and its sources.</text>`+"\n", x, y3+9)
+	const top, line, column = y + 20, 16, 484
+	for i, e := range entries {
+		ex, ey := 12+i%2*column, top+i/2*line
+		e.draw(ex, ey)
+		fmt.Fprintf(b, `<text x="%d" y="%d">%s</text>`+"\n", ex+2*swatch+8, ey+9, esc(e.words))
+	}
+	fmt.Fprintf(b, `<text x="12" y="%d" fill="#555">Hover a bar for its dates, what of them is unknown, and its sources.</text>`+"\n", top+(len(entries)+1)/2*line+9)
 }
 
-func writeAxis(b *bytes.Buffer, s scale, step int, bottom int) {
+// writeAxis draws the grid and the year labels: over the first row, under the last, and in
+// a strip of their own every axisEvery rows.
+func writeAxis(b *bytes.Buffer, s scale, step int, bottom, rows int) {
 	first := int(math.Ceil(s.lo/float64(step))) * step
+	// The grid runs from the top labels to the bottom, broken where a strip's labels are.
+	segments := [][2]int{{headTop - 4, bottom}}
+	var strips []int // the baselines of the labels between rows
+	for i := axisEvery; i < rows; i += axisEvery {
+		top := rowTop(i) - axisGap
+		fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#999"/>`+"\n", plotLeft, top, plotRight, top)
+		strips = append(strips, top+13)
+		segments[len(segments)-1][1] = top
+		segments = append(segments, [2]int{top + axisGap - 4, bottom})
+	}
 	for yr := first; float64(yr) <= s.hi; yr += step {
 		x := num(s.x(float64(yr)))
-		fmt.Fprintf(b, `<line x1="%s" y1="%d" x2="%s" y2="%d" stroke="%s"/>`, x, headTop-4, x, bottom, gridColour)
+		for _, sg := range segments {
+			fmt.Fprintf(b, `<line x1="%s" y1="%d" x2="%s" y2="%d" stroke="%s"/>`, x, sg[0], x, sg[1], gridColour)
+		}
 		fmt.Fprintf(b, `<text x="%s" y="%d" text-anchor="middle" fill="#555">%d</text>`, x, headTop-7, yr)
+		for _, y := range strips {
+			fmt.Fprintf(b, `<text x="%s" y="%d" text-anchor="middle" fill="#555">%d</text>`, x, y, yr)
+		}
 		fmt.Fprintf(b, `<text x="%s" y="%d" text-anchor="middle" fill="#555">%d</text>`+"\n", x, bottom+13, yr)
 	}
 	fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#999"/>`+"\n", plotLeft, bottom, plotRight, bottom)
 }
 
 func writeRow(b *bytes.Buffer, r *Row, i int, s scale) {
-	top := headTop + i*rowHeight
+	top := rowTop(i)
 	fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="end"><title>%s</title>%s</text>`+"\n", labelRight, top+12, esc(r.Title), esc(clip(r.Label, labelRunes)))
 	for _, m := range r.Stints {
 		writeStint(b, r, m, top+3, s)
@@ -631,14 +707,8 @@ func clip(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	i := 0
-	for k := range s {
-		if i == n-1 {
-			return strings.TrimSpace(s[:k]) + "…"
-		}
-		i++
-	}
-	return s
+	p, _ := cut.Prefix(s, n-1)
+	return strings.TrimSpace(p) + cut.Ellipsis
 }
 
 // num writes a coordinate with one decimal, without a trailing ".0".

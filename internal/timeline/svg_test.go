@@ -3,6 +3,7 @@ package timeline
 import (
 	"encoding/xml"
 	"io"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -335,4 +336,144 @@ func TestCutByTheAxisWhenCertain(t *testing.T) {
 	_, _, bars := chartOf(t, Chart{To: date("2010")}, known, possible)
 	assert.Contains(t, bars[0], `<path d="M956 `)
 	assert.NotContains(t, bars[1], `<path`)
+}
+
+// legendOf is the legend of a chart.
+func legendOf(t *testing.T, svg string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?s)<g class="legend">\n(.*?)</g>\n`).FindStringSubmatch(svg)
+	require.NotNil(t, m, "the chart has a legend")
+	return m[1]
+}
+
+// everyKindOfBar is a chart with a stint drawn in each way a bar can be drawn, the date
+// asked for, and an axis that ends before the last stint does.
+func everyKindOfBar() Chart {
+	disputed := stated(kg.RoleMember,
+		kg.MembershipClaim{Start: date("1994"), AsOf: date("2000"), Source: kg.Source{DocumentSlug: "article"}},
+		kg.MembershipClaim{Start: date("1996"), AsOf: date("1998"), Source: kg.Source{DocumentSlug: "dataset"}})
+	disputed.Source = disputed.Claims[0].Source
+	stints := []*kg.Membership{
+		stated(kg.RoleMember, kg.MembershipClaim{Start: date("1990-01-01"), End: date("1995-06-30")}),                      // sharp
+		stated(kg.RoleAssociate, kg.MembershipClaim{Start: date("1991"), End: date("1999")}),                               // fading in and out
+		stated(kg.RoleObserver, kg.MembershipClaim{Start: date("1993"), End: date("1993")}),                                // one pale block
+		stated(kg.RolePartner, kg.MembershipClaim{End: date("1998-05-01")}),                                                // undated start
+		stated(kg.RoleMember, kg.MembershipClaim{Start: date("1996-01-01"), AsOf: date("2003")}),                           // open end
+		stated(kg.RoleMember, kg.MembershipClaim{Start: date("1990"), End: date("2000"), UnknownYears: []int{1994, 1995}}), // years without data
+		stated(kg.RoleProspective, kg.MembershipClaim{}),                                                                   // no dates at all
+		disputed,
+		stated(kg.RoleMember, kg.MembershipClaim{Start: date("1992-01-01"), End: date("2012-12-31")}), // past the axis
+	}
+	c := Chart{Title: "Every bar", Counterpart: "member", Link: "/explore", At: date("1997"), To: date("2010")}
+	for i, m := range stints {
+		l := string(rune('A' + i))
+		c.Rows = append(c.Rows, Row{Slug: l, Label: l, Title: l, Stints: []*kg.Membership{m}})
+	}
+	return c
+}
+
+// TestLegendShowsEveryWayABarIsDrawn draws a stint of every kind and checks that each way
+// the bars are drawn (each fill, fade, hatch, stub, outline, line and arrow found in them)
+// has a swatch in the legend, drawn the same way and as tall as a bar.
+func TestLegendShowsEveryWayABarIsDrawn(t *testing.T) {
+	svg := string(Render(everyKindOfBar()))
+	legend := legendOf(t, svg)
+	var bars strings.Builder
+	for _, l := range strings.Split(svg, "\n") {
+		if strings.HasPrefix(l, "<g><title>") {
+			bars.WriteString(l)
+		}
+	}
+	// The ways a bar is drawn, each as a pattern that names it whatever the role's colour.
+	ways := map[string]*regexp.Regexp{
+		"solid":         regexp.MustCompile(`<rect [^>]*height="10" fill="#[0-9a-f]{6}"/>`),
+		"fading in":     regexp.MustCompile(`<rect [^>]*height="10" fill="url\(#in\d\)"/>`),
+		"fading out":    regexp.MustCompile(`<rect [^>]*height="10" fill="url\(#out\d\)"/>`),
+		"pale block":    regexp.MustCompile(`<rect [^>]*height="10" fill="#[0-9a-f]{6}" fill-opacity="0.45"/>`),
+		"undated start": regexp.MustCompile(`<rect [^>]*height="10" fill="url\(#hatch\d\)" mask="url\(#stubL\)"/>`),
+		"open end":      regexp.MustCompile(`<rect [^>]*height="10" fill="url\(#hatch\d\)" mask="url\(#stubR\)"/>`),
+		"no data":       regexp.MustCompile(`<rect [^>]*height="10" fill="url\(#hatch\d\)"/>`),
+		"disputed":      regexp.MustCompile(`<rect [^>]*height="13" fill="none" stroke="#d55e00" stroke-width="1.5" stroke-dasharray="3 2"/>`),
+		"other source":  regexp.MustCompile(`<line [^>]*stroke-width="2"/>`),
+		"other, open":   regexp.MustCompile(`<line [^>]*stroke-width="2" stroke-dasharray="2 2"/>`),
+		"past the axis": regexp.MustCompile(`<path d="M[0-9.]+ [0-9.]+l6 5-6 5z" fill="#[0-9a-f]{6}"/>`),
+		"the date":      regexp.MustCompile(`<line [^>]*stroke="#222" stroke-width="1.5"/>`),
+	}
+	whole := svg[strings.Index(svg, "</g>\n"):] // the date's line is drawn over the rows, outside any bar
+	for way, re := range ways {
+		where := bars.String()
+		if way == "the date" {
+			where = whole
+		}
+		require.True(t, re.MatchString(where), "the chart draws %q (else this test checks nothing)", way)
+		assert.True(t, re.MatchString(legend), "the legend shows %q", way)
+	}
+	assert.Contains(t, bars.String(), "dates unknown</text>")
+	assert.Contains(t, legend, "dates unknown")
+
+	// Every swatch is as tall as a bar (the outline of a disputed one as tall as a bar's).
+	for _, m := range regexp.MustCompile(`<rect [^>]*height="(\d+)"`).FindAllStringSubmatch(legend, -1) {
+		assert.Contains(t, []string{"10", "13"}, m[1], m[0])
+	}
+	roles := regexp.MustCompile(`<rect x="\d+" y="52" width="(\d+)" height="10" fill="#[0-9a-f]{6}"/><text`).FindAllStringSubmatch(legend, -1)
+	require.Len(t, roles, len(roleColours), "a swatch for each role")
+	for _, m := range roles {
+		assert.Equal(t, strconv.Itoa(swatch), m[1], "a role's swatch is %d pixels wide", swatch)
+	}
+	// Without a date or a cut axis, the legend leaves out what such charts only draw.
+	plain := legendOf(t, string(Render(Chart{Title: "Plain", Counterpart: "member", Rows: everyKindOfBar().Rows})))
+	assert.NotContains(t, plain, "the date asked for")
+	assert.NotContains(t, plain, "goes on after the axis")
+}
+
+// TestAxisEvery40Rows draws a chart of 400 rows, the most a chart draws by default, and
+// checks that it is drawn whole and stays legible: every row at its height with its label
+// at the chart's font size, and the years written at the top, at the bottom and in a strip
+// of their own after every 40 rows, between rows rather than over them.
+func TestAxisEvery40Rows(t *testing.T) {
+	c := Chart{Title: "Many", Counterpart: "member", Link: "/explore"}
+	for i := 0; i < DefaultMaxRows; i++ {
+		start := 1950 + i%60
+		m := stated(kg.RoleMember, kg.MembershipClaim{Start: date(strconv.Itoa(start) + "-01-01"), End: date(strconv.Itoa(start+5) + "-12-31")})
+		c.Rows = append(c.Rows, Row{Slug: strconv.Itoa(i), Label: "Row " + strconv.Itoa(i), Title: "Row " + strconv.Itoa(i), Stints: []*kg.Membership{m}})
+	}
+	svg := string(Render(c))
+	assert.NotContains(t, svg, "not drawn", "400 rows are drawn whole")
+	labels := regexp.MustCompile(`<text x="262" y="(\d+)" text-anchor="end"><title>Row (\d+)</title>`).FindAllStringSubmatch(svg, -1)
+	require.Len(t, labels, DefaultMaxRows)
+	assert.Contains(t, svg, `font-size="11"`, "the chart's text is 11 pixels")
+	assert.NotRegexp(t, `<text x="262"[^>]* font-size=`, svg, "row labels are at the chart's size")
+
+	// The axis: the label of its first year at each height it is written at.
+	s, step := axis(&c)
+	first := int(math.Ceil(s.lo/float64(step))) * step
+	var at []int
+	for _, m := range regexp.MustCompile(`<text x="[0-9.]+" y="(\d+)" text-anchor="middle" fill="#555">`+strconv.Itoa(first)+`</text>`).FindAllStringSubmatch(svg, -1) {
+		at = append(at, int(parse(t, m[1])))
+	}
+	require.Len(t, at, 2+DefaultMaxRows/axisEvery-1, "top, bottom, and after rows 40, 80 ... 360")
+	rowY := func(i int) int { return int(parse(t, labels[i][1])) } // the baseline of row i's label
+	assert.Less(t, at[0], rowY(0)-rowHeight+4, "the top axis is over the first row")
+	assert.Greater(t, at[len(at)-1], rowY(len(labels)-1)+4, "the bottom axis is under the last row")
+	for k, y := range at[1 : len(at)-1] {
+		i := (k + 1) * axisEvery
+		assert.Greater(t, y, rowY(i-1)+4, "the axis after row %d is under it", i)
+		assert.Less(t, y, rowY(i)-rowHeight+4, "and over row %d", i+1)
+	}
+	for i := 1; i < len(labels); i++ {
+		gap := rowY(i) - rowY(i-1)
+		if i%axisEvery == 0 {
+			assert.Equal(t, rowHeight+axisGap, gap, "row %d", i)
+		} else {
+			assert.Equal(t, rowHeight, gap, "row %d", i)
+		}
+	}
+	// One axis more for one row more than 40, none for 40.
+	count := func(n int) int {
+		cc := c
+		cc.Rows = c.Rows[:n]
+		return len(regexp.MustCompile(`fill="#555">`+strconv.Itoa(first)+`</text>`).FindAllString(string(Render(cc)), -1))
+	}
+	assert.Equal(t, 2, count(axisEvery))
+	assert.Equal(t, 3, count(axisEvery+1))
 }

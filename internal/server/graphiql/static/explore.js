@@ -7,7 +7,6 @@
   'use strict';
 
   var API = 'graphql';
-  var MAX_NODES = 150;
   var $ = function (id) { return document.getElementById(id); };
 
   var state = { id: '', depth: 1, at: '' };
@@ -438,55 +437,101 @@
   });
 
   // ---- The neighbourhood graph -------------------------------------------------------
+  // The centre on top; under it its neighbours, grouped by kind: each group a box of
+  // labelled nodes in columns, or, folded, one node ("44 events") that a click opens. At
+  // depth 2, under them, the nodes two links away that are linked to the most neighbours, at
+  // most FAR_DRAWN of them; the rest are counted in the drawing and listed under it, every
+  // one. Positions are worked out here from sorted names, not by a force layout, so that the
+  // same view is drawn the same way on every visit; the drawing is as tall as it needs to be
+  // for its labels to be read at their size.
 
-  var NEIGHBORHOOD = 'query ExploreNeighborhood($id: ID!, $depth: Int, $at: Date, $max: Int) {\n' +
-    '  neighborhood(id: $id, depth: $depth, at: $at, maxNodes: $max) {\n' +
-    '    truncated\n' +
-    '    nodes { __typename id\n' +
-    '      ... on Actor { name } ... on Organization { acronym }\n' +
-    '      ... on Event { title } ... on Provision { title } ... on Position { title } ... on Document { title }\n' +
-    '      ... on Place { name } ... on Person { name } ... on Quote { text } ... on Citation { number } }\n' +
-    '    edges { from { id } to { id } relation }\n' +
-    '  }\n}';
+  var MAX_NODES = 400;  // asked of the API at either depth; the UN's 200 members fit
+  var FAR_DRAWN = 48;   // most nodes two links away drawn
+  var FOLD_OVER = 8;    // a group of events, provisions, people ... larger than this starts folded
+  var FONT = 11;        // label size, in pixels at zoom 1
+  var LABEL_W = 96;     // longest label; longer ones end in "…"
+  var CELL_W = 116;     // a node and its label, side by side
+  var CELL_H = 19;
+  var PAD = 8;          // inside a group's box
+  var TOP = 18;         // over a group's box, for its label
+  var GAP = 14;         // between boxes
+
+  var NEIGHBORHOOD = [
+    'query ExploreNeighborhood($id: ID!, $depth: Int, $at: Date, $max: Int) {',
+    '  neighborhood(id: $id, depth: $depth, at: $at, maxNodes: $max) {',
+    '    truncated',
+    '    nodes { __typename id',
+    '      ... on Actor { name } ... on Organization { acronym }',
+    '      ... on Event { title } ... on Provision { title } ... on Position { title } ... on Document { title }',
+    '      ... on Place { name } ... on Person { name } ... on Quote { text } ... on Citation { number } }',
+    '    edges { from { id } to { id } relation }',
+    '  }',
+    '}',
+  ].join('\n');
+
+  // Each kind of node: its name, plural, colour and shape, in the order groups are drawn.
+  var KINDS = [
+    ['State', 'state', 'states', '#1a73e8', 'ellipse'],
+    ['Organization', 'organization', 'organizations', '#e37400', 'round-rectangle'],
+    ['Event', 'event', 'events', '#8e24aa', 'diamond'],
+    ['Provision', 'provision', 'provisions', '#00897b', 'rectangle'],
+    ['Person', 'person', 'people', '#c2185b', 'octagon'],
+    ['Position', 'position', 'positions', '#5e35b1', 'pentagon'],
+    ['Place', 'place', 'places', '#6d4c41', 'triangle'],
+    ['Quote', 'quote', 'quotes', '#827717', 'rhomboid'],
+    ['Document', 'document', 'documents', '#37474f', 'rectangle'],
+    ['Citation', 'footnote', 'footnotes', '#546e7a', 'tag'],
+  ];
+  function kindOf(t) {
+    for (var i = 0; i < KINDS.length; i++) {
+      if (KINDS[i][0] === t) return { order: i, one: KINDS[i][1], many: KINDS[i][2], colour: KINDS[i][3], shape: KINDS[i][4] };
+    }
+    var w = t.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+    return { order: KINDS.length, one: w, many: w + (/s$/.test(w) ? '' : 's'), colour: '#80868b', shape: 'hexagon' };
+  }
+  function isActor(t) { return t === 'State' || t === 'Organization'; }
+
+  // Relations, by the colour of their lines and rings (the first that matches).
+  var RELATIONS = [
+    ['membership', /(^|has )member( of)?$/, '#0072b2'],
+    ['observer', /observer/, '#e69f00'],
+    ['associate', /associate/, '#009e73'],
+    ['partner', /partner/, '#cc79a7'],
+    ['prospective', /prospective/, '#7f7f7f'],
+    ['took part, took place', /took part|participant|took place|involved|proposed/, '#8e24aa'],
+    ['bodies and places', /body|contains|located|headquarter/, '#6d4c41'],
+  ];
+  var OTHER_RELATION = ['other', null, '#9e9e9e'];
+  function relationOf(r) {
+    for (var i = 0; i < RELATIONS.length; i++) if (RELATIONS[i][1].test(r)) return RELATIONS[i];
+    return OTHER_RELATION;
+  }
 
   function labelOf(n) {
-    var s = n.acronym || n.name || n.title || n.text || (n.number != null ? 'note ' + n.number : n.__typename);
-    return s.length > 22 ? s.slice(0, 20) + '…' : s;
+    return n.acronym || n.name || n.title || n.text || (n.number != null ? 'note ' + n.number : n.__typename);
   }
   function fullName(n) {
     return n.name || n.title || n.text || (n.number != null ? 'Footnote ' + n.number : n.__typename);
   }
+  function byLabel(a, b) {
+    var x = labelOf(a).toLowerCase(), y = labelOf(b).toLowerCase();
+    return x < y ? -1 : x > y ? 1 : (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  }
+  function plural(n, k) { return n + ' ' + (n === 1 ? k.one : k.many); }
 
-  var STYLE = [
-    { selector: 'node', style: {
-      'background-color': '#9aa0a6', width: 10, height: 10, label: 'data(label)', 'font-size': 8,
-      color: '#444', 'text-valign': 'bottom', 'text-margin-y': 2 } },
-    { selector: 'node.State', style: { 'background-color': '#1a73e8', width: 18, height: 18, 'font-size': 10, color: '#111' } },
-    { selector: 'node.Organization', style: {
-      'background-color': '#e37400', shape: 'round-rectangle', width: 20, height: 14, 'font-size': 10, color: '#111' } },
-    { selector: 'node.centre', style: {
-      width: 30, height: 30, 'border-width': 3, 'border-color': '#202124', 'font-size': 13, 'font-weight': 'bold' } },
-    { selector: 'node.actor', style: { 'text-outline-color': '#fff', 'text-outline-width': 2 } },
-    // Events, places and the like are named on hover only: their titles are long.
-    { selector: 'node[kind != "State"][kind != "Organization"]', style: { label: '' } },
-    { selector: 'node.hover', style: { label: 'data(label)', 'z-index': 10, 'border-width': 2, 'border-color': '#5f6368', 'text-background-color': '#fff',
-      'text-background-opacity': 0.9, 'text-background-padding': 2 } },
-    { selector: 'edge', style: {
-      width: 1, 'line-color': '#c4c7c5', 'curve-style': 'straight', 'target-arrow-shape': 'triangle',
-      'target-arrow-color': '#c4c7c5', 'arrow-scale': 0.6, label: '', 'font-size': 8 } },
-    { selector: 'edge.hover', style: {
-      width: 2, 'line-color': '#5f6368', 'target-arrow-color': '#5f6368', label: 'data(relation)',
-      'text-background-color': '#fff', 'text-background-opacity': 0.9, 'text-background-padding': 2 } },
-  ];
-
-  function renderGraph(centreId, hood) {
-    var box = $('graph');
-    // Distance from the centre, for a concentric layout: the centre in the middle, its
-    // neighbours around it, theirs further out.
+  // view works out the groups of a neighbourhood: the centre's neighbours by kind (near),
+  // and the nodes further out by kind (far), the most linked drawn and the rest left out.
+  function view(centreId, hood) {
+    var byId = {};
+    hood.nodes.forEach(function (n) { byId[n.id] = n; });
     var adj = {};
+    var edges = [];
     hood.edges.forEach(function (e) {
-      (adj[e.from.id] = adj[e.from.id] || []).push(e.to.id);
-      (adj[e.to.id] = adj[e.to.id] || []).push(e.from.id);
+      var f = e.from.id, t = e.to.id;
+      if (!byId[f] || !byId[t] || f === t) return;
+      edges.push({ from: f, to: t, relation: e.relation });
+      (adj[f] = adj[f] || []).push(t);
+      (adj[t] = adj[t] || []).push(f);
     });
     var dist = {};
     dist[centreId] = 0;
@@ -497,80 +542,375 @@
         if (!(w in dist)) { dist[w] = dist[v] + 1; queue.push(w); }
       });
     }
-    // Each distance is drawn as one ring per 20 nodes or so, the nodes dealt out in turn,
-    // so that neighbouring labels do not overlap.
-    var perDist = {};
+    var rel = {};   // a neighbour's relations with the centre, as written from the centre's side
+    var links = {}; // how many neighbours a node further out is linked to
+    edges.forEach(function (e) {
+      if (e.from === centreId || e.to === centreId) {
+        var o = e.from === centreId ? e.to : e.from;
+        var words = e.from === centreId ? e.relation : e.relation + ' (of it)';
+        rel[o] = rel[o] || [];
+        if (rel[o].indexOf(words) < 0) rel[o].push(words);
+      }
+    });
+    var nearOf = {};
+    edges.forEach(function (e) {
+      [[e.from, e.to], [e.to, e.from]].forEach(function (p) {
+        if (dist[p[0]] === 1 && dist[p[1]] !== 1 && p[1] !== centreId) {
+          var k = p[1] + '\u0000' + p[0];
+          if (!nearOf[k]) { nearOf[k] = true; links[p[1]] = (links[p[1]] || 0) + 1; }
+        }
+      });
+    });
+    var groups = {};
     hood.nodes.forEach(function (n) {
-      var d = n.id in dist ? dist[n.id] : 4;
-      perDist[d] = (perDist[d] || 0) + 1;
+      if (n.id === centreId) return;
+      var far = dist[n.id] !== 1;
+      var key = (far ? 'far:' : 'near:') + n.__typename;
+      var g = groups[key] || (groups[key] = { key: key, kind: n.__typename, k: kindOf(n.__typename), far: far, nodes: [], relations: {} });
+      g.nodes.push(n);
+      (rel[n.id] || []).forEach(function (r) { g.relations[r] = (g.relations[r] || 0) + 1; });
     });
-    var dealt = {};
-    var byId = {};
-    var elements = hood.nodes.map(function (n) {
-      byId[n.id] = n;
-      var d = n.id in dist ? dist[n.id] : 4;
-      var rings = Math.max(1, Math.min(4, Math.ceil(perDist[d] / (22 * (d + 1)))));
-      var ring = (dealt[d] = (dealt[d] || 0) + 1) % rings;
-      var actor = n.__typename === 'State' || n.__typename === 'Organization';
-      return { group: 'nodes', classes: [n.__typename, actor ? 'actor' : '', n.id === centreId ? 'centre' : ''].join(' '),
-        data: { id: n.id, label: labelOf(n), kind: n.__typename, level: 100 - d * 10 - ring } };
+    var list = Object.keys(groups).map(function (k) { return groups[k]; });
+    list.forEach(function (g) {
+      g.nodes.sort(g.far ? function (a, b) { return (links[b.id] || 0) - (links[a.id] || 0) || byLabel(a, b); } : byLabel);
+      g.drawn = g.nodes.slice();
+      g.left = [];
     });
-    hood.edges.forEach(function (e, i) {
-      if (!byId[e.from.id] || !byId[e.to.id]) return;
-      elements.push({ group: 'edges', data: { id: 'e' + i, source: e.from.id, target: e.to.id, relation: e.relation } });
+    // The nodes further out most linked to the neighbours are drawn, FAR_DRAWN at most.
+    var far = [];
+    list.forEach(function (g) { if (g.far) far = far.concat(g.nodes); });
+    far.sort(function (a, b) {
+      return (links[b.id] || 0) - (links[a.id] || 0) || kindOf(a.__typename).order - kindOf(b.__typename).order || byLabel(a, b);
     });
+    var drawnFar = {};
+    far.slice(0, FAR_DRAWN).forEach(function (n) { drawnFar[n.id] = true; });
+    list.forEach(function (g) {
+      if (!g.far) return;
+      g.drawn = g.nodes.filter(function (n) { return drawnFar[n.id]; });
+      g.left = g.nodes.filter(function (n) { return !drawnFar[n.id]; });
+    });
+    list.sort(function (a, b) { return (a.far - b.far) || a.k.order - b.k.order || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0); });
+    return { byId: byId, edges: edges, dist: dist, rel: rel, links: links, groups: list, far: far.length, leftOut: Math.max(0, far.length - FAR_DRAWN) };
+  }
+
+  // A group is folded when the page last said so for this view, else when it is a large
+  // group of things other than states and organizations.
+  var folds = { view: '', set: {} };
+  function folded(g) {
+    if (g.key in folds.set) return folds.set[g.key];
+    return !isActor(g.kind) && g.nodes.length > FOLD_OVER;
+  }
+
+  function groupTitle(g) {
+    var t = plural(g.nodes.length, g.k) + (g.far ? ' two links away' : '');
+    if (g.far && g.left.length) t += ', ' + g.drawn.length + ' drawn';
+    return t;
+  }
+  // textWidth is about how wide a label of FONT pixels is (a little more, not less).
+  function textWidth(s, bold) { return s.length * FONT * (bold ? 0.64 : 0.6); }
+  function relationsText(g) {
+    return Object.keys(g.relations).sort(function (a, b) { return g.relations[b] - g.relations[a] || (a < b ? -1 : 1); })
+      .map(function (r) { return r + ' ' + g.relations[r]; }).join(', ');
+  }
+
+  // layout places the centre, the groups' boxes and their nodes, in model pixels, for a
+  // drawing `width` wide at zoom 1, and returns Cytoscape's elements.
+  function layout(centreId, v, width) {
+    var els = [];
+    var maxCols = Math.max(1, Math.floor((width - 2 * PAD) / CELL_W));
+    var centre = v.byId[centreId];
+    var ck = kindOf(centre.__typename);
+    var name = fullName(centre) + (centre.acronym ? ' (' + centre.acronym + ')' : '');
+    els.push({ group: 'nodes', classes: 'centre ' + centre.__typename,
+      position: { x: Math.max(20, width / 2 - Math.min(440, textWidth(name, true) * 15 / FONT) / 2), y: 14 },
+      data: { id: centreId, label: name, colour: ck.colour, shape: ck.shape, ring: '#202124' } });
+    var y = 52;
+    var placed = {};
+
+    function shelves(groups, top) {
+      // Each group's box: columns of CELL_W, rows of CELL_H, filled column by column.
+      var boxes = groups.map(function (g) {
+        // A group further out with none of its nodes drawn is one node that points to the list.
+        var only = g.far && !g.drawn.length;
+        var fold = !only && folded(g);
+        var label = only ? '+' + plural(g.nodes.length, g.k) + ', listed'
+          : fold ? plural(g.nodes.length, g.k) + (g.far ? ', ' + g.drawn.length + ' drawn when opened' : '') + ' ▸' : '';
+        if (only || fold) {
+          return { g: g, only: only, fold: fold, label: label, w: Math.min(LABEL_W * 3, textWidth(label, true)) + 30, h: CELL_H + 8 };
+        }
+        var cells = g.drawn.length + (g.left.length ? 1 : 0);
+        var cols = Math.min(maxCols, Math.max(1, Math.ceil(cells / 8)));
+        var rows = Math.ceil(cells / cols);
+        return { g: g, cells: cells, cols: cols, rows: rows,
+          w: Math.max(cols * CELL_W + 2 * PAD, textWidth(groupTitle(g) + ' ▾', true) + 12), h: TOP + rows * CELL_H + 2 * PAD };
+      });
+      // Shelves: boxes left to right, a new shelf when the next does not fit.
+      var shelf = [], shelfW = 0, shelfH = 0, at = top;
+      function flush() {
+        var x = Math.max(0, (width - shelfW + GAP) / 2);
+        shelf.forEach(function (b) { place(b, x, at); x += b.w + GAP; });
+        at += shelfH + GAP;
+        shelf = []; shelfW = 0; shelfH = 0;
+      }
+      boxes.forEach(function (b) {
+        if (shelf.length && shelfW + b.w > width) flush();
+        shelf.push(b); shelfW += b.w + GAP; shelfH = Math.max(shelfH, b.h);
+      });
+      if (shelf.length) flush();
+      return at;
+    }
+
+    function place(b, x0, y0) {
+      var g = b.g;
+      var gid = 'group:' + g.key;
+      if (b.only || b.fold) {
+        els.push({ group: 'nodes', classes: b.only ? 'more alone' : 'fold', position: { x: x0 + 12, y: y0 + b.h / 2 },
+          data: { id: gid, key: g.key, label: b.label, colour: b.only ? '#fff' : g.k.colour, shape: g.k.shape } });
+        placed[gid] = true;
+        return;
+      }
+      els.push({ group: 'nodes', classes: 'group', data: { id: gid, key: g.key, label: groupTitle(g) + ' ▾' } });
+      var cells = g.drawn.slice();
+      if (g.left.length) cells.push(null);
+      cells.forEach(function (n, i) {
+        var col = Math.floor(i / b.rows), row = i % b.rows;
+        var pos = { x: x0 + PAD + col * CELL_W + 6, y: y0 + TOP + PAD + row * CELL_H + CELL_H / 2 };
+        if (!n) {
+          els.push({ group: 'nodes', classes: 'more', position: pos,
+            data: { id: 'more:' + g.key, key: g.key, parent: gid, label: '+' + g.left.length + ' more, listed', colour: '#fff', shape: g.k.shape } });
+          return;
+        }
+        var r = v.rel[n.id] || [];
+        var ring = g.far ? '#fff' : relationOf(r[0] || '')[2];
+        els.push({ group: 'nodes', classes: 'member ' + n.__typename, position: pos,
+          data: { id: n.id, parent: gid, label: labelOf(n), colour: g.k.colour, shape: g.k.shape, ring: ring } });
+        placed[n.id] = n.id;
+      });
+      placed[gid] = true;
+    }
+
+    var near = v.groups.filter(function (g) { return !g.far; });
+    var far = v.groups.filter(function (g) { return g.far; });
+    y = shelves(near, y);
+    if (far.length) {
+      var beyond = v.leftOut ? 'Two links away: the ' + FAR_DRAWN + ' most linked to the neighbours, of ' + v.far + '; the rest are listed under the drawing'
+        : 'Two links away: ' + v.far;
+      els.push({ group: 'nodes', classes: 'band', position: { x: 4, y: y + 8 }, data: { id: 'band:far', label: beyond } });
+      y = shelves(far, y + 26);
+    }
+
+    // A line from the centre to each group of neighbours, in the colour of the relation most
+    // of them have with it; the lines of a node are drawn when the pointer is on it.
+    near.forEach(function (g) {
+      var top = Object.keys(g.relations).sort(function (a, b) { return g.relations[b] - g.relations[a] || (a < b ? -1 : 1); })[0];
+      els.push({ group: 'edges', classes: 'summary', data: { id: 'to:' + g.key, source: centreId, target: 'group:' + g.key,
+        colour: relationOf(top || '')[2], relation: relationsText(g) } });
+    });
+    v.edges.forEach(function (e, i) {
+      if (placed[e.from] !== e.from && e.from !== centreId) return;
+      if (placed[e.to] !== e.to && e.to !== centreId) return;
+      els.push({ group: 'edges', classes: 'link', data: { id: 'e' + i, source: e.from, target: e.to, relation: e.relation, colour: relationOf(e.relation)[2] } });
+    });
+    return els;
+  }
+
+  var STYLE = [
+    { selector: 'node', style: {
+      'background-color': 'data(colour)', shape: 'data(shape)', width: 11, height: 11, label: 'data(label)',
+      'font-size': FONT, color: '#202124', 'text-valign': 'center', 'text-halign': 'right', 'text-margin-x': 4,
+      'text-wrap': 'ellipsis', 'text-max-width': LABEL_W, 'min-zoomed-font-size': 0, 'text-events': 'yes' } },
+    { selector: 'node.member', style: { 'border-width': 2.5, 'border-color': 'data(ring)' } },
+    { selector: 'node.centre', style: {
+      width: 26, height: 26, 'border-width': 3, 'border-color': '#202124', 'font-size': 15, 'font-weight': 'bold',
+      'text-max-width': 440 } },
+    { selector: 'node.group', style: {
+      shape: 'round-rectangle', 'background-color': '#ffffff', 'background-opacity': 1, 'border-width': 1,
+      'border-color': '#c4c7c5', 'text-valign': 'top', 'text-halign': 'center', 'text-margin-x': 0, 'text-margin-y': -3,
+      'font-size': FONT, 'font-weight': 'bold', color: '#3c4043', 'text-max-width': 600, padding: 4,
+      'text-background-color': '#fcfcfd', 'text-background-opacity': 1, 'text-background-padding': 2,
+      'compound-sizing-wrt-labels': 'include' } },
+    { selector: 'node.fold', style: {
+      width: 22, height: 16, 'border-width': 2, 'border-color': '#202124', 'font-weight': 'bold', 'text-max-width': LABEL_W * 3,
+      'text-background-color': '#fcfcfd', 'text-background-opacity': 1, 'text-background-padding': 2 } },
+    { selector: 'node.more', style: {
+      width: 11, height: 11, 'border-width': 1.5, 'border-style': 'dashed', 'border-color': '#5f6368',
+      color: '#0b57d0', 'text-max-width': LABEL_W } },
+    { selector: 'node.more.alone', style: { 'font-weight': 'bold', 'text-max-width': LABEL_W * 3 } },
+    { selector: 'node.band', style: {
+      width: 1, height: 1, 'background-opacity': 0, 'font-size': FONT + 1, 'font-style': 'italic', color: '#3c4043',
+      'text-max-width': 900, events: 'no' } },
+    { selector: 'node.hover', style: { 'underlay-color': '#5f6368', 'underlay-opacity': 0.15, 'underlay-padding': 4 } },
+    { selector: 'edge', style: {
+      width: 1.5, 'line-color': 'data(colour)', 'curve-style': 'straight', 'z-compound-depth': 'bottom', opacity: 0.8 } },
+    { selector: 'edge.summary', style: { width: 3, opacity: 0.7 } },
+    { selector: 'edge.link', style: { display: 'none' } },
+    { selector: 'edge.link.show', style: { display: 'element', 'z-compound-depth': 'top', width: 2, opacity: 0.9 } },
+  ];
+
+  function swatch(cls, colour) {
+    var s = el('span', { class: cls, 'aria-hidden': 'true' });
+    s.style.backgroundColor = colour;
+    return s;
+  }
+
+  // legend lists the kinds and relations the drawing shows, each with its colour.
+  function renderLegend(v) {
+    var box = $('graph-legend');
+    box.textContent = '';
+    var kinds = {};
+    v.groups.forEach(function (g) { kinds[g.kind] = (kinds[g.kind] || 0) + g.nodes.length; });
+    Object.keys(kinds).sort(function (a, b) { return kindOf(a).order - kindOf(b).order || (a < b ? -1 : 1); }).forEach(function (t) {
+      var k = kindOf(t);
+      box.appendChild(el('li', { class: 'kind', 'data-kind': t }, [
+        swatch('swatch shape-' + k.shape, k.colour), plural(kinds[t], k)]));
+    });
+    var rels = {};
+    v.edges.forEach(function (e) {
+      var r = relationOf(e.relation);
+      (rels[r[0]] = rels[r[0]] || { r: r, names: {} }).names[e.relation] = true;
+    });
+    RELATIONS.concat([OTHER_RELATION]).forEach(function (r) {
+      if (!rels[r[0]]) return;
+      var names = Object.keys(rels[r[0]].names).sort();
+      box.appendChild(el('li', { class: 'relation', 'data-relation': r[0], title: names.join(', ') }, [
+        swatch('line', r[2]),
+        r[0] === OTHER_RELATION[0] ? names.length + ' other relations' : names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '')]));
+    });
+  }
+
+  // renderList lists every node of the neighbourhood, by group: what the drawing folds or
+  // leaves out is one click away here.
+  function renderList(centreId, v) {
+    var box = $('graph-list');
+    box.textContent = '';
+    v.groups.forEach(function (g) {
+      var summary = plural(g.nodes.length, g.k) + (g.far ? ' two links away' : '');
+      if (g.far && g.left.length) summary += ' · ' + g.drawn.length + ' drawn, ' + g.left.length + ' not drawn';
+      else if (folded(g)) summary += ' · folded in the drawing';
+      if (!g.far) summary += ' · ' + relationsText(g);
+      var d = el('details', { 'data-group': g.key, 'data-count': String(g.nodes.length), 'data-drawn': String(folded(g) ? 0 : g.drawn.length) },
+        [el('summary', { text: summary })]);
+      var ul = el('ul', {});
+      var drawn = {};
+      g.drawn.forEach(function (n) { drawn[n.id] = true; });
+      g.nodes.forEach(function (n) {
+        var what = g.far ? (v.links[n.id] || 0) + ((v.links[n.id] || 0) === 1 ? ' link' : ' links') + ' to the neighbours'
+          : (v.rel[n.id] || []).join(', ');
+        var name = isActor(n.__typename) ? el('a', { href: '/explore?id=' + encodeURIComponent(n.id), text: fullName(n) })
+          : el('span', { text: fullName(n) });
+        if (name.tagName === 'A') {
+          name.addEventListener('click', function (ev) {
+            if (ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+            ev.preventDefault();
+            $('q').value = n.name;
+            navigate({ id: n.id });
+          });
+        }
+        ul.appendChild(el('li', { 'data-id': n.id, class: drawn[n.id] ? '' : 'not-drawn' },
+          [name, what ? ' · ' + what : null, drawn[n.id] ? null : el('span', { class: 'tag', text: 'not drawn' })]));
+      });
+      d.appendChild(ul);
+      box.appendChild(d);
+    });
+  }
+
+  function openInList(key) {
+    var d = document.querySelector('#graph-list details[data-group="' + key + '"]');
+    if (!d) return;
+    d.open = true;
+    d.classList.add('flash');
+    setTimeout(function () { d.classList.remove('flash'); }, 1200);
+    var first = d.querySelector('li.not-drawn') || d;
+    first.scrollIntoView({ block: 'center' });
+  }
+
+  var current = null; // the neighbourhood drawn: { centre, hood, v }
+
+  function renderGraph(centreId, hood) {
+    var v = view(centreId, hood);
+    var key = centreId + '|' + state.depth + '|' + state.at;
+    if (folds.view !== key) folds = { view: key, set: {} };
+    current = { centre: centreId, hood: hood, v: v };
+    renderLegend(v);
+    renderList(centreId, v);
+    draw();
+
+    var shown = v.groups.filter(function (g) { return !g.far; }).reduce(function (s, g) { return s + g.nodes.length; }, 0);
+    var note = plural(shown, { one: 'neighbour', many: 'neighbours' });
+    if (state.depth > 1) note += ', ' + v.far + ' two links away' + (v.leftOut ? ' (' + v.leftOut + ' not drawn, listed below)' : '');
+    if (hood.truncated) note += '; the first ' + MAX_NODES + ' reached, more lie beyond';
+    $('graph-note').textContent = note;
+  }
+
+  // draw draws the current neighbourhood with its groups folded or not.
+  function draw() {
+    var box = $('graph');
+    var centreId = current.centre, v = current.v, byId = current.v.byId;
+    var width = Math.max(360, box.clientWidth - 16);
+    var els = layout(centreId, v, width);
     if (cy) cy.destroy();
     cy = cytoscape({
-      container: box,
-      elements: elements,
-      style: STYLE,
-      minZoom: 0.2,
-      maxZoom: 3,
-      layout: {
-        name: 'concentric', animate: false, minNodeSpacing: 12, padding: 16,
-        concentric: function (node) { return node.data('level'); },
-        levelWidth: function () { return 1; },
-      },
+      container: box, elements: els, style: STYLE, layout: { name: 'preset', fit: false },
+      minZoom: 0.3, maxZoom: 3, autoungrabify: true, boxSelectionEnabled: false,
     });
+    // As tall as the drawing is at zoom 1 (or less, when it is wider than the box).
+    var bb = cy.elements().boundingBox();
+    var zoom = Math.min(cy.nodes().length > 60 ? 1 : 1.2, (box.clientWidth - 16) / bb.w);
+    box.style.height = Math.max(220, Math.ceil(bb.h * zoom + 16)) + 'px';
+    cy.resize();
+    cy.zoom(zoom);
+    cy.pan({ x: 8 - bb.x1 * zoom + Math.max(0, (box.clientWidth - 16 - bb.w * zoom) / 2), y: 8 - bb.y1 * zoom });
+
     cy.on('tap', 'node', function (ev) {
-      var n = byId[ev.target.id()];
-      if (n.id === centreId) return;
-      if (n.__typename === 'State' || n.__typename === 'Organization') {
+      var t = ev.target;
+      if (t.hasClass('fold')) { folds.set[t.data('key')] = false; draw(); return; }
+      if (t.hasClass('group')) { folds.set[t.data('key')] = true; draw(); return; }
+      if (t.hasClass('more')) { openInList(t.data('key')); return; }
+      var n = byId[t.id()];
+      if (!n || n.id === centreId) return;
+      if (isActor(n.__typename)) {
         $('q').value = n.name;
         navigate({ id: n.id });
       } else {
-        $('graph-note').textContent = n.__typename + ': ' + fullName(n);
+        $('graph-note').textContent = kindOf(n.__typename).one + ': ' + fullName(n);
       }
     });
     cy.on('mouseover', 'node', function (ev) {
-      var n = byId[ev.target.id()];
-      ev.target.addClass('hover');
-      ev.target.connectedEdges().addClass('hover');
-      box.title = n.__typename + ': ' + fullName(n);
-      box.style.cursor = (n.__typename === 'State' || n.__typename === 'Organization') && n.id !== centreId ? 'pointer' : '';
+      var t = ev.target;
+      var n = byId[t.id()];
+      t.addClass('hover');
+      t.connectedEdges('.link').addClass('show');
+      box.title = n ? kindOf(n.__typename).one + ': ' + fullName(n) + (v.rel[n.id] ? ' · ' + v.rel[n.id].join(', ') : '')
+        : t.hasClass('group') ? 'Click to fold this group' : t.hasClass('fold') ? 'Click to open this group' : '';
+      box.style.cursor = (n && isActor(n.__typename) && n.id !== centreId) || t.hasClass('group') || t.hasClass('fold') || t.hasClass('more') ? 'pointer' : '';
     });
+    cy.on('mouseover', 'edge', function (ev) { box.title = ev.target.data('relation'); });
+    cy.on('mouseout', 'edge', function () { box.title = ''; });
     cy.on('mouseout', 'node', function (ev) {
       ev.target.removeClass('hover');
-      ev.target.connectedEdges().removeClass('hover');
+      ev.target.connectedEdges('.link').removeClass('show');
       box.title = '';
       box.style.cursor = '';
     });
-    cy.on('mouseover', 'edge', function (ev) { ev.target.addClass('hover'); });
-    cy.on('mouseout', 'edge', function (ev) { ev.target.removeClass('hover'); });
 
-    var kinds = {};
-    hood.nodes.forEach(function (n) { kinds[n.__typename] = (kinds[n.__typename] || 0) + 1; });
-    $('graph-note').textContent = hood.nodes.length + ' nodes, ' + hood.edges.length + ' links' +
-      (hood.truncated ? ' (the first ' + MAX_NODES + ' reached; more lie beyond)' : '') + ' · ' +
-      Object.keys(kinds).sort().map(function (k) { return kinds[k] + ' ' + k; }).join(', ');
-    // The drawing, for the browser's console and for tests: $('#graph').cy.nodes() ...
+    // What is drawn, for the browser's console and for tests: $('#graph').cy.nodes() ...
+    var data = cy.nodes().filter(function (n) { return !n.hasClass('group') && !n.hasClass('band'); });
     box.cy = cy;
     box.setAttribute('data-centre', centreId);
     box.setAttribute('data-depth', String(state.depth));
     box.setAttribute('data-at', state.at);
-    box.setAttribute('data-nodes', String(cy.nodes().length));
-    box.setAttribute('data-edges', String(cy.edges().length));
+    box.setAttribute('data-nodes', String(current.hood.nodes.length));
+    box.setAttribute('data-edges', String(current.hood.edges.length));
+    box.setAttribute('data-drawn', String(data.length));
+    box.setAttribute('data-groups', String(v.groups.length));
+    box.setAttribute('data-left-out', String(v.leftOut));
   }
+
+  var resizeTimer = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () { if (current && cy) draw(); }, 200);
+  });
 
   // ---- Loading a node ----------------------------------------------------------------
 

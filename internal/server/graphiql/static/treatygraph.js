@@ -22,6 +22,8 @@
   ReactDOM.createRoot(root).render(
     React.createElement(GraphiQL, {
       fetcher: GraphiQL.createFetcher({ url: endpoint }),
+      // Ask introspection for the schema's description: the Docs page opens on it.
+      schemaDescription: true,
       plugins: [GraphiQLPluginExplorer.explorerPlugin()],
       defaultEditorToolsVisibility: 'variables',
       defaultTabs: examples.map(function (e) {

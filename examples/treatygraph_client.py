@@ -6,20 +6,32 @@ organization (the CSTO by default), prints them as a timeline table with the foo
 that support each stint, and writes the same rows to a CSV file that a spreadsheet or
 pandas opens as it is:
 
-    python3 examples/notebook.py                          # http://localhost:8080/graphql
-    python3 examples/notebook.py http://127.0.0.1:9000/graphql --csv csto.csv
-    TREATYGRAPH_URL=https://example.org/graphql python3 examples/notebook.py --org CIS
+    python3 examples/treatygraph_client.py                          # http://localhost:8080/graphql
+    python3 examples/treatygraph_client.py http://127.0.0.1:9000/graphql --csv csto.csv
+    TREATYGRAPH_URL=https://example.org/graphql python3 examples/treatygraph_client.py --org CIS
 
     >>> import pandas as pd
     >>> pd.read_csv("csto_memberships.csv", dtype=str, keep_default_na=False)
+
+From a notebook in any directory, put this file's directory on the path first (or start
+Jupyter with PYTHONPATH=/path/to/treatygraph/examples):
+
+    >>> import sys; sys.path.insert(0, "/path/to/treatygraph/examples")
+    >>> import treatygraph_client as tg
+
+For research, memberships_per_year gives flat rows (year, state, count, unknown) that pandas
+pivots as they are, and POST_SOVIET_STATES and founders(acronym) are groupings of states:
+
+    >>> rows = tg.memberships_per_year(tg.POST_SOVIET_STATES, "1991", "2014")
+    >>> pd.DataFrame(rows).pivot(index="year", columns="state", values="count").plot()
 
 It also draws pictures: a state's or organization's timeline as the server draws it (SVG,
 shown inline in Jupyter), and the graph around a node, drawn with NetworkX and matplotlib
 from /export/graph.json. Only the drawing needs those two packages:
 
-    python3 examples/notebook.py http://127.0.0.1:9000/graphql --pictures pictures/
+    python3 examples/treatygraph_client.py http://127.0.0.1:9000/graphql --pictures pictures/
 
-    >>> from notebook import timeline_svg, draw_neighborhood
+    >>> from treatygraph_client import timeline_svg, draw_neighborhood
     >>> svg = timeline_svg("state", "uzbekistan", from_="1990", roles=["MEMBER"])
     >>> draw_neighborhood("uzbekistan", depth=1, at="2010", path="uzbekistan.png")
 
@@ -130,6 +142,72 @@ def timeline(url, acronym):
             "_unknown": m["unknownYears"],
         })
     return org["name"], rows
+
+
+# The fifteen states that were republics of the Soviet Union until 1991, by slug: the
+# grouping of the README's research questions (examples/queries/13 and 18). Pass it, or any
+# list of slugs, to memberships_per_year.
+POST_SOVIET_STATES = (
+    "armenia", "azerbaijan", "belarus", "estonia", "georgia", "kazakhstan", "kyrgyzstan",
+    "latvia", "lithuania", "moldova", "russia", "tajikistan", "turkmenistan", "ukraine",
+    "uzbekistan",
+)
+
+# Counts per year and member, in SQL on the server. member is an Actor (a state or an
+# organization: organizations can be members too), whose slug and name every Actor has; a
+# field of states alone, such as iso3, needs the fragment "... on State { iso3 }".
+PER_YEAR_QUERY = """
+query PerYear($from: Date!, $to: Date!, $source: String, $filter: MembershipFilter) {
+  membershipCounts(groupBy: [YEAR, MEMBER], from: $from, to: $to, source: $source, filter: $filter) {
+    year
+    member { slug name ... on State { iso3 } }
+    count
+    unknown
+  }
+}
+"""
+
+
+def memberships_per_year(states, from_, to, source="cow-igo-v3", roles=("MEMBER",), url=None):
+    """Returns one row (a dict: year, state, iso3, count, unknown) per state and year from
+    from_ to to: in how many organizations the state held one of roles (MEMBER, ASSOCIATE,
+    OBSERVER, ...; None for any) by source (a document slug; None for every source), and for
+    how many more the source does not know its standing that year. states are slugs. The
+    rows pivot as they are: pd.DataFrame(rows).pivot(index="year", columns="state",
+    values="count")."""
+    flt = {"member": {"in": list(states)}}
+    if roles:
+        flt["role"] = {"in": list(roles)}
+    data = graphql(url or os.environ.get("TREATYGRAPH_URL", DEFAULT_URL), PER_YEAR_QUERY,
+                   {"from": str(from_), "to": str(to), "source": source, "filter": flt})
+    return [{"year": c["year"], "state": c["member"]["name"], "iso3": c["member"].get("iso3"),
+             "count": c["count"], "unknown": c["unknown"]} for c in data["membershipCounts"]]
+
+
+FOUNDERS_QUERY = """
+query Founders($acronym: String!, $source: String) {
+  organization(acronym: $acronym) {
+    members(roles: [MEMBER], source: $source) { member { __typename slug } start { year } }
+  }
+}
+"""
+
+
+def founders(acronym, source=None, url=None):
+    """Returns the slugs of the states whose full membership of the organization starts in
+    the first year any full membership starts, as source (a document slug; None for the
+    stints as the sources together give them) states it: founders("CSTO",
+    source="csto-article") are the nine parties of the Collective Security Treaty when it
+    took effect in 1994."""
+    data = graphql(url or os.environ.get("TREATYGRAPH_URL", DEFAULT_URL), FOUNDERS_QUERY,
+                   {"acronym": acronym, "source": source})
+    org = data["organization"]
+    if org is None:
+        raise GraphQLError(f"no organization with acronym {acronym!r}")
+    starts = [(m["member"]["slug"], m["start"]["year"]) for m in org["members"]
+              if m["member"]["__typename"] == "State" and m["start"]]
+    first = min((year for _, year in starts), default=None)
+    return sorted({slug for slug, year in starts if year == first})
 
 
 def bars(rows, width=30):
@@ -518,7 +596,7 @@ def write_pictures(url, directory, state="uzbekistan", depth=1, at=None, out=sys
                        check=True, timeout=60)
         written.append(png_path)
     else:
-        print("notebook: rsvg-convert is not installed (Debian: librsvg2-bin), "
+        print("treatygraph_client: rsvg-convert is not installed (Debian: librsvg2-bin), "
               "so the timeline stays SVG only", file=out)
     written.append(draw_neighborhood(state, depth=depth, at=at,
                                      path=os.path.join(directory, f"{state}-neighborhood.png"),
@@ -545,11 +623,11 @@ def main(argv=None):
             for path in write_pictures(args.url, args.pictures, args.state, args.depth, args.at):
                 print(f"wrote {path}")
         except MissingPackages as e:
-            print(f"notebook: {e}", file=sys.stderr)
+            print(f"treatygraph_client: {e}", file=sys.stderr)
             return 1
         except (GraphQLError, KeyError, urllib.error.URLError, OSError, ValueError,
                 subprocess.SubprocessError) as e:
-            print(f"notebook: {args.url}: {e}", file=sys.stderr)
+            print(f"treatygraph_client: {args.url}: {e}", file=sys.stderr)
             return 1
         return 0
     csv_path = args.csv or f"{args.org.lower()}_memberships.csv"
@@ -557,7 +635,7 @@ def main(argv=None):
     try:
         name, rows = timeline(args.url, args.org)
     except (GraphQLError, urllib.error.URLError, OSError, ValueError) as e:
-        print(f"notebook: {args.url}: {e}", file=sys.stderr)
+        print(f"treatygraph_client: {args.url}: {e}", file=sys.stderr)
         return 1
     print_table(f"Members of the {name} ({args.org}), oldest stint first: {len(rows)} stints", rows)
     write_csv(csv_path, rows)
