@@ -24,6 +24,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/treatygraph/treatygraph/internal/procstat"
+
+	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
 // The slow part of the attack suite: each case runs the treatygraph binary as a process of
@@ -47,9 +49,7 @@ import (
 
 func attackSuite(t *testing.T) {
 	t.Helper()
-	if os.Getenv("TREATYGRAPH_ATTACK") == "" {
-		t.Skip("set TREATYGRAPH_ATTACK=1 to run the attack cases that need a server process (.ci/run does)")
-	}
+	testgate.Attack(t)
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		t.Fatal("the attack suite measures memory from /proc and needs Linux")
 	}

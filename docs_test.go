@@ -24,6 +24,8 @@ import (
 
 	"github.com/treatygraph/treatygraph/internal/server"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
+
+	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
 // The documents whose queries and answers are executed by TestDocumentedQueries.
@@ -279,9 +281,7 @@ var shownPrint = regexp.MustCompile(`^(print\(.*\))\s+#\s*([\['"{0-9].*)$`)
 // a note; CI's Python has them (.ci/notebook-test.sh installs them, and .ci/run runs this
 // after it). It runs with TREATYGRAPH_SLOW set.
 func checkPythonPrints(t *testing.T, h http.Handler) {
-	if testing.Short() || os.Getenv("TREATYGRAPH_SLOW") == "" {
-		t.Skip("reads the whole graph export into networkx: set TREATYGRAPH_SLOW=1 to run it (.ci/run does)")
-	}
+	testgate.Slow(t, "reads the whole graph export into networkx")
 	python, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("no python3")

@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
 // rawRow is one row of the COW dataset's state_igo_year file.
@@ -118,7 +120,7 @@ func newTally() *tally { return &tally{Stints: map[string]int{}, Years: map[stri
 // of its state, and a start range on every start in a year COW calls "Within 5 years" (its
 // igo_years.csv, read here) and on none in an accurate year that no missing year precedes.
 func TestCOWStintsEqualTheDataset(t *testing.T) {
-	skipUnlessSlow(t, "reads the whole dataset")
+	testgate.Slow(t, "reads the whole dataset")
 	rows := readRawStateIGOYears(t)
 	require.Len(t, rows, 677839)
 	sort.Slice(rows, func(i, j int) bool {
@@ -445,7 +447,7 @@ func TestResearchExamplesAgreeWithTheDataset(t *testing.T) {
 // known exactly the states the file gives a status that year, and as unknown exactly those
 // it has no data for (status -9): a year without data is neither member nor non-member.
 func TestCOWCountsKnownAndUnknown(t *testing.T) {
-	skipUnlessSlow(t, "reads the whole dataset")
+	testgate.Slow(t, "reads the whole dataset")
 	want := map[string][2]int{}
 	for _, r := range readRawStateIGOYears(t) {
 		if r.year < 1965 {

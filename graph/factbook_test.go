@@ -17,6 +17,8 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
 // The World Factbook's lists of organizations, read here independently of the importer:
@@ -369,7 +371,7 @@ func readFactbookExpectation(t *testing.T) fbExpected {
 // in the roles it gives; a state without one is in none for certain (that edition is
 // unknown for it).
 func TestFactbookAtEveryEditionEqualsTheLists(t *testing.T) {
-	skipUnlessSlow(t, "reads the whole Factbook")
+	testgate.Slow(t, "reads the whole Factbook")
 	want := readFactbookExpectation(t)
 	require.Greater(t, len(want.editions), 190, "the states the lists name")
 	api := real(t)
@@ -449,7 +451,7 @@ func TestFactbookAtEveryEditionEqualsTheLists(t *testing.T) {
 // up to 2025 that leaves it out; and every edition in which a list names an organization in
 // a role is a known edition of exactly one stint of that role.
 func TestFactbookStintsEqualTheLists(t *testing.T) {
-	skipUnlessSlow(t, "reads the whole Factbook")
+	testgate.Slow(t, "reads the whole Factbook")
 	want := readFactbookExpectation(t)
 	api := real(t)
 	type stint struct {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/synth"
+
+	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
 // membershipFilters are filters on stints that exercise every operator; each is compiled to
@@ -115,7 +117,7 @@ func TestDisputesBetweenSources(t *testing.T) {
 // TestMembershipFilterSQLMatchesMemory checks that a membership filter selects the same
 // stints when the store compiles it to SQL as when a child list matches it in memory.
 func TestMembershipFilterSQLMatchesMemory(t *testing.T) {
-	skipUnlessSlow(t, "filters every stint of the seeds in SQL and in memory")
+	testgate.Slow(t, "filters every stint of the seeds in SQL and in memory")
 	a := real(t)
 	for _, f := range membershipFilters {
 		t.Run(f, func(t *testing.T) {

@@ -16,14 +16,14 @@ import (
 	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 	"github.com/treatygraph/treatygraph/internal/workload"
+
+	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
 // TestServerProcess starts the server as a process of its own over the seeds, as the load
 // tool does, and reads its processor time and statements across requests.
 func TestServerProcess(t *testing.T) {
-	if testing.Short() || os.Getenv("TREATYGRAPH_SLOW") == "" {
-		t.Skip("builds the seeds and starts two server processes: set TREATYGRAPH_SLOW=1 to run it (.ci/run does)")
-	}
+	testgate.Slow(t, "builds the seeds and starts two server processes")
 	g, err := seed.Load(os.DirFS("../../seeds"), "seeds")
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "graph.db")

@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
 // The caches change how much work a request takes, never what it answers: every example
@@ -146,7 +148,7 @@ func TestKeptAnswerIsWrittenAsTheFirst(t *testing.T) {
 // Requests that share the records and answers kept, at once, get what they get alone. Run
 // with -race, this is what shows a loaded value changed in place.
 func TestCachesUnderConcurrentRequests(t *testing.T) {
-	skipUnlessSlow(t, "runs every example query many times at once")
+	testgate.Slow(t, "runs every example query many times at once")
 	store, _ := openSeedStore(t)
 	// What is checked here is what the race detector sees, not speed: under -race the dearest
 	// examples (counts by year over three sources) take longer than the default limit.
