@@ -93,7 +93,7 @@ func TestLookupAdmittedWhileDearOperationsWait(t *testing.T) {
 // kept while every dear slot is held.
 func TestKeptAnswersReserveNothing(t *testing.T) {
 	store, _ := openSeedStore(t)
-	cfg := Config{Store: store, DearConcurrency: 1, Timeout: time.Second}.withDefaults()
+	cfg := Config{Store: store, DearConcurrency: 1, Timeout: 20 * time.Second}.withDefaults() // time for the race detector
 	k := &kit{t: t, store: store, handler: New(cfg)}
 	const dear = `{ states(first: 100) { nodes { name memberships { organization { slug } } } } }`
 	first := k.query(dear, nil)
