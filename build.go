@@ -17,7 +17,7 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 	fs := newFlagSet("build", c.stderr, "usage: treatygraph build -o FILE [-seeds DIR] [-max-seed-bytes N] [-max-seed-depth N]\n\nBuilds the SQLite database from the seeds, in one transaction, into FILE.")
 	out := fs.String("o", "", "database `FILE` to write (required)")
 	dir := fs.String("seeds", "", "seed `DIR` to build from (default: the seeds embedded in the binary)")
-	seedLimitFlags(fs)
+	limits := seedLimitFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 	if err := checkOutFile("o", *out); err != nil {
 		return err
 	}
-	g, err := loadSeeds(*dir)
+	g, err := loadSeeds(*dir, *limits)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
+	"github.com/treatygraph/treatygraph/internal/seed"
 )
 
 // The encyclopedia article every seed is curated from, and its footnotes.
@@ -82,7 +83,7 @@ func sourcedRecords(g *kg.Graph) []sourced {
 
 func loadCoverageGraph(t *testing.T) *kg.Graph {
 	t.Helper()
-	g, err := loadSeeds("")
+	g, err := loadSeeds("", seed.DefaultLimits())
 	require.NoError(t, err, "the embedded seeds must load")
 	return g
 }

@@ -225,11 +225,7 @@ func decodeJSON(t *testing.T, what string, b []byte) any {
 // servedGraph is the handler serve runs, over a database of the embedded seeds.
 func servedGraph(t *testing.T) http.Handler {
 	t.Helper()
-	g, err := loadSeeds("")
-	require.NoError(t, err)
-	path := filepath.Join(t.TempDir(), "graph.db")
-	require.NoError(t, sqlite.Build(context.Background(), g, path))
-	store, err := sqlite.Open(path, 2)
+	store, err := sqlite.Open(sharedSeedsDB(t), 2)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = store.Close() })
 	return server.New(server.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})

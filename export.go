@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/treatygraph/treatygraph/internal/export"
+	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
 
@@ -41,7 +42,7 @@ func (c *exportCommand) Run(ctx context.Context, args []string) error {
 
 	path := *dbPath
 	if path == "" {
-		g, err := loadSeeds(*dir)
+		g, err := loadSeeds(*dir, seed.DefaultLimits())
 		if err != nil {
 			return err
 		}

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/synth"
 )
 
@@ -35,7 +34,7 @@ func (c *generateCommand) Run(_ context.Context, args []string) error {
 	rnd := fs.Uint64("rand", 1, "`SEED` of the random names, figures and dates of the copies")
 	dir := fs.String("seeds", "", "seed `DIR` to scale (default: the seeds embedded in the binary)")
 	curated := fs.Bool("curated", false, "scale the hand-curated seeds only, without the facts of published datasets")
-	seedLimitFlags(fs)
+	limits := seedLimitFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -54,18 +53,18 @@ func (c *generateCommand) Run(_ context.Context, args []string) error {
 	if *curated {
 		load = loadCuratedSeeds
 	}
-	g, err := load(*dir)
+	g, err := load(*dir, *limits)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
 	big := synth.ScaleRand(g, *scale, *rnd)
-	if err := synth.WriteSeedsUnder(big, *out, seed.MaxFileBytes); err != nil {
+	if err := synth.WriteSeedsUnder(big, *out, limits.MaxFileBytes); err != nil {
 		return err
 	}
 	// Read the files back as validate and serve will: this checks them, and gives the
 	// dataset version those commands report (a hash of the files), not the in-memory graph's.
-	written, err := loadSeeds(*out)
+	written, err := loadSeeds(*out, *limits)
 	if err != nil {
 		return fmt.Errorf("the written seeds do not read back: %w", err)
 	}

@@ -170,27 +170,34 @@ func checkOutFile(flagName, file string) error {
 
 // seedLimitFlags adds the flags of the limits on seed files, checked before they are parsed,
 // as server.Limits declares them (serve defines them with the other limits).
-func seedLimitFlags(fs *flag.FlagSet) {
+// The limits are read once the flags are parsed.
+func seedLimitFlags(fs *flag.FlagSet) *seed.Limits {
 	size, depth := server.LimitNamed("max-seed-bytes"), server.LimitNamed("max-seed-depth")
-	fs.Int64Var(&seed.MaxFileBytes, size.Flag, size.Default, size.Usage)
-	fs.IntVar(&seed.MaxDepth, depth.Flag, int(depth.Default), depth.Usage)
+	limits := seed.DefaultLimits()
+	fs.Int64Var(&limits.MaxFileBytes, size.Flag, size.Default, size.Usage)
+	fs.IntVar(&limits.MaxDepth, depth.Flag, int(depth.Default), depth.Usage)
+	return &limits
 }
 
 // loadSeeds reads and checks the seeds in dir, or the embedded seeds when dir is empty.
-func loadSeeds(dir string) (*kg.Graph, error) { return loadSeedsWith(seed.Load, dir) }
+func loadSeeds(dir string, limits seed.Limits) (*kg.Graph, error) {
+	return loadSeedsWith(seed.LoadWith, dir, limits)
+}
 
 // loadCuratedSeeds is loadSeeds without the facts of published datasets.
-func loadCuratedSeeds(dir string) (*kg.Graph, error) { return loadSeedsWith(seed.LoadCurated, dir) }
+func loadCuratedSeeds(dir string, limits seed.Limits) (*kg.Graph, error) {
+	return loadSeedsWith(seed.LoadCuratedWith, dir, limits)
+}
 
 // loadSeedsWith reads and checks the seeds in dir, or the embedded seeds when dir is empty,
-// with load (seed.Load or seed.LoadCurated).
-func loadSeedsWith(load func(fs.FS, string) (*kg.Graph, error), dir string) (*kg.Graph, error) {
+// with load (seed.LoadWith or seed.LoadCuratedWith).
+func loadSeedsWith(load func(fs.FS, string, seed.Limits) (*kg.Graph, error), dir string, limits seed.Limits) (*kg.Graph, error) {
 	if dir == "" {
 		sub, err := fs.Sub(embeddedSeeds, "seeds")
 		if err != nil {
 			return nil, err
 		}
-		return load(sub, "seeds")
+		return load(sub, "seeds", limits)
 	}
 	info, err := os.Stat(dir)
 	if err != nil {
@@ -199,5 +206,5 @@ func loadSeedsWith(load func(fs.FS, string) (*kg.Graph, error), dir string) (*kg
 	if !info.IsDir() {
 		return nil, fmt.Errorf("seeds: %s is not a directory", dir)
 	}
-	return load(os.DirFS(dir), filepath.Clean(dir))
+	return load(os.DirFS(dir), filepath.Clean(dir), limits)
 }

@@ -82,7 +82,6 @@ func (f *serveFlags) config(fs *flag.FlagSet) (server.Config, error) {
 	cfg := server.Config{CORSOrigins: strings.Split(*f.origins, ","), CORSHeaders: strings.Split(*f.headers, ","),
 		CacheMaxAge: *f.maxAge}
 	f.limits.Apply(&cfg)
-	seed.MaxFileBytes, seed.MaxDepth = f.limits.Value("max-seed-bytes"), int(f.limits.Value("max-seed-depth"))
 	debug.SetMemoryLimit(f.limits.Value("memory-limit"))
 	debug.SetGCPercent(int(f.limits.Value("gc-percent")))
 	if *f.trustedPath != "" {
@@ -119,7 +118,8 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 
 	path := *f.dbPath
 	if path == "" {
-		built, remove, err := buildFromSeeds(ctx, *f.dir, logger)
+		limits := seed.Limits{MaxFileBytes: f.limits.Value("max-seed-bytes"), MaxDepth: int(f.limits.Value("max-seed-depth"))}
+		built, remove, err := buildFromSeeds(ctx, *f.dir, limits, logger)
 		if err != nil {
 			return err
 		}
@@ -151,8 +151,8 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 
 // buildFromSeeds builds the database of the seeds in dir (the embedded seeds when empty) in
 // a temporary directory, which remove deletes.
-func buildFromSeeds(ctx context.Context, dir string, logger *slog.Logger) (path string, remove func(), err error) {
-	g, err := loadSeeds(dir)
+func buildFromSeeds(ctx context.Context, dir string, limits seed.Limits, logger *slog.Logger) (path string, remove func(), err error) {
+	g, err := loadSeeds(dir, limits)
 	if err != nil {
 		return "", nil, err
 	}

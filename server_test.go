@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/server"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
@@ -196,7 +197,7 @@ func TestServeEndToEnd(t *testing.T) {
 	})
 
 	t.Run("health", func(t *testing.T) {
-		g, err := loadSeeds("")
+		g, err := loadSeeds("", seed.DefaultLimits())
 		require.NoError(t, err)
 		req, err := http.NewRequest(http.MethodGet, s.base+"/healthz", nil)
 		require.NoError(t, err)
@@ -281,7 +282,7 @@ func startServe(t *testing.T, args ...string) (s *liveServer, stop func() string
 // TestServeLimitFlags starts serve with lower limits than the defaults and checks that a
 // client meets them.
 func TestServeLimitFlags(t *testing.T) {
-	s, stop := startServe(t, "-max-depth", "3", "-max-cost", "50", "-max-first", "5", "-max-errors", "1",
+	s, stop := startServe(t, "-db", sharedSeedsDB(t), "-max-depth", "3", "-max-cost", "50", "-max-first", "5", "-max-errors", "1",
 		"-max-body-bytes", "4096", "-max-directives", "1", "-max-selection-fields", "3")
 	defer stop()
 	for _, tc := range []struct{ query, code, message string }{

@@ -14,11 +14,11 @@ type validateCommand struct {
 func (c *validateCommand) Run(_ context.Context, args []string) error {
 	fs := newFlagSet("validate", c.stderr, "usage: treatygraph validate [-seeds DIR] [-max-seed-bytes N] [-max-seed-depth N]\n\nChecks the seeds and prints every problem as file:line: message; exits 1 if there is any.")
 	dir := fs.String("seeds", "", "seed `DIR` to check (default: the seeds embedded in the binary)")
-	seedLimitFlags(fs)
+	limits := seedLimitFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	g, err := loadSeeds(*dir)
+	g, err := loadSeeds(*dir, *limits)
 	if err != nil {
 		return err
 	}

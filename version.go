@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime/debug"
 
+	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 )
 
@@ -38,7 +39,7 @@ func (c *versionCommand) Run(ctx context.Context, args []string) error {
 		dataset, from = store.Version(), *dbPath
 		_ = store.Close()
 	default:
-		g, err := loadSeeds(*dir)
+		g, err := loadSeeds(*dir, seed.DefaultLimits())
 		if err != nil {
 			return err
 		}

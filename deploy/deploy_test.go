@@ -22,6 +22,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
 // maxAge is the replicas' -cache-max-age in the test: how long nginx reuses an answer before
@@ -39,6 +41,7 @@ const expired = maxAge + 1500*time.Millisecond
 // the replicas serve a new dataset the cached answer is replaced within the revalidation
 // window rather than served until it expires.
 func TestNginxCache(t *testing.T) {
+	testgate.Slow(t, "builds the binary and runs nginx with two replicas")
 	nginxBin := findNginx(t)
 	dir := t.TempDir()
 	bin := buildBinary(t, dir)

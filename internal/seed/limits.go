@@ -6,17 +6,22 @@ import (
 	"io/fs"
 )
 
-// Limits on a seed file, checked before it is parsed: the YAML parser takes time and memory
+// Limits bound a seed file, checked before it is parsed: the YAML parser takes time and memory
 // that grow much faster than the file with its nesting, so a hostile or broken file must be
-// refused before it reaches it. Serve, build and validate set them from flags.
-var (
-	// MaxFileBytes is the largest seed file read. The seeds of `generate -scale 1000` stay
-	// under it.
-	MaxFileBytes int64 = DefaultMaxFileBytes
+// refused before it reaches it. Serve, build and validate take them from flags.
+type Limits struct {
+	// MaxFileBytes is the largest seed file read. The seeds of `generate -scale 1000` are
+	// written in parts under it.
+	MaxFileBytes int64
 	// MaxDepth is how deeply collections may nest in a seed file, block and flow
 	// collections together, each "- " counted. The seeds nest 7 levels deep.
-	MaxDepth = DefaultMaxDepth
-)
+	MaxDepth int
+}
+
+// DefaultLimits are the limits of Load and LoadCurated.
+func DefaultLimits() Limits {
+	return Limits{MaxFileBytes: DefaultMaxFileBytes, MaxDepth: DefaultMaxDepth}
+}
 
 // Defaults of the limits.
 const (
@@ -24,23 +29,23 @@ const (
 	DefaultMaxDepth     = 32
 )
 
-// checkSize refuses a file larger than MaxFileBytes without reading it.
-func checkSize(fsys fs.FS, file, name string) *Problem {
+// checkSize refuses a file larger than maxBytes without reading it.
+func checkSize(fsys fs.FS, file, name string, maxBytes int64) *Problem {
 	info, err := fs.Stat(fsys, file)
-	if err != nil || info.Size() <= MaxFileBytes {
+	if err != nil || info.Size() <= maxBytes {
 		return nil // a file that cannot be stat'ed is reported when it is read
 	}
-	return &Problem{File: name, Line: 1, Message: fmt.Sprintf("the file holds %d bytes, more than the limit of %d", info.Size(), MaxFileBytes)}
+	return &Problem{File: name, Line: 1, Message: fmt.Sprintf("the file holds %d bytes, more than the limit of %d", info.Size(), maxBytes)}
 }
 
-// checkDepth refuses a file whose collections nest deeper than MaxDepth, at the line where
+// checkDepth refuses a file whose collections nest deeper than maxDepth, at the line where
 // they do. It reads YAML's structure only as far as nesting needs: indentation, sequence
 // dashes, flow brackets, quotes, comments and block scalars.
-func checkDepth(data []byte, name string) *Problem {
-	n := nesting{blockScalar: -1}
+func checkDepth(data []byte, name string, maxDepth int) *Problem {
+	n := nesting{blockScalar: -1, maxDepth: maxDepth}
 	for i, line := range bytes.Split(data, []byte("\n")) {
 		if n.tooDeep(line) {
-			return &Problem{File: name, Line: i + 1, Message: fmt.Sprintf("collections nest more than %d levels deep", MaxDepth)}
+			return &Problem{File: name, Line: i + 1, Message: fmt.Sprintf("collections nest more than %d levels deep", maxDepth)}
 		}
 	}
 	return nil
@@ -52,9 +57,10 @@ type nesting struct {
 	flow        int   // open [ and { brackets
 	quote       byte  // the quote of the string being read, or 0
 	blockScalar int   // indentation of the line that opened a | or > scalar, or -1
+	maxDepth    int
 }
 
-// tooDeep reads the next line and reports whether collections nest more than MaxDepth
+// tooDeep reads the next line and reports whether collections nest more than maxDepth
 // levels deep on it.
 func (n *nesting) tooDeep(line []byte) bool {
 	line = bytes.TrimRight(line, "\r")
@@ -84,7 +90,7 @@ func (n *nesting) tooDeep(line []byte) bool {
 		}
 	}
 	last, deep := n.scan(content, depth)
-	if deep || depth+n.flow > MaxDepth {
+	if deep || depth+n.flow > n.maxDepth {
 		return true
 	}
 	if n.flow == 0 && n.quote == 0 && (last == '|' || last == '>' || isBlockHeader(content)) {
@@ -95,7 +101,7 @@ func (n *nesting) tooDeep(line []byte) bool {
 
 // scan reads the content of a line, at block depth depth, for quotes, comments and flow
 // brackets. It returns the last byte outside strings and comments, and reports whether an
-// opening bracket nests more than MaxDepth levels deep.
+// opening bracket nests more than maxDepth levels deep.
 func (n *nesting) scan(content []byte, depth int) (last byte, deep bool) {
 	valueStart := true
 scan:
@@ -124,7 +130,7 @@ scan:
 			n.quote = c
 		case (valueStart || n.flow > 0) && (c == '[' || c == '{'):
 			n.flow++
-			if depth+n.flow > MaxDepth {
+			if depth+n.flow > n.maxDepth {
 				return last, true
 			}
 			valueStart = true

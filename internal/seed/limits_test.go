@@ -11,8 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// loadOne loads a seed set of one file besides the valid test seeds.
-func loadWith(t *testing.T, name, content string) error {
+// loadWith loads a seed set of one file besides the valid test seeds, with the default limits
+// or the ones given.
+func loadWith(t *testing.T, name, content string, limits ...Limits) error {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	entries, err := os.ReadDir("testdata/valid")
@@ -23,7 +24,11 @@ func loadWith(t *testing.T, name, content string) error {
 		fsys[e.Name()] = &fstest.MapFile{Data: data}
 	}
 	fsys[name] = &fstest.MapFile{Data: []byte(content)}
-	_, err = Load(fsys, "seeds")
+	l := DefaultLimits()
+	if len(limits) > 0 {
+		l = limits[0]
+	}
+	_, err = LoadWith(fsys, "seeds", l)
 	return err
 }
 
@@ -64,13 +69,11 @@ notes:
       [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[
     flow: [a, [b, {c: d}], "]]]]"]
 `
-	assert.Nil(t, checkDepth([]byte(text), "x.yaml"))
+	assert.Nil(t, checkDepth([]byte(text), "x.yaml", DefaultMaxDepth))
 }
 
 func TestLimitsRefuseALargeFileUnread(t *testing.T) {
-	defer func(n int64) { MaxFileBytes = n }(MaxFileBytes)
-	MaxFileBytes = 1000
-	err := loadWith(t, "extra.yaml", "states: []\n"+strings.Repeat("# filler\n", 200))
+	err := loadWith(t, "extra.yaml", "states: []\n"+strings.Repeat("# filler\n", 200), Limits{MaxFileBytes: 1000, MaxDepth: DefaultMaxDepth})
 	var problems Problems
 	require.ErrorAs(t, err, &problems)
 	assert.Contains(t, problems.Error(), "seeds/extra.yaml:1: the file holds 1811 bytes, more than the limit of 1000")

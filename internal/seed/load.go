@@ -96,14 +96,28 @@ type rawSet struct {
 // Load reads every *.yaml file under fsys, checks the whole set, and returns the graph. On
 // any problem it returns Problems holding all of them. prefix is put before file names in
 // messages (e.g. "seeds").
-func Load(fsys fs.FS, prefix string) (*kg.Graph, error) { return load(fsys, prefix, true) }
+func Load(fsys fs.FS, prefix string) (*kg.Graph, error) {
+	return load(fsys, prefix, true, DefaultLimits())
+}
 
 // LoadCurated is Load without the facts of published datasets: their documents are kept, but
 // their files are not read. It gives the small, hand-curated graph, for tests and benchmarks
 // that multiply it.
-func LoadCurated(fsys fs.FS, prefix string) (*kg.Graph, error) { return load(fsys, prefix, false) }
+func LoadCurated(fsys fs.FS, prefix string) (*kg.Graph, error) {
+	return load(fsys, prefix, false, DefaultLimits())
+}
 
-func load(fsys fs.FS, prefix string, datasets bool) (*kg.Graph, error) {
+// LoadWith is Load with the limits on seed files given.
+func LoadWith(fsys fs.FS, prefix string, limits Limits) (*kg.Graph, error) {
+	return load(fsys, prefix, true, limits)
+}
+
+// LoadCuratedWith is LoadCurated with the limits on seed files given.
+func LoadCuratedWith(fsys fs.FS, prefix string, limits Limits) (*kg.Graph, error) {
+	return load(fsys, prefix, false, limits)
+}
+
+func load(fsys fs.FS, prefix string, datasets bool, limits Limits) (*kg.Graph, error) {
 	var files []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -130,7 +144,7 @@ func load(fsys fs.FS, prefix string, datasets bool) (*kg.Graph, error) {
 		if prefix != "" {
 			name = path.Join(prefix, f)
 		}
-		if p := checkSize(fsys, f, name); p != nil {
+		if p := checkSize(fsys, f, name, limits.MaxFileBytes); p != nil {
 			refused = append(refused, *p)
 			continue
 		}
@@ -140,7 +154,7 @@ func load(fsys fs.FS, prefix string, datasets bool) (*kg.Graph, error) {
 		}
 		fmt.Fprintf(hash, "%s\x00%d\x00", f, len(data))
 		hash.Write(data)
-		if p := checkDepth(data, name); p != nil {
+		if p := checkDepth(data, name, limits.MaxDepth); p != nil {
 			refused = append(refused, *p)
 			continue
 		}
