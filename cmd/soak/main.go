@@ -198,7 +198,13 @@ func load(o options, client *http.Client, mix *mix, st *stats) (samples []memSam
 	ticker.Stop()
 	wg.Wait()
 	elapsed = time.Since(start)
+	// The clients' idle connections close, and the goroutines that served them (on both
+	// sides) end soon after, not at once: give them up to two seconds, so that what is
+	// counted after the load is what outlives it.
 	client.CloseIdleConnections()
+	for deadline := time.Now().Add(2 * time.Second); runtime.NumGoroutine() > samples[0].goroutines && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
 	samples = append(samples, sampleMemory(elapsed, client, mix.base))
 
 	return samples, elapsed
