@@ -30,15 +30,18 @@ var (
 //
 //	mux.Handle("GET "+server.ExplorePath, server.Explore())
 //	mux.Handle("GET "+server.GraphiQLAssetPrefix, server.GraphiQL())
+//
+// Like GraphiQL's, its page is read on the first request for it.
 func Explore() http.Handler {
-	exploreOnce.Do(func() {
-		p, err := loadExplore(GraphiQL().(*graphiqlHandler))
+	load := func() {
+		p, err := loadExplore(loadedGraphiQL())
 		if err != nil {
 			panic(fmt.Sprintf("explore: embedded files: %v", err)) // a broken build, caught by the tests
 		}
 		explorePage = p
-	})
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		exploreOnce.Do(load)
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)

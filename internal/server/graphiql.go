@@ -130,7 +130,14 @@ var (
 //
 //	mux.Handle("GET /{$}", h)
 //	mux.Handle("GET "+server.GraphiQLAssetPrefix, h)
+//
+// Its files are read and hashed on the first request for one, not when the server starts.
 func GraphiQL() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { loadedGraphiQL().ServeHTTP(w, r) })
+}
+
+// loadedGraphiQL is the GraphiQL handler, its files read and hashed once.
+func loadedGraphiQL() *graphiqlHandler {
 	graphiqlOnce.Do(func() {
 		h, err := loadGraphiQL()
 		if err != nil {

@@ -132,7 +132,7 @@ func TestGraphiQLReferencesNoOtherHost(t *testing.T) {
 
 func TestGraphiQLAssetsCompressAndRevalidate(t *testing.T) {
 	srv := graphiqlServer(t)
-	a := GraphiQL().(*graphiqlHandler).assets["graphiql.min.js"]
+	a := loadedGraphiQL().assets["graphiql.min.js"]
 	require.NotNil(t, a)
 	url := srv.URL + GraphiQLAssetPrefix + "graphiql.min.js?v=" + a.version
 

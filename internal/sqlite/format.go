@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"debug/elf"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -43,6 +44,12 @@ func buildID(seedsVersion string) string {
 var programID = sync.OnceValue(func() string {
 	h := sha256.New()
 	if exe, err := os.Executable(); err == nil {
+		// The Go build ID the linker writes in its own ELF note: a hash of what the program
+		// was built from, read in a few pages rather than hashing the whole executable.
+		if note := goBuildIDNote(exe); len(note) > 0 {
+			h.Write(note)
+			return hex.EncodeToString(h.Sum(nil)[:8])
+		}
 		if f, err := os.Open(exe); err == nil {
 			_, err = io.Copy(h, f)
 			_ = f.Close()
@@ -57,8 +64,9 @@ var programID = sync.OnceValue(func() string {
 	return hex.EncodeToString(h.Sum(nil)[:8])
 })
 
-// ProgramID identifies the running program: a hash of its executable (of its build
-// information when the executable cannot be read). Any change of the code changes it.
+// ProgramID identifies the running program: a hash of its Go build ID (of the whole
+// executable where it has none, of its build information when the executable cannot be
+// read). Any change of the code changes it.
 func ProgramID() string { return programID() }
 
 // checkLayout refuses a database whose format version is not FormatVersion or that lacks a
@@ -157,3 +165,22 @@ func integrityCheck(ctx context.Context, db *sql.DB, pragma string) error {
 
 // BuildID identifies the database's build: its format, seeds and the program that built it.
 func (s *Store) BuildID() string { return s.build }
+
+// goBuildIDNote is the content of the executable's .note.go.buildid section, which the Go
+// linker writes on ELF systems; nil elsewhere or when it cannot be read.
+func goBuildIDNote(exe string) []byte {
+	f, err := elf.Open(exe)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	sec := f.Section(".note.go.buildid")
+	if sec == nil {
+		return nil
+	}
+	b, err := sec.Data()
+	if err != nil || len(b) > 4096 {
+		return nil
+	}
+	return b
+}

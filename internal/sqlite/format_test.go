@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -204,4 +205,16 @@ func TestBuildRemovesTheTemporaryFilesOfKilledBuilds(t *testing.T) {
 	}
 	assert.FileExists(t, filepath.Join(dir, running))
 	assert.FileExists(t, filepath.Join(dir, other))
+}
+
+func TestProgramIDReadsTheGoBuildID(t *testing.T) {
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	note := goBuildIDNote(exe)
+	if runtime.GOOS != "linux" {
+		t.Skip("the Go build ID note is read from ELF executables")
+	}
+	require.NotEmpty(t, note, "the test binary carries the Go build ID note")
+	assert.Len(t, ProgramID(), 16)
+	assert.Nil(t, goBuildIDNote(filepath.Join(t.TempDir(), "missing")))
 }
