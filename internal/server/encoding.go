@@ -104,9 +104,9 @@ var gzipWriters = sync.Pool{New: func() any {
 	return w
 }}
 
-// gzipBytes compresses b once, for an answer kept. Every fresh answer that may be kept is
-// compressed, asked again or not, so at gzip's fastest level: the default level cost a fresh
-// three-hop 5 to 8% more processor time for answers a fifth smaller (BENCHMARKS.md).
+// gzipBytes compresses b once, for an answer kept and asked again, at gzip's fastest level:
+// the default level took 5 to 8% more of a three-hop's processor time for answers a fifth
+// smaller (BENCHMARKS.md).
 func gzipBytes(b []byte) []byte {
 	var out bytes.Buffer
 	out.Grow(len(b)/6 + 64)
@@ -118,14 +118,22 @@ func gzipBytes(b []byte) []byte {
 	return out.Bytes()
 }
 
+var gzipReaders sync.Pool // of *gzip.Reader
+
 // gunzipBytes is the answer gz holds, of size bytes.
 func gunzipBytes(gz []byte, size int) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	zr, _ := gzipReaders.Get().(*gzip.Reader)
+	var err error
+	if zr == nil {
+		zr, err = gzip.NewReader(bytes.NewReader(gz))
+	} else {
+		err = zr.Reset(bytes.NewReader(gz))
+	}
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, 0, size)
-	buf := bytes.NewBuffer(out)
+	defer gzipReaders.Put(zr)
+	buf := bytes.NewBuffer(make([]byte, 0, size))
 	if _, err := io.Copy(buf, zr); err != nil {
 		return nil, err
 	}

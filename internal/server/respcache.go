@@ -28,9 +28,9 @@ const responseEntryOverhead = 256
 // (its tokens, without layout and comments), the operation name and the variables as coerced.
 // Only complete answers are kept: no errors, no incremental delivery, not cut short.
 //
-// An answer is kept as it is written, gzip-compressed once (keptAnswer): the transport sends
-// those bytes as they are to a client that accepts gzip, and decompresses them for one that
-// does not. The answer of the first request is kept by the transport once it has written
+// An answer is kept as it is written, and gzip-compressed once when it is asked again
+// (keptAnswer): the transport sends the compressed bytes as they are to a client that accepts
+// gzip, and decompresses them for one that does not. The answer of the first request is kept by the transport once it has written
 // it (requestInfo.keep), since only the transport sees the answer whole.
 //
 // It runs inside the response hooks of newGraphQL, after the cost check has admitted the
@@ -89,20 +89,28 @@ func cacheable(ctx context.Context, r *graphql.Response) bool {
 	return r != nil && len(r.Errors) == 0 && r.Data != nil && r.HasNext == nil && r.Label == "" && r.Path == nil && ctx.Err() == nil
 }
 
-// keptAnswer is an answer as the transport wrote it: gzip-compressed, or as it is when it is
-// smaller than MinCompressBytes (then it is not sent compressed either).
+// keptAnswer is an answer as the transport wrote it: as it is (raw) until it is asked again,
+// then gzip-compressed (gz), once, unless it is smaller than MinCompressBytes (then it is not
+// sent compressed either). Most fresh answers are never asked again: they are not compressed
+// for nothing.
 type keptAnswer struct {
 	raw  []byte
 	gz   []byte
 	size int // bytes uncompressed
 }
 
-func newKeptAnswer(body []byte) *keptAnswer {
-	if len(body) < MinCompressBytes {
-		return &keptAnswer{raw: body, size: len(body)}
+func newKeptAnswer(body []byte) *keptAnswer { return &keptAnswer{raw: body, size: len(body)} }
+
+// compressed is k kept compressed, or k itself when it is kept as it is for good.
+func (k *keptAnswer) compressed() (*keptAnswer, bool) {
+	if k.gz != nil || k.size < MinCompressBytes {
+		return k, false
 	}
-	return &keptAnswer{gz: gzipBytes(body), size: len(body)}
+	return &keptAnswer{gz: gzipBytes(k.raw), size: k.size}, true
 }
+
+// bytes is what the kept answer holds.
+func (k *keptAnswer) bytes() int { return len(k.raw) + len(k.gz) }
 
 // keptPlaceholder stands for a kept answer on its way through the response hooks: the
 // transport writes the kept bytes instead (requestInfo.kept).
@@ -123,8 +131,13 @@ func (c *responseCache) InterceptResponse(ctx context.Context, next graphql.Resp
 		return next(ctx)
 	}
 	key := looked.key
-	if looked.kept != nil {
-		info.setKept(looked.kept)
+	if k := looked.kept; k != nil {
+		// Asked again: from now on kept compressed.
+		if gz, changed := k.compressed(); changed {
+			c.cache.Add(key, gz, gz.bytes()+len(oc.RawQuery)+responseEntryOverhead)
+			k = gz
+		}
+		info.setKept(k)
 		return &graphql.Response{Data: keptPlaceholder}
 	}
 	resp := next(ctx)
@@ -132,7 +145,7 @@ func (c *responseCache) InterceptResponse(ctx context.Context, next graphql.Resp
 		cost := len(oc.RawQuery) + responseEntryOverhead
 		info.setKeep(func(body []byte) *keptAnswer {
 			k := newKeptAnswer(body)
-			c.cache.Add(key, k, len(k.raw)+len(k.gz)+cost)
+			c.cache.Add(key, k, k.bytes()+cost)
 			return k
 		})
 	}

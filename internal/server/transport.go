@@ -178,7 +178,7 @@ func answerBody(ctx context.Context, r *http.Request, resp *graphql.Response) (b
 	}
 	switch {
 	case kept.raw != nil:
-		return kept.raw, false, nil
+		return kept.raw, false, nil // compress, around the mux, compresses it for a client that accepts it
 	case gz:
 		return kept.gz, true, nil
 	}
