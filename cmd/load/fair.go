@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/treatygraph/treatygraph/internal/procstat"
@@ -121,19 +119,5 @@ func graphqlErrors(metricsURL string) (float64, error) {
 		return 0, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	if err != nil {
-		return 0, err
-	}
-	total := 0.0
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "treatygraph_graphql_errors_total{"); ok {
-			if _, value, ok := strings.Cut(rest, "} "); ok {
-				if v, err := strconv.ParseFloat(strings.Fields(value)[0], 64); err == nil {
-					total += v
-				}
-			}
-		}
-	}
-	return total, nil
+	return metricSum(resp.Body, "treatygraph_graphql_errors_total")
 }

@@ -40,6 +40,10 @@ treatygraph_cache_hits_total{cache="answers"} 7
 
 	_, err = metricValue(strings.NewReader(text), "treatygraph_sql_rows_total")
 	assert.Error(t, err)
+
+	sum, err := metricSum(strings.NewReader(text), "treatygraph_sql_statements_total")
+	require.NoError(t, err)
+	assert.Equal(t, 1234572.0, sum, "labelled and unlabelled samples, not the longer name")
 }
 
 func TestCeilingAnswersFreshBodies(t *testing.T) {

@@ -88,8 +88,8 @@ func (t jsonTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		// The ETag is known before anything runs, so a revalidation is answered here.
 		addVary(w.Header(), "Accept")
 		etag = t.cache.etag(params, contentType)
-		if held, ok := notModified(r, etag); ok {
-			t.cache.setCacheable(w.Header(), held)
+		if conditional.NotModified(r, etag) { // an encoding's suffix is gone (conditionalHeaders)
+			t.cache.setCacheable(w.Header(), etag)
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
@@ -145,20 +145,6 @@ func (t jsonTransport) writeCacheable(w http.ResponseWriter, r *http.Request, co
 	t.cache.setCacheable(w.Header(), etag)
 	w.Header().Set("Content-Type", contentType+"; charset=utf-8")
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
-}
-
-// notModified reports whether the client holds the answer tagged etag in any encoding, and
-// the ETag of the one it holds.
-func notModified(r *http.Request, etag string) (string, bool) {
-	if conditional.NotModified(r, etag) {
-		return etag, true
-	}
-	for _, suffix := range encodingSuffixes {
-		if tagged := withETagSuffix(etag, suffix); conditional.NotModified(r, tagged) {
-			return tagged, true
-		}
-	}
-	return "", false
 }
 
 // answerBody is resp's bytes as they go out to r, and whether they are gzip-compressed. A
