@@ -103,6 +103,16 @@ func (r *Records) Stats() lru.Stats {
 	return r.cache.Stats()
 }
 
+// Get returns the record the loader named loader read for key, if it is kept (sqlite.Kept).
+func (r *Records) Get(loader, key string) (any, bool) {
+	return r.cache.Get(recordKey{loader, key})
+}
+
+// Add keeps v as what the loader named loader reads for key (sqlite.Kept).
+func (r *Records) Add(loader, key string, v any) {
+	r.cache.Add(recordKey{loader, key}, v, records(v))
+}
+
 // cached wraps a fetch so that it reads only the keys records does not hold.
 func cached[V any](r *Records, name string, keys []string, fetch func(keys []string) (map[string]V, error)) (map[string]V, error) {
 	if r == nil {
@@ -226,6 +236,9 @@ type loadersKey struct{}
 func WithLoaders(ctx context.Context, s *sqlite.Store, records *Records) context.Context {
 	l := NewLoaders(s, records)
 	l.log, _ = ctx.Value(batchLogKey{}).(*BatchLog)
+	if records != nil {
+		ctx = sqlite.WithKept(ctx, records) // root lists decode only the records not kept
+	}
 	return context.WithValue(ctx, loadersKey{}, l)
 }
 

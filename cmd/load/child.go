@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -31,7 +32,10 @@ const readyPrefix = "treatygraph-load serving "
 
 // childConfig is what the server process is started with.
 type childConfig struct {
-	db         string
+	db string
+	// ceiling, when set, names a file of answers (writeAnswers) for the process to serve
+	// with the ceiling handler instead of the database.
+	ceiling    string
 	conns      int
 	caches     bool
 	cpuprofile string
@@ -43,6 +47,9 @@ type childConfig struct {
 }
 
 func (c childConfig) args() []string {
+	if c.ceiling != "" {
+		return []string{serveChildFlag, ceilingChildFlag, c.ceiling}
+	}
 	args := []string{serveChildFlag, c.db, fmt.Sprintf("-conns=%d", c.conns), fmt.Sprintf("-caches=%t", c.caches)}
 	if c.cpuprofile != "" {
 		args = append(args, "-cpuprofile="+c.cpuprofile)
@@ -58,6 +65,9 @@ func (c childConfig) args() []string {
 
 // serveChild is main for the server process; args follow serveChildFlag.
 func serveChild(args []string) error {
+	if len(args) == 2 && args[0] == ceilingChildFlag {
+		return serveCeilingChild(args[1])
+	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return errors.New(serveChildFlag + " DBPATH [flags]")
 	}
@@ -90,11 +100,31 @@ func serveChild(args []string) error {
 	if !c.caches {
 		cfg.RecordCache, cfg.ResponseCacheBytes = -1, -1
 	}
+	return serveUntilStdinCloses(server.New(cfg))
+}
+
+// ceilingChildFlag, after serveChildFlag, makes the process serve the ceiling handler with
+// the answers in the file named next (written by writeAnswers) instead of a database, so that
+// the ceiling's processor time is read as the server's is: from a process of its own.
+const ceilingChildFlag = "-ceiling"
+
+// serveCeilingChild is main for the ceiling's process.
+func serveCeilingChild(path string) error {
+	answers, err := readAnswers(path)
+	if err != nil {
+		return err
+	}
+	return serveUntilStdinCloses(ceiling(answers))
+}
+
+// serveUntilStdinCloses serves h on a free loopback port, writes a readyPrefix line with the
+// URL of /graphql on standard output, and shuts down when standard input closes.
+func serveUntilStdinCloses(h http.Handler) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: server.New(cfg), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	if _, err := fmt.Printf("%shttp://%s/graphql\n", readyPrefix, ln.Addr()); err != nil {
@@ -113,6 +143,51 @@ func serveChild(args []string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return srv.Shutdown(ctx)
+}
+
+// storedAnswer is an answer as writeAnswers keeps it in a file.
+type storedAnswer struct {
+	Header http.Header `json:"header"`
+	Body   []byte      `json:"body"`
+}
+
+// writeAnswers keeps answers in a new file in dir, for a ceiling process to serve; it
+// returns the file's path.
+func writeAnswers(dir string, answers map[string]answer) (string, error) {
+	stored := make(map[string]storedAnswer, len(answers))
+	for name, a := range answers {
+		stored[name] = storedAnswer{Header: a.header, Body: a.body}
+	}
+	b, err := json.Marshal(stored)
+	if err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp(dir, "treatygraph-load-answers-*.json")
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return "", err
+	}
+	return f.Name(), f.Close()
+}
+
+// readAnswers reads the answers writeAnswers kept in path.
+func readAnswers(path string) (map[string]answer, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var stored map[string]storedAnswer
+	if err := json.Unmarshal(b, &stored); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	answers := make(map[string]answer, len(stored))
+	for name, a := range stored {
+		answers[name] = answer{header: a.Header, body: a.Body}
+	}
+	return answers, nil
 }
 
 // child is a running server process.

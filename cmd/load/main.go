@@ -17,7 +17,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -164,7 +163,7 @@ func parseFlags(args []string) (options, runFlags, error) {
 	}
 	scales := fs.String("scale", "1,100,1000", "comma-separated scales of the data: 1 is the seeds, N is N times their size")
 	conc := fs.String("concurrency", "1,8,32", "comma-separated numbers of clients sending requests at once")
-	queries := fs.String("queries", "", "comma-separated canonical queries to run (default all: lookup,two-hop,three-hop,page,search,path,page-all)")
+	queries := fs.String("queries", "", "comma-separated canonical queries to run (default all: lookup,state,events,two-hop,three-hop,page,search,path,page-all)")
 	modes := fs.String("mode", modeFresh+","+modeRepeat, "comma-separated ways of sending each query: "+
 		"fresh (a new alias each request, so no answer kept applies; records stay warm), "+
 		"repeat (the same request each time, answered from the answers kept), "+
@@ -229,6 +228,9 @@ type row struct {
 	// could not be read.
 	cpuPerReq        time.Duration
 	statementsPerReq float64
+	// ceilingCPUPerReq is the ceiling process's processor time per request; negative when
+	// it could not be read.
+	ceilingCPUPerReq time.Duration
 }
 
 // fresh numbers the aliases of fresh requests, over all clients and the whole run.
@@ -258,11 +260,11 @@ func measureScale(ctx context.Context, o options, db *workload.DB, notes *[]stri
 	if err != nil {
 		return nil, err
 	}
-	ceilURL, stopCeil, err := serve(ceiling(answers))
+	ceil, err := startCeiling(ctx, answers)
 	if err != nil {
 		return nil, err
 	}
-	defer stopCeil()
+	defer ceil.stop()
 
 	metricsClient := &http.Client{Timeout: 10 * time.Second}
 	var rows []row
@@ -277,9 +279,9 @@ func measureScale(ctx context.Context, o options, db *workload.DB, notes *[]stri
 					return rows, err
 				}
 			}
-			ceil, err := measureCeiling(ctx, o, db, ceilURL, q, c)
+			measured, cpu, err := measureCeiling(ctx, o, db, ceil, q, c)
 			for i := first; i < len(rows); i++ {
-				rows[i].ceiling = ceil
+				rows[i].ceiling, rows[i].ceilingCPUPerReq = measured, cpu
 			}
 			if err != nil {
 				return rows, err
@@ -382,19 +384,37 @@ func measureReal(ctx context.Context, o options, db *workload.DB, srv *child, me
 	return r, nil
 }
 
-// measureCeiling drives q, fresh, against the ceiling at url with c clients.
-func measureCeiling(ctx context.Context, o options, db *workload.DB, url string, q workload.Query, c int) (result, error) {
+// startCeiling starts the ceiling in a process of its own, serving answers, so that its
+// processor time per request is read as the server's is.
+func startCeiling(ctx context.Context, answers map[string]answer) (*child, error) {
+	path, err := writeAnswers("", answers)
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(path) // read by the time the process says it serves
+	return startChild(ctx, childConfig{ceiling: path})
+}
+
+// measureCeiling drives q, fresh, against the ceiling process with c clients, and reads that
+// process's processor time per request (negative when it cannot be read).
+func measureCeiling(ctx context.Context, o options, db *workload.DB, ceil *child, q workload.Query, c int) (result, time.Duration, error) {
 	bodies := q.FreshBodies()
-	ceil := drive(ctx, url, q.Name, func() []byte { return bodies(int(fresh.Add(1))) }, c, o.warmup, o.duration)
-	fmt.Fprintf(os.Stderr, "load: %-9s ceiling scale %-5d c=%-3d %8.0f req/s p99 %s\n", q.Name, db.Scale, c, ceil.rate(), ms(ceil.pct(99)))
+	cpu0, cpuErr := procstat.CPU(ceil.pid)
+	res := drive(ctx, ceil.url, q.Name, func() []byte { return bodies(int(fresh.Add(1))) }, c, o.warmup, o.duration)
+	cpu1, cpuErr1 := procstat.CPU(ceil.pid)
+	perReq := time.Duration(-1)
+	if n := res.handled(); n > 0 && cpuErr == nil && cpuErr1 == nil {
+		perReq = (cpu1 - cpu0) / time.Duration(n)
+	}
+	fmt.Fprintf(os.Stderr, "load: %-9s ceiling scale %-5d c=%-3d %8.0f req/s p99 %-9s | %s µs/req\n", q.Name, db.Scale, c, res.rate(), ms(res.pct(99)), micros(perReq, 1))
 	if err := ctx.Err(); err != nil {
-		return ceil, err
+		return res, perReq, err
 	}
-	if ceil.errors > 0 {
-		return ceil, fmt.Errorf("ceiling of %s at scale %d, concurrency %d: %d failed requests: %v",
-			q.Name, db.Scale, c, ceil.errors, ceil.firstErr)
+	if res.errors > 0 {
+		return res, perReq, fmt.Errorf("ceiling of %s at scale %d, concurrency %d: %d failed requests: %v",
+			q.Name, db.Scale, c, res.errors, res.firstErr)
 	}
-	return ceil, nil
+	return res, perReq, nil
 }
 
 func modeUsesCaches(mode string) bool { return mode != modeNoCache }
@@ -465,22 +485,6 @@ func ceiling(answers map[string]answer) http.Handler {
 		}
 		_, _ = w.Write(a.body)
 	})
-}
-
-// serve serves h on a free loopback port and returns the URL of /graphql.
-func serve(h http.Handler) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	stop := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	}
-	return "http://" + ln.Addr().String() + "/graphql", stop, nil
 }
 
 // result is what one run of load measured.
@@ -607,8 +611,8 @@ func post(client *http.Client, url, query string, body []byte) error {
 }
 
 func printTable(w io.Writer, rows []row, dbs []*workload.DB, left []string) {
-	fmt.Fprintln(w, "| query | mode | scale | concurrency | objects | req/s | p50 | p90 | p99 | p99/p50 | cpu µs/req | cpu µs/object | sql/req | ceiling req/s | ceiling p99/p50 | ratio |")
-	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	fmt.Fprintln(w, "| query | mode | scale | concurrency | objects | req/s | p50 | p90 | p99 | p99/p50 | cpu µs/req | cpu µs/object | sql/req | ceiling req/s | ceiling p99/p50 | ratio | ceiling cpu µs/req | cpu / (2 × ceiling + 60 µs) |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, r := range rows {
 		ratio := 0.0
 		if c := r.ceiling.rate(); c > 0 {
@@ -619,9 +623,10 @@ func printTable(w io.Writer, rows []row, dbs []*workload.DB, left []string) {
 		if r.cpuPerReq >= 0 && r.objects > 0 {
 			perObject = r.cpuPerReq / time.Duration(r.objects)
 		}
-		fmt.Fprintf(w, "| %s | %s | %d | %d | %d | %.0f | %s | %s | %s | %.1f | %s | %s | %.1f | %.0f | %.1f | %.2f |\n",
+		fmt.Fprintf(w, "| %s | %s | %d | %d | %d | %.0f | %s | %s | %s | %.1f | %s | %s | %.1f | %.0f | %.1f | %.2f | %s | %s |\n",
 			r.query, r.mode, r.scale, r.conc, r.objects, r.real.rate(), r.real.latency(50), r.real.latency(90), r.real.latency(99),
-			spread, micros(r.cpuPerReq, 0), micros(perObject, 2), r.statementsPerReq, r.ceiling.rate(), ceilingSpread, ratio)
+			spread, micros(r.cpuPerReq, 0), micros(perObject, 2), r.statementsPerReq, r.ceiling.rate(), ceilingSpread, ratio,
+			micros(r.ceilingCPUPerReq, 1), fixedCostRatio(r.cpuPerReq, r.ceilingCPUPerReq))
 	}
 	var notes []string
 	for _, db := range dbs {
@@ -635,6 +640,19 @@ func printTable(w io.Writer, rows []row, dbs []*workload.DB, left []string) {
 	for _, n := range left {
 		fmt.Fprintf(w, "\n%s\n", n)
 	}
+}
+
+// fixedCostAllowance is what a small request may cost beyond twice the ceiling's processor
+// time: reading, parsing, validating and costing an operation, and running it.
+const fixedCostAllowance = 60 * time.Microsecond
+
+// fixedCostRatio writes cpu over twice the ceiling's processor time plus fixedCostAllowance:
+// at most 1 when a request costs the server no more than that; "–" when either is unknown.
+func fixedCostRatio(cpu, ceiling time.Duration) string {
+	if cpu < 0 || ceiling < 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f", float64(cpu)/float64(2*ceiling+fixedCostAllowance))
 }
 
 // ms writes a latency in milliseconds with three significant figures or so.

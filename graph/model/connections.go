@@ -32,11 +32,14 @@ type Connection[T any] struct {
 	Count    Counter
 }
 
-// Edge is an item of a page with its cursor.
+// Edge is an item of a page with its cursor, which is encoded only when a client asks for it.
 type Edge[T any] struct {
-	Cursor string
 	Node   T
+	cursor paging.Cursor
 }
+
+// Cursor is the opaque cursor of the edge's position, for `after`.
+func (e *Edge[T]) Cursor() string { return e.cursor.Encode() }
 
 // TotalCount counts the whole list.
 func (c *Connection[T]) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
@@ -67,10 +70,11 @@ func NewConnection[T any](p paging.Page[T], after bool, count Counter) *Connecti
 	}
 	for i, n := range p.Items {
 		c.Nodes = append(c.Nodes, n)
-		c.Edges = append(c.Edges, &Edge[T]{Cursor: p.Cursors[i].Encode(), Node: n})
+		c.Edges = append(c.Edges, &Edge[T]{Node: n, cursor: p.Cursors[i]})
 	}
-	if n := len(c.Edges); n > 0 {
-		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &c.Edges[0].Cursor, &c.Edges[n-1].Cursor
+	if n := len(p.Items); n > 0 {
+		start, end := p.Cursors[0].Encode(), p.Cursors[n-1].Encode()
+		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &start, &end
 	}
 	return c
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -58,11 +59,30 @@ func keyset(cols []orderCol, after *paging.Cursor) cond {
 	return or(alts...)
 }
 
-// listPage runs one page of a filtered, ordered list: SELECT kind, data, the ordering values
-// FROM from WHERE where, after the cursor, where the table holding the records is aliased
-// t. decode turns a row's kind and data into an item.
-func listPage[T any](ctx context.Context, s *Store, kindCol, from string, where cond, cols []orderCol, sig string,
-	first int, after *paging.Cursor, decode func(kind, data string) (T, error)) (paging.Page[T], error) {
+// Kept holds records decoded by earlier requests, by the name of the loader that reads them
+// and their key, for a list to decode only the rows it meets for the first time. Values must
+// be what that loader's By* read decodes from the same row, and nothing may change them.
+type Kept interface {
+	Get(loader, key string) (any, bool)
+	Add(loader, key string, v any)
+}
+
+type keptKey struct{}
+
+// WithKept returns a context whose lists read through k.
+func WithKept(ctx context.Context, k Kept) context.Context {
+	return context.WithValue(ctx, keptKey{}, k)
+}
+
+// listTable says what a list reads: the table aliased t in from, the SQL of a row's kind,
+// and the loader and key SQL under which its records are kept decoded (see Kept).
+type listTable struct{ from, kind, loader, key string }
+
+// listPage runs one page of a filtered, ordered list: SELECT kind, key, data, the ordering
+// values FROM from WHERE where, after the cursor. decode turns a row's kind and data into an
+// item, unless the context's Kept holds the item of that key already.
+func listPage[T any](ctx context.Context, s *Store, tbl listTable, where cond, cols []orderCol, sig string,
+	first int, after *paging.Cursor, decode func(kind string, data []byte) (T, error)) (paging.Page[T], error) {
 	if err := after.Check(sig, len(cols)); err != nil {
 		return paging.Page[T]{}, err
 	}
@@ -76,57 +96,137 @@ func listPage[T any](ctx context.Context, s *Store, kindCol, from string, where 
 		}
 	}
 	w := and(where, keyset(cols, after))
-	t := strings.Fields(from)[1]
-	q := "SELECT " + kindCol + ", " + t + ".data, " + strings.Join(exprs, ", ") + " FROM " + from +
+	t := strings.Fields(tbl.from)[1]
+	q := "SELECT " + tbl.kind + ", " + tbl.key + ", " + t + ".data, " + strings.Join(exprs, ", ") + " FROM " + tbl.from +
 		" WHERE " + w.sql + " ORDER BY " + strings.Join(orderBy, ", ") + " LIMIT ?"
-	rows, err := s.query(ctx, q, append(w.args, first+1)...)
+	args := append(w.args, first+1)
+	kept, _ := ctx.Value(keptKey{}).(Kept)
+	listKey := ""
+	if kept != nil {
+		listKey = statementKey(q, args)
+		if page, ok := keptPage[T](kept, tbl.loader, listKey, sig, first); ok {
+			return page, nil
+		}
+	}
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return paging.Page[T]{}, err
 	}
 	defer rows.Close()
 	var items []T
 	var cursors []paging.Cursor
+	var listed []listRow
+	var data sql.RawBytes // valid until the next row: decoded before it
 	for rows.Next() {
-		var kind, data string
-		vals := make([]any, len(cols))
-		dest := []any{&kind, &data}
-		for i := range vals {
-			dest = append(dest, &vals[i])
+		var r listRow
+		r.vals = make([]any, len(cols))
+		dest := []any{&r.kind, &r.key, &data}
+		for i := range r.vals {
+			dest = append(dest, &r.vals[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return paging.Page[T]{}, fmt.Errorf("scan: %w", err)
 		}
-		item, err := decode(kind, data)
+		item, err := keptOrDecode(kept, tbl.loader, r.key, r.kind, data, decode)
 		if err != nil {
 			return paging.Page[T]{}, err
 		}
 		items = append(items, item)
-		cursors = append(cursors, paging.Cursor{Order: sig, Values: vals})
+		cursors = append(cursors, paging.Cursor{Order: sig, Values: r.vals})
+		listed = append(listed, r)
 	}
 	if err := rows.Err(); err != nil {
 		return paging.Page[T]{}, err
 	}
+	if kept != nil {
+		kept.Add(listLoader, listKey, listed)
+	}
 	return paging.Trim(items, cursors, first), nil
 }
 
-func decodeJSON[T any](_ string, data string) (*T, error) {
+// The names under which Kept holds what a statement read: the rows of a list page (a
+// []listRow) and a count (an int), keyed by statementKey.
+const (
+	listLoader  = "sql:list"
+	countLoader = "sql:count"
+)
+
+// listRow is a row of a list page as kept: its kind, key and ordering values.
+type listRow struct {
+	kind, key string
+	vals      []any
+}
+
+// statementKey names the result of a statement: its SQL and its arguments with their types.
+// The database does not change while it is open, so the same statement reads the same rows.
+func statementKey(q string, args []any) string {
+	var b strings.Builder
+	b.WriteString(q)
+	for _, a := range args {
+		fmt.Fprintf(&b, "\x00%T:%v", a, a)
+	}
+	return b.String()
+}
+
+// keptPage builds a page from the rows kept for the statement listKey and the items kept
+// for their keys; false when either is not kept (or no longer), and the statement must run.
+func keptPage[T any](kept Kept, loader, listKey, sig string, first int) (paging.Page[T], bool) {
+	v, ok := kept.Get(listLoader, listKey)
+	listed, _ := v.([]listRow)
+	if !ok {
+		return paging.Page[T]{}, false
+	}
+	items := make([]T, 0, len(listed))
+	cursors := make([]paging.Cursor, 0, len(listed))
+	for _, r := range listed {
+		v, ok := kept.Get(loader, r.key)
+		item, isT := v.(T)
+		if !ok || !isT {
+			return paging.Page[T]{}, false
+		}
+		items = append(items, item)
+		cursors = append(cursors, paging.Cursor{Order: sig, Values: r.vals})
+	}
+	return paging.Trim(items, cursors, first), true
+}
+
+// keptOrDecode returns the item kept under loader and key, or decodes data and keeps it.
+func keptOrDecode[T any](kept Kept, loader, key, kind string, data []byte, decode func(kind string, data []byte) (T, error)) (T, error) {
+	if kept != nil {
+		if v, ok := kept.Get(loader, key); ok {
+			if item, ok := v.(T); ok {
+				return item, nil
+			}
+		}
+	}
+	item, err := decode(kind, data)
+	if err == nil && kept != nil {
+		kept.Add(loader, key, item)
+	}
+	return item, err
+}
+
+func decodeJSON[T any](_ string, data []byte) (*T, error) {
 	v := new(T)
-	if err := json.Unmarshal([]byte(data), v); err != nil {
+	if err := json.Unmarshal(data, v); err != nil {
 		return nil, fmt.Errorf("decode %T: %w", v, err)
 	}
 	return v, nil
 }
 
-func decodeActor(kind, data string) (kg.Actor, error) {
+func decodeActor(kind string, data []byte) (kg.Actor, error) {
 	var a kg.Actor = &kg.Organization{}
 	if kind == kg.KindState {
 		a = &kg.State{}
 	}
-	if err := json.Unmarshal([]byte(data), a); err != nil {
+	if err := json.Unmarshal(data, a); err != nil {
 		return nil, fmt.Errorf("decode actor: %w", err)
 	}
 	return a, nil
 }
+
+// actorsTable is what the lists of states and organizations read.
+var actorsTable = listTable{"actors a", "a.kind", "actors", "a.slug"}
 
 var actorOrder = map[string]string{
 	"NAME": "a.name", "SLUG": "a.slug", "ISO2": "COALESCE(a.iso2, '')", "ISO3": "COALESCE(a.iso3, '')",
@@ -138,7 +238,7 @@ var byName = []kg.OrderKey{{Field: "NAME"}}
 // ListStates pages through the states that match f in the given order (name by default).
 func (s *Store) ListStates(ctx context.Context, f *kg.StateFilter, order []kg.OrderKey, first int, after *paging.Cursor) (paging.Page[kg.Actor], error) {
 	cols, sig := ordering(order, actorOrder, byName, "a.slug")
-	return listPage(ctx, s, "a.kind", "actors a", and(cond{sql: "a.kind = 'State'"}, stateCond("a", f)), cols, "State/"+sig, first, after, decodeActor)
+	return listPage(ctx, s, actorsTable, and(cond{sql: "a.kind = 'State'"}, stateCond("a", f)), cols, "State/"+sig, first, after, decodeActor)
 }
 
 // CountStates counts the states that match f.
@@ -150,7 +250,7 @@ func (s *Store) CountStates(ctx context.Context, f *kg.StateFilter) (int, error)
 // ListOrganizations pages through the organizations that match f in the given order.
 func (s *Store) ListOrganizations(ctx context.Context, f *kg.OrganizationFilter, order []kg.OrderKey, first int, after *paging.Cursor) (paging.Page[kg.Actor], error) {
 	cols, sig := ordering(order, actorOrder, byName, "a.slug")
-	return listPage(ctx, s, "a.kind", "actors a", and(cond{sql: "a.kind = 'Organization'"}, organizationCond("a", f)), cols, "Organization/"+sig, first, after, decodeActor)
+	return listPage(ctx, s, actorsTable, and(cond{sql: "a.kind = 'Organization'"}, organizationCond("a", f)), cols, "Organization/"+sig, first, after, decodeActor)
 }
 
 // CountOrganizations counts the organizations that match f.
@@ -164,7 +264,7 @@ var personOrder = map[string]string{"NAME": "p.name", "SLUG": "p.slug"}
 // ListPeople pages through the people that match f in the given order (name by default).
 func (s *Store) ListPeople(ctx context.Context, f *kg.PersonFilter, order []kg.OrderKey, first int, after *paging.Cursor) (paging.Page[*kg.Person], error) {
 	cols, sig := ordering(order, personOrder, byName, "p.slug")
-	return listPage(ctx, s, "'Person'", "people p", personCond("p", f), cols, "Person/"+sig, first, after, decodeJSON[kg.Person])
+	return listPage(ctx, s, listTable{"people p", "'Person'", "people", "p.slug"}, personCond("p", f), cols, "Person/"+sig, first, after, decodeJSON[kg.Person])
 }
 
 // CountPeople counts the people that match f.
@@ -210,7 +310,7 @@ var eventOrder = map[string]string{"DATE": "e.lo", "TITLE": "e.title", "KIND": "
 // otherwise.
 func (s *Store) ListEvents(ctx context.Context, q EventQuery, order []kg.OrderKey, first int, after *paging.Cursor) (paging.Page[*kg.Event], error) {
 	cols, sig := ordering(order, eventOrder, []kg.OrderKey{{Field: "DATE"}}, "e.slug")
-	return listPage(ctx, s, "'Event'", "events e", q.where(), cols, "Event/"+sig, first, after, decodeJSON[kg.Event])
+	return listPage(ctx, s, listTable{"events e", "'Event'", "events", "e.slug"}, q.where(), cols, "Event/"+sig, first, after, decodeJSON[kg.Event])
 }
 
 // CountEvents counts the events that match q.
@@ -225,7 +325,7 @@ var citationOrder = map[string]string{"NUMBER": "c.number", "TITLE": "COALESCE(c
 // order says otherwise.
 func (s *Store) ListCitations(ctx context.Context, f *kg.CitationFilter, order []kg.OrderKey, first int, after *paging.Cursor) (paging.Page[*kg.Citation], error) {
 	cols, sig := ordering(order, citationOrder, nil, "d.ord", "c.number")
-	return listPage(ctx, s, "'Citation'", "citations c JOIN documents d ON d.slug = c.document", citationCond("c", f), cols, "Citation/"+sig, first, after, decodeJSON[kg.Citation])
+	return listPage(ctx, s, listTable{"citations c JOIN documents d ON d.slug = c.document", "'Citation'", "citations", "c.document || '/' || c.number"}, citationCond("c", f), cols, "Citation/"+sig, first, after, decodeJSON[kg.Citation])
 }
 
 // CountCitations counts the footnotes that match f.
@@ -235,6 +335,25 @@ func (s *Store) CountCitations(ctx context.Context, f *kg.CitationFilter) (int, 
 }
 
 func (s *Store) count(ctx context.Context, q string, args ...any) (int, error) {
+	kept, _ := ctx.Value(keptKey{}).(Kept)
+	if kept == nil {
+		return s.countNow(ctx, q, args...)
+	}
+	key := statementKey(q, args)
+	if v, ok := kept.Get(countLoader, key); ok {
+		if n, ok := v.(int); ok {
+			return n, nil
+		}
+	}
+	n, err := s.countNow(ctx, q, args...)
+	if err == nil {
+		kept.Add(countLoader, key, n)
+	}
+	return n, err
+}
+
+// countNow runs a statement that counts, whatever is kept.
+func (s *Store) countNow(ctx context.Context, q string, args ...any) (int, error) {
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return 0, err

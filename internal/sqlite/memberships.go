@@ -12,7 +12,7 @@ import (
 // between the one and any other.
 func (s *Store) ListDisputes(ctx context.Context, between []string, first int, after *paging.Cursor) (paging.Page[*kg.Membership], error) {
 	cols, sig := ordering(nil, nil, nil, "m.lo", "m.slug")
-	return listPage(ctx, s, "'Membership'", "memberships m", disputesCond(between), cols, "Dispute/"+sig, first, after, decodeJSON[kg.Membership])
+	return listPage(ctx, s, listTable{"memberships m", "'Membership'", "memberships", "m.slug"}, disputesCond(between), cols, "Dispute/"+sig, first, after, decodeJSON[kg.Membership])
 }
 
 // CountDisputes counts the stints ListDisputes pages through.

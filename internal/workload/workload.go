@@ -115,6 +115,16 @@ func Canonical() []Query {
 			Vars: map[string]any{"id": ID(kg.KindState, "armenia")},
 		},
 		{
+			Name: "state", What: "one state by slug",
+			Text: `query ($slug: String!) { state(slug: $slug) { id slug name iso2 iso3 recognition } }`,
+			Vars: map[string]any{"slug": "armenia"},
+		},
+		{
+			// The smallest page a frontend asks: no total, no related nodes.
+			Name: "events", What: "the first 20 events, in date order",
+			Text: `query { events(first: 20) { nodes { slug title kind date { iso } } } }`,
+		},
+		{
 			Name: "two-hop", What: "organization → members on a date → state",
 			Text: `query ($acronym: String!, $at: Date!) {
   organization(acronym: $acronym) {
