@@ -2,9 +2,11 @@ package sqlite
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
@@ -157,15 +159,16 @@ type listRow struct {
 	vals      []any
 }
 
-// statementKey names the result of a statement: its SQL and its arguments with their types.
-// The database does not change while it is open, so the same statement reads the same rows.
+// statementKey names the result of a statement: a SHA-256 of its SQL and its arguments with
+// their types, so that a kept result holds 32 bytes of key however long its statement. The
+// database does not change while it is open, so the same statement reads the same rows.
 func statementKey(q string, args []any) string {
-	var b strings.Builder
-	b.WriteString(q)
+	h := sha256.New()
+	_, _ = io.WriteString(h, q)
 	for _, a := range args {
-		fmt.Fprintf(&b, "\x00%T:%v", a, a)
+		fmt.Fprintf(h, "\x00%T:%v", a, a)
 	}
-	return b.String()
+	return string(h.Sum(nil))
 }
 
 // keptPage builds a page from the rows kept for the statement listKey and the items kept
