@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -101,6 +102,28 @@ func TestNginxCache(t *testing.T) {
 	hitGz := withEncoding(csv, "gzip")
 	assert.Equal(t, "gzip", hitGz.header.Get("Content-Encoding"))
 	assert.Equal(t, "HIT", hitGz.cache, "the compressed answer kept for gzip")
+	// A browser (br preferred on a tie) gets br, kept apart from the answers of clients that
+	// take gzip and zstd but not br, or refuse it.
+	const browser = "gzip, deflate, br, zstd"
+	br := withEncoding(csv, browser)
+	require.Equal(t, http.StatusOK, br.status)
+	assert.Equal(t, "br", br.header.Get("Content-Encoding"), "a br answer through nginx")
+	for enc, want := range map[string]string{"gzip": "gzip", "gzip, br;q=0": "gzip", "gzip, deflate, zstd": "zstd", "gzip, deflate, zstd, br;q=0": "zstd"} {
+		a := withEncoding(csv, enc)
+		assert.Equal(t, want, a.header.Get("Content-Encoding"), "Accept-Encoding: %s", enc)
+	}
+	hitBr := withEncoding(csv, browser)
+	assert.Equal(t, "br", hitBr.header.Get("Content-Encoding"))
+	assert.Equal(t, "HIT", hitBr.cache, "the br answer kept for br")
+	assert.Equal(t, br.body, hitBr.body)
+	// The cache key reduces Accept-Encoding to the encodings the service distinguishes, br
+	// among them (and br;q=0 is no br).
+	keys := cacheKeys(t, filepath.Join(ngx.prefix, "cache"))
+	for _, enc := range []string{"gzipzstdbr", "gzipzstd", "gzip"} {
+		assert.True(t, slices.ContainsFunc(keys, func(k string) bool {
+			return strings.HasPrefix(k, "/export/figures.csv|") && strings.HasSuffix(k, "|"+enc)
+		}), "a key for %s among %q", enc, keys)
+	}
 
 	page := get(t, ngx.base+"/")
 	require.Equal(t, http.StatusOK, page.status)
@@ -494,6 +517,27 @@ func post(t *testing.T, u, query string) answer {
 
 // getUntil GETs u until an answer satisfies ok: at most tries times, or, with tries 0, for at
 // most 30 seconds (many times the revalidation window, for a loaded machine).
+// cacheKeys lists the keys of the entries nginx keeps under dir (each file's "KEY: " line).
+func cacheKeys(t *testing.T, dir string) []string {
+	t.Helper()
+	var keys []string
+	require.NoError(t, filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if _, rest, ok := bytes.Cut(b, []byte("\nKEY: ")); ok {
+			key, _, _ := bytes.Cut(rest, []byte("\n"))
+			keys = append(keys, string(key))
+		}
+		return nil
+	}))
+	return keys
+}
+
 func getUntil(t *testing.T, u string, tries int, ok func(answer) bool) answer {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)

@@ -84,6 +84,21 @@ func (c *Cache[K, V]) Add(key K, value V, size int) bool {
 	return true
 }
 
+// Replace is Add, except that a value already kept under key gives way to value and its size.
+func (c *Cache[K, V]) Replace(key K, value V, size int) bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	if e, ok := c.entries[key]; ok {
+		c.order.Remove(e)
+		delete(c.entries, key)
+		c.used -= e.Value.(*entry[K, V]).size
+	}
+	c.mu.Unlock()
+	return c.Add(key, value, size)
+}
+
 // Stats is what a cache holds and how it has been used.
 type Stats struct {
 	Entries, Size, MaxSize  int

@@ -55,6 +55,22 @@ func TestKeepsFirstValueOfAKey(t *testing.T) {
 	assert.Equal(t, 10, c.Stats().Size, "adding a kept key again does not count its size twice")
 }
 
+func TestReplaceSwapsTheValueAndItsSize(t *testing.T) {
+	c := New[string, int](100, 0)
+	c.Add("k", 1, 40)
+	c.Add("other", 9, 10)
+	require.True(t, c.Replace("k", 2, 15))
+	v, _ := c.Get("k")
+	assert.Equal(t, 2, v)
+	s := c.Stats()
+	assert.Equal(t, 2, s.Entries)
+	assert.Equal(t, 25, s.Size, "the old value's size gives way to the new one's")
+	require.True(t, c.Replace("new", 3, 5), "a key not kept is added")
+	assert.Equal(t, 30, c.Stats().Size)
+	var none *Cache[string, int]
+	assert.False(t, none.Replace("k", 1, 1))
+}
+
 func TestNilCacheKeepsNothing(t *testing.T) {
 	c := New[string, int](0, 0)
 	assert.Nil(t, c)

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
-	"strconv"
+	"slices"
 	"strings"
 	"sync"
 
@@ -23,22 +24,39 @@ const MinCompressBytes = 1 << 10
 const gzipETagSuffix = "-gzip"
 
 // encodingSuffixes are the suffixes compress adds to the ETags of the encodings it writes.
-var encodingSuffixes = []string{gzipETagSuffix, "-zstd"}
+var encodingSuffixes = []string{gzipETagSuffix, "-zstd", brETagSuffix}
+
+// compressedTypes are the media types compress compresses.
+var compressedTypes = []string{
+	"application/json", "application/graphql-response+json", "text/csv", "image/svg+xml",
+	"text/html", "text/plain", "text/css", "text/javascript", "application/javascript",
+}
+
+// compressedType reports whether an answer of Content-Type ct is compressed.
+func compressedType(ct string) bool {
+	mediaType, _, err := mime.ParseMediaType(ct)
+	return err == nil && slices.Contains(compressedTypes, mediaType)
+}
 
 // compress sends answers of MinCompressBytes or more compressed to clients that accept it
-// (gzip, or zstd where the client prefers it), with Vary: Accept-Encoding and an ETag of each
-// encoding's own (klauspost/compress's gzhttp). An answer already encoded, as the kept GraphQL
-// answers and GraphiQL's files are, and a partial answer to a Range request pass as they are.
+// (br where the client prefers it, prefersBrotli and brotliHandler; else gzip, or zstd where
+// the client prefers it, through klauspost/compress's gzhttp), with Vary: Accept-Encoding and
+// an ETag of each encoding's own. An answer already encoded, as the kept GraphQL answers and
+// GraphiQL's files are, and a partial answer to a Range request pass as they are.
 func compress(next http.Handler) http.Handler {
 	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(MinCompressBytes), gzhttp.CompressionLevel(gzip.BestSpeed),
-		gzhttp.SuffixETag(gzipETagSuffix), gzhttp.ContentTypes([]string{
-			"application/json", "application/graphql-response+json", "text/csv", "image/svg+xml",
-			"text/html", "text/plain", "text/css", "text/javascript", "application/javascript",
-		}))
+		gzhttp.SuffixETag(gzipETagSuffix), gzhttp.ContentTypes(compressedTypes))
 	if err != nil {
 		panic(fmt.Sprintf("compression: %v", err)) // the options above are constants
 	}
-	return wrap(next)
+	gz, br := wrap(next), brotliHandler(next, compressedType)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if prefersBrotli(r) {
+			br(w, r)
+			return
+		}
+		gz(w, r)
+	})
 }
 
 // conditionalHeaders prepares a request's conditional headers for handlers that know one
@@ -66,30 +84,7 @@ func conditionalHeaders(next http.Handler) http.Handler {
 
 // acceptsGzip reports whether r's Accept-Encoding lets the answer be sent gzip-compressed:
 // gzip (or x-gzip, or *) listed with a quality above zero.
-func acceptsGzip(r *http.Request) bool {
-	var gz, star float64 = -1, -1
-	for _, header := range r.Header.Values("Accept-Encoding") {
-		for item := range strings.SplitSeq(header, ",") {
-			name, params, _ := strings.Cut(strings.TrimSpace(item), ";")
-			q := 1.0
-			if v, ok := strings.CutPrefix(strings.ReplaceAll(strings.TrimSpace(params), " ", ""), "q="); ok {
-				if f, err := strconv.ParseFloat(v, 64); err == nil {
-					q = f
-				}
-			}
-			switch strings.ToLower(strings.TrimSpace(name)) {
-			case "gzip", "x-gzip":
-				gz = q
-			case "*":
-				star = q
-			}
-		}
-	}
-	if gz >= 0 {
-		return gz > 0
-	}
-	return star > 0
-}
+func acceptsGzip(r *http.Request) bool { return codingQ(r.Header, "gzip", false) > 0 }
 
 // withETagSuffix is etag (a quoted strong ETag) with suffix added inside its quotes.
 func withETagSuffix(etag, suffix string) string {

@@ -58,7 +58,7 @@ func TestAnswersAreCompressedForClientsThatAcceptIt(t *testing.T) {
 	// one is answered from the kept bytes); a fresh alias runs it again and is compressed
 	// on the way out.
 	for name, req := range map[string]*http.Request{
-		"kept":  postReq(body, "gzip, deflate, br"),
+		"kept":  postReq(body, "gzip, deflate"),
 		"fresh": postReq(`{"query":`+jsonString(strings.Replace(bigQuery, "{ states", "{ fresh: states", 1))+`}`, "gzip"),
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -85,13 +85,7 @@ func TestAnswersAreCompressedForClientsThatAcceptIt(t *testing.T) {
 
 func TestCompressedAnswersHaveETagsOfTheirOwn(t *testing.T) {
 	k := newKit(t, Config{})
-	get := func(header ...string) (*http.Response, []byte) {
-		req := httptest.NewRequest(http.MethodGet, "/graphql?"+url.Values{"query": {bigQuery}}.Encode(), nil)
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		return k.send(req)
-	}
+	get := func(header ...string) (*http.Response, []byte) { return getBig(k, header...) }
 	plainResp, plain := get()
 	etag := plainResp.Header.Get("ETag")
 	require.NotEmpty(t, etag)
@@ -178,4 +172,13 @@ func TestAcceptsGzip(t *testing.T) {
 func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// getBig sends the large query as a GET with the given header names and values.
+func getBig(k *kit, header ...string) (*http.Response, []byte) {
+	req := httptest.NewRequest(http.MethodGet, "/graphql?"+url.Values{"query": {bigQuery}}.Encode(), nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return k.send(req)
 }

@@ -14,8 +14,8 @@ import (
 	"github.com/treatygraph/treatygraph/internal/lru"
 )
 
-// DefaultResponseCacheBytes bounds the answers the server keeps whole, gzip-compressed: some
-// six times as many bytes of answers.
+// DefaultResponseCacheBytes bounds the answers the server keeps whole, compressed (gzip, and
+// brotli once a client that prefers it asks): some six times as many bytes of answers.
 const DefaultResponseCacheBytes = 16 << 20
 
 // responseEntryOverhead is what an answer kept costs besides its data: the key, the entry
@@ -28,9 +28,10 @@ const responseEntryOverhead = 256
 // (its tokens, without layout and comments), the operation name and the variables as coerced.
 // Only complete answers are kept: no errors, no incremental delivery, not cut short.
 //
-// An answer is kept as it is written, and gzip-compressed once when it is asked again
-// (keptAnswer): the transport sends the compressed bytes as they are to a client that accepts
-// gzip, and decompresses them for one that does not. The answer of the first request is kept by the transport once it has written
+// An answer is kept as it is written, and compressed once when it is asked again, gzip or
+// brotli by the client's Accept-Encoding (keptAnswer): the transport sends the compressed
+// bytes as they are to a client that takes that encoding, and decompresses them for one that
+// does not. The answer of the first request is kept by the transport once it has written
 // it (requestInfo.keep), since only the transport sees the answer whole.
 //
 // It runs inside the response hooks of newGraphQL, after the cost check has admitted the
@@ -90,27 +91,51 @@ func cacheable(ctx context.Context, r *graphql.Response) bool {
 }
 
 // keptAnswer is an answer as the transport wrote it: as it is (raw) until it is asked again,
-// then gzip-compressed (gz), once, unless it is smaller than MinCompressBytes (then it is not
-// sent compressed either). Most fresh answers are never asked again: they are not compressed
-// for nothing.
+// then compressed, once for each encoding asked, and no longer kept as it is: gzip (gz) for a
+// client that takes gzip or no encoding, brotli (br) for one that prefers br
+// (keptEncoding), unless it is smaller than MinCompressBytes (then it is not sent compressed
+// either). Most fresh answers are never asked again: they are not compressed for nothing.
 type keptAnswer struct {
 	raw  []byte
 	gz   []byte
+	br   []byte
 	size int // bytes uncompressed
 }
 
 func newKeptAnswer(body []byte) *keptAnswer { return &keptAnswer{raw: body, size: len(body)} }
 
-// compressed is k kept compressed, or k itself when it is kept as it is for good.
-func (k *keptAnswer) compressed() (*keptAnswer, bool) {
-	if k.gz != nil || k.size < MinCompressBytes {
+// compressed is k kept compressed for a client taking encoding enc ("br", "gzip" or ""), or
+// k itself when it already is, or is kept as it is for good.
+func (k *keptAnswer) compressed(enc string) (*keptAnswer, bool) {
+	if k.size < MinCompressBytes || (enc == "br" && k.br != nil) || (enc != "br" && (k.gz != nil || (enc == "" && k.br != nil))) {
 		return k, false
 	}
-	return &keptAnswer{gz: gzipBytes(k.raw), size: k.size}, true
+	plain, err := k.plain()
+	if err != nil {
+		return k, false
+	}
+	c := &keptAnswer{gz: k.gz, br: k.br, size: k.size}
+	if enc == "br" {
+		c.br = brotliBytes(plain)
+	} else {
+		c.gz = gzipBytes(plain)
+	}
+	return c, true
+}
+
+// plain is the answer k holds, as it is.
+func (k *keptAnswer) plain() ([]byte, error) {
+	switch {
+	case k.raw != nil:
+		return k.raw, nil
+	case k.gz != nil:
+		return gunzipBytes(k.gz, k.size)
+	}
+	return unbrotliBytes(k.br, k.size)
 }
 
 // bytes is what the kept answer holds.
-func (k *keptAnswer) bytes() int { return len(k.raw) + len(k.gz) }
+func (k *keptAnswer) bytes() int { return len(k.raw) + len(k.gz) + len(k.br) }
 
 // keptPlaceholder stands for a kept answer on its way through the response hooks: the
 // transport writes the kept bytes instead (requestInfo.kept).
@@ -132,10 +157,10 @@ func (c *responseCache) InterceptResponse(ctx context.Context, next graphql.Resp
 	}
 	key := looked.key
 	if k := looked.kept; k != nil {
-		// Asked again: from now on kept compressed.
-		if gz, changed := k.compressed(); changed {
-			c.cache.Add(key, gz, gz.bytes()+len(oc.RawQuery)+responseEntryOverhead)
-			k = gz
+		// Asked again: from now on kept compressed, in the encoding this client takes too.
+		if z, changed := k.compressed(keptEncoding(oc.Headers)); changed {
+			c.cache.Replace(key, z, z.bytes()+len(oc.RawQuery)+responseEntryOverhead)
+			k = z
 		}
 		info.setKept(k)
 		return &graphql.Response{Data: keptPlaceholder}

@@ -132,47 +132,48 @@ func (t jsonTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 // http.ServeContent: If-None-Match: * (any current answer) gets 304 only here, once the
 // answer is known to be cacheable; errors and invalid queries never reach it.
 func (t jsonTransport) writeCacheable(w http.ResponseWriter, r *http.Request, contentType, etag string, resp *graphql.Response) {
-	b, gzipped, err := answerBody(r.Context(), r, resp)
+	b, enc, err := answerBody(r.Context(), r, resp)
 	if err != nil {
 		noStore(w.Header())
 		writeBody(w, contentType, http.StatusInternalServerError, internalErrorBody)
 		return
 	}
-	if gzipped {
-		etag = withETagSuffix(etag, gzipETagSuffix)
-		w.Header().Set("Content-Encoding", "gzip")
+	if enc != "" {
+		etag = withETagSuffix(etag, "-"+enc) // gzipETagSuffix, brETagSuffix
+		w.Header().Set("Content-Encoding", enc)
 	}
 	t.cache.setCacheable(w.Header(), etag)
 	w.Header().Set("Content-Type", contentType+"; charset=utf-8")
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
 }
 
-// answerBody is resp's bytes as they go out to r, and whether they are gzip-compressed. A
-// kept answer is sent as it was kept, compressed to a client that accepts gzip (and asks no
-// byte range); an answer that may be kept is kept here, once written.
-func answerBody(ctx context.Context, r *http.Request, resp *graphql.Response) (b []byte, gzipped bool, err error) {
-	gz := acceptsGzip(r) && r.Header.Get("Range") == ""
+// answerBody is resp's bytes as they go out to r, and their encoding ("br", "gzip" or ""). A
+// kept answer is sent as it was kept, compressed to a client that takes that encoding
+// (keptEncoding); an answer that may be kept is kept here, once written.
+func answerBody(ctx context.Context, r *http.Request, resp *graphql.Response) (b []byte, enc string, err error) {
 	kept, keep := infoFrom(ctx).answerKept()
 	if kept == nil {
 		if b, err = encodeResponse(ctx, resp); err != nil {
-			return nil, false, err
+			return nil, "", err
 		}
 		if keep == nil || len(resp.Errors) > 0 || ctx.Err() != nil {
-			return b, false, nil // compress, around the mux, compresses it on the way out
+			return b, "", nil // compress, around the mux, compresses it on the way out
 		}
 		kept = keep(b)
 	}
-	switch {
+	switch enc := keptEncoding(r.Header); {
 	case kept.raw != nil:
-		return kept.raw, false, nil // compress, around the mux, compresses it for a client that accepts it
-	case gz:
-		return kept.gz, true, nil
+		return kept.raw, "", nil // compress, around the mux, compresses it for a client that accepts it
+	case enc == "br" && kept.br != nil:
+		return kept.br, enc, nil
+	case enc == "gzip" && kept.gz != nil:
+		return kept.gz, enc, nil
 	}
 	if b != nil {
-		return b, false, nil
+		return b, "", nil
 	}
-	b, err = gunzipBytes(kept.gz, kept.size)
-	return b, false, err
+	b, err = kept.plain()
+	return b, "", err
 }
 
 // paramsFromURL reads query, operationName, variables and extensions from a query string.
@@ -337,13 +338,13 @@ func writeRequestError(w http.ResponseWriter, contentType string, status int, re
 
 // write sends a GraphQL response as JSON.
 func write(ctx context.Context, r *http.Request, w http.ResponseWriter, contentType string, status int, resp *graphql.Response) {
-	b, gzipped, err := answerBody(ctx, r, resp)
+	b, enc, err := answerBody(ctx, r, resp)
 	if err != nil {
 		// Only a resolver returning a value JSON cannot hold gets here.
-		status, b, gzipped = http.StatusInternalServerError, internalErrorBody, false
+		status, b, enc = http.StatusInternalServerError, internalErrorBody, ""
 	}
-	if gzipped {
-		w.Header().Set("Content-Encoding", "gzip")
+	if enc != "" {
+		w.Header().Set("Content-Encoding", enc)
 	}
 	writeBody(w, contentType, status, b)
 }
