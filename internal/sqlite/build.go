@@ -612,14 +612,15 @@ func (w *writer) provision(i int, p *kg.Provision) error {
 // unknown writes the years in which a dataset does not know an actor's standing in an
 // organization, one row a year: each may or may not have been a year of membership.
 func (w *writer) unknown(_ int, u *kg.UnknownStanding) error {
-	for _, y := range u.Years {
-		lo, hi := y*10000+101, y*10000+1231
-		if err := w.exec(`INSERT INTO unknowns (document, member, organization, year, lo, hi, start_earliest,
-				start_latest, end_earliest, end_latest, unknown) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			u.Source.DocumentSlug, u.MemberSlug, u.OrganizationSlug, y, lo, hi, lo, kg.OpenEnd, kg.OpenStart, hi,
-			unknownJSON([]int{y})); err != nil {
-			return err
-		}
+	if len(u.Years) == 0 {
+		return nil
 	}
-	return nil
+	// One statement for all the years of a standing, a row each, in order: a statement a row
+	// was a fifth of the build.
+	return w.exec(`INSERT INTO unknowns (document, member, organization, year, lo, hi, start_earliest,
+			start_latest, end_earliest, end_latest, unknown)
+		SELECT ?1, ?2, ?3, y.value, y.value * 10000 + 101, y.value * 10000 + 1231, y.value * 10000 + 101,
+			?4, ?5, y.value * 10000 + 1231, '[' || y.value || ']'
+		FROM json_each(?6) y ORDER BY y.key`,
+		u.Source.DocumentSlug, u.MemberSlug, u.OrganizationSlug, kg.OpenEnd, kg.OpenStart, unknownJSON(u.Years))
 }
