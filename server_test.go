@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/server"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
+	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines to write while a test reads.
@@ -116,11 +118,12 @@ func (s *liveServer) memberNames(t *testing.T, at string) []string {
 	return names
 }
 
-// TestServeEndToEnd starts the real serve command on a loopback port, with the embedded
-// seeds, talks to it over HTTP as a client would, then stops it and checks it shut down
-// cleanly without any panic in its log.
+// TestServeEndToEnd starts the real serve command on a loopback port, with the database of
+// the embedded seeds that the build command wrote (sharedSeedsDB), talks to it over HTTP as
+// a client would, then stops it and checks it shut down cleanly without any panic in its
+// log. Serve building its database at start is TestServeBuildsItsDatabaseAtStart's.
 func TestServeEndToEnd(t *testing.T) {
-	s, stop := startServe(t)
+	s, stop := startServe(t, "-db", sharedSeedsDB(t))
 
 	t.Run("members on a date", func(t *testing.T) {
 		assert.ElementsMatch(t,
@@ -243,11 +246,65 @@ func TestServeEndToEnd(t *testing.T) {
 	assert.NotContains(t, strings.ToLower(log), "panic", "server log:\n%s", log)
 }
 
-// startServe starts the real serve command with args on a loopback port, with the embedded
-// seeds. stop stops it, checks that it shut down cleanly and returns its log.
+// TestServeBuildsItsDatabaseAtStart starts serve without -db, with -seeds naming a small
+// seed set (the curated seeds, written by generate): it builds the database at start and
+// serves those seeds, whose version /healthz reports, until stopped.
+func TestServeBuildsItsDatabaseAtStart(t *testing.T) {
+	seeds := filepath.Join(t.TempDir(), "seeds")
+	code, _, stderr := runCLI(t, "generate", "-curated", "-scale", "1", "-o", seeds)
+	require.Equal(t, 0, code, stderr)
+	g, err := loadSeeds(seeds, seed.DefaultLimits())
+	require.NoError(t, err)
+	embedded, err := loadSeeds("", seed.DefaultLimits())
+	require.NoError(t, err)
+	require.NotEqual(t, embedded.Version, g.Version, "the small seed set is another dataset")
+	serveBuildsItsDatabaseAtStart(t, g.Version, "-seeds", seeds)
+}
+
+// TestServeBuildsTheEmbeddedSeedsAtStart is TestServeBuildsItsDatabaseAtStart with neither
+// -db nor -seeds: serve builds the embedded seeds, as the README's quick start runs it.
+func TestServeBuildsTheEmbeddedSeedsAtStart(t *testing.T) {
+	testgate.Slow(t, "builds the whole embedded dataset at start")
+	g, err := loadSeeds("", seed.DefaultLimits())
+	require.NoError(t, err)
+	serveBuildsItsDatabaseAtStart(t, g.Version)
+}
+
+// serveBuildsItsDatabaseAtStart starts serve with args, which give it no database, and checks
+// that it built one of the seeds of version at start, serves them and shuts down cleanly.
+func serveBuildsItsDatabaseAtStart(t *testing.T, version string, args ...string) {
+	s, stop := startServe(t, args...)
+	req, err := http.NewRequest(http.MethodGet, s.base+"/healthz", nil)
+	require.NoError(t, err)
+	resp, body := s.do(t, req)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "ok "+version, strings.TrimSpace(string(body)))
+	assert.ElementsMatch(t,
+		[]string{"Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan"},
+		s.memberNames(t, "2005-06-01"))
+
+	log := stop()
+	assert.Contains(t, log, "built database from seeds")
+	assert.Contains(t, log, "version="+version)
+	assert.Contains(t, log, "shutting down")
+	assert.NotContains(t, strings.ToLower(log), "panic", "server log:\n%s", log)
+}
+
+// startServe starts the real serve command with args on a loopback port (with neither -db
+// nor -seeds, it builds the embedded seeds first). stop stops it, checks that it shut down
+// cleanly and returns its log.
 func startServe(t *testing.T, args ...string) (s *liveServer, stop func() string) {
 	t.Helper()
 	t.Setenv("PORT", "") // a PORT in the environment would override -addr
+	// serve sets the process's garbage collector (-gc-percent, -memory-limit): the tests that
+	// follow get back this binary's own settings.
+	gcPercent := debug.SetGCPercent(testgate.GCPercent)
+	debug.SetGCPercent(gcPercent)
+	memoryLimit := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() {
+		debug.SetGCPercent(gcPercent)
+		debug.SetMemoryLimit(memoryLimit)
+	})
 
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -334,7 +391,6 @@ func TestListenAddr(t *testing.T) {
 func TestCLI(t *testing.T) {
 	t.Setenv("PORT", "")
 	dir := t.TempDir()
-	db := filepath.Join(dir, "x.db")
 	missing := filepath.Join(dir, "missing.db")
 	problemLine := regexp.MustCompile(`(?m)^internal/seed/testdata/invalid/many/\S+\.yaml:\d+: `)
 
@@ -382,19 +438,6 @@ func TestCLI(t *testing.T) {
 			code: 1,
 			check: func(t *testing.T, stdout, stderr string) {
 				assert.Contains(t, stderr, "not a directory")
-			},
-		},
-		{
-			name: "build",
-			args: []string{"build", "-o", db},
-			code: 0,
-			check: func(t *testing.T, stdout, stderr string) {
-				assert.Contains(t, stdout, db)
-				store, err := sqlite.Open(db, 1)
-				require.NoError(t, err)
-				defer store.Close()
-				assert.NotEmpty(t, store.Version())
-				require.NoError(t, store.Ping(context.Background()))
 			},
 		},
 		{
@@ -474,4 +517,16 @@ func TestCLI(t *testing.T) {
 			tc.check(t, stdout.String(), stderr.String())
 		})
 	}
+
+	// build -o FILE of the embedded seeds is the run that made the database the tests of this
+	// package share (sharedSeedsDB), checked here rather than run again.
+	t.Run("build", func(t *testing.T) {
+		db := sharedSeedsDB(t) // exit code 0
+		assert.Contains(t, seedsDB.stdout, db)
+		store, err := sqlite.Open(db, 1)
+		require.NoError(t, err)
+		defer store.Close()
+		assert.NotEmpty(t, store.Version())
+		require.NoError(t, store.Ping(context.Background()))
+	})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -9,41 +10,48 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/treatygraph/treatygraph/internal/seed"
-	"github.com/treatygraph/treatygraph/internal/sqlite"
+	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
-// seedsDB is a database of the embedded seeds built once for the whole test binary (the
-// tests that check building itself build their own), so that each test serving the seeds
-// does not build them again. It is removed when the tests end (TestMain).
+// seedsDB is a database of the embedded seeds built once for the whole test binary by the
+// build command itself (treatygraph build -o FILE, with no -seeds), so that each test serving
+// the seeds does not build them again and TestCLI checks what that command did. The tests
+// that check building from other seeds build their own. It is removed when the tests end
+// (TestMain).
 var seedsDB struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
+	once           sync.Once
+	dir            string
+	path           string
+	code           int
+	stdout, stderr string
+	err            error
 }
 
 // sharedSeedsDB returns the path of seedsDB, building it on first use.
 func sharedSeedsDB(t testing.TB) string {
 	t.Helper()
-	seedsDB.once.Do(func() {
-		g, err := loadSeeds("", seed.DefaultLimits())
-		if err != nil {
-			seedsDB.err = err
-			return
-		}
-		if seedsDB.dir, err = os.MkdirTemp("", "treatygraph-root-test-"); err != nil {
-			seedsDB.err = err
-			return
-		}
-		seedsDB.path = filepath.Join(seedsDB.dir, "graph.db")
-		seedsDB.err = sqlite.Build(context.Background(), g, seedsDB.path)
-	})
+	buildSharedSeedsDB()
 	require.NoError(t, seedsDB.err)
+	require.Equal(t, 0, seedsDB.code, "treatygraph build -o %s\nstdout:\n%s\nstderr:\n%s", seedsDB.path, seedsDB.stdout, seedsDB.stderr)
 	return seedsDB.path
 }
 
+// buildSharedSeedsDB runs treatygraph build -o FILE into a temporary directory, once, and
+// keeps its exit code and output.
+func buildSharedSeedsDB() {
+	seedsDB.once.Do(func() {
+		if seedsDB.dir, seedsDB.err = os.MkdirTemp("", "treatygraph-root-test-"); seedsDB.err != nil {
+			return
+		}
+		seedsDB.path = filepath.Join(seedsDB.dir, "graph.db")
+		var stdout, stderr bytes.Buffer
+		seedsDB.code = run(context.Background(), []string{"build", "-o", seedsDB.path}, &stdout, &stderr)
+		seedsDB.stdout, seedsDB.stderr = stdout.String(), stderr.String()
+	})
+}
+
 func TestMain(m *testing.M) {
+	testgate.CollectAsServeDoes()
 	code := m.Run()
 	if seedsDB.dir != "" {
 		_ = os.RemoveAll(seedsDB.dir)

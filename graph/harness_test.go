@@ -22,6 +22,8 @@ import (
 	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/server"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
+	"github.com/treatygraph/treatygraph/internal/synth"
+	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
 var (
@@ -43,18 +45,6 @@ type api struct {
 	handler http.Handler
 }
 
-// newAPI builds g into a database in a temporary directory and serves it.
-func newAPI(t testing.TB, g *kg.Graph) *api {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "graph.db")
-	require.NoError(t, sqlite.Build(context.Background(), g, path))
-	store, err := sqlite.Open(path, 4)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = store.Close() })
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return &api{store: store, handler: newHandler(store, logger)}
-}
-
 // shared is an API over a graph built once per test binary, in a directory removed when
 // the tests end.
 type shared struct {
@@ -64,8 +54,9 @@ type shared struct {
 	dir  string
 }
 
-func (s *shared) get(t testing.TB, g *kg.Graph) *api {
+func (s *shared) get(t testing.TB, graphOf func() *kg.Graph) *api {
 	s.once.Do(func() {
+		g := graphOf()
 		if s.dir, s.err = os.MkdirTemp("", "treatygraph-graph-test-"); s.err != nil {
 			return
 		}
@@ -93,10 +84,10 @@ func (s *shared) close() {
 	}
 }
 
-var realShared, curatedShared shared
+var realShared, curatedShared, tenfoldShared shared
 
 // real serves the project's seeds; shared by the tests of this package and built once.
-func real(t testing.TB) *api { return realShared.get(t, seeds(t)) }
+func real(t testing.TB) *api { return realShared.get(t, func() *kg.Graph { return seeds(t) }) }
 
 var (
 	curatedGraphOnce sync.Once
@@ -114,7 +105,16 @@ func curatedGraph(t testing.TB) *kg.Graph {
 // curated serves the hand-curated seeds alone, without the facts of published datasets: the
 // same shape as the real graph with a few hundredths of its stints, for tests that compare
 // a small graph with a large one. Built once.
-func curated(t testing.TB) *api { return curatedShared.get(t, curatedGraph(t)) }
+func curated(t testing.TB) *api {
+	return curatedShared.get(t, func() *kg.Graph { return curatedGraph(t) })
+}
+
+// tenfold serves ten copies of the curated seeds, with the copies' CSTO stints in the CSTO
+// (see joinedCopies), so that lists about the CSTO grow too: the large graph the tests that
+// compare statements at two scales set beside curated. Built once.
+func tenfold(t testing.TB) *api {
+	return tenfoldShared.get(t, func() *kg.Graph { return joinedCopies(synth.Scale(curatedGraph(t), 10), "csto") })
+}
 
 // harnessTimeout is the time limit of a request in these tests, which check answers, not
 // speed: the largest of them (every state's stints at twelve dates) must not time out on a
@@ -126,9 +126,11 @@ func newHandler(store *sqlite.Store, logger *slog.Logger) http.Handler {
 }
 
 func TestMain(m *testing.M) {
+	testgate.CollectAsServeDoes()
 	code := m.Run()
 	realShared.close()
 	curatedShared.close()
+	tenfoldShared.close()
 	os.Exit(code)
 }
 

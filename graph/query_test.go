@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
-	"github.com/treatygraph/treatygraph/internal/synth"
 
 	"github.com/treatygraph/treatygraph/internal/testgate"
 )
@@ -363,7 +362,7 @@ func TestAnalysisStatementsDoNotGrow(t *testing.T) {
 		`{ sharedOrganizations(a: "U3RhdGU6a2F6YWtoc3Rhbg", b: "U3RhdGU6cnVzc2lh", at: "2010", roles: [MEMBER]) { organization { name } a { claims { source { document { slug } } } } } }`,
 		`{ state(slug: "russia") { memberships(at: "2000") { organization { name } claims { role source { section { key } citations { number } } } } } }`,
 	}
-	small, tenfold := curated(t), newAPI(t, joinedCopies(synth.Scale(curatedGraph(t), 10), "csto"))
+	small, tenfold := curated(t), tenfold(t)
 	check := func(q string, small, big *api) {
 		rs, rb := small.do(t, q, nil), big.do(t, q, nil)
 		require.Empty(t, rs.Errors, "%s", rs.Raw)

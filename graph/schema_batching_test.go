@@ -20,7 +20,6 @@ import (
 	"github.com/treatygraph/treatygraph/graph"
 	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/server"
-	"github.com/treatygraph/treatygraph/internal/synth"
 )
 
 // schemaDepth is how many levels of object fields the generated queries select below a root
@@ -320,7 +319,7 @@ func TestEveryFieldIsBatched(t *testing.T) {
 	roots := rootQueries(t, schema)
 	require.NotEmpty(t, roots)
 	small := unlimited(curated(t))
-	big := unlimited(newAPI(t, joinedCopies(synth.Scale(curatedGraph(t), 10), "csto")))
+	big := unlimited(tenfold(t))
 
 	var grown []string
 	for _, root := range slices.Sorted(maps.Keys(roots)) {

@@ -24,6 +24,7 @@ import (
 	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
+	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
 // The exports are checked against the project's own seeds, so that the counts a notebook
@@ -95,6 +96,7 @@ func loadedHandler(t *testing.T, maxAge time.Duration) http.Handler {
 }
 
 func TestMain(m *testing.M) {
+	testgate.CollectAsServeDoes()
 	code := m.Run()
 	if built.f.store != nil {
 		_ = built.f.store.Close()
@@ -428,8 +430,9 @@ func TestWriteDir(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"graph.json", "memberships.csv", "events.csv", "figures.csv"}, names, "no temporary files left")
 
-	// The files are the ones the server offers.
-	srv := httptest.NewServer(Handler(f.store, nil, 0))
+	// The files are the ones the server offers (its handler over the same database, with the
+	// data Load read from it once for this package's tests: see loadedHandler).
+	srv := httptest.NewServer(loadedHandler(t, 0))
 	defer srv.Close()
 	for _, name := range names {
 		want, err := os.ReadFile(filepath.Join(dir, name))

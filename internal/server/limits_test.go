@@ -19,6 +19,7 @@ import (
 	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 	"github.com/treatygraph/treatygraph/internal/synth"
+	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
 // nest wraps a leaf in levels of memberships/organization/members/member, so that the
@@ -295,22 +296,33 @@ fragment TypeRef on __Type {
     ofType { kind name ofType { kind name ofType { kind name } } } } } } }
 }`
 
-// TestTimeoutCancelsRunningSQL runs a search that takes tens of milliseconds on sixty times
-// the curated seeds, under a timeout of a fifth of that. Neither handler keeps answers or
-// records, so every request runs the statement. Over HTTP, the request must issue the
-// search's statement, answer TIMEOUT, and answer well before the statement could have
-// finished, which it does only when the deadline interrupts the statement. The store, given
-// the same deadline, must have issued the statement before the deadline fell and then return
-// the deadline's error instead of hits (the store's own test counts the rows an interrupted
-// statement produces). The store's only connection must then serve the next request.
+// TestTimeoutCancelsRunningSQL runs a search that takes milliseconds on the seeds (the
+// database shared by this package's tests), under a timeout of a fifth of that; see
+// timeoutCancelsRunningSQL.
 func TestTimeoutCancelsRunningSQL(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a database sixty times the seeds")
-	}
+	timeoutCancelsRunningSQL(t, seedDB(t))
+}
+
+// TestTimeoutCancelsRunningSQLAtScale is TestTimeoutCancelsRunningSQL on sixty times the
+// curated seeds, where the search takes tens of milliseconds.
+func TestTimeoutCancelsRunningSQLAtScale(t *testing.T) {
+	testgate.Slow(t, "builds a database sixty times the curated seeds")
 	g, err := seed.LoadCurated(os.DirFS("../../seeds"), "seeds")
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "graph.db")
 	require.NoError(t, sqlite.Build(context.Background(), synth.Scale(g, 60), path))
+	timeoutCancelsRunningSQL(t, path)
+}
+
+// timeoutCancelsRunningSQL runs a search on the database at path under a timeout of a fifth
+// of the time it takes. Neither handler keeps answers or records, so every request runs the
+// statement. Over HTTP, the request must issue the search's statement, answer TIMEOUT, and
+// answer well before the statement could have finished, which it does only when the
+// deadline interrupts the statement. The store, given the same deadline, must have issued
+// the statement before the deadline fell and then return the deadline's error instead of
+// hits (the store's own test counts the rows an interrupted statement produces). The
+// store's only connection must then serve the next request.
+func timeoutCancelsRunningSQL(t *testing.T, path string) {
 	store, err := sqlite.Open(path, 1) // one connection: the next request must reuse it
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = store.Close() })

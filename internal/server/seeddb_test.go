@@ -11,6 +11,7 @@ import (
 
 	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
+	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
 var (
@@ -41,9 +42,16 @@ func seedDB(t testing.TB) string {
 }
 
 func TestMain(m *testing.M) {
+	testgate.CollectAsServeDoes()
 	code := m.Run()
 	if seedDBDir != "" {
 		_ = os.RemoveAll(seedDBDir)
 	}
 	os.Exit(code)
+}
+
+// TestTestsCollectAsServeDoes holds the garbage collector's target that the tests of the
+// packages holding a whole dataset set (testgate.GCPercent) equal to serve's.
+func TestTestsCollectAsServeDoes(t *testing.T) {
+	require.Equal(t, DefaultGCPercent, testgate.GCPercent)
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
+	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden charts in testdata/ from the current output")
@@ -60,6 +61,7 @@ func seedStore(t testing.TB) *sqlite.Store {
 }
 
 func TestMain(m *testing.M) {
+	testgate.CollectAsServeDoes()
 	code := m.Run()
 	if store != nil {
 		_ = store.Close()
