@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -429,6 +430,9 @@ var internalErrorBody = []byte(`{"errors":[{"message":"internal error","extensio
 
 func writeBody(w http.ResponseWriter, contentType string, status int, b []byte) {
 	w.Header().Set("Content-Type", contentType+"; charset=utf-8")
+	// The answer is whole: its length lets it go out in one piece rather than chunked (a
+	// compressing writer drops it when it compresses).
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }

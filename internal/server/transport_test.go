@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -192,6 +193,32 @@ func TestEncodeResponseWritesWhatJSONMarshalWrites(t *testing.T) {
 			got, err := encodeResponse(context.Background(), resp)
 			require.NoError(t, err)
 			assert.Equal(t, string(want), string(got), "data %q", data)
+		}
+	}
+}
+
+// TestAnswersCarryTheirLength: an answer of a few KB, fresh and then kept, plain and
+// compressed, goes out with its Content-Length rather than chunked.
+func TestAnswersCarryTheirLength(t *testing.T) {
+	k := newKit(t, Config{})
+	srv := httptest.NewServer(k.handler)
+	defer srv.Close()
+	body := `{"query":"{ events(first: 20) { nodes { slug title kind date { iso } } } }"}`
+	for _, enc := range []string{"identity", "identity", "gzip", "br"} {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept-Encoding", enc)
+		resp, err := srv.Client().Transport.RoundTrip(req) // as sent, not decompressed
+		require.NoError(t, err)
+		got, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", got)
+		assert.Empty(t, resp.TransferEncoding, "Accept-Encoding: %s", enc)
+		assert.Equal(t, int64(len(got)), resp.ContentLength, "Accept-Encoding: %s", enc)
+		if enc == "identity" {
+			assert.Greater(t, len(got), 2048, "longer than what net/http measures by itself")
 		}
 	}
 }
