@@ -352,16 +352,16 @@ func write(ctx context.Context, r *http.Request, w http.ResponseWriter, contentT
 
 // encodeResponse writes resp as json.Marshal does, without json.Marshal's scan of the data.
 // The data is the executor's compact JSON, so escaping <, > and & (and U+2028, U+2029) as
-// json.Marshal would is all that is left to do (htmlEscapedData). A kept answer is not
+// json.Marshal would is all that is left to do, straight into the answer's buffer (one copy
+// of the data, not two). A kept answer is not
 // encoded again: it is sent as it was written (respcache.go, answerBody).
 // For a large answer, that scan was a tenth of a fresh request and most of a repeated one.
 func encodeResponse(ctx context.Context, resp *graphql.Response) ([]byte, error) {
 	if resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
 		return json.Marshal(resp)
 	}
-	data := htmlEscapedData(resp.Data)
 	var b bytes.Buffer
-	b.Grow(len(resp.Data) + 256)
+	b.Grow(len(resp.Data) + len(resp.Data)/64 + 256)
 	b.WriteByte('{')
 	if len(resp.Errors) > 0 {
 		errs, err := json.Marshal(resp.Errors)
@@ -373,10 +373,11 @@ func encodeResponse(ctx context.Context, resp *graphql.Response) ([]byte, error)
 		b.WriteByte(',')
 	}
 	b.WriteString(`"data":`)
-	if len(data) == 0 {
+	if len(resp.Data) == 0 {
 		b.WriteString("null")
 	} else {
-		b.Write(data)
+		// As json.Marshal writes a json.RawMessage holding compact JSON.
+		json.HTMLEscape(&b, resp.Data)
 	}
 	if len(resp.Extensions) > 0 {
 		b.WriteString(`,"extensions":`)
@@ -411,18 +412,6 @@ func writeObject(b *bytes.Buffer, m map[string]any) error {
 	}
 	b.WriteByte('}')
 	return nil
-}
-
-// htmlEscapedData is the executor's data as json.Marshal writes a json.RawMessage holding it:
-// the executor writes compact JSON, so only json.Marshal's HTML escaping differs.
-func htmlEscapedData(data json.RawMessage) []byte {
-	if len(data) == 0 {
-		return nil
-	}
-	var b bytes.Buffer
-	b.Grow(len(data) + len(data)/64)
-	json.HTMLEscape(&b, data)
-	return b.Bytes()
 }
 
 // internalErrorBody answers a response that cannot be written as JSON.
