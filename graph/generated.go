@@ -7641,7 +7641,7 @@ func (ec *executionContext) _CitationConnection_edges(ctx context.Context, field
 			return ec.fieldContext_CitationConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
+			return obj.Edges(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*kg.Citation]) graphql.Marshaler {
@@ -7655,7 +7655,7 @@ func (ec *executionContext) fieldContext_CitationConnection_edges(_ context.Cont
 	fc = &graphql.FieldContext{
 		Object:     "CitationConnection",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CitationEdge(ctx, field)
@@ -8695,7 +8695,7 @@ func (ec *executionContext) _EventConnection_edges(ctx context.Context, field gr
 			return ec.fieldContext_EventConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
+			return obj.Edges(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*kg.Event]) graphql.Marshaler {
@@ -8709,7 +8709,7 @@ func (ec *executionContext) fieldContext_EventConnection_edges(_ context.Context
 	fc = &graphql.FieldContext{
 		Object:     "EventConnection",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_EventEdge(ctx, field)
@@ -9810,7 +9810,7 @@ func (ec *executionContext) _MembershipConnection_edges(ctx context.Context, fie
 			return ec.fieldContext_MembershipConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
+			return obj.Edges(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*kg.Membership]) graphql.Marshaler {
@@ -9824,7 +9824,7 @@ func (ec *executionContext) fieldContext_MembershipConnection_edges(_ context.Co
 	fc = &graphql.FieldContext{
 		Object:     "MembershipConnection",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MembershipEdge(ctx, field)
@@ -11125,7 +11125,7 @@ func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, f
 			return ec.fieldContext_OrganizationConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
+			return obj.Edges(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*kg.Organization]) graphql.Marshaler {
@@ -11139,7 +11139,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.
 	fc = &graphql.FieldContext{
 		Object:     "OrganizationConnection",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_OrganizationEdge(ctx, field)
@@ -11289,17 +11289,17 @@ func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Cont
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.StartCursor)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.StartCursor())
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PageInfo", field, true, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.EndCursor)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.EndCursor())
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PageInfo", field, true, false, "String")
 }
 
 func (ec *executionContext) _PartialDate_iso(ctx context.Context, field graphql.CollectedField, obj *kg.PartialDate) (ret graphql.Marshaler) {
@@ -11780,7 +11780,7 @@ func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field g
 			return ec.fieldContext_PersonConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
+			return obj.Edges(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*kg.Person]) graphql.Marshaler {
@@ -11794,7 +11794,7 @@ func (ec *executionContext) fieldContext_PersonConnection_edges(_ context.Contex
 	fc = &graphql.FieldContext{
 		Object:     "PersonConnection",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PersonEdge(ctx, field)
@@ -14791,7 +14791,7 @@ func (ec *executionContext) _StateConnection_edges(ctx context.Context, field gr
 			return ec.fieldContext_StateConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
+			return obj.Edges(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*kg.State]) graphql.Marshaler {
@@ -14805,7 +14805,7 @@ func (ec *executionContext) fieldContext_StateConnection_edges(_ context.Context
 	fc = &graphql.FieldContext{
 		Object:     "StateConnection",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_StateEdge(ctx, field)

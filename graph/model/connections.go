@@ -14,8 +14,24 @@ import (
 type PageInfo struct {
 	HasNextPage     bool
 	HasPreviousPage bool
-	StartCursor     *string
-	EndCursor       *string
+	// first and last are the cursors of the page's first and last items (none when empty),
+	// encoded only when a client asks.
+	first, last *paging.Cursor
+}
+
+// StartCursor is the cursor of the page's first item; nil for an empty page.
+func (p *PageInfo) StartCursor() *string { return encoded(p.first) }
+
+// EndCursor is the cursor of the page's last item, for the next page's `after`; nil for an
+// empty page.
+func (p *PageInfo) EndCursor() *string { return encoded(p.last) }
+
+func encoded(c *paging.Cursor) *string {
+	if c == nil {
+		return nil
+	}
+	s := c.Encode()
+	return &s
 }
 
 // Counter counts the whole list a page was taken from; it runs only when a client asks for
@@ -26,10 +42,19 @@ type Counter func(ctx context.Context) (int, error)
 // sits, and a way to count the whole list. Each XConnection type of the schema binds to one
 // instantiation (the aliases below).
 type Connection[T any] struct {
-	Edges    []*Edge[T]
 	Nodes    []T
 	PageInfo *PageInfo
 	Count    Counter
+	cursors  []paging.Cursor
+}
+
+// Edges is the page's items with their cursors, made when a client asks for them.
+func (c *Connection[T]) Edges() []*Edge[T] {
+	edges := make([]*Edge[T], len(c.Nodes))
+	for i, n := range c.Nodes {
+		edges[i] = &Edge[T]{Node: n, cursor: c.cursors[i]}
+	}
+	return edges
 }
 
 // Edge is an item of a page with its cursor, which is encoded only when a client asks for it.
@@ -65,16 +90,11 @@ func NewConnection[T any](p paging.Page[T], after bool, count Counter) *Connecti
 	c := &Connection[T]{
 		PageInfo: &PageInfo{HasNextPage: p.HasNext, HasPreviousPage: after},
 		Count:    count,
-		Edges:    make([]*Edge[T], 0, len(p.Items)),
-		Nodes:    make([]T, 0, len(p.Items)),
-	}
-	for i, n := range p.Items {
-		c.Nodes = append(c.Nodes, n)
-		c.Edges = append(c.Edges, &Edge[T]{Node: n, cursor: p.Cursors[i]})
+		Nodes:    p.Items,
+		cursors:  p.Cursors,
 	}
 	if n := len(p.Items); n > 0 {
-		start, end := p.Cursors[0].Encode(), p.Cursors[n-1].Encode()
-		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &start, &end
+		c.PageInfo.first, c.PageInfo.last = &p.Cursors[0], &p.Cursors[n-1]
 	}
 	return c
 }
