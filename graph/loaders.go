@@ -121,7 +121,7 @@ func cached[V any](r *Records, name string, keys []string, fetch func(keys []str
 	got := make(map[string]V, len(keys))
 	var missing []string
 	for _, k := range keys {
-		if v, ok := r.cache.Get(recordKey{name, k}); ok {
+		if v, ok := r.Get(name, k); ok {
 			got[k], _ = v.(V) // a nil interface is kept for a key that names nothing
 		} else {
 			missing = append(missing, k)
@@ -137,7 +137,7 @@ func cached[V any](r *Records, name string, keys []string, fetch func(keys []str
 	for _, k := range missing {
 		v := fetched[k]
 		got[k] = v
-		r.cache.Add(recordKey{name, k}, v, records(v))
+		r.Add(name, k, v)
 	}
 	return got, nil
 }

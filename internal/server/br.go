@@ -30,11 +30,13 @@ const brFreshQuality = 1
 // quality 6 saved 3% more, quality 9 10% more for twice the time.
 const brKeptQuality = 5
 
-// codingQ is the quality the Accept-Encoding of header h gives the content coding name
-// (lower case): its own listing's, or else that of *, or -1 when neither is listed;
-// explicit counts the coding's own listing only.
-func codingQ(h http.Header, name string, explicit bool) float64 {
-	own, star := -1.0, -1.0
+// acceptance is what a request's Accept-Encoding gives each coding the server writes: the
+// quality of its own listing (x-gzip counting as gzip), and that of *; -1 where not listed.
+type acceptance struct{ br, gzip, zstd, star float64 }
+
+// acceptedCodings reads the Accept-Encoding of header h, once.
+func acceptedCodings(h http.Header) acceptance {
+	a := acceptance{br: -1, gzip: -1, zstd: -1, star: -1}
 	for _, header := range h.Values("Accept-Encoding") {
 		for item := range strings.SplitSeq(header, ",") {
 			coding, params, _ := strings.Cut(strings.TrimSpace(item), ";")
@@ -44,49 +46,57 @@ func codingQ(h http.Header, name string, explicit bool) float64 {
 					q = f
 				}
 			}
-			switch c := strings.ToLower(strings.TrimSpace(coding)); {
-			case c == name, name == "gzip" && c == "x-gzip":
-				own = q
-			case c == "*":
-				star = q
+			switch strings.ToLower(strings.TrimSpace(coding)) {
+			case "br":
+				a.br = q
+			case "gzip", "x-gzip":
+				a.gzip = q
+			case "zstd":
+				a.zstd = q
+			case "*":
+				a.star = q
 			}
 		}
 	}
-	if own >= 0 || explicit {
-		return own
+	return a
+}
+
+// prefersBrotli: br is listed with a quality above zero, and not below those of gzip and
+// zstd. On a tie (browsers send "gzip, deflate, br, zstd", every quality 1) br is taken: a
+// fresh GraphQL answer at brFreshQuality is as small as zstd's fastest (three-hop: 14,183
+// bytes against 14,096; gzip 18,495) for no more processor time, and a kept one is sent at
+// brKeptQuality, 9,816 bytes (zstd is never kept: a zstd client is sent the kept gzip bytes).
+// The price: exports 9% larger than zstd's (graph.json 751,141 against 683,922; gzip
+// 857,996). br is taken only where it is named: * does not stand for it.
+func (a acceptance) prefersBrotli() bool {
+	return a.br > 0 && a.br >= a.gzip && a.br >= a.zstd
+}
+
+// takesGzip: gzip (or x-gzip) listed with a quality above zero, or else * so listed.
+func (a acceptance) takesGzip() bool {
+	if a.gzip >= 0 {
+		return a.gzip > 0
 	}
-	return star
+	return a.star > 0
 }
 
-// prefersBrotli reports whether an answer to r goes out brotli-compressed: br is listed with
-// a quality above zero, and not below those of gzip and zstd. On a tie (browsers send "gzip,
-// deflate, br, zstd", every quality 1) br is taken: a fresh GraphQL answer at brFreshQuality is
-// as small as zstd's fastest (three-hop: 14,183 bytes against 14,096; gzip 18,495) for no more
-// processor time (brFreshQuality), and a kept one is sent at brKeptQuality, 9,816 bytes (zstd is never kept: a
-// zstd client is sent the kept gzip bytes). The price: exports 9% larger than zstd's
-// (graph.json 751,141 against 683,922; gzip 857,996). br is taken only where it is named: *
-// does not stand for it.
+// prefersBrotli reports whether an answer to r goes out brotli-compressed
+// (acceptance.prefersBrotli). As gzhttp, nothing fresh is compressed for a HEAD request.
 func prefersBrotli(r *http.Request) bool {
-	// As gzhttp, nothing fresh is compressed for a HEAD request.
-	return r.Method != http.MethodHead && brotliPreferred(r.Header)
-}
-
-// brotliPreferred is prefersBrotli by the request's header h alone.
-func brotliPreferred(h http.Header) bool {
-	br := codingQ(h, "br", true)
-	return br > 0 && br >= codingQ(h, "gzip", true) && br >= codingQ(h, "zstd", true)
+	return r.Method != http.MethodHead && acceptedCodings(r.Header).prefersBrotli()
 }
 
 // keptEncoding is the encoding a kept answer goes out in to a request of header h: "br",
 // "gzip" or "" (as it is). A request for a byte range gets the answer as it is, as a fresh
 // one would (compress leaves partial answers alone).
 func keptEncoding(h http.Header) string {
-	switch {
-	case h.Get("Range") != "":
+	if h.Get("Range") != "" {
 		return ""
-	case brotliPreferred(h):
+	}
+	switch a := acceptedCodings(h); {
+	case a.prefersBrotli():
 		return "br"
-	case codingQ(h, "gzip", false) > 0:
+	case a.takesGzip():
 		return "gzip"
 	}
 	return ""

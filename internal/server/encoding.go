@@ -82,10 +82,6 @@ func conditionalHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// acceptsGzip reports whether r's Accept-Encoding lets the answer be sent gzip-compressed:
-// gzip (or x-gzip, or *) listed with a quality above zero.
-func acceptsGzip(r *http.Request) bool { return codingQ(r.Header, "gzip", false) > 0 }
-
 // withETagSuffix is etag (a quoted strong ETag) with suffix added inside its quotes.
 func withETagSuffix(etag, suffix string) string {
 	if len(etag) < 2 || !strings.HasSuffix(etag, `"`) {

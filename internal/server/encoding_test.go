@@ -165,7 +165,7 @@ func TestAcceptsGzip(t *testing.T) {
 		if header != "" {
 			r.Header.Set("Accept-Encoding", header)
 		}
-		assert.Equal(t, want, acceptsGzip(r), "Accept-Encoding: %q", header)
+		assert.Equal(t, want, acceptedCodings(r.Header).takesGzip(), "Accept-Encoding: %q", header)
 	}
 }
 

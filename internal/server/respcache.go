@@ -107,8 +107,13 @@ func newKeptAnswer(body []byte) *keptAnswer { return &keptAnswer{raw: body, size
 // compressed is k kept compressed for a client taking encoding enc ("br", "gzip" or ""), or
 // k itself when it already is, or is kept as it is for good.
 func (k *keptAnswer) compressed(enc string) (*keptAnswer, bool) {
-	if k.size < MinCompressBytes || (enc == "br" && k.br != nil) || (enc != "br" && (k.gz != nil || (enc == "" && k.br != nil))) {
-		return k, false
+	switch {
+	case k.size < MinCompressBytes:
+		return k, false // kept as it is for good
+	case enc == "br" && k.br != nil, enc == "gzip" && k.gz != nil:
+		return k, false // already kept in that encoding
+	case enc == "" && (k.gz != nil || k.br != nil):
+		return k, false // a client taking neither is sent either, decompressed
 	}
 	plain, err := k.plain()
 	if err != nil {
