@@ -23,6 +23,7 @@ import (
 	"github.com/treatygraph/treatygraph/internal/server"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
 	"github.com/treatygraph/treatygraph/internal/synth"
+	"github.com/treatygraph/treatygraph/internal/testdb"
 	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
@@ -45,8 +46,9 @@ type api struct {
 	handler http.Handler
 }
 
-// shared is an API over a graph built once per test binary, in a directory removed when
-// the tests end.
+// shared is an API over a database opened once per test binary: built from a graph into a
+// directory removed when the tests end, or the database of the seeds that the tests of
+// several packages share (see testdb).
 type shared struct {
 	once sync.Once
 	api  *api
@@ -64,15 +66,20 @@ func (s *shared) get(t testing.TB, graphOf func() *kg.Graph) *api {
 		if s.err = sqlite.Build(context.Background(), g, path); s.err != nil {
 			return
 		}
-		store, err := sqlite.Open(path, 4)
-		if s.err = err; err != nil {
-			return
-		}
-		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-		s.api = &api{store: store, handler: newHandler(store, logger)}
+		s.open(path)
 	})
 	require.NoError(t, s.err)
 	return s.api
+}
+
+// open serves the database at path.
+func (s *shared) open(path string) {
+	store, err := sqlite.Open(path, 4)
+	if s.err = err; err != nil {
+		return
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s.api = &api{store: store, handler: newHandler(store, logger)}
 }
 
 func (s *shared) close() {
@@ -86,8 +93,13 @@ func (s *shared) close() {
 
 var realShared, curatedShared, tenfoldShared shared
 
-// real serves the project's seeds; shared by the tests of this package and built once.
-func real(t testing.TB) *api { return realShared.get(t, func() *kg.Graph { return seeds(t) }) }
+// real serves the project's seeds, from the database the tests of several packages share.
+func real(t testing.TB) *api {
+	path := testdb.Seeds(t)
+	realShared.once.Do(func() { realShared.open(path) })
+	require.NoError(t, realShared.err)
+	return realShared.api
+}
 
 var (
 	curatedGraphOnce sync.Once

@@ -24,6 +24,7 @@ import (
 	"github.com/treatygraph/treatygraph/internal/kg"
 	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
+	"github.com/treatygraph/treatygraph/internal/testdb"
 	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
@@ -37,28 +38,22 @@ type fixture struct {
 	path  string
 }
 
-// built is the database of the seeds, built once per test binary: it is opened read-only and
-// no test changes it, so every test may share it.
+// built is the database of the seeds that the tests of several packages share (see
+// testdb), opened once per test binary beside the seeds it was built from: it is opened
+// read-only and no test changes it, so every test may share it.
 var built struct {
 	once sync.Once
 	f    fixture
-	dir  string
 	err  error
 }
 
-// open returns the shared database of the project's seeds, building it on first use.
+// open returns the shared database of the project's seeds, and the seeds.
 func open(t *testing.T) fixture {
 	t.Helper()
+	path := testdb.Seeds(t)
 	built.once.Do(func() {
 		g, err := seed.Load(os.DirFS(seedDir), seedDir)
 		if built.err = err; err != nil {
-			return
-		}
-		if built.dir, built.err = os.MkdirTemp("", "treatygraph-export-test-"); built.err != nil {
-			return
-		}
-		path := filepath.Join(built.dir, "graph.db")
-		if built.err = sqlite.Build(context.Background(), g, path); built.err != nil {
 			return
 		}
 		store, err := sqlite.Open(path, 2)
@@ -69,30 +64,20 @@ func open(t *testing.T) fixture {
 	return built.f
 }
 
-// data is what Load reads from the shared database, read once per test binary: nothing
-// writes to it.
-var data struct {
-	once sync.Once
-	d    *Data
-	err  error
-}
-
-// loaded returns Load's answer for the shared database.
+// loaded returns Load's answer for the shared database, read once per test binary and kept
+// with the store, where every Handler over it finds it (see storeData): nothing writes to it.
 func loaded(t *testing.T) *Data {
 	t.Helper()
-	f := open(t)
-	data.once.Do(func() { data.d, data.err = Load(context.Background(), f.store) })
-	require.NoError(t, data.err)
-	return data.d
+	d, err := storeData(context.Background(), open(t).store)
+	require.NoError(t, err)
+	return d
 }
 
-// loadedHandler is Handler over the shared database with its data already read (see loaded),
-// so that a test of what it serves does not read the whole graph again.
+// loadedHandler is Handler over the shared database, whose data the tests read once (see
+// loaded), so that a test of what it serves does not read the whole graph again.
 func loadedHandler(t *testing.T, maxAge time.Duration) http.Handler {
 	t.Helper()
-	h := Handler(open(t).store, nil, maxAge)
-	h.(*handler).data = loaded(t)
-	return h
+	return Handler(open(t).store, nil, maxAge)
 }
 
 func TestMain(m *testing.M) {
@@ -100,9 +85,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if built.f.store != nil {
 		_ = built.f.store.Close()
-	}
-	if built.dir != "" {
-		_ = os.RemoveAll(built.dir)
 	}
 	os.Exit(code)
 }

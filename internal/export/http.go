@@ -11,7 +11,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/treatygraph/treatygraph/internal/conditional"
@@ -30,7 +29,8 @@ const DefaultMaxAge = 5 * time.Minute
 // Handler serves GET /export/graph.json and GET /export/{kind}.csv from the store, with
 // Cache-Control max-age maxAge (DefaultMaxAge when zero). graph.json lists its links under
 // "links"; graph.json?links=edges lists them under "edges", for NetworkX 3.6 and later. The
-// store is read-only, so each file is built once, on its first request, and kept. Route
+// store is read-only, so each file is built once, on its first request, and kept with the
+// store (sqlite.Store.Derived): every handler over one store serves the same bytes. Route
 // Prefix to it:
 //
 //	mux.Handle("GET "+export.Prefix, export.Handler(store, logger, maxAge))
@@ -41,7 +41,7 @@ func Handler(store *sqlite.Store, logger *slog.Logger, maxAge time.Duration) htt
 	if maxAge <= 0 {
 		maxAge = DefaultMaxAge
 	}
-	return &handler{store: store, logger: logger, files: map[string][]byte{},
+	return &handler{store: store, logger: logger,
 		cacheControl: fmt.Sprintf("public, max-age=%d", int(maxAge.Seconds()))}
 }
 
@@ -49,10 +49,6 @@ type handler struct {
 	store        *sqlite.Store
 	logger       *slog.Logger
 	cacheControl string
-
-	mu    sync.Mutex // guards data and files, and makes concurrent first requests build once
-	data  *Data
-	files map[string][]byte
 }
 
 var contentTypes = map[string]string{
@@ -113,32 +109,37 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 }
 
-// file returns the export, building it on first use.
+// file returns the export, building it on the store's first request for it.
 func (h *handler) file(ctx context.Context, variant string) ([]byte, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if b, ok := h.files[variant]; ok {
-		return b, nil
-	}
-	if h.data == nil {
-		d, err := Load(ctx, h.store)
+	v, err := h.store.Derived("export "+variant, func() (any, error) {
+		d, err := storeData(ctx, h.store)
 		if err != nil {
 			return nil, err
 		}
-		h.data = d
-	}
-	var buf bytes.Buffer
-	var err error
-	if _, key, ok := strings.Cut(variant, "?links="); ok {
-		err = h.data.WriteGraphJSONKey(&buf, key)
-	} else {
-		err = h.data.Write(&buf, variant)
-	}
+		var buf bytes.Buffer
+		if _, key, ok := strings.Cut(variant, "?links="); ok {
+			err = d.WriteGraphJSONKey(&buf, key)
+		} else {
+			err = d.Write(&buf, variant)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	h.files[variant] = buf.Bytes()
-	return buf.Bytes(), nil
+	return v.([]byte), nil
+}
+
+// storeData is what Load reads from store, read on the store's first request for an export.
+func storeData(ctx context.Context, store *sqlite.Store) (*Data, error) {
+	v, err := store.Derived("export data", func() (any, error) { return Load(ctx, store) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Data), nil
 }
 
 func (h *handler) urls() []string {

@@ -1,53 +1,25 @@
 package server
 
 import (
-	"context"
 	"os"
-	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/treatygraph/treatygraph/internal/seed"
-	"github.com/treatygraph/treatygraph/internal/sqlite"
+	"github.com/treatygraph/treatygraph/internal/testdb"
 	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
-var (
-	seedDBOnce sync.Once
-	seedDBDir  string
-	seedDBPath string
-	seedDBErr  error
-)
-
-// seedDB builds the project's real seeds into a database once per test binary and returns
-// its path. The file is never written once built, so every test may open it.
+// seedDB returns the path of the database of the project's real seeds that the tests of
+// several packages share (see testdb). The file is never written, so every test may open it.
 func seedDB(t testing.TB) string {
 	t.Helper()
-	seedDBOnce.Do(func() {
-		g, err := seed.Load(os.DirFS("../../seeds"), "seeds")
-		if err != nil {
-			seedDBErr = err
-			return
-		}
-		if seedDBDir, seedDBErr = os.MkdirTemp("", "treatygraph-server-test-"); seedDBErr != nil {
-			return
-		}
-		seedDBPath = filepath.Join(seedDBDir, "graph.db")
-		seedDBErr = sqlite.Build(context.Background(), g, seedDBPath)
-	})
-	require.NoError(t, seedDBErr)
-	return seedDBPath
+	return testdb.Seeds(t)
 }
 
 func TestMain(m *testing.M) {
 	testgate.CollectAsServeDoes()
-	code := m.Run()
-	if seedDBDir != "" {
-		_ = os.RemoveAll(seedDBDir)
-	}
-	os.Exit(code)
+	os.Exit(m.Run())
 }
 
 // TestTestsCollectAsServeDoes holds the garbage collector's target that the tests of the

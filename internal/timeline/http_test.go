@@ -23,8 +23,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/treatygraph/treatygraph/internal/kg"
-	"github.com/treatygraph/treatygraph/internal/seed"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
+	"github.com/treatygraph/treatygraph/internal/testdb"
 	"github.com/treatygraph/treatygraph/internal/testgate"
 )
 
@@ -32,30 +32,16 @@ var update = flag.Bool("update", false, "rewrite the golden charts in testdata/ 
 
 var (
 	storeOnce sync.Once
-	storeDir  string
 	store     *sqlite.Store
 	storeErr  error
 )
 
-// seedStore builds the project's seeds (the article and the COW dataset) into a database
-// once per test binary.
+// seedStore opens the database of the project's seeds (the article and the COW dataset) that
+// the tests of several packages share (see testdb), once per test binary.
 func seedStore(t testing.TB) *sqlite.Store {
 	t.Helper()
-	storeOnce.Do(func() {
-		g, err := seed.Load(os.DirFS("../../seeds"), "seeds")
-		if err != nil {
-			storeErr = err
-			return
-		}
-		if storeDir, storeErr = os.MkdirTemp("", "treatygraph-timeline-test-"); storeErr != nil {
-			return
-		}
-		path := filepath.Join(storeDir, "graph.db")
-		if storeErr = sqlite.Build(context.Background(), g, path); storeErr != nil {
-			return
-		}
-		store, storeErr = sqlite.Open(path, 2)
-	})
+	path := testdb.Seeds(t)
+	storeOnce.Do(func() { store, storeErr = sqlite.Open(path, 2) })
 	require.NoError(t, storeErr)
 	return store
 }
@@ -65,9 +51,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if store != nil {
 		_ = store.Close()
-	}
-	if storeDir != "" {
-		_ = os.RemoveAll(storeDir)
 	}
 	os.Exit(code)
 }
