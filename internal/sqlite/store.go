@@ -30,6 +30,9 @@ type Store struct {
 	docsOnce sync.Once
 	docs     []string
 	docsErr  error
+
+	// derived is what other packages computed from the store; see Derived.
+	derived derived
 }
 
 // Open opens a database file built by Build, read-only, with at most conns connections.

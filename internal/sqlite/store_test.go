@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -865,4 +866,41 @@ func TestCountsReadThroughKept(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, wantFrom, gotFrom)
 	assert.Equal(t, int64(2), statements.Load())
+}
+
+// TestBuildKeepsTheSchemasIndexes: Build drops the indexes that enforce nothing while it
+// inserts, and creates them again after; the file holds every index the migrations declare,
+// as they declare it.
+func TestBuildKeepsTheSchemasIndexes(t *testing.T) {
+	schema := func(db *sql.DB) map[string]string {
+		rows, err := db.Query("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL")
+		require.NoError(t, err)
+		defer rows.Close()
+		out := map[string]string{}
+		for rows.Next() {
+			var n, ddl string
+			require.NoError(t, rows.Scan(&n, &ddl))
+			out[n] = ddl
+		}
+		require.NoError(t, rows.Err())
+		return out
+	}
+	declared, err := sql.Open("sqlite", "file::memory:")
+	require.NoError(t, err)
+	defer declared.Close()
+	declared.SetMaxOpenConns(1)
+	files, err := fs.Glob(migrations, "migration/*.sql")
+	require.NoError(t, err)
+	sort.Strings(files)
+	for _, f := range files {
+		ddl, err := migrations.ReadFile(f)
+		require.NoError(t, err)
+		_, err = declared.Exec(string(ddl))
+		require.NoError(t, err, f)
+	}
+	want := schema(declared)
+	require.NotEmpty(t, want)
+
+	s, _, _ := openFixture(t)
+	assert.Equal(t, want, schema(s.db))
 }
