@@ -19,7 +19,7 @@ type checkCommand struct {
 func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	fs := newFlagSet("check", c.stderr, "usage: treatygraph check -db FILE\n\n"+
 		"Reads the whole database FILE written by build: SQLite's integrity_check over every page\n"+
-		"and index, and a checksum of every row against the one build recorded. serve checks only\n"+
+		"and index, and a checksum of the whole file against the one build recorded. serve checks only\n"+
 		"the header, build ID and size at start (at once, whatever the size); run check after\n"+
 		"copying a file, or pass serve -check-db to do both at start.")
 	dbPath := fs.String("db", "", "the database `FILE` to check (required)")
@@ -42,7 +42,7 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	if info, err := os.Stat(*dbPath); err == nil {
 		size = info.Size()
 	}
-	fmt.Fprintf(c.stdout, "ok: %s is the database build wrote (build %s, dataset %s, %d bytes): every page and row checked in %s\n",
+	fmt.Fprintf(c.stdout, "ok: %s is the database build wrote (build %s, dataset %s, %d bytes): every page and byte checked in %s\n",
 		*dbPath, store.BuildID(), store.Version(), size, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -104,7 +104,7 @@ func Build(ctx context.Context, g *kg.Graph, path string) (err error) {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("build: commit: %w", err)
 	}
-	if err := seal(ctx, db); err != nil {
+	if err := seal(ctx, db, tmpPath); err != nil {
 		return err
 	}
 	if err := integrityCheck(ctx, db, "quick_check"); err != nil {

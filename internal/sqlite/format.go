@@ -21,7 +21,7 @@ import (
 // JSON in them holds. Change it with any change of the migrations or of how records are
 // written, so that a server refuses a database an older build wrote instead of answering
 // from it with internal errors.
-const FormatVersion = "4"
+const FormatVersion = "5"
 
 // writeFormat records the format version and the build ID in the database being built.
 func writeFormat(ctx context.Context, tx *sql.Tx, seedsVersion string) error {
@@ -131,7 +131,7 @@ func expectedTables() []string {
 
 // CheckIntegrity runs SQLite's integrity_check over the whole file: it reads every page and
 // index, so that a file damaged after it was built is found. It takes about 2 s for the
-// 96 MB database of 200 times the seeds; Check runs it with the rows' checksum.
+// 96 MB database of 200 times the seeds; Check runs it with the file's checksum.
 func (s *Store) CheckIntegrity(ctx context.Context) error {
 	return integrityCheck(ctx, s.db, "integrity_check")
 }

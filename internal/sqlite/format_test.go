@@ -100,7 +100,7 @@ func TestOpenRefusesAFileThatIsNotTheOneBuildWrote(t *testing.T) {
 }
 
 func TestVerifyFindsADamagedDatabase(t *testing.T) {
-	// A byte of a record's JSON (not of a column any index holds): only the rows' checksum
+	// A byte of a record's JSON (not of a column any index holds): only the file's checksum
 	// can tell, and Open, which reads no row, serves the file.
 	oneByte := alter(t)
 	names := func() string {
@@ -137,7 +137,7 @@ func TestVerifyFindsADamagedDatabase(t *testing.T) {
 		require.NoError(t, err)
 	})
 	for name, c := range map[string]struct{ path, want string }{
-		"one byte of a record": {oneByte, "its rows' checksum"},
+		"one byte of a record": {oneByte, "the file's checksum"},
 		"a page of junk":       {junk, "damaged"},
 	} {
 		t.Run(name, func(t *testing.T) {

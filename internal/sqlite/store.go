@@ -16,6 +16,7 @@ import (
 
 // Store answers queries from a built database file opened read-only.
 type Store struct {
+	path       string // the file, which Verify reads
 	db         *sql.DB
 	health     *sql.DB // one connection of its own for Check
 	version    string
@@ -70,7 +71,7 @@ func Open(path string, conns int) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{db: db, health: health, stmts: newStmtCache(MaxPrepared)}
+	s := &Store{path: path, db: db, health: health, stmts: newStmtCache(MaxPrepared)}
 	if err := db.QueryRow("SELECT value FROM meta WHERE key = 'version'").Scan(&s.version); err != nil {
 		_ = s.Close()
 		return nil, fmt.Errorf("open %s: not a treatygraph database: %w", path, err)
