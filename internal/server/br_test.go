@@ -183,7 +183,7 @@ func TestAnswersAreBrotliCompressedForClientsThatPreferIt(t *testing.T) {
 }
 
 func TestFreshAnswersExportsAndTimelinesAreBrotliCompressed(t *testing.T) {
-	k := newKit(t, Config{})
+	k := newExportsKit(t, Config{})
 	fresh := postReq(`{"query":`+jsonString(bigQuery)+`}`, "br")
 	for _, req := range []*http.Request{
 		fresh,

@@ -104,7 +104,7 @@ func TestCompressedAnswersHaveETagsOfTheirOwn(t *testing.T) {
 }
 
 func TestARangeRequestGetsOneRangeAtMost(t *testing.T) {
-	k := newKit(t, Config{})
+	k := newExportsKit(t, Config{})
 	get := func(rng string) (*http.Response, []byte) {
 		req := httptest.NewRequest(http.MethodGet, "/graphql?"+url.Values{"query": {bigQuery}}.Encode(), nil)
 		req.Header.Set("Range", rng)
@@ -136,7 +136,7 @@ func TestARangeRequestGetsOneRangeAtMost(t *testing.T) {
 }
 
 func TestExportsAndTimelinesAreCompressed(t *testing.T) {
-	k := newKit(t, Config{})
+	k := newExportsKit(t, Config{})
 	for _, path := range []string{"/export/memberships.csv", "/export/graph.json", "/timeline/state/russia.svg"} {
 		t.Run(path, func(t *testing.T) {
 			plainResp, plain := k.send(httptest.NewRequest(http.MethodGet, path, nil))

@@ -11,7 +11,7 @@ import (
 
 // TestExportsHonourCacheMaxAge checks that serve -cache-max-age reaches the exports too.
 func TestExportsHonourCacheMaxAge(t *testing.T) {
-	k := newKit(t, Config{CacheMaxAge: 90 * time.Second})
+	k := newExportsKit(t, Config{CacheMaxAge: 90 * time.Second})
 	a := k.do(httptest.NewRequest(http.MethodGet, "/export/figures.csv", nil))
 	assert.Equal(t, http.StatusOK, a.Status)
 	assert.Equal(t, "public, max-age=90", a.Header.Get("Cache-Control"))

@@ -2,10 +2,12 @@ package server
 
 import (
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/treatygraph/treatygraph/internal/sqlite"
 	"github.com/treatygraph/treatygraph/internal/testdb"
 	"github.com/treatygraph/treatygraph/internal/testgate"
 )
@@ -17,9 +19,31 @@ func seedDB(t testing.TB) string {
 	return testdb.Seeds(t)
 }
 
+// exports is one store over seedDB for the tests that fetch exports, which a store builds
+// once (sqlite.Store.Derived): they share it, so the files are built once for them all. No
+// test closes it.
+var exports struct {
+	once  sync.Once
+	store *sqlite.Store
+	err   error
+}
+
+// newExportsKit serves the shared exports store with cfg.
+func newExportsKit(t testing.TB, cfg Config) *kit {
+	t.Helper()
+	path := seedDB(t)
+	exports.once.Do(func() { exports.store, exports.err = sqlite.Open(path, 2) })
+	require.NoError(t, exports.err)
+	return newKitOn(t, exports.store, cfg)
+}
+
 func TestMain(m *testing.M) {
 	testgate.CollectAsServeDoes()
-	os.Exit(m.Run())
+	code := m.Run()
+	if exports.store != nil {
+		_ = exports.store.Close()
+	}
+	os.Exit(code)
 }
 
 // TestTestsCollectAsServeDoes holds the garbage collector's target that the tests of the
