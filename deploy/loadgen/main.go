@@ -322,7 +322,9 @@ func (m *measurement) report(stdout io.Writer, c config) error {
 		fmt.Fprintln(stdout, "|---|--:|--:|--:|--:|--:|---|--:|")
 	}
 	cpu := "n/a"
-	if len(c.pids) > 0 && n > 0 {
+	// A child that ended while measuring takes its ticks with it: the sum may then fall, and
+	// no figure is better than a wrong one.
+	if len(c.pids) > 0 && n > 0 && m.after >= m.before {
 		cpuSec := float64(m.after-m.before) / float64(c.clkTck)
 		cpu = fmt.Sprintf("%.0f µs", cpuSec/float64(n)*1e6)
 	}

@@ -3,9 +3,12 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -41,7 +44,7 @@ func TestRun(t *testing.T) {
 	defer srv.Close()
 	good := srv.URL + "/graphql?query=%7Ba%7D&variables=%7B%22x%22%3A1%7D"
 	for _, args := range [][]string{
-		{"-c", "2", "-d", "200ms", "-warmup", "50ms", "-pids", "1", good},
+		{"-c", "2", "-d", "200ms", "-warmup", "50ms", "-pids", strconv.Itoa(os.Getpid()), good},
 		{"-c", "2", "-d", "200ms", "-warmup", "50ms", "-method", "POST", good},
 		{"-c", "2", "-d", "200ms", "-warmup", "50ms", "-revalidate", good},
 	} {
@@ -53,4 +56,20 @@ func TestRun(t *testing.T) {
 	var out strings.Builder
 	err := run([]string{"-c", "1", "-d", "100ms", "-warmup", "10ms", srv.URL + "/graphql?query=bad"}, &out)
 	assert.ErrorContains(t, err, "a GraphQL answer with errors")
+}
+
+// TestReportGivesNoCPUFigureWhenTheTicksFell: a process that ended while measuring takes its
+// ticks with it, and a negative CPU per request is never printed.
+func TestReportGivesNoCPUFigureWhenTheTicksFell(t *testing.T) {
+	c := config{label: "GET x", clients: 1, pids: []int{1}, clkTck: 100}
+	for _, tc := range []struct {
+		before, after int64
+		want          string
+	}{{100, 102, "| 10000 µs |"}, {100, 91, "| n/a |"}} {
+		m := &measurement{latencies: []time.Duration{time.Millisecond, 2 * time.Millisecond}, cache: map[string]int{},
+			before: tc.before, after: tc.after, elapsed: time.Second}
+		var out strings.Builder
+		require.NoError(t, m.report(&out, c))
+		assert.Contains(t, out.String(), tc.want)
+	}
 }
