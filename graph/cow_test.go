@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -25,33 +26,56 @@ type rawRow struct {
 
 // readRawStateIGOYears reads seeds/cow-igo-v3/state_igo_year.csv.gz with nothing but the
 // standard library, so that the tests below compare the API with the published file itself
-// and not with the importer's reading of it.
+// and not with the importer's reading of it. The file is read once per test binary; each
+// caller gets a copy of its own.
 func readRawStateIGOYears(t *testing.T) []rawRow {
 	t.Helper()
+	rawOnce.Do(func() { rawRows, rawErr = readRawFile() })
+	require.NoError(t, rawErr)
+	return slices.Clone(rawRows)
+}
+
+var (
+	rawOnce sync.Once
+	rawRows []rawRow
+	rawErr  error
+)
+
+func readRawFile() ([]rawRow, error) {
 	f, err := os.Open("../seeds/cow-igo-v3/state_igo_year.csv.gz")
-	require.NoError(t, err)
+	if err != nil {
+		return nil, err
+	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)
-	require.NoError(t, err)
+	if err != nil {
+		return nil, err
+	}
 	r := csv.NewReader(zr)
 	header, err := r.Read()
-	require.NoError(t, err)
-	require.Equal(t, []string{"ioname", "ccode", "year", "status"}, header)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Equal([]string{"ioname", "ccode", "year", "status"}, header) {
+		return nil, fmt.Errorf("state_igo_year.csv: header %q", header)
+	}
 	var rows []rawRow
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
-			break
+			return rows, nil
 		}
-		require.NoError(t, err)
-		n := func(s string) int {
-			v, err := strconv.Atoi(s)
-			require.NoError(t, err)
-			return v
+		if err != nil {
+			return nil, err
 		}
-		rows = append(rows, rawRow{rec[0], n(rec[1]), n(rec[2]), n(rec[3])})
+		var v [3]int
+		for i := range v {
+			if v[i], err = strconv.Atoi(rec[i+1]); err != nil {
+				return nil, fmt.Errorf("state_igo_year.csv line %d: %w", len(rows)+2, err)
+			}
+		}
+		rows = append(rows, rawRow{rec[0], v[0], v[1], v[2]})
 	}
-	return rows
 }
 
 var cowRoles = map[int]string{1: "MEMBER", 2: "ASSOCIATE", 3: "OBSERVER"}
