@@ -2,8 +2,8 @@ package cow
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
-	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -13,6 +13,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	// Inflates state_igo_year faster than compress/gzip, to the same bytes.
+	"github.com/klauspost/compress/gzip"
 )
 
 // The files of the dataset, as derive.R names them.
@@ -88,15 +91,23 @@ type table struct {
 	r      *reader
 	file   string // as shown in problems
 	header []string
-	cr     *csv.Reader // nil when the file is split by hand
-	// Where the current record is, when split by hand.
+	cr     *csv.Reader // nil while the file is split by hand
+	// skipped is the number of lines split by hand before encoding/csv took over.
+	skipped int
+	// Where the current record is, when split by hand: its line, its text and the
+	// columns of its fields, worked out when first asked for (colsSet).
 	fastLine int
+	text     string
 	cols     []int
+	colsSet  bool
 	rec      []string
 }
 
 // line is the line of the current record.
 func (t *table) line() int {
+	if t.cr == nil {
+		return t.fastLine
+	}
 	l, _ := t.pos(0)
 	return l
 }
@@ -104,9 +115,13 @@ func (t *table) line() int {
 // pos is the place of field i of the current record.
 func (t *table) pos(i int) (int, int) {
 	if t.cr == nil {
+		if !t.colsSet {
+			t.cols, t.colsSet = columns(t.text, t.cols[:0]), true
+		}
 		return t.fastLine, t.cols[i]
 	}
-	return t.cr.FieldPos(i)
+	l, c := t.cr.FieldPos(i)
+	return l + t.skipped, c
 }
 
 func (t *table) problem(i int, format string, args ...any) {
@@ -169,13 +184,17 @@ func (t *table) year(i int) (int, bool) {
 // consequences of the real problem: a dropped row of igos.csv would otherwise make every
 // row of its IGO in state_igo_year a problem of its own.
 //
-// A file without carriage returns whose quotes, if any, only enclose whole fields that hold
-// no quote or newline (state_igo_year, which derive.R writes with quote=FALSE, the other
-// all-number files, and igo_years with its quoted keys and accuracies) is split at commas
-// and newlines by hand: for such text that is exactly what encoding/csv would do, at a
-// fraction of the cost, and these files run to over half a million rows read at every
-// server start. Anything else (igos.csv, whose notes escape quotes) goes through
-// encoding/csv.
+// The file is read as a stream, in chunks of whole lines, never held whole: state_igo_year
+// inflates to some eleven megabytes, read at every server start. Lines without carriage
+// returns whose quotes, if any, only enclose whole fields that hold no quote (all of
+// state_igo_year, which derive.R writes with quote=FALSE, the other all-number files, and
+// igo_years with its quoted keys and accuracies) are split at commas by hand: for such
+// lines that is exactly what encoding/csv would do, at a fraction of the cost. From the
+// first other line on (in igos.csv, whose notes escape quotes and run over lines), the rest
+// of the file goes through encoding/csv.
+//
+// A file that cannot be read to its end (a broken gzip stream) is reported as unreadable
+// and nothing else: what its rows said before the break is taken back.
 func (r *reader) each(file string, want []string, extra string, row func(t *table)) bool {
 	before := len(r.problems)
 	return r.eachRow(file, want, extra, row) && len(r.problems) == before
@@ -184,16 +203,20 @@ func (r *reader) each(file string, want []string, extra string, row func(t *tabl
 // eachRow does the work of each; it reports false only when the file could not be read.
 func (r *reader) eachRow(file string, want []string, extra string, row func(t *table)) bool {
 	shown := r.display(file)
-	text, ok := r.readText(file, shown)
+	src, size, closeAll, ok := r.open(file, shown)
 	if !ok {
 		return false
 	}
+	defer closeAll()
+	problems, anomalies := len(r.problems), len(r.anomalies)
 	t := &table{r: r, file: shown}
-	// Two IndexByte scans are much quicker than one ContainsAny over megabytes.
-	if strings.IndexByte(text, '\r') < 0 && (strings.IndexByte(text, '"') < 0 || quotedSimply(text)) {
-		return t.splitByHand(text, want, extra, row)
+	c := newChunker(src, size)
+	ok, err := t.split(c, want, extra, row)
+	if err != nil {
+		r.problems, r.anomalies = r.problems[:problems], r.anomalies[:anomalies]
+		return r.fail(shown, 0, 0, "read: "+err.Error())
 	}
-	return t.splitCSV(text, want, extra, row)
+	return ok
 }
 
 // fail records a problem that stops the reading of a file and reports false.
@@ -202,39 +225,103 @@ func (r *reader) fail(shown string, line, col int, msg string) bool {
 	return false
 }
 
-// readText reads the whole of file, inflating it when its name ends in .gz; shown is how
-// problems name it. It reports false when the file could not be opened or read.
-func (r *reader) readText(file, shown string) (string, bool) {
+// open opens file, inflating it when its name ends in .gz; shown is how problems name it.
+// size is the file's size when known and not inflated, else 0. It reports false when the
+// file could not be opened.
+func (r *reader) open(file, shown string) (src io.Reader, size int64, closeAll func(), ok bool) {
 	f, err := r.fsys.Open(path.Join(r.dir, file))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return "", r.fail(shown, 0, 0, "missing file")
+			return nil, 0, nil, r.fail(shown, 0, 0, "missing file")
 		}
-		return "", r.fail(shown, 0, 0, "cannot open: "+err.Error())
+		return nil, 0, nil, r.fail(shown, 0, 0, "cannot open: "+err.Error())
 	}
-	defer f.Close()
-	var src io.Reader = f
-	if strings.HasSuffix(file, ".gz") {
-		gz, err := gzip.NewReader(bufio.NewReaderSize(f, 64<<10))
-		if err != nil {
-			return "", r.fail(shown, 0, 0, "not a gzip file: "+err.Error())
+	if !strings.HasSuffix(file, ".gz") {
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
 		}
-		defer gz.Close()
-		src = gz
+		return f, size, func() { f.Close() }, true
 	}
-	var buf strings.Builder
-	if st, err := f.Stat(); err == nil && st.Size() > 0 {
-		// A gzip stream of this data inflates about eightfold; a close guess saves regrowing.
-		n := st.Size()
-		if src != io.Reader(f) {
-			n *= 9
+	gz, err := gzip.NewReader(bufio.NewReaderSize(f, 64<<10))
+	if err != nil {
+		f.Close()
+		return nil, 0, nil, r.fail(shown, 0, 0, "not a gzip file: "+err.Error())
+	}
+	return gz, 0, func() { gz.Close(); f.Close() }, true
+}
+
+// chunker reads a file in chunks of whole lines (the last may lack its newline), each a
+// string of its own, so that fields cut from it may be kept.
+type chunker struct {
+	src io.Reader
+	buf []byte
+	n   int   // bytes read into buf and not yet handed out
+	err error // what src said last; nil while it may have more
+}
+
+// chunkSize is the size of the chunks read; a line longer than that makes a longer one.
+const chunkSize = 64 << 10
+
+// newChunker reads src, whose size is given when known (else 0).
+func newChunker(src io.Reader, size int64) *chunker {
+	n := chunkSize
+	if size > 0 && size < chunkSize {
+		n = int(size) + 1 // room to see the end of the file in one read
+	}
+	return &chunker{src: src, buf: make([]byte, n)}
+}
+
+// next returns the next chunk, or "" and io.EOF at the end of the file, or "" and the
+// error that stopped the reading.
+func (c *chunker) next() (string, error) {
+	for {
+		for c.n < len(c.buf) && c.err == nil {
+			m, err := c.src.Read(c.buf[c.n:])
+			c.n += m
+			c.err = err
 		}
-		buf.Grow(int(min(n, 1<<28)))
+		switch {
+		case c.err != nil && c.err != io.EOF:
+			return "", c.err
+		case c.n == 0:
+			return "", io.EOF
+		}
+		i := bytes.LastIndexByte(c.buf[:c.n], '\n')
+		if i < 0 && c.err == nil {
+			// A line longer than the buffer: make room for it.
+			c.buf = append(c.buf, make([]byte, len(c.buf))...)
+			continue
+		}
+		if c.err != nil {
+			i = c.n - 1 // the end of the file
+		}
+		s := string(c.buf[:i+1])
+		c.n = copy(c.buf, c.buf[i+1:c.n])
+		return s, nil
 	}
-	if _, err := io.Copy(&buf, src); err != nil {
-		return "", r.fail(shown, 0, 0, "read: "+err.Error())
+}
+
+// rest is the text of the file from the start of head, the unread part of the chunk just
+// handed out.
+func (c *chunker) rest(head string) io.Reader {
+	rs := []io.Reader{strings.NewReader(head), bytes.NewReader(c.buf[:c.n])}
+	if c.err == nil {
+		rs = append(rs, c.src)
 	}
-	return buf.String(), true
+	c.n = 0
+	return io.MultiReader(rs...)
+}
+
+// drain reads what is left of the file, to report whether it could be read to its end.
+func (c *chunker) drain() error {
+	if c.err != nil {
+		if c.err == io.EOF {
+			return nil
+		}
+		return c.err
+	}
+	_, err := io.Copy(io.Discard, c.src)
+	return err
 }
 
 // checkHeader checks the first record against want (and extra, as in each) and reports
@@ -267,47 +354,89 @@ func (t *table) record(rec []string, row func(t *table)) {
 	row(t)
 }
 
-// splitByHand reads text that holds no quotes and no carriage returns, splitting it at
-// newlines and commas as encoding/csv would.
-func (t *table) splitByHand(text string, want []string, extra string, row func(t *table)) bool {
+// split reads the file's records from c, splitting its lines by hand while they allow it
+// (see each) and handing the rest to encoding/csv. err is the error that stopped the
+// reading of the file before its end, if any.
+func (t *table) split(c *chunker, want []string, extra string, row func(t *table)) (ok bool, err error) {
 	started := false
 	rec := make([]string, 0, len(want)+16)
-	t.cols = make([]int, 0, len(want)+16)
-	for n := 1; len(text) > 0; n++ {
-		ln := text
-		if i := strings.IndexByte(text, '\n'); i >= 0 {
-			ln, text = text[:i], text[i+1:]
-		} else {
-			text = ""
+	n := 0 // lines before the current one
+	for {
+		chunk, err := c.next()
+		if err == io.EOF {
+			break
 		}
-		if ln == "" {
-			continue // as encoding/csv does, blank lines are no records
+		if err != nil {
+			return false, err
 		}
-		rec, t.cols, t.fastLine = rec[:0], t.cols[:0], n
-		rec = t.splitLine(ln, rec)
-		if !started {
-			started = true
-			if !t.checkHeader(rec, want, extra) {
-				return false
+		// Two IndexByte scans of a chunk are much quicker than a look at each line.
+		plain := strings.IndexByte(chunk, '\r') < 0 && strings.IndexByte(chunk, '"') < 0
+		for len(chunk) > 0 {
+			ln, rest := chunk, ""
+			if i := strings.IndexByte(chunk, '\n'); i >= 0 {
+				ln, rest = chunk[:i], chunk[i+1:]
 			}
-			continue
+			if !plain && !simpleLine(ln) {
+				return t.splitCSV(c.rest(chunk), n, started, want, extra, row)
+			}
+			chunk = rest
+			n++
+			if ln == "" {
+				continue // as encoding/csv does, blank lines are no records
+			}
+			rec, t.fastLine, t.text, t.colsSet = rec[:0], n, ln, false
+			if plain {
+				rec = splitPlain(ln, rec)
+			} else {
+				rec = splitLine(ln, rec)
+			}
+			if !started {
+				started = true
+				if !t.checkHeader(rec, want, extra) {
+					return false, c.drain()
+				}
+				continue
+			}
+			t.record(rec, row)
 		}
-		t.record(rec, row)
 	}
 	if !started {
-		return t.r.fail(t.file, 1, 0, "empty file, want header "+strings.Join(want, ","))
+		return t.r.fail(t.file, 1, 0, "empty file, want header "+strings.Join(want, ",")), nil
 	}
-	return true
+	return true, nil
 }
 
-// splitLine appends the fields of ln to rec and their columns to t.cols.
-func (t *table) splitLine(ln string, rec []string) []string {
-	for col := 1; ; {
-		f, size, rest, last, _ := cut(ln)
-		t.cols = append(t.cols, col)
+// splitLine appends the fields of ln to rec.
+func splitLine(ln string, rec []string) []string {
+	for {
+		f, _, rest, last, _ := cut(ln)
 		rec = append(rec, f)
 		if last {
 			return rec
+		}
+		ln = rest
+	}
+}
+
+// splitPlain is splitLine for a line without quotes.
+func splitPlain(ln string, rec []string) []string {
+	from := 0
+	for i := 0; i < len(ln); i++ {
+		if ln[i] == ',' {
+			rec = append(rec, ln[from:i])
+			from = i + 1
+		}
+	}
+	return append(rec, ln[from:])
+}
+
+// columns appends the column of each field of ln, split as splitLine does, to cols.
+func columns(ln string, cols []int) []int {
+	for col := 1; ; {
+		_, size, rest, last, _ := cut(ln)
+		cols = append(cols, col)
+		if last {
+			return cols
 		}
 		col += size + 1
 		ln = rest
@@ -340,76 +469,78 @@ func cut(ln string) (field string, size int, rest string, last, ok bool) {
 	return ln[:j], j, ln[j+1:], false, true
 }
 
-// quotedSimply reports whether cut can read every field of text (which holds no carriage
-// return): every quote opens or closes a whole field that holds no quote or newline.
-func quotedSimply(text string) bool {
-	for len(text) > 0 {
-		ln := text
-		if i := strings.IndexByte(text, '\n'); i >= 0 {
-			ln, text = text[:i], text[i+1:]
-		} else {
-			text = ""
-		}
-		for {
-			quoted := len(ln) > 0 && ln[0] == '"'
-			f, _, rest, last, ok := cut(ln)
-			if !ok || (!quoted && strings.IndexByte(f, '"') >= 0) {
-				return false
-			}
-			if last {
-				break
-			}
-			ln = rest
-		}
+// simpleLine reports whether cut can read every field of ln, a line without its newline,
+// as encoding/csv would: it holds no carriage return, and every quote opens or closes a
+// whole field that holds no quote.
+func simpleLine(ln string) bool {
+	if strings.IndexByte(ln, '\r') >= 0 {
+		return false
 	}
-	return true
+	for {
+		quoted := len(ln) > 0 && ln[0] == '"'
+		f, _, rest, last, ok := cut(ln)
+		if !ok || (!quoted && strings.IndexByte(f, '"') >= 0) {
+			return false
+		}
+		if last {
+			return true
+		}
+		ln = rest
+	}
 }
 
-// splitCSV reads text with encoding/csv.
-func (t *table) splitCSV(text string, want []string, extra string, row func(t *table)) bool {
+// splitCSV reads the rest of the file, src, with encoding/csv. skipped is the number of
+// lines before it; started says the header was read already.
+func (t *table) splitCSV(src io.Reader, skipped int, started bool, want []string, extra string, row func(t *table)) (bool, error) {
 	r := t.r
-	cr := csv.NewReader(strings.NewReader(text))
+	cr := csv.NewReader(src)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1 // field counts are checked here, against the header
-	t.cr = cr
-	hdr, err := cr.Read()
-	if err == io.EOF {
-		return r.fail(t.file, 1, 0, "empty file, want header "+strings.Join(want, ","))
-	}
-	if err != nil {
-		return r.readError(t.file, err)
-	}
-	if !t.checkHeader(hdr, want, extra) {
-		return false
+	t.cr, t.skipped = cr, skipped
+	if !started {
+		hdr, err := cr.Read()
+		if err == io.EOF {
+			return r.fail(t.file, 1, 0, "empty file, want header "+strings.Join(want, ",")), nil
+		}
+		if err != nil {
+			return t.csvError(src, err)
+		}
+		if !t.checkHeader(hdr, want, extra) {
+			_, err := io.Copy(io.Discard, src)
+			return false, err
+		}
 	}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			return true
+			return true, nil
 		}
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				// encoding/csv resumes at the next line after a syntax error, so the
 				// remaining rows are still worth checking.
-				r.problems = append(r.problems, Problem{File: t.file, Line: pe.Line, Column: pe.Column, Message: pe.Err.Error()})
+				r.problems = append(r.problems, Problem{File: t.file, Line: pe.Line + skipped, Column: pe.Column, Message: pe.Err.Error()})
 				continue
 			}
-			return r.readError(t.file, err)
+			return false, err
 		}
 		t.record(rec, row)
 	}
 }
 
-// readError reports an error that stops reading a file (e.g. a broken gzip stream).
-func (r *reader) readError(shown string, err error) bool {
+// csvError reports a syntax error in a file's header, which stops its reading, when the
+// rest of the file, src, can be read; else it returns the error that stopped the reading.
+func (t *table) csvError(src io.Reader, err error) (bool, error) {
 	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		r.problems = append(r.problems, Problem{File: shown, Line: pe.Line, Column: pe.Column, Message: pe.Err.Error()})
-	} else {
-		r.problems = append(r.problems, Problem{File: shown, Message: "read: " + err.Error()})
+	if !errors.As(err, &pe) {
+		return false, err
 	}
-	return false
+	if _, err := io.Copy(io.Discard, src); err != nil {
+		return false, err
+	}
+	t.r.problems = append(t.r.problems, Problem{File: t.file, Line: pe.Line + t.skipped, Column: pe.Column, Message: pe.Err.Error()})
+	return false, nil
 }
 
 // headerMismatch returns the index of the first header field that is not as wanted.
@@ -538,8 +669,9 @@ func (r *reader) readCountryCodes(d *Dataset, statesOK bool) {
 }
 
 func (r *reader) readStateYears(d *Dataset, statesOK bool) bool {
-	// lines remembers where each state-year was seen, to place duplicates.
-	lines := map[[2]int]int{}
+	// lines remembers where each state-year was seen, to place duplicates: by state
+	// (its index in d.States) and year.
+	lines := newYearLines(len(d.States))
 	ok := r.each(FileStateYears, headerStateYears, "", func(t *table) {
 		code, ok1 := t.int(0)
 		y, ok2 := t.year(1)
@@ -551,12 +683,11 @@ func (r *reader) readStateYears(d *Dataset, statesOK bool) bool {
 			t.problem(0, "COW code %d has no state in %s", code, FileStates)
 			return
 		}
-		k := [2]int{code, y}
-		if first, dup := lines[k]; dup {
+		if first := lines.get(i, y); first != 0 {
 			t.problem(0, "duplicate row for state %d, year %d (first at line %d)", code, y, first)
 			return
 		}
-		lines[k] = t.line()
+		lines.set(i, y, t.line())
 		d.States[i].Years = append(d.States[i].Years, y)
 		d.LastYear = max(d.LastYear, y)
 	})
@@ -617,10 +748,10 @@ func igoIndex(d *Dataset) map[string]int {
 	return m
 }
 
-// yearLines holds a line per IGO and year (0 when none), for the checks for duplicate rows.
-// A flat table is much cheaper than a map of some twenty thousand IGO-years; it is used
-// while the IGOs are as few as a real dataset's, so that a file of very many of them
-// cannot make it huge.
+// yearLines holds a line per IGO (or state) and year (0 when none), for the checks for
+// duplicate rows. A flat table is much cheaper than a map of some twenty thousand
+// IGO-years; it is used while the IGOs are as few as a real dataset's, so that a file of
+// very many of them cannot make it huge.
 type yearLines struct {
 	flat []int32
 	m    map[[2]int]int32
@@ -629,9 +760,10 @@ type yearLines struct {
 // flatIGOs is the most IGOs for which yearLines uses a flat table (1.2 MB at most).
 const flatIGOs = 1024
 
-func newYearLines(d *Dataset) *yearLines {
-	if len(d.IGOs) <= flatIGOs {
-		return &yearLines{flat: make([]int32, len(d.IGOs)*(maxYear+1-FirstYear))}
+// newYearLines holds the lines of n IGOs (or states).
+func newYearLines(n int) *yearLines {
+	if n <= flatIGOs {
+		return &yearLines{flat: make([]int32, n*(maxYear+1-FirstYear))}
 	}
 	return &yearLines{m: map[[2]int]int32{}}
 }
@@ -657,7 +789,7 @@ func (l *yearLines) set(i, y, line int) {
 // of each IGO-year and whether the file had no problem.
 func (r *reader) readImputed(d *Dataset, igosOK bool) (*yearLines, bool) {
 	idx := igoIndex(d)
-	lines := newYearLines(d)
+	lines := newYearLines(len(d.IGOs))
 	ok := r.each(FileImputed, headerImputed, "", func(t *table) {
 		y, ok := t.year(1)
 		if !ok || !igosOK {
@@ -687,7 +819,7 @@ func (r *reader) readImputed(d *Dataset, igosOK bool) (*yearLines, bool) {
 // agree on which IGO-years COW filled in.
 func (r *reader) readIGOYears(d *Dataset, igosOK, imputedOK bool, imputed *yearLines) {
 	idx := igoIndex(d)
-	lines := newYearLines(d)
+	lines := newYearLines(len(d.IGOs))
 	prevKey, prev := "", -1
 	ok := r.each(FileIGOYears, headerIGOYears, "", func(t *table) {
 		y, ok := t.year(1)
@@ -742,13 +874,30 @@ func (r *reader) readIGOYears(d *Dataset, igosOK, imputedOK bool, imputed *yearL
 	}
 }
 
-// obs is one row of state_igo_year, packed small: there are over half a million of them.
+// obs is a run of rows of state_igo_year on consecutive lines, of one IGO and state, with
+// one status in consecutive years: the file's rows, over half a million, make some forty
+// thousand runs.
 type obs struct {
-	igo    int32 // index in Dataset.IGOs
-	state  int32 // index in Dataset.States
-	line   int32
-	year   int16
-	status int8
+	igo         int32 // index in Dataset.IGOs
+	state       int32 // index in Dataset.States
+	line        int32 // the line of its first row
+	first, last int16 // years
+	status      int8
+}
+
+// lineOf is the line of the row of year y, which o holds.
+func (o *obs) lineOf(y int) int { return int(o.line) + y - int(o.first) }
+
+// add adds the row of IGO gi, state si, year y and status st at line to the runs.
+func addRow(rows []obs, gi, si, line, y, st int) []obs {
+	if n := len(rows); n > 0 {
+		o := &rows[n-1]
+		if int(o.igo) == gi && int(o.state) == si && int(o.status) == st && int(o.last)+1 == y && o.lineOf(int(o.last))+1 == line {
+			o.last++
+			return rows
+		}
+	}
+	return append(rows, obs{igo: int32(gi), state: int32(si), line: int32(line), first: int16(y), last: int16(y), status: int8(st)})
 }
 
 // late is a row after its IGO's end year, kept to be reported as one anomaly per run.
@@ -772,7 +921,7 @@ func (r *reader) readStateIGOYears(d *Dataset, statesOK, yearsOK, igosOK bool) {
 		}
 	}
 	var (
-		rows     = make([]obs, 0, 700_000) // room for v3.0's 677,839 rows without regrowing
+		rows     = make([]obs, 0, 1<<16) // room for v3.0's 41,313 runs of rows without regrowing
 		lates    []late
 		prevKey  string
 		prevIGO  = -1
@@ -829,7 +978,7 @@ func (r *reader) readStateIGOYears(d *Dataset, statesOK, yearsOK, igosOK bool) {
 			_, col := t.pos(2)
 			lates = append(lates, late{gi, si, y, line, col, st == int(Missing)})
 		}
-		rows = append(rows, obs{igo: int32(gi), state: int32(si), line: int32(line), year: int16(y), status: int8(st)})
+		rows = addRow(rows, gi, si, line, y, st)
 	})
 	if !refs {
 		return
@@ -865,14 +1014,14 @@ func (r *reader) reportLate(d *Dataset, lates []late) {
 	}
 }
 
-// stints folds the rows into stints and runs of unknown years, both ordered by IGO key,
-// state code and first year.
+// stints folds the rows, in runs (see obs), into stints and runs of unknown years, both
+// ordered by IGO key, state code and first year.
 func (r *reader) stints(d *Dataset, rows []obs) ([]Stint, []UnknownRun) {
 	// The file is sorted by IGO, state and year, though in R's locale collation of the
-	// keys, not byte order. Runs of one (IGO, state) are found in file order and then put
-	// in key order; only when the file is not grouped that way (a run's years out of order,
-	// or two runs of one pair) is the whole of it sorted, which keeps the usual case
-	// linear but for the sort of the runs.
+	// keys, not byte order. Segments of one (IGO, state) are found in file order and then
+	// put in key order; only when the file is not grouped that way (a segment's years out
+	// of order, or two segments of one pair) are its rows sorted, one by one, which keeps
+	// the usual case linear but for the sort of the segments.
 	//
 	// A pair's sort key is the rank of its IGO's key in byte order and its state's index,
 	// which is in code order.
@@ -893,12 +1042,18 @@ func (r *reader) stints(d *Dataset, rows []obs) ([]Stint, []UnknownRun) {
 	var segs []seg
 	regroup := false
 	split := func() {
-		segs = segs[:0]
+		n := 0
+		for i := range rows {
+			if i == 0 || key(rows[i]) != key(rows[i-1]) {
+				n++
+			}
+		}
+		segs = slices.Grow(segs[:0], n)
 		for i := 0; i < len(rows); {
 			k := key(rows[i])
 			j := i + 1
 			for j < len(rows) && key(rows[j]) == k {
-				if rows[j].year <= rows[j-1].year {
+				if rows[j].first <= rows[j-1].last {
 					regroup = true
 				}
 				j++
@@ -915,10 +1070,11 @@ func (r *reader) stints(d *Dataset, rows []obs) ([]Stint, []UnknownRun) {
 	}
 	split()
 	if regroup {
-		// Stable, so that of two rows for the same year the later in the file is the
-		// one reported as the duplicate.
+		// Row by row, and stable, so that of two rows for the same year the later in the
+		// file is the one reported as the duplicate.
+		rows = singleRows(rows)
 		slices.SortStableFunc(rows, func(a, b obs) int {
-			return cmp.Or(cmp.Compare(key(a), key(b)), cmp.Compare(a.year, b.year))
+			return cmp.Or(cmp.Compare(key(a), key(b)), cmp.Compare(a.first, b.first))
 		})
 		split()
 	}
@@ -943,11 +1099,26 @@ func (r *reader) stints(d *Dataset, rows []obs) ([]Stint, []UnknownRun) {
 	return f.stints, f.unknowns
 }
 
+// singleRows splits runs into runs of one row each, in order.
+func singleRows(runs []obs) []obs {
+	n := 0
+	for _, o := range runs {
+		n += int(o.last-o.first) + 1
+	}
+	out := make([]obs, 0, n)
+	for _, o := range runs {
+		for y := int(o.first); y <= int(o.last); y++ {
+			out = append(out, obs{igo: o.igo, state: o.state, line: int32(o.lineOf(y)), first: int16(y), last: int16(y), status: o.status})
+		}
+	}
+	return out
+}
+
 // block is a run of consecutive years with one status (-9 included) of one IGO and state.
 type block struct {
 	first, last int    // years
 	st          Status // status
-	from        int    // index in rows of its first row
+	from        int    // index in rows of the run of its first row
 	line, end   int    // lines of its first and last row
 }
 
@@ -959,6 +1130,7 @@ type folder struct {
 	r        *reader
 	d        *Dataset
 	rows     []obs
+	to       int // the end in rows of the current pair's runs
 	stints   []Stint
 	unknowns []UnknownRun
 	blocks   []block // the current pair's, reused
@@ -977,29 +1149,33 @@ func (f *folder) take(n int) []int {
 	return f.years[l : l : l+n]
 }
 
-// fold folds rows[from:to], the rows of one IGO and state ordered by year.
+// fold folds rows[from:to], the runs of rows of one IGO and state ordered by year.
 func (f *folder) fold(from, to int) {
 	d, rows := f.d, f.rows
+	f.to = to
 	ig := &d.IGOs[rows[from].igo]
 	code := d.States[rows[from].state].Code
 	// Blocks of one status in consecutive years.
 	bl := f.blocks[:0]
 	for i := from; i < to; i++ {
-		o := rows[i]
-		y, st := int(o.year), Status(o.status)
-		if n := len(bl); n > 0 {
-			b := &bl[n-1]
-			if y == b.last {
-				f.r.problems = append(f.r.problems, Problem{File: f.r.display(FileStateIGOYear), Line: int(o.line),
-					Message: fmt.Sprintf("duplicate row for IGO %s, state %d, year %d (first at line %d)", ig.Key, code, y, b.end)})
-				continue
+		o := &rows[i]
+		st := Status(o.status)
+		for y := int(o.first); y <= int(o.last); y++ {
+			line := o.lineOf(y)
+			if n := len(bl); n > 0 {
+				b := &bl[n-1]
+				if y == b.last {
+					f.r.problems = append(f.r.problems, Problem{File: f.r.display(FileStateIGOYear), Line: line,
+						Message: fmt.Sprintf("duplicate row for IGO %s, state %d, year %d (first at line %d)", ig.Key, code, y, b.end)})
+					continue
+				}
+				if y == b.last+1 && st == b.st {
+					b.last, b.end = y, line
+					continue
+				}
 			}
-			if y == b.last+1 && st == b.st {
-				b.last, b.end = y, int(o.line)
-				continue
-			}
+			bl = append(bl, block{first: y, last: y, st: st, from: i, line: line, end: line})
 		}
-		bl = append(bl, block{first: y, last: y, st: st, from: i, line: int(o.line), end: int(o.line)})
 	}
 	f.blocks = bl
 
@@ -1091,11 +1267,12 @@ func (f *folder) missingIn(lo, hi int) []int {
 
 // lineOf is the line of the row of year y in block b.
 func (f *folder) lineOf(b *block, y int) int {
-	i := b.from + y - b.first
-	if i >= len(f.rows) || int(f.rows[i].year) != y {
-		return b.line // only with duplicate rows, which fail the read anyway
+	for i := b.from; i < f.to && int(f.rows[i].first) <= y; i++ {
+		if o := &f.rows[i]; y <= int(o.last) {
+			return o.lineOf(y)
+		}
 	}
-	return int(f.rows[i].line)
+	return b.line // only with duplicate rows, which fail the read anyway
 }
 
 // atoi parses a decimal integer without allocating (strconv.Atoi allocates its error on

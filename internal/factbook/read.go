@@ -58,6 +58,8 @@ type row struct {
 	header []string
 	cr     *csv.Reader
 	rec    []string
+	// lines is the number of lines of the file: room for its records.
+	lines int
 }
 
 func (t *row) line() int {
@@ -121,13 +123,14 @@ func (r *reader) each(file string, want []string, fn func(t *row)) bool {
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1 // field counts are checked here, against the header
-	return r.records(shown, cr, want, fn) && len(r.problems) == before
+	return r.records(shown, cr, bytes.Count(data, []byte{'\n'}), want, fn) && len(r.problems) == before
 }
 
 // records checks the header cr reads against want and calls fn for every record with as
-// many fields as the header; false when it cannot go on reading.
-func (r *reader) records(shown string, cr *csv.Reader, want []string, fn func(t *row)) bool {
-	t := &row{r: r, file: shown, cr: cr}
+// many fields as the header; false when it cannot go on reading. lines is the number of
+// lines of the file.
+func (r *reader) records(shown string, cr *csv.Reader, lines int, want []string, fn func(t *row)) bool {
+	t := &row{r: r, file: shown, cr: cr, lines: lines}
 	hdr, err := cr.Read()
 	if err == io.EOF {
 		r.problems = append(r.problems, Problem{File: shown, Line: 1, Message: "empty file, want header " + strings.Join(want, ",")})
@@ -248,10 +251,14 @@ func (r *reader) readEditions(d *Dataset, entitiesOK bool) bool {
 		edition         int
 		fips, iso2, nme string
 	}
-	seen := map[key]int{}
+	var seen map[key]int
 	editions := map[int]bool{}
 	last := 0
 	ok := r.each(FileEditions, headerEditions, func(t *row) {
+		if seen == nil {
+			seen = make(map[key]int, t.lines)
+			d.Entries = slices.Grow(d.Entries, t.lines)
+		}
 		good := true
 		ed, err := strconv.Atoi(t.rec[0])
 		switch {

@@ -1,11 +1,14 @@
 package seed
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -32,6 +35,7 @@ const (
 
 // hashDatasets adds the bytes of every dataset folder's files to the seed set's version.
 func hashDatasets(fsys fs.FS, raw *rawSet, h io.Writer) error {
+	var buf bytes.Buffer // each file in turn, in one buffer
 	for _, it := range raw.documents {
 		ds := it.rec.Dataset
 		if ds == nil || !fs.ValidPath(ds.Folder) {
@@ -45,7 +49,7 @@ func hashDatasets(fsys fs.FS, raw *rawSet, h io.Writer) error {
 			if e.IsDir() {
 				continue
 			}
-			data, err := fs.ReadFile(fsys, path.Join(ds.Folder, e.Name()))
+			data, err := readInto(&buf, fsys, path.Join(ds.Folder, e.Name()))
 			if err != nil {
 				return fmt.Errorf("seed: read %s: %w", e.Name(), err)
 			}
@@ -54,6 +58,23 @@ func hashDatasets(fsys fs.FS, raw *rawSet, h io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// readInto is fs.ReadFile into buf, reused from one file to the next; the data is valid
+// until the next call. On failure it is fs.ReadFile, for its error.
+func readInto(buf *bytes.Buffer, fsys fs.FS, name string) ([]byte, error) {
+	buf.Reset()
+	if f, err := fsys.Open(name); err == nil {
+		if st, err := f.Stat(); err == nil && st.Size() > 0 && st.Size() < 1<<30 {
+			buf.Grow(int(st.Size()) + bytes.MinRead)
+		}
+		_, err := buf.ReadFrom(f)
+		f.Close()
+		if err == nil {
+			return buf.Bytes(), nil
+		}
+	}
+	return fs.ReadFile(fsys, name)
 }
 
 // mergeDatasets reads the files of every dataset document and merges what they state into
@@ -114,6 +135,29 @@ type cowMerge struct {
 	orgs     map[string]*kg.Organization // by COW key
 	igos     map[string]*cow.IGO         // the dataset's IGOs by key, made when first needed
 	slugs    map[string]bool             // actor slugs in use
+
+	// The claims' small values, shared (dates are values, never changed through a
+	// pointer) or handed out in blocks: the dataset gives some fifteen thousand claims.
+	yearDates []kg.PartialDate // of the years FirstYear..LastYear
+	asOf      *kg.PartialDate
+	dissolved *kg.MembershipEnd
+	ints      arena[int]
+	ranges    arena[kg.YearRange]
+	texts     arena[string]
+}
+
+// yearDate is the date of year y.
+func (m *cowMerge) yearDate(y int) *kg.PartialDate {
+	if m.yearDates == nil {
+		m.yearDates = make([]kg.PartialDate, max(0, m.ds.LastYear-cow.FirstYear+1))
+		for i := range m.yearDates {
+			m.yearDates[i] = kg.PartialDate{Year: cow.FirstYear + i}
+		}
+	}
+	if i := y - cow.FirstYear; i >= 0 && i < len(m.yearDates) {
+		return &m.yearDates[i]
+	}
+	return &kg.PartialDate{Year: y}
 }
 
 func (m *cowMerge) add(p pos, field, format string, args ...any) {
@@ -585,23 +629,22 @@ var cowRoles = map[cow.Status]kg.MembershipRole{1: kg.RoleMember, 2: kg.RoleAsso
 // claim turns a COW stint into a claim.
 func (m *cowMerge) claim(s *cow.Stint) kg.MembershipClaim {
 	igo := m.orgs[s.IGO]
-	start := kg.PartialDate{Year: s.First}
-	asOf := kg.PartialDate{Year: m.ds.LastYear}
-	years := s.StateYears
-	c := kg.MembershipClaim{Role: cowRoles[s.Status], Start: &start, Years: &years, AsOf: &asOf,
+	if m.asOf == nil {
+		r := kg.EndDissolved
+		m.asOf, m.dissolved = &kg.PartialDate{Year: m.ds.LastYear}, &r
+	}
+	c := kg.MembershipClaim{Role: cowRoles[s.Status], Start: m.yearDate(s.First), Years: m.ints.next(s.StateYears), AsOf: m.asOf,
 		UnknownYears: s.Unknown, Source: m.source(cowStintsSection)}
 	if s.StartEarliest != s.StartLatest {
-		c.StartRange = &kg.YearRange{Earliest: s.StartEarliest, Latest: s.StartLatest}
+		c.StartRange = m.ranges.next(kg.YearRange{Earliest: s.StartEarliest, Latest: s.StartLatest})
 	}
 	if !s.Open {
-		end := kg.PartialDate{Year: s.Last}
-		c.End = &end
+		c.End = m.yearDate(s.Last)
 		if s.EndEarliest != s.EndLatest {
-			c.EndRange = &kg.YearRange{Earliest: s.EndEarliest, Latest: s.EndLatest}
+			c.EndRange = m.ranges.next(kg.YearRange{Earliest: s.EndEarliest, Latest: s.EndLatest})
 		}
 		if igo.Ended != nil && s.Last >= igo.Ended.Year {
-			r := kg.EndDissolved
-			c.EndReason = &r
+			c.EndReason = m.dissolved
 		}
 	}
 	c.Accuracy = m.accuracy(s)
@@ -630,7 +673,7 @@ func (m *cowMerge) accuracy(s *cow.Stint) *string {
 	if acc == "" || strings.HasPrefix(acc, "Not applicable") {
 		return nil
 	}
-	return &acc
+	return m.texts.next(acc)
 }
 
 func (m *cowMerge) mergeStints() {
@@ -640,26 +683,60 @@ func (m *cowMerge) mergeStints() {
 		k := pairKey{ms.MemberSlug, ms.OrganizationSlug}
 		curated[k] = append(curated[k], ms)
 	}
-	dataset := map[pairKey][]int{}
-	var order []pairKey
-	for i := range m.ds.Stints {
-		s := &m.ds.Stints[i]
-		k := pairKey{m.states[s.State].Slug, m.orgs[s.IGO].Slug}
-		if _, ok := dataset[k]; !ok {
-			order = append(order, k)
+	// The dataset's stints by pair, the pairs in the order of their first stints. The
+	// stints of a pair follow each other (Stints are ordered by IGO and state), so the map
+	// is consulted once per run of them.
+	stints := m.ds.Stints
+	groupOf := make([]int, len(stints))
+	group := make(map[pairKey]int, len(stints))
+	keys, sizes := make([]pairKey, 0, len(stints)), make([]int, 0, len(stints))
+	for i, g := range stints {
+		k := pairKey{m.states[g.State].Slug, m.orgs[g.IGO].Slug}
+		if i == 0 || k != keys[groupOf[i-1]] {
+			gi, ok := group[k]
+			if !ok {
+				gi = len(keys)
+				group[k] = gi
+				keys, sizes = append(keys, k), append(sizes, 0)
+			}
+			groupOf[i] = gi
+		} else {
+			groupOf[i] = groupOf[i-1]
 		}
-		dataset[k] = append(dataset[k], i)
+		sizes[groupOf[i]]++
 	}
-	for _, k := range order {
-		idx := dataset[k]
-		claims := make([]kg.MembershipClaim, len(idx))
-		periods := make([]kg.Period, len(idx))
+	// The stints' indexes, grouped: those of pair g at byPair[at[g]:at[g+1]], in order.
+	at := make([]int, len(keys)+1)
+	for g, n := range sizes {
+		at[g+1] = at[g] + n
+	}
+	byPair := make([]int, len(stints))
+	next := slices.Clone(at[:len(keys)])
+	for i, g := range groupOf {
+		byPair[next[g]] = i
+		next[g]++
+	}
+
+	// The claims of all stints, grouped like byPair; a stint of its own holds its claim in
+	// a slice of one, capped so that adding a claim to it copies.
+	claims := make([]kg.MembershipClaim, len(stints))
+	var own arena[kg.Membership] // the stints of their own, in blocks
+	m.g.Memberships = slices.Grow(m.g.Memberships, len(stints))
+	var periods []kg.Period
+	var matched []bool
+	lastIGO, lower := "", "" // the IGO key of the last stint of its own, and in lower case
+	for g, k := range keys {
+		idx := byPair[at[g]:at[g+1]]
+		cl := claims[at[g]:at[g+1]]
 		for i, j := range idx {
-			claims[i] = m.claim(&m.ds.Stints[j])
-			periods[i] = claims[i].Period()
+			cl[i] = m.claim(&stints[j])
 		}
-		matched := make([]bool, len(idx))
+		matched = append(matched[:0], make([]bool, len(idx))...)
 		if cur := curated[k]; len(cur) > 0 {
+			periods = periods[:0]
+			for i := range cl {
+				periods = append(periods, cl[i].Period())
+			}
 			curPeriods := make([]kg.Period, len(cur))
 			for i, c := range cur {
 				curPeriods[i] = c.Period()
@@ -667,7 +744,7 @@ func (m *cowMerge) mergeStints() {
 			for i, j := range kg.MatchStints(curPeriods, periods) {
 				if j >= 0 {
 					ensureOwnClaim(cur[i])
-					cur[i].Claims = append(cur[i].Claims, claims[j])
+					cur[i].Claims = append(cur[i].Claims, cl[j])
 					matched[j] = true
 				}
 			}
@@ -676,12 +753,15 @@ func (m *cowMerge) mergeStints() {
 			if matched[i] {
 				continue
 			}
-			s := &m.ds.Stints[j]
-			m.g.Memberships = append(m.g.Memberships, &kg.Membership{
-				Slug:       fmt.Sprintf("cow-%s-%d-%d", strings.ToLower(s.IGO), s.State, s.First),
+			s := &stints[j]
+			if s.IGO != lastIGO {
+				lastIGO, lower = s.IGO, strings.ToLower(s.IGO)
+			}
+			m.g.Memberships = append(m.g.Memberships, own.next(kg.Membership{
+				Slug:       "cow-" + lower + "-" + strconv.Itoa(s.State) + "-" + strconv.Itoa(s.First),
 				MemberSlug: k.member, OrganizationSlug: k.org,
-				Claims: []kg.MembershipClaim{claims[i]},
-			})
+				Claims: cl[i : i+1 : i+1],
+			}))
 		}
 	}
 }
@@ -697,6 +777,7 @@ func (m *cowMerge) mergeUnknowns() {
 	out := make([]kg.UnknownStanding, len(runs))
 	years := make([]int, 0, n)
 	src := m.source(cowStintsSection)
+	m.g.Unknowns = slices.Grow(m.g.Unknowns, len(runs))
 	for i, u := range runs {
 		from := len(years)
 		for y := u.First; y <= u.Last; y++ {

@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/treatygraph/treatygraph/internal/factbook"
@@ -73,6 +74,7 @@ type newOrgRec struct {
 type fbStanding struct {
 	role kg.MembershipRole
 	skip string
+	rank int8 // the role's rolePrecedence
 }
 
 // factbookStatuses maps the statuses of the lists, in lower case, to roles. A status not
@@ -81,6 +83,7 @@ type fbStanding struct {
 var factbookStatuses = func() map[string]fbStanding {
 	out := map[string]fbStanding{}
 	add := func(s fbStanding, statuses ...string) {
+		s.rank = rolePrecedence[s.role]
 		for _, st := range statuses {
 			out[st] = s
 		}
@@ -123,7 +126,7 @@ var factbookStatuses = func() map[string]fbStanding {
 // member); ok is false when that status is not in the table.
 func standing(statuses []string) (fbStanding, bool) {
 	if len(statuses) == 0 {
-		return fbStanding{role: kg.RoleMember}, true
+		return memberStanding, true
 	}
 	s := strings.ToLower(statuses[0])
 	if st, ok := factbookStatuses[s]; ok {
@@ -141,12 +144,16 @@ func standing(statuses []string) (fbStanding, bool) {
 // standing wins.
 var rolePrecedence = map[kg.MembershipRole]int8{kg.RoleMember: 5, kg.RoleAssociate: 4, kg.RoleObserver: 3, kg.RolePartner: 2, kg.RoleProspective: 1}
 
+// memberStanding is the standing of an item without a status.
+var memberStanding = fbStanding{role: kg.RoleMember, rank: rolePrecedence[kg.RoleMember]}
+
 var roleOf = [...]kg.MembershipRole{1: kg.RoleProspective, 2: kg.RolePartner, 3: kg.RoleObserver, 4: kg.RoleAssociate, 5: kg.RoleMember}
 
 // cwEntry is one crosswalk entry, resolved.
 type cwEntry struct {
 	from, to int
 	org      *kg.Organization // nil when unmapped
+	orgIdx   int              // the index of org in crosswalkIndex.orgs
 	pos      pos
 }
 
@@ -182,13 +189,13 @@ func (fm *factbookMerge) mergeParticipation(entries []item[crosswalkRec]) Proble
 	var lp factbook.ListParser
 	listed := map[*kg.State]uint64{}    // the editions with a list of each state
 	rows := map[*kg.State]map[int]int{} // the line of a state's first list in each edition
-	type pairKey struct {
-		state *kg.State
-		org   *kg.Organization
-	}
-	pairs := map[pairKey]*fbPair{}
-	var order []*fbPair                     // in the order the lists first name them
-	firstSeen := map[*kg.Organization]int{} // the first edition that names an organization
+	// The pairs of each state (indexed in the order of the states' first lists), by the
+	// index of the organization in cw.orgs.
+	stateIdx := make(map[*kg.State]int, len(fm.g.States))
+	var pairs [][]*fbPair
+	var order []*fbPair                 // in the order the lists first name them
+	seenIn := make([]int, len(cw.orgs)) // the first edition that names an organization; 0 when none
+	named := make([][]*cwNamed, 0, 64)  // the crosswalk entries of each item's name
 	unmapped, unknownStatus := map[string]*fbTally{}, map[string]*fbTally{}
 	var notices []fbNotice
 	notice := func(line, col int, format string, args ...any) {
@@ -209,14 +216,23 @@ func (fm *factbookMerge) mergeParticipation(entries []item[crosswalkRec]) Proble
 		e := &fm.ds.Entries[p.Entry]
 		bit := uint64(1) << idx(e.Edition)
 		items, frags := lp.Parse(p.Text)
+		named = named[:0]
 		for _, it := range items {
-			for _, ce := range cw.byName[it.Name] {
+			list := cw.byName[it.Name]
+			for _, ce := range list {
 				ce.seen |= bit
 			}
+			named = append(named, list)
 		}
 		st := fm.entryStates[e]
 		if st == nil || len(problems) > 0 {
 			continue // an entry that names no state: nothing of it is imported
+		}
+		si, ok := stateIdx[st]
+		if !ok {
+			si = len(pairs)
+			stateIdx[st] = si
+			pairs = append(pairs, make([]*fbPair, len(cw.orgs)))
 		}
 		who := fbWho{e.Edition, e.Name}
 		for _, f := range frags {
@@ -233,8 +249,8 @@ func (fm *factbookMerge) mergeParticipation(entries []item[crosswalkRec]) Proble
 			rows[st][e.Edition] = p.Line
 		}
 		listed[st] |= bit
-		for _, it := range items {
-			ce := cw.lookup(it.Name, e.Edition)
+		for ii, it := range items {
+			ce := lookup(named[ii], e.Edition)
 			if ce == nil || ce.org == nil {
 				tally(unmapped, it.Name, e.Edition, p, it.Offset, ce)
 				continue
@@ -247,17 +263,16 @@ func (fm *factbookMerge) mergeParticipation(entries []item[crosswalkRec]) Proble
 			if s.skip != "" {
 				continue
 			}
-			k := pairKey{st, ce.org}
-			pr := pairs[k]
+			pr := pairs[si][ce.orgIdx]
 			if pr == nil {
 				pr = &fbPair{state: st, org: ce.org}
-				pairs[k] = pr
+				pairs[si][ce.orgIdx] = pr
 				order = append(order, pr)
 			}
-			if _, ok := firstSeen[ce.org]; !ok || e.Edition < firstSeen[ce.org] {
-				firstSeen[ce.org] = e.Edition
+			if y := &seenIn[ce.orgIdx]; *y == 0 || e.Edition < *y {
+				*y = e.Edition
 			}
-			r := rolePrecedence[s.role]
+			r := s.rank
 			if have := pr.roles[idx(e.Edition)]; have != 0 && have != r {
 				l, c := p.Pos(it.Offset)
 				notice(l, c, "%s: %s is named again with another standing (%s, %s): read as %s", who, ce.org.Slug,
@@ -285,6 +300,12 @@ func (fm *factbookMerge) mergeParticipation(entries []item[crosswalkRec]) Proble
 	}
 	if len(problems) > 0 {
 		return problems
+	}
+	firstSeen := make(map[*kg.Organization]int, len(cw.orgs)) // the first edition that names an organization
+	for oi, y := range seenIn {
+		if y != 0 {
+			firstSeen[cw.orgs[oi]] = y
+		}
 	}
 	fm.g.Organizations = append(fm.g.Organizations, newOrgs...)
 	for o, y := range firstSeen {
@@ -390,9 +411,12 @@ func (fm *factbookMerge) source(edition int) kg.Source {
 	return kg.Source{DocumentSlug: fm.doc.Slug, SectionKey: factbookSection(edition), Notes: []int{}}
 }
 
-// crosswalkIndex finds the crosswalk entry of a name in an edition.
+// crosswalkIndex holds the crosswalk's entries by name (see lookup), and the organizations
+// they name.
 type crosswalkIndex struct {
 	byName map[string][]*cwNamed
+	orgs   []*kg.Organization // the organizations the entries name, each once
+	orgIdx map[*kg.Organization]int
 }
 
 type cwNamed struct {
@@ -402,8 +426,9 @@ type cwNamed struct {
 	seen     uint64 // the editions (bits) in which some list writes the name
 }
 
-func (c *crosswalkIndex) lookup(name string, edition int) *cwEntry {
-	for _, e := range c.byName[name] {
+// lookup finds the entry of an edition among the crosswalk entries of a name.
+func lookup(entries []*cwNamed, edition int) *cwEntry {
+	for _, e := range entries {
 		if e.from <= edition && edition <= e.to {
 			return &e.cwEntry
 		}
@@ -436,7 +461,7 @@ func (fm *factbookMerge) crosswalk(entries []item[crosswalkRec]) (*crosswalkInde
 		taken[s.Slug] = true
 	}
 	first, last := fm.ds.Editions[0], fm.ds.Last()
-	idx := &crosswalkIndex{byName: map[string][]*cwNamed{}}
+	idx := &crosswalkIndex{byName: make(map[string][]*cwNamed, len(entries)), orgIdx: map[*kg.Organization]int{}}
 	var newOrgs []*kg.Organization
 	type pending struct {
 		p      pos
@@ -509,6 +534,15 @@ func (fm *factbookMerge) crosswalk(entries []item[crosswalkRec]) (*crosswalkInde
 			if other.from <= ce.to && ce.from <= other.to {
 				add(p, "abbreviation", "abbreviation %q again for editions that overlap those of %s:%d", name, other.pos.file, other.pos.line)
 			}
+		}
+		if o := ce.org; o != nil {
+			i, ok := idx.orgIdx[o]
+			if !ok {
+				i = len(idx.orgs)
+				idx.orgIdx[o] = i
+				idx.orgs = append(idx.orgs, o)
+			}
+			ce.orgIdx = i
 		}
 		idx.byName[name] = append(idx.byName[name], ce)
 	}
@@ -601,13 +635,17 @@ func (fm *factbookMerge) addStints(pairs []*fbPair, listed map[*kg.State]uint64,
 		horizon[d.Slug] = d.CoversUntil
 	}
 	type key struct{ member, org string }
-	have := map[key][]*kg.Membership{}
+	have := make(map[key][]*kg.Membership, len(fm.g.Memberships))
 	for _, m := range fm.g.Memberships {
 		k := key{m.MemberSlug, m.OrganizationSlug}
 		have[k] = append(have[k], m)
 	}
-	var membersOut []kg.Membership
-	var unknownsOut []kg.UnknownStanding
+	// The stints and unknowns of the Factbook's own, in blocks.
+	var membersOut []*kg.Membership
+	var unknownsOut []*kg.UnknownStanding
+	var members arena[kg.Membership]
+	var unknowns arena[kg.UnknownStanding]
+	var claims arena[kg.MembershipClaim]
 	var blocks []fbBlock
 	var spans [][2]int
 	var runs []fbRun
@@ -723,11 +761,11 @@ func (fm *factbookMerge) addStints(pairs []*fbPair, listed map[*kg.State]uint64,
 				m.Claims = append(m.Claims, c)
 				continue
 			}
-			membersOut = append(membersOut, kg.Membership{
-				Slug:       fmt.Sprintf("wfb-%s-%s-%d", pr.org.Slug, pr.state.Slug, eds[r.first]),
+			membersOut = append(membersOut, members.next(kg.Membership{
+				Slug:       "wfb-" + pr.org.Slug + "-" + pr.state.Slug + "-" + strconv.Itoa(eds[r.first]),
 				MemberSlug: pr.state.Slug, OrganizationSlug: pr.org.Slug,
-				Claims: []kg.MembershipClaim{c},
-			})
+				Claims: claims.one(c),
+			}))
 		}
 		covered := func(i int) bool {
 			return slices.ContainsFunc(reach, func(r [2]int) bool { return r[0] <= i && i <= r[1] })
@@ -749,17 +787,13 @@ func (fm *factbookMerge) addStints(pairs []*fbPair, listed map[*kg.State]uint64,
 				for k := from; k <= i; k++ {
 					years = append(years, eds[k])
 				}
-				unknownsOut = append(unknownsOut, kg.UnknownStanding{MemberSlug: pr.state.Slug, OrganizationSlug: pr.org.Slug,
-					Years: years, Source: fm.source(eds[from])})
+				unknownsOut = append(unknownsOut, unknowns.next(kg.UnknownStanding{MemberSlug: pr.state.Slug, OrganizationSlug: pr.org.Slug,
+					Years: years, Source: fm.source(eds[from])}))
 			}
 		}
 	}
-	for i := range membersOut {
-		fm.g.Memberships = append(fm.g.Memberships, &membersOut[i])
-	}
-	for i := range unknownsOut {
-		fm.g.Unknowns = append(fm.g.Unknowns, &unknownsOut[i])
-	}
+	fm.g.Memberships = append(fm.g.Memberships, membersOut...)
+	fm.g.Unknowns = append(fm.g.Unknowns, unknownsOut...)
 }
 
 // fbRun is one stint of the Factbook's, as edition indexes.
@@ -903,8 +937,11 @@ func (fm *factbookMerge) pair(runs []fbRun, cur []*kg.Membership, yearDates []kg
 // preferredRole is the role a stint of the graph will have: that of the claim
 // kg.PreferClaims puts first (its own role when it has no claims).
 func preferredRole(m *kg.Membership) kg.MembershipRole {
-	if len(m.Claims) == 0 {
+	switch len(m.Claims) {
+	case 0:
 		return m.Role
+	case 1:
+		return m.Claims[0].Role
 	}
 	cs := slices.Clone(m.Claims)
 	kg.PreferClaims(cs)
@@ -951,6 +988,13 @@ func (a *arena[T]) next(v T) *T {
 	return &a.block[len(a.block)-1]
 }
 
+// one hands out a slice that holds v alone, capped so that appending to it copies.
+func (a *arena[T]) one(v T) []T {
+	a.next(v)
+	n := len(a.block)
+	return a.block[n-1 : n : n]
+}
+
 // fbUnknown marks an edition without the state's list.
 const fbUnknown = -1
 
@@ -972,8 +1016,8 @@ type fbBlock struct {
 // but its claims'; a curated stint without claims has its own.
 func matchPeriod(m *kg.Membership, horizon map[string]*kg.PartialDate) kg.Period {
 	if len(m.Claims) == 0 {
-		c := kg.MembershipClaim{Start: m.Start, End: m.End, StartBounds: m.StartBounds, EndBounds: m.EndBounds, AsOf: m.AsOf, Source: m.Source}
-		return matchPeriodOf([]kg.MembershipClaim{c}, horizon)
+		c := [1]kg.MembershipClaim{{Start: m.Start, End: m.End, StartBounds: m.StartBounds, EndBounds: m.EndBounds, AsOf: m.AsOf, Source: m.Source}}
+		return matchPeriodOf(c[:], horizon)
 	}
 	return matchPeriodOf(m.Claims, horizon)
 }

@@ -300,7 +300,7 @@ func (fm *factbookMerge) merge() {
 	}
 	names := map[*kg.State][]fbName{}
 	var order []*kg.State
-	fm.entryStates = map[*factbook.Entry]*kg.State{}
+	fm.entryStates = make(map[*factbook.Entry]*kg.State, len(fm.ds.Entries))
 	give := func(st *kg.State, e *factbook.Entry, n fbName) {
 		if _, ok := names[st]; !ok {
 			order = append(order, st)
@@ -330,8 +330,10 @@ func (fm *factbookMerge) merge() {
 		fips    string
 		edition int
 	}
-	viaEntity := map[slot][]*factbook.Entry{}
+	viaEntity := make(map[slot][]*factbook.Entry, len(fm.ds.Entries))
 	var slots []slot
+	// How each entry spells its state's name (or how it is meant).
+	spelledAs := make(map[*factbook.Entry]string, len(fm.ds.Entries))
 
 	for i := range fm.ds.Entries {
 		e := &fm.ds.Entries[i]
@@ -340,6 +342,7 @@ func (fm *factbookMerge) merge() {
 		if t.spelled != "" {
 			spelled = t.spelled
 		}
+		spelledAs[e] = spelled
 		switch {
 		case reviewed && t.notState != "":
 			continue
@@ -381,11 +384,7 @@ func (fm *factbookMerge) merge() {
 			continue
 		}
 		e := entries[0]
-		spelled := e.Name
-		if t, _ := reviewedEntry(e); t.spelled != "" {
-			spelled = t.spelled
-		}
-		give(st, e, fbName{e.Edition, spelled})
+		give(st, e, fbName{e.Edition, spelledAs[e]})
 	}
 
 	sort.SliceStable(groupOrder, func(i, j int) bool { return groups[groupOrder[i]].line < groups[groupOrder[j]].line })
