@@ -1,10 +1,12 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"slices"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -91,7 +93,7 @@ func marshalInOrder(ctx context.Context, length int, marshal func(context.Contex
 	for i := range length {
 		index[i] = i
 		fcs[i].Index = &index[i]
-		ret[i] = marshalElement(graphql.WithFieldContext(ctx, &fcs[i]), i, marshal)
+		ret[i] = marshalElement(withFieldContext(ctx, &fcs[i]), i, marshal)
 	}
 	return ret
 }
@@ -129,7 +131,7 @@ func resolveFieldInOrder[T any](
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = withFieldContext(ctx, fc)
 	if recoverFromPanic {
 		defer func() {
 			if r := recover(); r != nil {
@@ -175,22 +177,47 @@ type fieldSet struct {
 	fields   []graphql.CollectedField
 	Values   []graphql.Marshaler
 	Invalids uint32
-	inline   [8]graphql.Marshaler
 }
 
+// fieldSetWith is a fieldSet allocated together with the values of its N fields.
+type fieldSetWith[N any] struct {
+	fieldSet
+	inline N
+}
+
+// newFieldSet makes the field set of an object: one allocation, sized for its fields, holds
+// an object of up to eight fields (an object of four fields does not carry room for eight).
 func newFieldSet(fields []graphql.CollectedField) *fieldSet {
-	s := &fieldSet{fields: fields}
-	if len(fields) <= len(s.inline) {
-		s.Values = s.inline[:len(fields)]
-	} else {
-		s.Values = make([]graphql.Marshaler, len(fields))
+	switch n := len(fields); {
+	case n <= 1:
+		s := &fieldSetWith[[1]graphql.Marshaler]{fieldSet: fieldSet{fields: fields}}
+		s.Values = s.inline[:n]
+		return &s.fieldSet
+	case n <= 2:
+		s := &fieldSetWith[[2]graphql.Marshaler]{fieldSet: fieldSet{fields: fields}}
+		s.Values = s.inline[:n]
+		return &s.fieldSet
+	case n <= 4:
+		s := &fieldSetWith[[4]graphql.Marshaler]{fieldSet: fieldSet{fields: fields}}
+		s.Values = s.inline[:n]
+		return &s.fieldSet
+	case n <= 8:
+		s := &fieldSetWith[[8]graphql.Marshaler]{fieldSet: fieldSet{fields: fields}}
+		s.Values = s.inline[:n]
+		return &s.fieldSet
 	}
-	return s
+	return &fieldSet{fields: fields, Values: make([]graphql.Marshaler, len(fields))}
 }
 
 // MarshalGQL writes the object as graphql.FieldSet does: each alias once, the first time it
 // comes. Aliases are GraphQL names, which JSON needs no escape for.
 func (s *fieldSet) MarshalGQL(w io.Writer) {
+	if b, ok := w.(*bytes.Buffer); ok && b.Cap() == 0 {
+		// The whole answer, written into an empty buffer: grown once to the size answers
+		// have had lately, rather than doubled from 64 bytes up.
+		b.Grow(answerBytes.hint())
+		defer func() { answerBytes.record(b.Len()) }()
+	}
 	_, _ = io.WriteString(w, "{")
 	first := true
 	for i := range s.fields {
@@ -221,4 +248,117 @@ func aliasBefore(fields []graphql.CollectedField, alias string) bool {
 		}
 	}
 	return false
+}
+
+// fieldContextKey is the key under which graphql.GetFieldContext looks a field context up.
+// gqlgen does not export it; it is read once, by asking a context that records the key it
+// is asked for.
+var fieldContextKey = func() any {
+	var spy keySpy
+	graphql.GetFieldContext(&spy)
+	if spy.key == nil {
+		panic("graph: graphql.GetFieldContext asks its context for no key")
+	}
+	return spy.key
+}()
+
+// keySpy is a context that records the last key it was asked for.
+type keySpy struct {
+	context.Context
+	key any
+}
+
+func (s *keySpy) Value(key any) any {
+	s.key = key
+	return nil
+}
+
+// fieldCtx is a context carrying a field context, as graphql.WithFieldContext makes one:
+// graphql.GetFieldContext finds fc in it, and everything else is its parent's. The executor
+// makes one for every field and list element it resolves, so they are taken from blocks
+// shared by a field and the fields below it: one allocation for a block of fields rather
+// than one per field.
+type fieldCtx struct {
+	context.Context
+	fc *graphql.FieldContext
+	// block is where the contexts of the fields below are taken from; when it is full, a
+	// new one replaces it, for them and their siblings.
+	block atomic.Pointer[fieldCtxBlock]
+}
+
+func (c *fieldCtx) Value(key any) any {
+	if key == fieldContextKey {
+		return c.fc
+	}
+	return c.Context.Value(key)
+}
+
+// fieldCtxBlock holds field contexts, handed out in order. The executor resolves an
+// operation's fields on one goroutine; the index is atomic all the same, so that fields
+// resolved on other goroutines never share a context.
+type fieldCtxBlock struct {
+	next  atomic.Int32
+	slots [fieldCtxBlockSize]fieldCtx
+}
+
+// fieldCtxBlockSize is how many field contexts a block holds: a few objects of a list.
+const fieldCtxBlockSize = 16
+
+// take returns a free context of the block, or nil when it is full.
+func (b *fieldCtxBlock) take() *fieldCtx {
+	if i := int(b.next.Add(1)) - 1; i < fieldCtxBlockSize {
+		return &b.slots[i]
+	}
+	return nil
+}
+
+// withFieldContext is graphql.WithFieldContext: fc's parent is the field context of ctx, and
+// the context returned carries fc.
+func withFieldContext(ctx context.Context, fc *graphql.FieldContext) context.Context {
+	var c *fieldCtx
+	block := (*fieldCtxBlock)(nil)
+	if parent, ok := ctx.(*fieldCtx); ok {
+		fc.Parent = parent.fc
+		block = parent.block.Load()
+		if c = block.take(); c == nil {
+			block = new(fieldCtxBlock)
+			c = block.take()
+			parent.block.Store(block)
+		}
+	} else {
+		fc.Parent = graphql.GetFieldContext(ctx)
+		block = new(fieldCtxBlock)
+		c = block.take()
+	}
+	c.Context, c.fc = ctx, fc
+	c.block.Store(block)
+	return c
+}
+
+// answerBytes follows the size of the answers written lately, to size the next answer's
+// buffer.
+var answerBytes answerSize
+
+// answerSize is a moving average of answer sizes, in bytes.
+type answerSize struct{ avg atomic.Int64 }
+
+// The buffer of an answer starts with between minAnswerBuffer and maxAnswerBuffer bytes: a
+// large answer now and then does not make every small answer's buffer large.
+const (
+	minAnswerBuffer = 512
+	maxAnswerBuffer = 16 << 10
+)
+
+// hint is how many bytes to give the buffer of the next answer: a quarter more than the
+// average, within bounds.
+func (a *answerSize) hint() int {
+	n := int(a.avg.Load())
+	return min(max(n+n/4, minAnswerBuffer), maxAnswerBuffer)
+}
+
+// record adds the size of an answer written to the average, weighing it an eighth.
+func (a *answerSize) record(n int) {
+	n = min(n, maxAnswerBuffer)
+	old := a.avg.Load()
+	a.avg.Store(old + (int64(n)-old)/8) // a lost update between requests only blurs the average
 }

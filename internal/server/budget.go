@@ -88,6 +88,13 @@ func (b *budget) admit(next http.Handler) http.Handler {
 			overloaded(w)
 			return
 		}
+		if info := infoFrom(r.Context()); info != nil && !info.admitted {
+			// The request's log record counts its bytes: no context and request of its own.
+			info.admitted = true
+			defer func() { b.buffered.Add(-info.held.Load()) }()
+			next.ServeHTTP(w, r)
+			return
+		}
 		held := new(atomic.Int64)
 		defer func() { b.buffered.Add(-held.Load()) }()
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), heldKey{}, held)))
@@ -96,7 +103,13 @@ func (b *budget) admit(next http.Handler) http.Handler {
 
 // hold counts n bytes of an answer against the budget until the request ends.
 func (b *budget) hold(ctx context.Context, n int) {
-	if held, ok := ctx.Value(heldKey{}).(*atomic.Int64); ok {
+	var held *atomic.Int64
+	if info := infoFrom(ctx); info != nil && info.admitted {
+		held = &info.held
+	} else {
+		held, _ = ctx.Value(heldKey{}).(*atomic.Int64)
+	}
+	if held != nil {
 		held.Add(int64(n))
 		b.buffered.Add(int64(n))
 	}

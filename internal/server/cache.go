@@ -62,14 +62,14 @@ func (c httpCache) etag(p *graphql.RawParams, contentType string) string {
 // hashParts hashes strings each ended by a zero byte, so that no two lists of parts share
 // their bytes.
 func hashParts(parts ...string) [sha256.Size]byte {
-	h := sha256.New()
+	// The parts go into the hash through one buffer: written one by one, each part became a
+	// byte slice of its own, copied, for the hash's interface.
+	var stack [512]byte
+	b := stack[:0]
 	for _, part := range parts {
-		h.Write([]byte(part))
-		h.Write([]byte{0})
+		b = append(append(b, part...), 0)
 	}
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	return sum
+	return sha256.Sum256(b)
 }
 
 func (c httpCache) setCacheable(h http.Header, etag string) {
@@ -85,6 +85,7 @@ func noStore(h http.Header) { h.Set("Cache-Control", "no-store") }
 func normaliseQuery(q string, maxTokens int) string {
 	lx := lexer.New(&ast.Source{Input: q})
 	var b strings.Builder
+	b.Grow(len(q)) // tokens and single spaces: at most the document's length, bar quoting
 	for n := 0; ; n++ {
 		tok, err := lx.ReadToken()
 		if err != nil || n > maxTokens {

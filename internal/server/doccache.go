@@ -17,25 +17,42 @@ const DefaultQueryCacheBytes = 32 << 20
 
 // docCache is a least-recently-used cache of validated documents bounded by the estimated
 // bytes they hold and by QueryCacheEntries.
+//
+// A document is kept the second time it is seen (seen): the first time, it is kept for its
+// own request only, in the request's requestInfo, where the executor and variableCheck find
+// it as they would find a kept one. Most documents a server sees are asked once; keeping
+// them cost an entry each, and their trees stayed in memory for the garbage collector to
+// walk until documents asked again pushed them out. A request without a requestInfo (a
+// handler built without observe) has its documents kept the first time.
 type docCache struct {
 	cache *lru.Cache[string, *ast.QueryDocument]
+	seen  seenFilter
 }
 
 func newDocCache(maxBytes int) *docCache {
 	return &docCache{cache: lru.New[string, *ast.QueryDocument](maxBytes, QueryCacheEntries)}
 }
 
-// Get returns the document kept for query.
-func (c *docCache) Get(_ context.Context, query string) (*ast.QueryDocument, bool) {
+// Get returns the document kept for query, or validated for query in this request.
+func (c *docCache) Get(ctx context.Context, query string) (*ast.QueryDocument, bool) {
+	if doc := infoFrom(ctx).document(query); doc != nil {
+		return doc, true
+	}
 	return c.cache.Get(query)
 }
 
 // Add keeps doc, dropping the least recently used documents until it fits. A document longer
-// than MaxCachedQueryBytes or larger than a quarter of the budget is not kept.
-func (c *docCache) Add(_ context.Context, query string, doc *ast.QueryDocument) {
-	if len(query) <= MaxCachedQueryBytes {
-		c.cache.Add(query, doc, documentBytes(query, doc))
+// than MaxCachedQueryBytes or larger than a quarter of the budget is not kept; one not seen
+// lately is kept for its request only.
+func (c *docCache) Add(ctx context.Context, query string, doc *ast.QueryDocument) {
+	if len(query) > MaxCachedQueryBytes {
+		return
 	}
+	if info := infoFrom(ctx); info != nil && !c.seen.seenBefore(query) {
+		info.setDocument(query, doc)
+		return
+	}
+	c.cache.Add(query, doc, documentBytes(query, doc))
 }
 
 // Sizes of the nodes of a document, each with the position it carries and the slice entry

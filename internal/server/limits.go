@@ -113,8 +113,9 @@ func refusalAt(pos *ast.Position, code, format string, args ...any) *gqlerror.Er
 // query cache have passed (only valid documents are cached) and are not checked again.
 //
 // A document within the limits is then validated here, with the rules gqlgen's executor
-// uses (sameRulesAsExecutor), and kept in the query cache when it is valid: the executor
-// finds it there and neither parses nor validates it again, and neither does variableCheck.
+// uses (sameRulesAsExecutor), and kept in the query cache when it is valid (for its request
+// only, the first time it is seen: docCache): the executor finds it there and neither parses
+// nor validates it again, and neither does variableCheck.
 // A fresh document is so parsed once rather than three times. An invalid one is left to the
 // executor, which parses and validates it again and reports its errors in its own words.
 type documentLimits struct {
@@ -169,19 +170,23 @@ func (d *documentLimits) MutateOperationParameters(ctx context.Context, p *graph
 
 // checkDocument checks depth, breadth, field count and directives of every operation of doc.
 func checkDocument(doc *ast.QueryDocument, limits docLimits) *gqlerror.Error {
-	w := &shapeWalker{limits: limits, fragments: map[string]*ast.FragmentDefinition{}, memo: map[string]shape{}, visiting: map[string]bool{}}
+	w := &shapeWalker{limits: limits}
+	if len(doc.Fragments) > 0 { // most documents have none: no maps for them
+		w.fragments = make(map[string]*ast.FragmentDefinition, len(doc.Fragments))
+		w.memo, w.visiting = map[string]shape{}, map[string]bool{}
+	}
 	for _, f := range doc.Fragments {
 		w.fragments[f.Name] = f
 	}
 	for _, f := range doc.Fragments {
-		if err := w.directives(f.Directives, f.Position, "fragment "+f.Name); err != nil {
+		if err := w.directives(f.Directives, f.Position, place{"fragment ", f.Name, ""}); err != nil {
 			return err
 		}
 	}
 	for _, op := range doc.Operations {
-		name := "the operation"
+		name := place{"the operation", "", ""}
 		if op.Name != "" {
-			name = "operation " + op.Name
+			name = place{"operation ", op.Name, ""}
 		}
 		if err := w.directives(op.Directives, op.Position, name); err != nil {
 			return err
@@ -193,12 +198,12 @@ func checkDocument(doc *ast.QueryDocument, limits docLimits) *gqlerror.Error {
 		if s.depth > limits.depth {
 			return refusalAt(op.Position, CodeDepthLimitExceeded,
 				"%s nests fields %d levels deep, more than the limit of %d (introspection fields are not counted)",
-				name, s.depth, limits.depth)
+				name.String(), s.depth, limits.depth)
 		}
 		if s.fields > limits.fields {
 			return refusalAt(op.Position, CodeFieldLimitExceeded,
 				"%s selects %s fields, counting a fragment's fields each time it is spread, more than the limit of %d",
-				name, countString(s.fields), limits.fields)
+				name.String(), countString(s.fields), limits.fields)
 		}
 	}
 	return nil
@@ -222,12 +227,18 @@ type shapeWalker struct {
 	err       *gqlerror.Error
 }
 
-func (w *shapeWalker) selectionSet(set ast.SelectionSet, pos *ast.Position, where string) shape {
+// place names where in a document a limit is exceeded, for the error: the prefix, name and
+// suffix joined. Joined only for an error, not for every field measured.
+type place struct{ prefix, name, suffix string }
+
+func (p place) String() string { return p.prefix + p.name + p.suffix }
+
+func (w *shapeWalker) selectionSet(set ast.SelectionSet, pos *ast.Position, where place) shape {
 	s := w.level(set)
 	if w.err == nil && s.width > w.limits.selectionFields {
 		w.err = refusalAt(pos, CodeSelectionLimitExceeded,
 			"the selection of %s selects %s fields, more than the limit of %d (aliases, repeated fields and the fields of fragments count each time)",
-			where, countString(s.width), w.limits.selectionFields)
+			where.String(), countString(s.width), w.limits.selectionFields)
 	}
 	return s
 }
@@ -241,22 +252,22 @@ func (w *shapeWalker) level(set ast.SelectionSet) shape {
 		}
 		switch sel := sel.(type) {
 		case *ast.Field:
-			if w.err = w.directives(sel.Directives, sel.Position, "field "+sel.Alias); w.err != nil {
+			if w.err = w.directives(sel.Directives, sel.Position, place{"field ", sel.Alias, ""}); w.err != nil {
 				return s
 			}
 			s.width = satAdd(s.width, 1)
-			child := w.selectionSet(sel.SelectionSet, sel.Position, `"`+sel.Alias+`"`)
+			child := w.selectionSet(sel.SelectionSet, sel.Position, place{`"`, sel.Alias, `"`})
 			s.fields = satAdd(s.fields, satAdd(1, child.fields))
 			if sel.Name != "__schema" && sel.Name != "__type" {
 				s.depth = max(s.depth, 1+child.depth)
 			}
 		case *ast.InlineFragment:
-			if w.err = w.directives(sel.Directives, sel.Position, "an inline fragment"); w.err != nil {
+			if w.err = w.directives(sel.Directives, sel.Position, place{"an inline fragment", "", ""}); w.err != nil {
 				return s
 			}
 			s = merge(s, w.level(sel.SelectionSet))
 		case *ast.FragmentSpread:
-			if w.err = w.directives(sel.Directives, sel.Position, "the spread of "+sel.Name); w.err != nil {
+			if w.err = w.directives(sel.Directives, sel.Position, place{"the spread of ", sel.Name, ""}); w.err != nil {
 				return s
 			}
 			s = merge(s, w.fragment(sel.Name))
@@ -276,16 +287,16 @@ func (w *shapeWalker) fragment(name string) shape {
 		return shape{}
 	}
 	w.visiting[name] = true
-	s := w.selectionSet(def.SelectionSet, def.Position, "fragment "+name)
+	s := w.selectionSet(def.SelectionSet, def.Position, place{"fragment ", name, ""})
 	delete(w.visiting, name)
 	w.memo[name] = s
 	return s
 }
 
-func (w *shapeWalker) directives(list ast.DirectiveList, pos *ast.Position, where string) *gqlerror.Error {
+func (w *shapeWalker) directives(list ast.DirectiveList, pos *ast.Position, where place) *gqlerror.Error {
 	if len(list) > w.limits.directives {
 		return refusalAt(pos, CodeDirectiveLimitExceeded,
-			"%s carries %d directives, more than the limit of %d", where, len(list), w.limits.directives)
+			"%s carries %d directives, more than the limit of %d", where.String(), len(list), w.limits.directives)
 	}
 	return nil
 }

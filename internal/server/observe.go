@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/treatygraph/treatygraph/internal/lru"
 	"github.com/treatygraph/treatygraph/internal/sqlite"
@@ -34,6 +35,37 @@ type requestInfo struct {
 	kept      *keptAnswer
 	keep      func(body []byte) *keptAnswer // keeps the answer written, when it may be kept
 	codes     []string                      // extensions.code of the response's errors
+	// admitted: the budget admitted the request (budget.admit) and counts in held the bytes
+	// of its answer not yet written (budget.hold). Set before the handler runs.
+	admitted bool
+	held     atomic.Int64
+	// statements counts the SQL statements the request runs (sqlite.WithCounter).
+	statements atomic.Int64
+	// writer is the request's ResponseWriter as observe sees it, allocated with the rest.
+	writer statusWriter
+	// doc is the document validated for this request and not kept (docCache), its text query.
+	doc   *ast.QueryDocument
+	query string
+}
+
+// setDocument keeps doc, validated for query, for the request.
+func (i *requestInfo) setDocument(query string, doc *ast.QueryDocument) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.doc, i.query = doc, query
+}
+
+// document is the document validated for query in this request (setDocument), if any.
+func (i *requestInfo) document(query string) *ast.QueryDocument {
+	if i == nil {
+		return nil
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.doc != nil && i.query == query {
+		return i.doc
+	}
+	return nil
 }
 
 type infoKey struct{}
@@ -190,9 +222,9 @@ func observe(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		info := &requestInfo{}
-		sw := &statusWriter{ResponseWriter: w}
-		var statements atomic.Int64
-		ctx := sqlite.WithCounter(context.WithValue(r.Context(), infoKey{}, info), &statements)
+		sw := &info.writer
+		sw.ResponseWriter = w
+		ctx := sqlite.WithCounter(context.WithValue(r.Context(), infoKey{}, info), &info.statements)
 		r = r.WithContext(ctx)
 		next.ServeHTTP(sw, r)
 		elapsed := time.Since(start)
@@ -209,7 +241,7 @@ func observe(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
 		attrs := []slog.Attr{
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status), slog.Duration("duration", elapsed), slog.Int("bytes", sw.bytes),
-			slog.Int64("sql", statements.Load()),
+			slog.Int64("sql", info.statements.Load()),
 		}
 		info.mu.Lock()
 		if info.analysed {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"hash/maphash"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -42,8 +44,35 @@ type responseCache struct {
 	salt      string
 	maxTokens int
 	// normalised keeps the normalised text of documents asked before, by their text: lexing
-	// a document again was a tenth of a repeated request.
+	// a document again was a tenth of a repeated request. A text is kept the second time it
+	// is seen (seen), so that documents asked once, most of those a server sees, neither
+	// cost an entry nor push out the texts of documents asked again and again.
 	normalised *lru.Cache[string, string]
+	seen       seenFilter
+}
+
+// seenFilter remembers, approximately, which texts were seen lately: a hash of each in one of
+// a fixed number of slots. Two texts in one slot push each other out, which only delays
+// keeping one of them; a false "seen" needs two texts with the same 64-bit hash.
+type seenFilter struct {
+	slots [seenSlots]atomic.Uint64
+}
+
+// seenSeed seeds the hashes of seenFilter.
+var seenSeed = maphash.MakeSeed()
+
+// seenSlots is how many texts seenFilter remembers at most.
+const seenSlots = 4096
+
+// seenBefore reports whether s was seen lately, and remembers it.
+func (f *seenFilter) seenBefore(s string) bool {
+	h := maphash.String(seenSeed, s) | 1 // never 0, the empty slot
+	slot := &f.slots[h%seenSlots]
+	if slot.Load() == h {
+		return true
+	}
+	slot.Store(h)
+	return false
 }
 
 // normalisedCacheBytes bounds the documents' normalised texts kept for the answers' keys.
@@ -60,7 +89,9 @@ func (c *responseCache) normalise(q string) string {
 		return n
 	}
 	n := normaliseQuery(q, c.maxTokens)
-	c.normalised.Add(q, n, len(q)+len(n))
+	if c.seen.seenBefore(q) {
+		c.normalised.Add(q, n, len(q)+len(n))
+	}
 	return n
 }
 
@@ -219,6 +250,12 @@ func (c *responseCache) key(oc *graphql.OperationContext) ([sha256.Size]byte, bo
 // request's variables hold are written directly, and anything else through json.Marshal.
 // False when a value cannot be written.
 func canonicalJSON(v any) (string, bool) {
+	switch m, isMap := v.(map[string]any); {
+	case v == nil:
+		return "null", true // a request without variables: no buffer
+	case isMap && len(m) == 0:
+		return "{}", true
+	}
 	var b []byte
 	b, ok := appendCanonical(b, v)
 	return string(b), ok

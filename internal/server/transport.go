@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -259,7 +258,7 @@ func paramsFromBody(w http.ResponseWriter, r *http.Request, maxBytes int) (*grap
 
 // decodeObject decodes one JSON object, numbers kept as json.Number as gqlgen expects, and
 // nothing after it. Its errors describe the JSON, never Go types.
-func decodeObject(b []byte, dst any) error {
+func decodeObject(b []byte, dst *map[string]any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(dst); err != nil {
@@ -389,29 +388,70 @@ func encodeResponse(ctx context.Context, resp *graphql.Response) ([]byte, error)
 	return b.Bytes(), nil
 }
 
-// writeObject writes m as json.Marshal does, keys sorted, each value through json.Marshal: the
-// same bytes, without json.Marshal reflecting over the map.
+// writeObject writes m as json.Marshal does, keys sorted, each value as writeJSONValue writes
+// it: the same bytes, without json.Marshal reflecting over the map.
 func writeObject(b *bytes.Buffer, m map[string]any) error {
-	keys := slices.Sorted(maps.Keys(m))
+	var arr [4]string
+	keys := arr[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
 	b.WriteByte('{')
 	for i, k := range keys {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		key, err := json.Marshal(k)
-		if err != nil {
+		if err := writeJSONValue(b, k); err != nil {
 			return err
 		}
-		v, err := json.Marshal(m[k])
-		if err != nil {
-			return err
-		}
-		b.Write(key)
 		b.WriteByte(':')
-		b.Write(v)
+		if err := writeJSONValue(b, m[k]); err != nil {
+			return err
+		}
 	}
 	b.WriteByte('}')
 	return nil
+}
+
+// writeJSONValue writes v as json.Marshal does. The values every answer carries (the cost
+// and the dataset version) are written directly; anything else goes through json.Marshal.
+func writeJSONValue(b *bytes.Buffer, v any) error {
+	switch v := v.(type) {
+	case string:
+		if plainJSONString(v) {
+			b.WriteByte('"')
+			b.WriteString(v)
+			b.WriteByte('"')
+			return nil
+		}
+	case costExtension:
+		var num [20]byte
+		b.WriteString(`{"maximumAvailable":`)
+		b.Write(strconv.AppendInt(num[:0], int64(v.MaximumAvailable), 10))
+		b.WriteString(`,"requestedQueryCost":`)
+		b.Write(strconv.AppendInt(num[:0], int64(v.RequestedQueryCost), 10))
+		b.WriteByte('}')
+		return nil
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b.Write(j)
+	return nil
+}
+
+// plainJSONString reports whether json.Marshal writes s as it is between quotes: printable
+// ASCII without the characters it escapes (", \, and <, > and & for HTML).
+func plainJSONString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c > 0x7e, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }
 
 // internalErrorBody answers a response that cannot be written as JSON.
