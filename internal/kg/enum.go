@@ -20,7 +20,20 @@ func unmarshalEnum[T ~string](v any, dst *T, valid []T) error {
 	return nil
 }
 
-func marshalEnum(w io.Writer, s string) { _, _ = io.WriteString(w, strconv.Quote(s)) }
+// marshalEnum writes an enum value as a JSON string. A GraphQL name (letters, digits and
+// underscores) needs no escape, and is written between quotes as it is, without a copy;
+// anything else is quoted.
+func marshalEnum(w io.Writer, s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c == '_' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
+			_, _ = io.WriteString(w, strconv.Quote(s))
+			return
+		}
+	}
+	_, _ = io.WriteString(w, `"`)
+	_, _ = io.WriteString(w, s)
+	_, _ = io.WriteString(w, `"`)
+}
 
 // ParseEnum checks s against the values of an enum, for the seed loader.
 func ParseEnum[T ~string](s string, valid []T) (T, error) {
