@@ -188,25 +188,26 @@ type fieldSetWith[N any] struct {
 // newFieldSet makes the field set of an object: one allocation, sized for its fields, holds
 // an object of up to eight fields (an object of four fields does not carry room for eight).
 func newFieldSet(fields []graphql.CollectedField) *fieldSet {
+	type values = []graphql.Marshaler
 	switch n := len(fields); {
 	case n <= 1:
-		s := &fieldSetWith[[1]graphql.Marshaler]{fieldSet: fieldSet{fields: fields}}
-		s.Values = s.inline[:n]
-		return &s.fieldSet
+		return inlineFieldSet(fields, func(a *[1]graphql.Marshaler) values { return a[:] })
 	case n <= 2:
-		s := &fieldSetWith[[2]graphql.Marshaler]{fieldSet: fieldSet{fields: fields}}
-		s.Values = s.inline[:n]
-		return &s.fieldSet
+		return inlineFieldSet(fields, func(a *[2]graphql.Marshaler) values { return a[:] })
 	case n <= 4:
-		s := &fieldSetWith[[4]graphql.Marshaler]{fieldSet: fieldSet{fields: fields}}
-		s.Values = s.inline[:n]
-		return &s.fieldSet
+		return inlineFieldSet(fields, func(a *[4]graphql.Marshaler) values { return a[:] })
 	case n <= 8:
-		s := &fieldSetWith[[8]graphql.Marshaler]{fieldSet: fieldSet{fields: fields}}
-		s.Values = s.inline[:n]
-		return &s.fieldSet
+		return inlineFieldSet(fields, func(a *[8]graphql.Marshaler) values { return a[:] })
 	}
 	return &fieldSet{fields: fields, Values: make([]graphql.Marshaler, len(fields))}
+}
+
+// inlineFieldSet makes a field set whose values are the first of the array A allocated with
+// it; all slices that array.
+func inlineFieldSet[A any](fields []graphql.CollectedField, all func(*A) []graphql.Marshaler) *fieldSet {
+	s := &fieldSetWith[A]{fieldSet: fieldSet{fields: fields}}
+	s.Values = all(&s.inline)[:len(fields)]
+	return &s.fieldSet
 }
 
 // MarshalGQL writes the object as graphql.FieldSet does: each alias once, the first time it
