@@ -1,6 +1,6 @@
 // Package testdb gives the tests of several packages one database of the project's seeds,
 // built by sqlite.Build once for the code and seeds as they are on disk and shared between
-// test binaries: building it takes seconds of CPU, and five packages serve it.
+// test binaries: building it takes seconds of CPU, and four packages serve it.
 //
 // The database lives in the system's temporary directory under a key that hashes the Go
 // version, every non-test Go file of the module, its SQL files, go.mod, go.sum and every file
