@@ -88,16 +88,16 @@ func (b *budget) admit(next http.Handler) http.Handler {
 			overloaded(w)
 			return
 		}
+		var held *atomic.Int64
 		if info := infoFrom(r.Context()); info != nil && !info.admitted {
 			// The request's log record counts its bytes: no context and request of its own.
-			info.admitted = true
-			defer func() { b.buffered.Add(-info.held.Load()) }()
-			next.ServeHTTP(w, r)
-			return
+			info.admitted, held = true, &info.held
+		} else {
+			held = new(atomic.Int64)
+			r = r.WithContext(context.WithValue(r.Context(), heldKey{}, held))
 		}
-		held := new(atomic.Int64)
 		defer func() { b.buffered.Add(-held.Load()) }()
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), heldKey{}, held)))
+		next.ServeHTTP(w, r)
 	})
 }
 
